@@ -207,10 +207,8 @@ class Network:
         rng = np.random.default_rng(self.seed)
         W, b = [], []
         for fan_in, fan_out in pairwise(self.sizes):
-            if self.activation == "relu":
-                scale = math.sqrt(2.0 / fan_in)
-            else:
-                scale = math.sqrt(2.0 / (fan_in + fan_out))
+            he = self.activation == "relu"
+            scale = math.sqrt(2.0 / fan_in) if he else math.sqrt(2.0 / (fan_in + fan_out))
             W.append(rng.standard_normal((fan_in, fan_out)) * scale)
             b.append(np.zeros((1, fan_out)))
         return W, b

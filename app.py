@@ -1,0 +1,25 @@
+"""Backprop Explorer: step a fully connected network one SGD update at a time and watch
+every layer's W, δ and the loss. Run with `streamlit run app.py`."""
+
+import os
+
+# One BLAS thread is fastest for these small matrices and shares a host fairly; it must be
+# set before NumPy is first imported.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+import streamlit as st
+
+from explorer import state, views
+
+st.set_page_config(page_title="Backprop Explorer", page_icon="🧮", layout="wide")
+state.start()
+config, uploaded = views.sidebar()
+notice = state.sync(config, uploaded)
+
+st.title("Backprop Explorer")
+st.caption("A fully connected network trained by backpropagation, one SGD update at a time, "
+           "in the notation of the derivation: z^{i+1} = a^i W^i + b^i, δ^i = ∂L/∂z^i.")
+views.link_problems()
+if notice:
+    st.info(notice)
+views.show_workspace()

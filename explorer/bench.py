@@ -1,0 +1,248 @@
+"""Benchmark: `Network.step` steps per second against the same networks in PyTorch.
+
+Run from the repository root:
+
+    python -m explorer.bench            # 9 rounds of about 0.2 s per side and case
+    python -m explorer.bench --quick    # 5 rounds of about 0.05 s: a rough look
+
+Every case is a tanh network trained with softmax cross-entropy on fixed random data
+(`np.random.default_rng(0)`, one-hot targets). The PyTorch reference is the idiomatic
+equivalent: `nn.Linear` layers with tanh between them, `F.cross_entropy` (mean over the
+batch, fed the same one-hot rows), `loss.backward()`, `torch.optim.SGD(lr).step()` and
+`zero_grad(set_to_none=True)`, in float64 with `torch.set_num_threads(1)`; it starts from
+the same weights as the NumPy network, and one step of each is compared before timing.
+
+NumPy and PyTorch are timed in alternate rounds (the order flips every round), so that
+noise from other work on the machine hits both; the table reports the median over rounds
+and the ratio of the medians, NumPy over PyTorch, against the goal for each case.
+
+PyTorch is optional: without it the script prints "torch not installed" and NumPy alone.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from explorer.core import Network
+
+try:
+    import torch
+    import torch.nn.functional as F
+    from torch import nn
+except ImportError:  # the benchmark runs without PyTorch, NumPy column only
+    torch = None
+
+try:
+    import threadpoolctl
+except ImportError:
+    threadpoolctl = None
+
+LEARNING_RATE = 0.01  # small, so that nothing diverges over many thousands of steps
+ACTIVATION = "tanh"
+LOSS = "cross_entropy"
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    sizes: tuple[int, ...]
+    batch: int
+    goal: float  # the ratio NumPy/PyTorch steps per second to reach
+
+
+CASES = (
+    Case("A", (2, 8, 8, 2), 1, 6.0),
+    Case("B", (2, 8, 8, 2), 32, 6.0),
+    Case("E", (2, 16, 16, 16, 2), 64, 6.0),
+    Case("D", (784, 256, 128, 10), 128, 1.5),
+)
+
+Step = Callable[[], object]
+
+
+def make_data(case: Case) -> tuple[np.ndarray, np.ndarray]:
+    """A fixed random batch X (B, |l_1|) and one-hot targets Y (B, |l_n|)."""
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((case.batch, case.sizes[0]))
+    labels = rng.integers(0, case.sizes[-1], size=case.batch)
+    Y = np.eye(case.sizes[-1])[labels]
+    return X, Y
+
+
+def numpy_step(case: Case, X: np.ndarray, Y: np.ndarray) -> tuple[Network, Step]:
+    net = Network(sizes=list(case.sizes), activation=ACTIVATION, loss=LOSS, seed=0)
+    return net, lambda: net.step(X, Y, LEARNING_RATE)
+
+
+def torch_step(net: Network, X: np.ndarray, Y: np.ndarray) -> tuple[Any, Step]:
+    """The same network as `net` (same starting weights) in PyTorch, and one SGD step on it."""
+    assert torch is not None
+    layers: list[nn.Module] = []
+    for k, (W, b) in enumerate(zip(net.W, net.b)):
+        linear = nn.Linear(*W.shape, dtype=torch.float64)
+        with torch.no_grad():
+            linear.weight.copy_(torch.from_numpy(W.T))  # nn.Linear computes x Wᵀ + b
+            linear.bias.copy_(torch.from_numpy(b[0]))
+        layers.append(linear)
+        if k < len(net.W) - 1:
+            layers.append(nn.Tanh())
+    model = nn.Sequential(*layers)
+    optimizer = torch.optim.SGD(model.parameters(), lr=LEARNING_RATE)
+    X_t, Y_t = torch.from_numpy(X), torch.from_numpy(Y)
+
+    def step() -> float:
+        optimizer.zero_grad(set_to_none=True)
+        loss = F.cross_entropy(model(X_t), Y_t)  # one-hot rows as probabilities; batch mean
+        loss.backward()
+        optimizer.step()
+        return loss.item()
+
+    return model, step
+
+
+def check_same_step(case: Case, X: np.ndarray, Y: np.ndarray) -> None:
+    """One step of each from the same weights must give the same loss and new weights."""
+    net, step_np = numpy_step(case, X, Y)
+    model, step_t = torch_step(net, X, Y)
+    loss_np = step_np().loss
+    loss_t = step_t()
+    linears = [m for m in model if isinstance(m, nn.Linear)]
+    W_t = [m.weight.detach().numpy().T for m in linears]
+    b_t = [m.bias.detach().numpy()[None, :] for m in linears]
+    same = np.isclose(loss_np, loss_t, rtol=1e-9, atol=0.0) and all(
+        np.allclose(p, q, rtol=1e-9, atol=1e-12) for p, q in zip(net.W + net.b, W_t + b_t)
+    )
+    if not same:
+        sys.exit(f"case {case.name}: NumPy and PyTorch disagree after one step ({loss_np!r} vs {loss_t!r})")
+
+
+def steps_per_round(step: Step, seconds: float) -> int:
+    """How many steps take about `seconds`, after a warm-up."""
+    n = 1
+    while True:
+        start = time.perf_counter()
+        for _ in range(n):
+            step()
+        elapsed = time.perf_counter() - start
+        if elapsed >= seconds / 10:
+            return max(1, round(n * seconds / elapsed))
+        n *= 2
+
+
+def timed_rate(step: Step, n: int) -> float:
+    """Steps per second over n consecutive steps."""
+    start = time.perf_counter()
+    for _ in range(n):
+        step()
+    return n / (time.perf_counter() - start)
+
+
+@dataclass(frozen=True)
+class Result:
+    case: Case
+    numpy_rate: float
+    torch_rate: float | None
+
+    @property
+    def ratio(self) -> float | None:
+        return None if self.torch_rate is None else self.numpy_rate / self.torch_rate
+
+
+def measure(case: Case, rounds: int, seconds: float, with_torch: bool) -> Result:
+    X, Y = make_data(case)
+    steps: dict[str, Step] = {"numpy": numpy_step(case, X, Y)[1]}
+    if with_torch:
+        check_same_step(case, X, Y)
+        steps["torch"] = torch_step(numpy_step(case, X, Y)[0], X, Y)[1]
+    counts = {name: steps_per_round(step, seconds) for name, step in steps.items()}
+    rates: dict[str, list[float]] = {name: [] for name in steps}
+    order = list(steps)
+    for _ in range(rounds):
+        for name in order:
+            rates[name].append(timed_rate(steps[name], counts[name]))
+        order.reverse()  # numpy first, then torch first, and so on
+    torch_rate = statistics.median(rates["torch"]) if with_torch else None
+    return Result(case, statistics.median(rates["numpy"]), torch_rate)
+
+
+def header(blas_threads: int) -> list[str]:
+    lines = [f"Python {platform.python_version()}, NumPy {np.__version__}, "
+             + (f"PyTorch {torch.__version__} (threads: {torch.get_num_threads()})"
+                if torch is not None else "torch not installed")]
+    if threadpoolctl is None:
+        lines.append("BLAS: threadpoolctl not installed, NumPy's BLAS threads unknown and not limited")
+    else:
+        for pool in threadpoolctl.threadpool_info():
+            lines.append(
+                f"{pool['user_api']}: {pool['internal_api']} {pool.get('version')} "
+                f"({pool.get('architecture', '?')}), {pool['num_threads']} thread(s), "
+                f"{os.path.basename(pool['filepath'])}"
+            )
+        if blas_threads:
+            lines.append(f"BLAS limited to {blas_threads} thread(s) while timing (--blas-threads)")
+    for name in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
+        if name in os.environ:
+            lines.append(f"{name}={os.environ[name]}")
+    lines.append(f"cores: {os.cpu_count()}, lr {LEARNING_RATE}, {ACTIVATION}, {LOSS}")
+    return lines
+
+
+def table(results: list[Result]) -> list[str]:
+    rows = [("case", "shape", "batch", "numpy steps/s", "torch steps/s", "ratio", "goal", "met")]
+    for r in results:
+        rows.append((
+            r.case.name,
+            "-".join(map(str, r.case.sizes)),
+            str(r.case.batch),
+            f"{r.numpy_rate:,.0f}",
+            "-" if r.torch_rate is None else f"{r.torch_rate:,.0f}",
+            "-" if r.ratio is None else f"{r.ratio:.2f}x",
+            f">= {r.case.goal:g}x",
+            "-" if r.ratio is None else ("yes" if r.ratio >= r.case.goal else "NO"),
+        ))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return ["  ".join(cell.rjust(w) if i >= 2 else cell.ljust(w) for i, (cell, w) in
+                      enumerate(zip(row, widths))).rstrip() for row in rows]
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m explorer.bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="5 rounds of about 0.05 s each")
+    parser.add_argument("--rounds", type=int, help="rounds per case (default 9, or 5 with --quick)")
+    parser.add_argument("--seconds", type=float, help="seconds per round and side (default 0.2)")
+    parser.add_argument("--cases", default="".join(c.name for c in CASES), help="e.g. AB (default all)")
+    parser.add_argument("--blas-threads", type=int, default=1,
+                        help="NumPy's BLAS threads, set by threadpoolctl; torch gets 1 (0: leave as is)")
+    parser.add_argument("--no-torch", action="store_true", help="time NumPy alone")
+    args = parser.parse_args(argv)
+    rounds = args.rounds or (5 if args.quick else 9)
+    seconds = args.seconds or (0.05 if args.quick else 0.2)
+    with_torch = torch is not None and not args.no_torch
+    if torch is not None:
+        torch.set_num_threads(1)
+
+    print("\n".join(header(args.blas_threads if threadpoolctl else 0)))
+    print(f"{rounds} rounds of ~{seconds:g} s per side, alternating; medians over rounds\n", flush=True)
+    limit = (threadpoolctl.threadpool_limits(limits=args.blas_threads, user_api="blas")
+             if threadpoolctl is not None and args.blas_threads > 0 else None)
+    try:
+        results = [measure(case, rounds, seconds, with_torch) for case in CASES
+                   if case.name in args.cases.upper()]
+    finally:
+        if limit is not None:
+            limit.restore_original_limits()
+    print("\n".join(table(results)))
+
+
+if __name__ == "__main__":
+    main()

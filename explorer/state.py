@@ -1,0 +1,205 @@
+"""Session state and the URL: the one place that reads and writes either.
+
+A shared link carries the configuration in query parameters (`dataset`, `hidden`,
+`activation`, `loss`, `lr`, `batch`, `seed`, plus `noise` and `split`). `parse_query`
+and `to_query` are pure and tested on their own; the functions below them keep
+`st.session_state` and `st.query_params` in step with the `Trainer` being shown.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import fields
+
+import streamlit as st
+
+from explorer import data
+from explorer.core import ACTIVATIONS, LOSSES, DivergedError
+from explorer.training import Config, Trainer
+
+DEFAULT = Config()
+MAX_HIDDEN_LAYERS = 6
+MAX_HIDDEN_SIZE = 256
+MAX_LR = 100.0
+MAX_SEED = 2**32 - 1
+MAX_TEST_FRACTION = 0.5
+# The learning-rate presets of the log-scale choice, 1e-5 … 10.
+LR_PRESETS = (0.00001, 0.00003, 0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
+# An uploaded CSV cannot travel in a link; "csv" stands for it in the sidebar.
+CSV = "csv"
+
+
+# -- pure: query parameters <-> Config ----------------------------------------------------
+
+
+def format_hidden(hidden: tuple[int, ...]) -> str:
+    return ",".join(str(size) for size in hidden)
+
+
+def parse_hidden(text: str) -> tuple[int, ...]:
+    """"8,8" -> (8, 8); "" -> (); ValueError with the rule otherwise."""
+    text = text.strip()
+    if not text:
+        return ()
+    parts = [part.strip() for part in text.split(",")]
+    if len(parts) > MAX_HIDDEN_LAYERS:
+        raise ValueError(f"at most {MAX_HIDDEN_LAYERS} hidden layers")
+    if not all(part.isdigit() and 1 <= int(part) <= MAX_HIDDEN_SIZE for part in parts):
+        raise ValueError(f"hidden layer sizes must be whole numbers from 1 to {MAX_HIDDEN_SIZE}, comma-separated")
+    return tuple(int(part) for part in parts)
+
+
+def parse_lr(text: str) -> float:
+    lr = float(text)
+    if not (math.isfinite(lr) and 0 < lr <= MAX_LR):
+        raise ValueError(f"the learning rate η must be a number above 0 and at most {MAX_LR:g}")
+    return lr
+
+
+def _parse_int(low: int, high: int, what: str):
+    def parse(text: str) -> int:
+        if not text.strip().isdigit() or not low <= int(text) <= high:
+            raise ValueError(f"{what} must be a whole number from {low} to {high}")
+        return int(text)
+    return parse
+
+
+def _parse_float(low: float, high: float, what: str):
+    def parse(text: str) -> float:
+        value = float(text)
+        if not (math.isfinite(value) and low <= value <= high):
+            raise ValueError(f"{what} must be a number from {low:g} to {high:g}")
+        return value
+    return parse
+
+
+def _parse_choice(choices, what: str):
+    def parse(text: str) -> str:
+        if text not in choices:
+            raise ValueError(f"{what} must be one of {', '.join(choices)}")
+        return text
+    return parse
+
+
+# Query parameter -> (Config field, parser). The order is the order of checks.
+QUERY = {
+    "dataset": ("dataset", _parse_choice(tuple(data.DATASETS), "the data set")),
+    "hidden": ("hidden", parse_hidden),
+    "activation": ("activation", _parse_choice(tuple(ACTIVATIONS), "the activation")),
+    "loss": ("loss", _parse_choice(LOSSES, "the loss")),
+    "lr": ("lr", parse_lr),
+    "batch": ("batch", _parse_int(1, 100_000, "the batch size")),
+    "seed": ("seed", _parse_int(0, MAX_SEED, "the seed")),
+    "noise": ("noise", _parse_float(0.0, 1.0, "the noise")),
+    "split": ("test_fraction", _parse_float(0.0, MAX_TEST_FRACTION, "the test split")),
+}
+
+
+def _show(config: Config, name: str) -> str:
+    value = getattr(config, QUERY[name][0])
+    return format_hidden(value) if name == "hidden" else f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def parse_query(params: Mapping[str, str]) -> tuple[Config, list[str]]:
+    """The configuration a link asks for, and one message per value replaced by its default."""
+    values, problems = {}, []
+    for name, (attr, parse) in QUERY.items():
+        if name not in params:
+            continue
+        text = params[name]
+        try:
+            values[attr] = parse(text)
+        except ValueError as error:
+            reason = str(error) if "could not convert" not in str(error) else f"{name} must be a number"
+            problems.append(f"`{name}={text}`: {reason}; using the default {_show(DEFAULT, name)}.")
+    config = DEFAULT.with_(**values)
+    return fix_config(config, problems)
+
+
+def fix_config(config: Config, problems: list[str] | None = None) -> tuple[Config, list[str]]:
+    """Make the combination valid: the loss fits the task, the batch fits the data."""
+    problems = [] if problems is None else problems
+    dataset = data.load(config.dataset, noise=config.noise, test_fraction=config.test_fraction, seed=config.seed)
+    if config.loss == "cross_entropy" and dataset.task == "regression":
+        problems.append(f"`loss=cross_entropy` needs classes, and {config.dataset} is a regression set; using mse.")
+        config = config.with_(loss="mse")
+    n_train = len(dataset.X_train)
+    if config.batch > n_train:
+        problems.append(f"`batch={config.batch}` is more than the {n_train} training rows; using {n_train}.")
+        config = config.with_(batch=n_train)
+    return config, problems
+
+
+def to_query(config: Config) -> dict[str, str]:
+    """The query parameters of a link that reproduces `config`."""
+    return {name: _show(config, name) for name in QUERY}
+
+
+# -- Streamlit: session state and the address bar ------------------------------------------
+
+
+def start() -> None:
+    """On a session's first run, read the link into the widgets' starting values."""
+    if "config" in st.session_state:
+        return
+    config, problems = parse_query({key: st.query_params[key] for key in st.query_params})
+    st.session_state["link_problems"] = problems
+    set_widgets(config)
+    st.session_state["config"] = config
+
+
+def set_widgets(config: Config) -> None:
+    """Put `config` into the sidebar widgets' session-state keys."""
+    for f in fields(Config):
+        st.session_state[f"cfg_{f.name}"] = getattr(config, f.name)
+    st.session_state["cfg_lr_text"] = f"{config.lr:g}"
+    st.session_state["cfg_lr_preset"] = min(LR_PRESETS, key=lambda preset: abs(math.log(preset / config.lr)))
+    st.session_state["cfg_n_hidden"] = len(config.hidden)
+    for k, size in enumerate(config.hidden):
+        st.session_state[f"cfg_hidden_{k}"] = size
+
+
+def trainer() -> Trainer:
+    return st.session_state["trainer"]
+
+
+def install(new: Trainer) -> None:
+    """Make `new` the session's trainer; the public keys point at its network and history."""
+    st.session_state["trainer"] = new
+    st.session_state["net"] = new.net
+    st.session_state["loss_history"] = new.loss_history
+    st.session_state.pop("diverged", None)
+
+
+def sync(config: Config, dataset: data.Dataset | None = None) -> str | None:
+    """Bring the session's trainer to `config`; returns a notice when it was rebuilt.
+
+    A change of network, data or seed rebuilds the network from the seed; a change of
+    learning rate or batch size keeps the weights. The address bar follows.
+    """
+    current: Trainer | None = st.session_state.get("trainer")
+    notice = None
+    same_data = current is not None and (dataset is None or dataset is current.dataset)
+    if current is None or current.config.rebuild_key() != config.rebuild_key() or not same_data:
+        install(Trainer.from_config(config, dataset))
+        if current is not None:
+            notice = f"Rebuilt the network from seed {config.seed}: the network, data or seed changed."
+    else:
+        current.config = config
+    st.session_state["config"] = config
+    query = to_query(config)
+    if {key: st.query_params.get(key) for key in query} != query:
+        st.query_params.update(query)
+    return notice
+
+
+def act(action, *args) -> None:
+    """Run a training action; a divergence is kept as the message to show, weights intact."""
+    try:
+        action(*args)
+    except DivergedError as error:
+        st.session_state["diverged"] = str(error)
+        st.session_state["playing"] = False
+    else:
+        st.session_state.pop("diverged", None)

@@ -1,0 +1,268 @@
+"""The page's parts: the sidebar that configures a run, the controls that drive it, and
+the views that draw it. Each function lays out one part; numbers come from the
+`Trainer`, figures from `explorer.plots`, state from `explorer.state`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from explorer import data, plots, state
+from explorer.core import ACTIVATIONS, count_parameters
+from explorer.training import Config, Trainer
+
+CHART_CONFIG = {"displayModeBar": False}
+CHART = {"config": CHART_CONFIG, "theme": None}  # Plotly's own look: exact colours, no theme
+PLAY_INTERVAL = 0.4  # seconds between automatic steps while playing
+PROGRESS_FROM = 200  # a Run of at least this many steps shows a progress bar
+
+
+def _label(name: str) -> str:
+    return "Upload a CSV…" if name == state.CSV else data.DATASETS[name]
+
+
+def _lr_from_preset() -> None:
+    st.session_state["cfg_lr_text"] = f"{st.session_state['cfg_lr_preset']:g}"
+
+
+def _csv_dataset(test_fraction: float, seed: int) -> data.Dataset | None:
+    """The uploaded CSV as a data set, parsed once per (file, target, task, split, seed)."""
+    upload = st.file_uploader("CSV file (a header row, numeric features)", type="csv", key="csv_file")
+    if upload is None:
+        st.info("Upload a CSV file to train on it; until then the network keeps its current data.")
+        return None
+    try:
+        columns = data.csv_columns(upload)
+        target = st.selectbox("Target column", columns, index=len(columns) - 1, key="csv_target")
+        task = st.radio("Task", ["auto", "classification", "regression"], horizontal=True, key="csv_task")
+        key = (upload.file_id, target, task, test_fraction, seed)
+        cached = st.session_state.get("csv_dataset")
+        if cached is None or cached[0] != key:
+            cached = (key, data.from_csv(upload, target, task=task, test_fraction=test_fraction, seed=seed))
+            st.session_state["csv_dataset"] = cached
+        return cached[1]
+    except data.DataError as error:
+        st.error(f"This CSV cannot be used: {error}")
+        return None
+
+
+def sidebar() -> tuple[Config, data.Dataset | None]:
+    """The configuration widgets; returns the chosen Config (and an uploaded data set)."""
+    ss = st.session_state
+    previous: Config = ss["config"]
+    with st.sidebar:
+        st.header("Data")
+        name = st.selectbox("Data set", [*data.DATASETS, state.CSV], format_func=_label, key="cfg_dataset")
+        if name in data.SYNTHETIC:
+            st.slider("Noise", 0.0, 1.0, step=0.05, key="cfg_noise")
+        st.slider("Test split", 0.0, state.MAX_TEST_FRACTION, step=0.05, key="cfg_test_fraction",
+                  help="Share of the data held out to measure the test loss and accuracy.")
+        uploaded = None
+        if name == state.CSV:
+            uploaded = _csv_dataset(ss["cfg_test_fraction"], ss["cfg_seed"])
+            if uploaded is None:  # keep training what is there until a usable file arrives
+                name = previous.dataset if previous.dataset != state.CSV else state.DEFAULT.dataset
+        dataset = uploaded or data.load(name, noise=ss["cfg_noise"], test_fraction=ss["cfg_test_fraction"],
+                                        seed=ss["cfg_seed"])
+
+        st.header("Network")
+        st.number_input("Hidden layers", 0, state.MAX_HIDDEN_LAYERS, key="cfg_n_hidden")
+        hidden = []
+        for k in range(ss["cfg_n_hidden"]):
+            ss.setdefault(f"cfg_hidden_{k}", 8)
+            hidden.append(st.number_input(f"Neurons in layer {k + 2}", 1, state.MAX_HIDDEN_SIZE,
+                                          key=f"cfg_hidden_{k}"))
+        sizes = [dataset.n_inputs, *hidden, dataset.n_outputs]
+        st.caption(f"Layer sizes {sizes} · {count_parameters(sizes):,} parameters")
+        st.selectbox("Activation f (hidden layers)", list(ACTIVATIONS), key="cfg_activation")
+        losses = ["cross_entropy", "mse"] if dataset.task == "classification" else ["mse"]
+        if ss["cfg_loss"] not in losses:
+            ss["cfg_loss"] = losses[0]
+        st.selectbox("Loss", losses, key="cfg_loss",
+                     format_func={"mse": "MSE ½(y − y*)²", "cross_entropy": "softmax cross-entropy"}.get)
+
+        st.header("Training")
+        st.select_slider("Learning rate η (presets)", state.LR_PRESETS, key="cfg_lr_preset",
+                         format_func=lambda v: f"{v:g}", on_change=_lr_from_preset)
+        lr_text = st.text_input("Learning rate η", key="cfg_lr_text", help="Any number above 0, up to 100.")
+        try:
+            lr = state.parse_lr(lr_text)
+        except ValueError as error:
+            reason = str(error) if "convert" not in str(error) else "the learning rate η must be a number"
+            st.error(f"η = {lr_text!r}: {reason}. Still using η = {previous.lr:g}.")
+            lr = previous.lr
+        n_train = len(dataset.X_train)
+        ss["cfg_batch"] = min(ss["cfg_batch"], n_train)
+        st.number_input(f"Batch size B (1 … {n_train})", 1, n_train, key="cfg_batch")
+        st.number_input("Seed", 0, state.MAX_SEED, key="cfg_seed",
+                        help="The same seed gives the same weights and batches on every machine.")
+        st.toggle("Lock colour scales", key="lock_colours",
+                  help="Keep each heatmap's colour range fixed from now on, so colours compare across steps.")
+    config = Config(
+        dataset=state.CSV if uploaded is not None else name,
+        hidden=tuple(int(size) for size in hidden),
+        activation=ss["cfg_activation"],
+        loss=ss["cfg_loss"],
+        lr=lr,
+        batch=int(ss["cfg_batch"]),
+        seed=int(ss["cfg_seed"]),
+        noise=float(ss["cfg_noise"]),
+        test_fraction=float(ss["cfg_test_fraction"]),
+    )
+    return config, uploaded
+
+
+def link_problems() -> None:
+    """What a shared link asked for that could not be used (shown until the next change)."""
+    for problem in st.session_state.get("link_problems", []):
+        st.warning(f"Link: {problem}")
+
+
+# -- driving the network -------------------------------------------------------------------
+
+
+def _run(t: Trainer, n: int) -> None:
+    if n < PROGRESS_FROM:
+        t.run(n)
+        return
+    bar = st.progress(0.0, text=f"Running {n} steps…")
+    t.run(n, progress=lambda i: bar.progress(i / n, text=f"Step {i} of {n}"))
+    bar.empty()
+
+
+def controls(t: Trainer) -> None:
+    """Step, Run n steps, Play/Pause, Reset; the actions run before the views draw."""
+    ss = st.session_state
+    playing = ss.get("playing", False)
+    step_col, n_col, run_col, play_col, reset_col = st.columns([1, 1.2, 1.4, 1, 1], vertical_alignment="bottom")
+    if step_col.button("Step", key="step", type="primary", help="One SGD update (17), (18) on the next mini-batch"):
+        state.act(t.step)
+    n = n_col.number_input("n_steps", 1, 10_000, value=50, key="n_steps", label_visibility="collapsed")
+    if run_col.button(f"Run {n} steps", key="run"):
+        state.act(_run, t, int(n))
+    if play_col.button("Pause" if playing else "Play", key="play"):
+        ss["playing"] = not playing
+        st.rerun()  # the whole page, so that the timer starts or stops
+    if reset_col.button("Reset", key="reset", help="Back to the seeded weights; history cleared"):
+        t.reset()
+        ss.pop("diverged", None)
+        ss["playing"] = False
+    if playing and not any(ss.get(key) for key in ("step", "run", "reset", "play")):
+        state.act(t.step)  # a tick of Play
+
+
+def status(t: Trainer) -> None:
+    """Step and epoch counters, the current losses and accuracies."""
+    cells = [("Step", f"{t.steps}"), ("Epoch", f"{t.epoch + (t.position / t.n_train):.2f}")]
+    if t.loss_history:
+        cells.append(("Batch loss", f"{t.loss_history[-1]:.4g}"))
+    cells.append(("Train loss", f"{t.loss_on('train'):.4g}"))
+    if t.has_test:
+        cells.append(("Test loss", f"{t.loss_on('test'):.4g}"))
+    if t.dataset.task == "classification":
+        cells.append(("Train accuracy", f"{t.accuracy('train'):.1%}"))
+        if t.has_test:
+            cells.append(("Test accuracy", f"{t.accuracy('test'):.1%}"))
+    for column, (label, value) in zip(st.columns(len(cells)), cells):
+        column.metric(label, value)
+    if "diverged" in st.session_state:
+        st.error(
+            f"**Training stopped: the network diverged.** {st.session_state['diverged']} "
+            "When η is too large, each update overshoots and the weights grow until they overflow. "
+            "Lower η (for example by 10×) and press Reset, or keep the current weights and go on."
+        )
+
+
+# -- seeing it -----------------------------------------------------------------------------
+
+
+def _ranges(l: int, panels: dict[str, np.ndarray]) -> dict[str, float]:
+    """Colour half-widths: fixed while "Lock colour scales" is on, else fitted to the data."""
+    ss = st.session_state
+    if not ss.get("lock_colours"):
+        ss["locked_ranges"] = {}
+        return {}
+    locked = ss.setdefault("locked_ranges", {})
+    for key, M in panels.items():
+        locked.setdefault((l, key), plots.symmetric_range(M))
+    return {key: locked[(l, key)] for key in panels}
+
+
+# The optional panels of a layer figure: label -> key in `plots.layer_figure(show=...)`.
+GRADIENT_PANELS = {"∂L/∂W, ∂L/∂b": "dW", "update ΔW = −η ∂L/∂W": "update"}
+
+
+def layers(t: Trainer) -> None:
+    """For every layer l: W^l, b^l and, after a step, δ^{l+1}, ∂L/∂W^l and the update ΔW^l."""
+    net, g = t.net, t.last
+    st.session_state.setdefault("show_panels", list(GRADIENT_PANELS))
+    shown = [GRADIENT_PANELS[label] for label in
+             st.pills("Also show", list(GRADIENT_PANELS), selection_mode="multi", key="show_panels")]
+    for k, (W, b) in enumerate(zip(net.W, net.b)):
+        l = k + 1
+        st.markdown(f"**Layer {l} → {l + 1}:** $W^{{{l}}}$ is {W.shape[0]}×{W.shape[1]} "
+                    f"(|l_{l}| × |l_{l + 1}|), $b^{{{l}}}$ is 1×{W.shape[1]}")
+        panels = {"W": W}
+        if g is not None:
+            panels |= {"delta": g.delta[k + 1], "dW": g.dW[k], "update": -t.config.lr * g.dW[k]}
+        ranges = _ranges(l, panels)
+        if g is None:
+            fig = plots.layer_figure(l, W, b, ranges=ranges)
+        else:
+            fig = plots.layer_figure(
+                l, W, b, delta_next=g.delta[k + 1], dW=g.dW[k], db=g.db[k], lr=t.config.lr,
+                show=shown, ranges=ranges,
+            )
+        st.plotly_chart(fig, key=f"layer_{l}", **CHART)
+    if g is None:
+        st.caption("Press Step to see δ of the batch, ∂L/∂W and the update ΔW.")
+
+
+def loss_curve(t: Trainer) -> None:
+    log_y = st.toggle("Log scale", key="loss_log")
+    st.plotly_chart(plots.loss_figure(t.loss_history, t.test_loss_history, log_y=log_y), key="loss",
+                    **CHART)
+
+
+def data_view(t: Trainer) -> None:
+    """Decision regions (2-D classification), the surface (2-D regression), the curve (1-D)."""
+    ds = t.dataset
+    if ds.n_inputs == 2 and ds.task == "classification":
+        xs, ys, out = t.grid()
+        fig = plots.decision_figure(xs, ys, out.argmax(axis=-1), ds.X_train, ds.y_train, ds.X_test, ds.y_test,
+                                    ds.target_names)
+    elif ds.n_inputs == 2 and ds.n_outputs == 1:
+        xs, ys, out = t.grid()
+        fig = plots.regression_surface_figure(xs, ys, out[..., 0], ds.X_train, ds.y_train[:, 0])
+    elif ds.n_inputs == 1 and ds.n_outputs == 1:
+        xs, _, out = t.grid()
+        fig = plots.fit_figure(xs, out[:, 0], ds.X_train, ds.y_train[:, 0], ds.X_test, ds.y_test[:, 0])
+    else:
+        st.caption(f"{ds.n_inputs} inputs: no picture of the input space; the loss curve and "
+                   "accuracies tell how training goes.")
+        return
+    st.plotly_chart(fig, key="data", **CHART)
+
+
+def workspace() -> None:
+    """Everything that changes when the network steps: one fragment, so a Step reruns only this."""
+    t = state.trainer()
+    controls(t)
+    status(t)
+    left, right = st.columns(2)
+    with left:
+        st.subheader("Loss")
+        loss_curve(t)
+    with right:
+        st.subheader("Data and prediction")
+        data_view(t)
+    st.subheader("Weights W, biases b, gradients and error terms δ")
+    layers(t)
+
+
+def show_workspace() -> None:
+    """Run the workspace as a fragment; while playing it reruns itself every PLAY_INTERVAL."""
+    interval = PLAY_INTERVAL if st.session_state.get("playing") else None
+    st.fragment(workspace, run_every=interval)()
+

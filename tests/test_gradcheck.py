@@ -1,0 +1,310 @@
+"""Tests of explorer.gradcheck: finite differences judge backprop's (or a broken) gradient."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+from explorer.core import Network
+from explorer.gradcheck import (
+    GOOD,
+    WRONG,
+    LayerCheck,
+    gradient_check,
+    numeric_derivative,
+    relative_error,
+    verdict,
+)
+
+# Below this norm a finite-difference estimate (round-off ≈ 1e-16·L/ε) is no longer
+# accurate to 1e-7 relative, so a "good" verdict is not expected there.
+MEASURABLE = 0.03
+
+
+def make_net(sizes, activation="tanh", loss="cross_entropy", seed=0, data_seed=0, batch=4):
+    net = Network(sizes, activation=activation, loss=loss, seed=seed)
+    rng = np.random.default_rng(data_seed)
+    net.b = [rng.normal(scale=0.5, size=b.shape) for b in net.b]  # b starts at 0: exercise it
+    X = rng.normal(size=(batch, sizes[0]))
+    if loss == "mse":
+        Y = rng.normal(size=(batch, sizes[-1]))
+    else:
+        Y = np.eye(sizes[-1])[rng.integers(sizes[-1], size=batch)]
+    return net, X, Y
+
+
+def snapshot(net):
+    return net.W, net.b, [w.copy() for w in net.W], [b.copy() for b in net.b]
+
+
+def assert_unchanged(net, W_list, b_list, W_copy, b_copy):
+    assert net.W is W_list and net.b is b_list
+    for k in range(len(W_copy)):
+        assert net.W[k] is W_list[k] and net.b[k] is b_list[k]
+        np.testing.assert_array_equal(net.W[k], W_copy[k])
+        np.testing.assert_array_equal(net.b[k], b_copy[k])
+
+
+# --------------------------------------------------------------------------------------
+# relative_error and verdict
+# --------------------------------------------------------------------------------------
+
+
+def test_relative_error_of_zeros_is_zero():
+    assert relative_error(np.zeros(3), np.zeros(3)) == 0.0
+    assert relative_error(np.array(0.0), np.array(0.0)) == 0.0
+
+
+def test_relative_error_values():
+    x = np.array([3.0, -4.0])  # ‖x‖ = 5
+    assert relative_error(x, x) == 0.0
+    # ‖x − (−x)‖ / (‖x‖ + ‖−x‖) = 10 / 10 = 1
+    assert relative_error(x, -x) == pytest.approx(1.0, rel=1e-15)
+    # ‖2x − x‖ / (‖2x‖ + ‖x‖) = 5 / 15 = 1/3
+    assert relative_error(2 * x, x) == pytest.approx(1 / 3, rel=1e-15)
+    # one side zero: ‖x‖ / ‖x‖ = 1
+    assert relative_error(x, np.zeros(2)) == pytest.approx(1.0, rel=1e-15)
+    # symmetric, and scale-free
+    y = np.array([3.0, -4.5])
+    assert relative_error(x, y) == pytest.approx(relative_error(y, x), rel=1e-15)
+    assert relative_error(1e-9 * x, 1e-9 * y) == pytest.approx(relative_error(x, y), rel=1e-12)
+
+
+def test_thresholds_are_the_documented_ones():
+    assert GOOD == 1e-7 and WRONG == 1e-4
+
+
+@pytest.mark.parametrize(
+    ("error", "expected"),
+    [
+        (0.0, "good"),
+        (1e-12, "good"),
+        (9.99e-8, "good"),
+        (1e-7, "doubtful"),
+        (1.01e-7, "doubtful"),
+        (5e-6, "doubtful"),
+        (1e-4, "doubtful"),
+        (1.01e-4, "wrong"),
+        (0.5, "wrong"),
+        (math.inf, "wrong"),
+        (math.nan, "wrong"),
+    ],
+)
+def test_verdict_thresholds(error, expected):
+    assert verdict(error) == expected
+
+
+def test_layer_check_error_is_the_worse_of_W_and_b():
+    check = LayerCheck(layer=2, W_error=1e-9, b_error=3e-3, checked=5, total=5)
+    assert check.error == 3e-3 and check.verdict == "wrong"
+    check = LayerCheck(layer=2, W_error=2e-6, b_error=1e-10, checked=5, total=5)
+    assert check.error == 2e-6 and check.verdict == "doubtful"
+    assert LayerCheck(1, 1e-10, 2e-10, 1, 1).verdict == "good"
+
+
+# --------------------------------------------------------------------------------------
+# numeric_derivative
+# --------------------------------------------------------------------------------------
+
+
+def test_numeric_derivative_matches_backprop_and_restores_the_entry():
+    net, X, Y = make_net([3, 4, 2], "tanh", "mse", seed=1, data_seed=2)
+    g = net.gradients(X, Y)
+    W = net.W[0]
+    before = W.copy()
+    for flat in range(W.size):
+        numeric = numeric_derivative(net, W, flat, X, Y, 1e-6)
+        assert numeric == pytest.approx(g.dW[0].reshape(-1)[flat], rel=1e-6, abs=1e-9)
+    np.testing.assert_array_equal(W, before)
+    assert net.W[0] is W
+
+
+def test_numeric_derivative_of_a_quadratic_is_exact_up_to_rounding():
+    # [1, 1] identity MSE: L = ½ (w x + b − y*)²; x = 2, w = 3, b = 0, y* = 1:
+    # ∂L/∂w = (w x − y*) x = (6 − 1)·2 = 10; central differences are exact for a quadratic.
+    net = Network([1, 1], activation="identity", loss="mse", seed=0)
+    net.W = [np.array([[3.0]])]
+    assert numeric_derivative(net, net.W[0], 0, [[2.0]], [[1.0]], 1e-3) == pytest.approx(10.0, rel=1e-9)
+    # ∂L/∂b = w x − y* = 5
+    assert numeric_derivative(net, net.b[0], 0, [[2.0]], [[1.0]], 1e-3) == pytest.approx(5.0, rel=1e-9)
+
+
+# --------------------------------------------------------------------------------------
+# gradient_check on the core's own gradients
+# --------------------------------------------------------------------------------------
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    sizes=st.lists(st.integers(1, 6), min_size=2, max_size=4),
+    activation=st.sampled_from(["identity", "relu", "tanh", "sigmoid"]),
+    loss=st.sampled_from(["mse", "cross_entropy"]),
+    batch=st.integers(1, 8),
+    seed=st.integers(0, 2**32 - 1),
+    data_seed=st.integers(0, 2**32 - 1),
+)
+def test_backprop_passes_the_gradient_check(sizes, activation, loss, batch, seed, data_seed):
+    net, X, Y = make_net(sizes, activation, loss, seed, data_seed, batch)
+    g = net.gradients(X, Y)
+    if activation == "relu":  # finite differences across a kink are not a derivative
+        assume(all(np.abs(z).min() > 1e-3 for z in g.z[1:-1]))
+    state = snapshot(net)
+    checks = gradient_check(net, X, Y)
+    assert_unchanged(net, *state)
+    assert [c.layer for c in checks] == list(range(1, len(sizes)))
+    asserted = 0
+    for c, dW, db in zip(checks, g.dW, g.db):
+        assert c.total == dW.size + db.size
+        assert c.checked == c.total  # small layers are checked in full
+        measurable = all(np.linalg.norm(d) == 0 or np.linalg.norm(d) >= MEASURABLE for d in (dW, db))
+        if measurable:
+            assert c.error < 1e-7, c
+            assert c.verdict == "good"
+            asserted += 1
+    assume(asserted > 0)
+
+
+@pytest.mark.parametrize("loss", ["mse", "cross_entropy"])
+@pytest.mark.parametrize("activation", ["identity", "relu", "tanh", "sigmoid"])
+def test_backprop_passes_the_gradient_check_fixed(activation, loss):
+    net, X, Y = make_net([3, 5, 4, 3], activation, loss, seed=3, data_seed=4, batch=5)
+    checks = gradient_check(net, X, Y)
+    assert len(checks) == 3
+    assert all(c.verdict == "good" for c in checks), checks
+
+
+# --------------------------------------------------------------------------------------
+# gradient_check on deliberately broken gradients
+# --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("broken", [0, 1, 2])
+def test_doubled_dW_is_wrong_in_that_layer_only(broken):
+    net, X, Y = make_net([3, 4, 4, 2], "tanh", "mse", seed=5, data_seed=6)
+    g = net.gradients(X, Y)
+    dW = [2 * d if k == broken else d for k, d in enumerate(g.dW)]
+    checks = gradient_check(net, X, Y, dW=dW, db=g.db)
+    assert [c.verdict for c in checks] == ["wrong" if k == broken else "good" for k in range(3)]
+    # ‖2g − g‖ / (‖2g‖ + ‖g‖) = 1/3, up to finite-difference noise
+    assert checks[broken].W_error == pytest.approx(1 / 3, rel=1e-5)
+    assert checks[broken].b_error < GOOD
+
+
+@pytest.mark.parametrize("broken", [0, 1])
+def test_shifted_db_is_wrong_in_that_layer_only(broken):
+    net, X, Y = make_net([3, 4, 3], "sigmoid", "cross_entropy", seed=7, data_seed=8)
+    g = net.gradients(X, Y)
+    db = [d + 0.5 if k == broken else d for k, d in enumerate(g.db)]
+    checks = gradient_check(net, X, Y, dW=g.dW, db=db)
+    assert [c.verdict for c in checks] == ["wrong" if k == broken else "good" for k in range(2)]
+    assert checks[broken].b_error > WRONG and checks[broken].W_error < GOOD
+
+
+def test_transposed_dW_is_wrong():
+    net, X, Y = make_net([3, 3, 3], "tanh", "cross_entropy", seed=9, data_seed=10)
+    g = net.gradients(X, Y)
+    assert not np.allclose(g.dW[0], g.dW[0].T)
+    checks = gradient_check(net, X, Y, dW=[g.dW[0].T, g.dW[1]], db=g.db)
+    assert [c.verdict for c in checks] == ["wrong", "good"]
+
+
+def test_gradient_missing_the_activation_derivative_is_caught():
+    # The classic bug: δ^l = δ^{l+1} (W^l)^T without ⊙ f'(z^l). Build those gradients here.
+    net, X, Y = make_net([3, 4, 2], "tanh", "mse", seed=11, data_seed=12)
+    g = net.gradients(X, Y)
+    delta2_no_fprime = g.delta[2] @ net.W[1].T
+    dW1 = g.a[0].T @ delta2_no_fprime / len(X)
+    db1 = delta2_no_fprime.mean(axis=0, keepdims=True)
+    checks = gradient_check(net, X, Y, dW=[dW1, g.dW[1]], db=[db1, g.db[1]])
+    assert [c.verdict for c in checks] == ["wrong", "good"]
+
+
+def test_broken_dW_alone_is_judged_not_replaced():
+    # Passing only dW (db left at its default) must still check *that* dW; it may not be
+    # silently swapped for the core's own gradients, which would always look "good".
+    net, X, Y = make_net([3, 4, 2], "tanh", "mse", seed=5, data_seed=6)
+    g = net.gradients(X, Y)
+    checks = gradient_check(net, X, Y, dW=[2 * g.dW[0], g.dW[1]])
+    assert [c.verdict for c in checks] == ["wrong", "good"]
+
+
+def test_broken_db_alone_is_judged_not_replaced():
+    net, X, Y = make_net([3, 4, 2], "tanh", "mse", seed=5, data_seed=6)
+    g = net.gradients(X, Y)
+    checks = gradient_check(net, X, Y, db=[g.db[0], g.db[1] + 1.0])
+    assert [c.verdict for c in checks] == ["good", "wrong"]
+
+
+def test_broken_gradients_leave_the_network_unchanged():
+    net, X, Y = make_net([3, 4, 2], "relu", "cross_entropy", seed=13, data_seed=14)
+    g = net.gradients(X, Y)
+    state = snapshot(net)
+    gradient_check(net, X, Y, dW=[-d for d in g.dW], db=[-d for d in g.db])
+    assert_unchanged(net, *state)
+
+
+def test_a_check_that_fails_midway_leaves_the_network_unchanged():
+    # With dW, db given, the first loss evaluation happens with an entry perturbed; a bad X
+    # makes it raise there. The caller's network must not keep the perturbation.
+    net, X, Y = make_net([3, 4, 2], "tanh", "mse", seed=1, data_seed=2)
+    g = net.gradients(X, Y)
+    state = snapshot(net)
+    X_bad = X.copy()
+    X_bad[0, 0] = np.nan
+    with pytest.raises(ValueError, match=r"\bX\b"):
+        gradient_check(net, X_bad, Y, dW=g.dW, db=g.db)
+    assert_unchanged(net, *state)
+
+
+# --------------------------------------------------------------------------------------
+# Sampling large layers
+# --------------------------------------------------------------------------------------
+
+
+def test_sampling_large_layers():
+    net, X, Y = make_net([2, 40, 3], "tanh", "cross_entropy", seed=15, data_seed=16, batch=6)
+    state = snapshot(net)
+    m = 16
+    checks = gradient_check(net, X, Y, max_entries=m, seed=1)
+    assert_unchanged(net, *state)
+    # layer 1: W^1 has 2·40 = 80 > 16 entries (16 sampled), b^1 has 40 > 16 (16 sampled)
+    assert (checks[0].checked, checks[0].total) == (2 * m, 80 + 40)
+    # layer 2: W^2 has 40·3 = 120 > 16 (16 sampled), b^2 has 3 ≤ 16 (all 3)
+    assert (checks[1].checked, checks[1].total) == (m + 3, 120 + 3)
+    assert all(c.verdict == "good" for c in checks)
+
+
+def test_sampling_is_seeded_and_still_catches_a_broken_layer():
+    net, X, Y = make_net([2, 40, 3], "tanh", "mse", seed=17, data_seed=18, batch=6)
+    g = net.gradients(X, Y)
+    dW = [g.dW[0], 2 * g.dW[1]]
+    first = gradient_check(net, X, Y, dW=dW, db=g.db, max_entries=8, seed=3)
+    again = gradient_check(net, X, Y, dW=dW, db=g.db, max_entries=8, seed=3)
+    assert first == again
+    assert [c.verdict for c in first] == ["good", "wrong"]
+
+
+def test_sampling_different_seeds_pick_different_entries():
+    # One wrong entry in W^1 (80 entries, 8 sampled): across seeds it is found only sometimes,
+    # which can only happen if the sampled entries depend on the seed.
+    net, X, Y = make_net([2, 40, 3], "tanh", "mse", seed=19, data_seed=20, batch=6)
+    g = net.gradients(X, Y)
+    dW0 = g.dW[0].copy()
+    dW0.reshape(-1)[37] += 1.0
+    verdicts = {
+        gradient_check(net, X, Y, dW=[dW0, g.dW[1]], db=g.db, max_entries=8, seed=s)[0].verdict
+        for s in range(30)
+    }
+    assert verdicts == {"good", "wrong"}
+
+
+def test_max_entries_at_or_above_the_layer_size_checks_everything():
+    net, X, Y = make_net([3, 4, 2], "tanh", "mse")
+    for m in (12, 13, 1000):  # W^1 has 3·4 = 12 entries
+        checks = gradient_check(net, X, Y, max_entries=m)
+        assert checks[0].checked == checks[0].total == 12 + 4
+        assert checks[1].checked == checks[1].total == 8 + 2
