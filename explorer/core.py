@@ -164,6 +164,13 @@ def _check_sizes(sizes: object) -> list[int]:
     return sizes
 
 
+def _as_matrix(values: object, name: str) -> np.ndarray:
+    try:
+        return np.asarray(values, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a numeric array, one sample a row") from None
+
+
 def _check_learning_rate(lr: object) -> float:
     if isinstance(lr, bool) or not isinstance(lr, Real) or not math.isfinite(lr) or lr <= 0:
         raise ValueError(f"lr (learning rate η) must be a finite positive number, got {lr!r}")
@@ -185,9 +192,9 @@ class Network:
         seed: int = 0,
     ) -> None:
         self.sizes = _check_sizes(sizes)
-        if activation not in ACTIVATIONS:
+        if not isinstance(activation, str) or activation not in ACTIVATIONS:
             raise ValueError(f"activation must be one of {', '.join(ACTIVATIONS)}, got {activation!r}")
-        if loss not in LOSS_FUNCTIONS:
+        if not isinstance(loss, str) or loss not in LOSS_FUNCTIONS:
             raise ValueError(f"loss must be one of {', '.join(LOSSES)}, got {loss!r}")
         if isinstance(seed, bool) or not isinstance(seed, Integral) or seed < 0:
             raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
@@ -222,7 +229,7 @@ class Network:
     # -- input checks: shapes first (free), then one finiteness scan per array --------
 
     def _check_X(self, X: object) -> np.ndarray:
-        X = np.asarray(X, dtype=np.float64)
+        X = _as_matrix(X, "X")
         if X.ndim != 2 or X.shape[1] != self.sizes[0] or X.shape[0] == 0:
             raise ValueError(f"X must have shape (B, {self.sizes[0]}) with B ≥ 1, got {X.shape}")
         if not np.isfinite(X).all():
@@ -230,7 +237,7 @@ class Network:
         return X
 
     def _check_Y(self, Y: object, batch: int) -> np.ndarray:
-        Y = np.asarray(Y, dtype=np.float64)
+        Y = _as_matrix(Y, "Y")
         if Y.shape != (batch, self.sizes[-1]):
             raise ValueError(f"Y must have shape ({batch}, {self.sizes[-1]}) to match X, got {Y.shape}")
         if not np.isfinite(Y).all():
@@ -288,8 +295,7 @@ class Network:
         g = self.gradients(X, Y)
         W = [W - lr * dW for W, dW in zip(self.W, g.dW)]  # (17) W ← W − η ∂L/∂W
         b = [b - lr * db for b, db in zip(self.b, g.db)]  # (18) b ← b − η ∂L/∂b
-        # A sum is finite only if every entry is: one pass per array catches NaN and ±inf.
-        if not (math.isfinite(g.loss) and all(math.isfinite(p.sum()) for p in W + b)):
+        if not (math.isfinite(g.loss) and all(np.isfinite(p).all() for p in W + b)):
             raise DivergedError(
                 f"the step diverged (loss {g.loss:.4g}, weights no longer finite) at lr={lr:g}; "
                 "the weights were kept as they were before it. Try a smaller learning rate."

@@ -27,7 +27,7 @@ from explorer.core import (
 ACTIVATION_NAMES = ("identity", "relu", "tanh", "sigmoid")
 LOSS_NAMES = ("mse", "cross_entropy")
 
-FAST = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FAST = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 # --------------------------------------------------------------------------------------
@@ -278,7 +278,7 @@ def test_backprop_matches_scalar_autodiff(case: Case):
         assert_close(g.db[k], db[k], 1e-9, what=f"db^{k + 1}")
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(cases(batches=st.integers(1, 4)))
 def test_every_delta_is_the_derivative_of_the_sample_loss_wrt_z(case: Case):
     """δ^i[r, j] = ∂L_r/∂z^i_j by central differences, forwarding from a perturbed z^i."""
@@ -299,7 +299,7 @@ def test_every_delta_is_the_derivative_of_the_sample_loss_wrt_z(case: Case):
         assert_close(g.delta[i], numeric, rtol=1e-6, atol=1e-8, what=f"δ^{i + 1}")
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(cases(batches=st.integers(1, 4)))
 def test_dW_db_match_finite_differences_of_the_batch_loss(case: Case):
     assume(away_from_relu_kinks(case, margin=1e-3))
@@ -612,7 +612,7 @@ def test_seed_does_not_depend_on_loss():
 )
 def test_initial_scale_xavier_or_he(activation, scale):
     W = Network([1000, 500], activation=activation, loss="mse", seed=1).W[0]
-    assert abs(W.mean()) < 0.01 * scale * 10  # mean ≈ 0 (σ/√N ≈ 0.0014 σ)
+    assert abs(W.mean()) < 0.01 * scale  # mean ≈ 0 (its standard error is σ/√N ≈ 0.0014 σ)
     assert W.std() == pytest.approx(scale, rel=0.01)
 
 
@@ -928,7 +928,6 @@ def assert_diverges(net: Network, X, Y, lr):
     with pytest.raises(DivergedError, match=r"learning rate|\blr\b") as info:
         net.step(X, Y, lr)
     assert isinstance(info.value, ValueError)
-    assert "lr" in str(info.value) or "learning rate" in str(info.value)
     assert_unchanged(net, *state)
 
 

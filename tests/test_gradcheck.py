@@ -138,7 +138,7 @@ def test_numeric_derivative_of_a_quadratic_is_exact_up_to_rounding():
 # --------------------------------------------------------------------------------------
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(
     sizes=st.lists(st.integers(1, 6), min_size=2, max_size=4),
     activation=st.sampled_from(["identity", "relu", "tanh", "sigmoid"]),
