@@ -16,10 +16,5 @@ state.start()
 config, uploaded = views.sidebar()
 notice = state.sync(config, uploaded)
 
-st.title("Backprop Explorer")
-st.caption("A fully connected network trained by backpropagation, one SGD update at a time, "
-           "in the notation of the derivation: z^{i+1} = a^i W^i + b^i, δ^i = ∂L/∂z^i.")
-views.link_problems()
-if notice:
-    st.info(notice)
+views.header(notice)
 views.show_workspace()

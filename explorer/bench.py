@@ -79,9 +79,12 @@ def make_data(case: Case) -> tuple[np.ndarray, np.ndarray]:
     return X, Y
 
 
-def numpy_step(case: Case, X: np.ndarray, Y: np.ndarray) -> tuple[Network, Step]:
-    net = Network(sizes=list(case.sizes), activation=ACTIVATION, loss=LOSS, seed=0)
-    return net, lambda: net.step(X, Y, LEARNING_RATE)
+def new_network(case: Case) -> Network:
+    return Network(sizes=list(case.sizes), activation=ACTIVATION, loss=LOSS, seed=0)
+
+
+def numpy_step(net: Network, X: np.ndarray, Y: np.ndarray) -> Step:
+    return lambda: net.step(X, Y, LEARNING_RATE)
 
 
 def torch_step(net: Network, X: np.ndarray, Y: np.ndarray) -> tuple[Any, Step]:
@@ -112,9 +115,9 @@ def torch_step(net: Network, X: np.ndarray, Y: np.ndarray) -> tuple[Any, Step]:
 
 def check_same_step(case: Case, X: np.ndarray, Y: np.ndarray) -> None:
     """One step of each from the same weights must give the same loss and new weights."""
-    net, step_np = numpy_step(case, X, Y)
-    model, step_t = torch_step(net, X, Y)
-    loss_np = step_np().loss
+    net = new_network(case)
+    model, step_t = torch_step(net, X, Y)  # copies the weights before the NumPy step
+    loss_np = net.step(X, Y, LEARNING_RATE).loss
     loss_t = step_t()
     linears = [m for m in model if isinstance(m, nn.Linear)]
     W_t = [m.weight.detach().numpy().T for m in linears]
@@ -160,10 +163,10 @@ class Result:
 
 def measure(case: Case, rounds: int, seconds: float, with_torch: bool) -> Result:
     X, Y = make_data(case)
-    steps: dict[str, Step] = {"numpy": numpy_step(case, X, Y)[1]}
+    steps: dict[str, Step] = {"numpy": numpy_step(new_network(case), X, Y)}
     if with_torch:
         check_same_step(case, X, Y)
-        steps["torch"] = torch_step(numpy_step(case, X, Y)[0], X, Y)[1]
+        steps["torch"] = torch_step(new_network(case), X, Y)[1]
     counts = {name: steps_per_round(step, seconds) for name, step in steps.items()}
     rates: dict[str, list[float]] = {name: [] for name in steps}
     order = list(steps)
@@ -175,21 +178,21 @@ def measure(case: Case, rounds: int, seconds: float, with_torch: bool) -> Result
     return Result(case, statistics.median(rates["numpy"]), torch_rate)
 
 
-def header(blas_threads: int) -> list[str]:
+def header(limited: bool) -> list[str]:
+    """Versions and thread pools, as in force while timing."""
     lines = [f"Python {platform.python_version()}, NumPy {np.__version__}, "
-             + (f"PyTorch {torch.__version__} (threads: {torch.get_num_threads()})"
+             + (f"PyTorch {torch.__version__} ({torch.get_num_threads()} thread)"
                 if torch is not None else "torch not installed")]
     if threadpoolctl is None:
-        lines.append("BLAS: threadpoolctl not installed, NumPy's BLAS threads unknown and not limited")
+        lines.append("thread pools: threadpoolctl not installed, NumPy's BLAS threads unknown and not limited")
     else:
-        for pool in threadpoolctl.threadpool_info():
+        for pool in sorted(threadpoolctl.threadpool_info(), key=lambda pool: pool["filepath"]):
+            name = " ".join(str(pool[key]) for key in ("internal_api", "version", "architecture") if pool.get(key))
+            limit = " (--blas-threads)" if limited and pool["user_api"] == "blas" else ""
             lines.append(
-                f"{pool['user_api']}: {pool['internal_api']} {pool.get('version')} "
-                f"({pool.get('architecture', '?')}), {pool['num_threads']} thread(s), "
+                f"{pool['user_api']}: {name}, {pool['num_threads']} thread(s){limit}, "
                 f"{os.path.basename(pool['filepath'])}"
             )
-        if blas_threads:
-            lines.append(f"BLAS limited to {blas_threads} thread(s) while timing (--blas-threads)")
     for name in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
         if name in os.environ:
             lines.append(f"{name}={os.environ[name]}")
@@ -231,11 +234,11 @@ def main(argv: list[str] | None = None) -> None:
     if torch is not None:
         torch.set_num_threads(1)
 
-    print("\n".join(header(args.blas_threads if threadpoolctl else 0)))
-    print(f"{rounds} rounds of ~{seconds:g} s per side, alternating; medians over rounds\n", flush=True)
     limit = (threadpoolctl.threadpool_limits(limits=args.blas_threads, user_api="blas")
              if threadpoolctl is not None and args.blas_threads > 0 else None)
     try:
+        print("\n".join(header(limited=limit is not None)))
+        print(f"{rounds} rounds of ~{seconds:g} s per side, alternating; medians over rounds\n", flush=True)
         results = [measure(case, rounds, seconds, with_torch) for case in CASES
                    if case.name in args.cases.upper()]
     finally:

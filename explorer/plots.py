@@ -146,8 +146,11 @@ def layer_figure(
     return figure(traces, layout)
 
 
-def loss_figure(train: Sequence[float], test: Sequence[float] = (), *, log_y: bool = False) -> go.Figure:
-    """The batch loss of every update, and the test-set loss after it where there is one."""
+def loss_figure(
+    train: Sequence[float], test: Sequence[float] = (), *, log_y: bool = False, mark: int | None = None
+) -> go.Figure:
+    """The batch loss of every update, and the test-set loss after it where there is one;
+    `mark` draws a vertical line at a step being looked at."""
     steps = np.arange(1, len(train) + 1)
     mode = "lines+markers" if len(train) <= 50 else "lines"  # a lone first point needs a marker
     traces = [{"type": "scatter", "x": steps, "y": np.asarray(train, dtype=float), "name": "train (batch)",
@@ -155,7 +158,10 @@ def loss_figure(train: Sequence[float], test: Sequence[float] = (), *, log_y: bo
     if len(test):
         traces.append({"type": "scatter", "x": steps[: len(test)], "y": np.asarray(test, dtype=float),
                        "name": "test (whole set)", "mode": mode})
+    shapes = [] if mark is None else [{"type": "line", "xref": "x", "yref": "paper", "x0": mark, "x1": mark,
+                                       "y0": 0, "y1": 1, "line": {"dash": "dot", "color": "#444"}}]
     return figure(traces, {
+        "shapes": shapes,
         "xaxis": {"title": {"text": "step"}},
         "yaxis": {"title": {"text": "loss L"}, "type": "log" if log_y else "linear"},
         "height": 320, "margin": {"l": 50, "r": 10, "t": 30, "b": 40}, "font": FONT,
@@ -233,3 +239,22 @@ def _plane_layout() -> dict:
         "yaxis": {"title": {"text": "x₂"}, "scaleanchor": "x"},
         "legend": {"x": 1.02, "y": 1, "font": {"size": 11}}, "showlegend": True,
     }
+
+
+def norms_figure(norms: np.ndarray) -> go.Figure:
+    """Per layer over the steps: ‖δ^{l+1}‖, ‖∂L/∂W^l‖ and ‖ΔW^l‖ / ‖W^l‖ (log scale), to see
+    gradients vanish or explode. `norms` is (steps, 3, layers)."""
+    titles = ("‖δ<sup>l+1</sup>‖ (per sample)", "‖∂L/∂W<sup>l</sup>‖",
+              "update ratio ‖ΔW<sup>l</sup>‖ / ‖W<sup>l</sup>‖")
+    fig = make_subplots(rows=3, cols=1, shared_xaxes=True, subplot_titles=titles, vertical_spacing=0.08)
+    steps = np.arange(1, len(norms) + 1)
+    for row in range(3):
+        for k in range(norms.shape[2]):
+            fig.add_trace(go.Scatter(x=steps, y=norms[:, row, k], mode="lines", name=f"layer {k + 1}",
+                                     legendgroup=str(k), showlegend=row == 0,
+                                     line={"color": CLASS_COLOURS[k % len(CLASS_COLOURS)]}),
+                          row=row + 1, col=1)
+    fig.update_yaxes(type="log", exponentformat="power")
+    fig.update_xaxes(title_text="step", row=3, col=1)
+    fig.update_layout(height=620, margin={"l": 60, "r": 10, "t": 40, "b": 40}, font=FONT)
+    return fig

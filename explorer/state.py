@@ -136,6 +136,60 @@ def to_query(config: Config) -> dict[str, str]:
     return {name: _show(config, name) for name in QUERY}
 
 
+# Parts of the page a classroom link can hide (`hide=config,views`), as the TensorFlow
+# Playground's links do; `present=1` is the projector mode: large type, configuration hidden.
+HIDEABLE = ("config", "views", "gradients", "data", "loss", "metrics", "run")
+MAX_REPLAY = 10_000
+
+
+def _parse_flag(text: str) -> bool:
+    if text.lower() not in ("1", "0", "true", "false", "yes", "no"):
+        raise ValueError("must be 1 or 0")
+    return text.lower() in ("1", "true", "yes")
+
+
+def _parse_hide(text: str) -> frozenset[str]:
+    parts = {part.strip() for part in text.split(",") if part.strip()}
+    if not parts <= set(HIDEABLE):
+        raise ValueError(f"can hide only {', '.join(HIDEABLE)}")
+    return frozenset(parts)
+
+
+# Link parameters of the page rather than of the network: name -> (parser, default).
+PAGE = {
+    "step": (_parse_int(0, MAX_REPLAY, "the step to replay to"), 0),
+    "lang": (_parse_choice(("en", "zh"), "the language"), "en"),
+    "present": (_parse_flag, False),
+    "hide": (_parse_hide, frozenset()),
+}
+
+
+def parse_page(params: Mapping[str, str]) -> tuple[dict[str, object], list[str]]:
+    """The page options a link asks for (replay step, language, presentation, hidden parts)."""
+    options, problems = {name: default for name, (_, default) in PAGE.items()}, []
+    for name, (parse, _) in PAGE.items():
+        if name in params:
+            try:
+                options[name] = parse(params[name])
+            except ValueError as error:
+                problems.append(f"`{name}={params[name]}`: {name} {error}; ignored.")
+    if options["present"]:
+        options["hide"] = options["hide"] | {"config"}
+    return options, problems
+
+
+def page_query(options: Mapping[str, object]) -> dict[str, str]:
+    """The page options worth keeping in the address bar (not the replay step)."""
+    query = {}
+    if options["lang"] != "en":
+        query["lang"] = options["lang"]
+    if options["present"]:
+        query["present"] = "1"
+    if options["hide"]:
+        query["hide"] = ",".join(sorted(options["hide"]))
+    return query
+
+
 # -- Streamlit: session state and the address bar ------------------------------------------
 
 
@@ -143,10 +197,24 @@ def start() -> None:
     """On a session's first run, read the link into the widgets' starting values."""
     if "config" in st.session_state:
         return
-    config, problems = parse_query({key: st.query_params[key] for key in st.query_params})
-    st.session_state["link_problems"] = problems
+    params = {key: st.query_params[key] for key in st.query_params}
+    config, problems = parse_query(params)
+    options, page_problems = parse_page(params)
+    st.session_state["link_problems"] = problems + page_problems
     set_widgets(config)
     st.session_state["config"] = config
+    st.session_state["page"] = options
+    st.session_state["lang"] = options["lang"]
+    st.session_state["replay_to"] = options["step"]
+
+
+def page() -> dict[str, object]:
+    """The page options of this session's link; the language follows its widget."""
+    return st.session_state["page"] | {"lang": st.session_state.get("lang", "en")}
+
+
+def hidden(part: str) -> bool:
+    return part in st.session_state["page"]["hide"]
 
 
 def set_widgets(config: Config) -> None:
@@ -187,10 +255,12 @@ def sync(config: Config, dataset: data.Dataset | None = None) -> str | None:
             notice = f"Rebuilt the network from seed {config.seed}: the network, data or seed changed."
     else:
         current.config = config
+    if st.session_state.pop("replay_to", 0):  # a link to step N replays the seeded run to it
+        act(trainer().run, page()["step"])
     st.session_state["config"] = config
-    query = to_query(config)
-    if {key: st.query_params.get(key) for key in query} != query:
-        st.query_params.update(query)
+    query = to_query(config) | page_query(page())
+    if {key: st.query_params.get(key) for key in st.query_params} != query:
+        st.query_params.from_dict(query)
     return notice
 
 

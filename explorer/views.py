@@ -8,9 +8,9 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from explorer import data, plots, state
+from explorer import data, i18n, lesson, plots, state
 from explorer.core import ACTIVATIONS, count_parameters
-from explorer.training import Config, Trainer
+from explorer.training import Config, Snapshot, Trainer
 
 CHART_CONFIG = {"displayModeBar": False}
 CHART = {"config": CHART_CONFIG, "theme": None}  # Plotly's own look: exact colours, no theme
@@ -51,7 +51,11 @@ def sidebar() -> tuple[Config, data.Dataset | None]:
     """The configuration widgets; returns the chosen Config (and an uploaded data set)."""
     ss = st.session_state
     previous: Config = ss["config"]
+    if state.hidden("config"):  # a classroom link fixes the configuration
+        return previous, None
     with st.sidebar:
+        st.segmented_control("Language", list(i18n.LANGUAGES), key="lang", required=True,
+                             format_func=i18n.LANGUAGES.get, label_visibility="collapsed")
         st.header("Data")
         name = st.selectbox("Data set", [*data.DATASETS, state.CSV], format_func=_label, key="cfg_dataset")
         if name in data.SYNTHETIC:
@@ -114,9 +118,18 @@ def sidebar() -> tuple[Config, data.Dataset | None]:
 
 
 def link_problems() -> None:
-    """What a shared link asked for that could not be used (shown until the next change)."""
+    """What a shared link asked for that could not be used."""
     for problem in st.session_state.get("link_problems", []):
         st.warning(f"Link: {problem}")
+
+
+def lang() -> str:
+    return st.session_state.get("lang", "en")
+
+
+def _(key: str, **values: object) -> str:
+    """A label in the chosen language."""
+    return i18n.text(key, lang(), **values)
 
 
 # -- driving the network -------------------------------------------------------------------
@@ -126,52 +139,70 @@ def _run(t: Trainer, n: int) -> None:
     if n < PROGRESS_FROM:
         t.run(n)
         return
-    bar = st.progress(0.0, text=f"Running {n} steps…")
-    t.run(n, progress=lambda i: bar.progress(i / n, text=f"Step {i} of {n}"))
+    bar = st.progress(0.0, text=f"{n}…")
+    t.run(n, progress=lambda i: bar.progress(i / n, text=f"{i} / {n}"))
     bar.empty()
 
 
+def _reset(t: Trainer) -> None:
+    t.reset()
+    st.session_state.pop("diverged", None)
+    st.session_state["playing"] = False
+
+
 def controls(t: Trainer) -> None:
-    """Step, Run n steps, Play/Pause, Reset; the actions run before the views draw."""
+    """Step, Run n steps, Play/Pause, Undo, Reset; the actions run before the views draw."""
     ss = st.session_state
     playing = ss.get("playing", False)
-    step_col, n_col, run_col, play_col, reset_col = st.columns([1, 1.2, 1.4, 1, 1], vertical_alignment="bottom")
-    if step_col.button("Step", key="step", type="primary", help="One SGD update (17), (18) on the next mini-batch"):
+    cols = st.columns([1, 1.1, 1.5, 1, 1, 1], vertical_alignment="bottom")
+    if cols[0].button(_("step"), key="step", type="primary", help=_("step_help")):
         state.act(t.step)
-    n = n_col.number_input("n_steps", 1, 10_000, value=50, key="n_steps", label_visibility="collapsed")
-    if run_col.button(f"Run {n} steps", key="run"):
-        state.act(_run, t, int(n))
-    if play_col.button("Pause" if playing else "Play", key="play"):
-        ss["playing"] = not playing
-        st.rerun()  # the whole page, so that the timer starts or stops
-    if reset_col.button("Reset", key="reset", help="Back to the seeded weights; history cleared"):
-        t.reset()
+    if not state.hidden("run"):
+        n = cols[1].number_input("n_steps", 1, 10_000, value=50, key="n_steps", label_visibility="collapsed")
+        if cols[2].button(_("run", n=n), key="run"):
+            state.act(_run, t, int(n))
+        if cols[3].button(_("pause") if playing else _("play"), key="play"):
+            ss["playing"] = not playing
+            st.rerun()  # the whole page, so that the timer starts or stops
+    if cols[4].button(_("undo"), key="undo", help=_("undo_help"), disabled=not t.can_undo()):
+        t.undo()
         ss.pop("diverged", None)
-        ss["playing"] = False
-    if playing and not any(ss.get(key) for key in ("step", "run", "reset", "play")):
+    if cols[5].button(_("reset"), key="reset", help=_("reset_help")):
+        _reset(t)
+    if playing and not any(ss.get(key) for key in ("step", "run", "reset", "play", "undo")):
         state.act(t.step)  # a tick of Play
 
 
 def status(t: Trainer) -> None:
     """Step and epoch counters, the current losses and accuracies."""
-    cells = [("Step", f"{t.steps}"), ("Epoch", f"{t.epoch + (t.position / t.n_train):.2f}")]
+    cells = [(_("m_step"), f"{t.steps}"), (_("m_epoch"), f"{t.epoch + (t.position / t.n_train):.2f}")]
     if t.loss_history:
-        cells.append(("Batch loss", f"{t.loss_history[-1]:.4g}"))
-    cells.append(("Train loss", f"{t.loss_on('train'):.4g}"))
+        cells.append((_("m_batch_loss"), f"{t.loss_history[-1]:.4g}"))
+    cells.append((_("m_train_loss"), f"{t.loss_on('train'):.4g}"))
     if t.has_test:
-        cells.append(("Test loss", f"{t.loss_on('test'):.4g}"))
+        cells.append((_("m_test_loss"), f"{t.loss_on('test'):.4g}"))
     if t.dataset.task == "classification":
-        cells.append(("Train accuracy", f"{t.accuracy('train'):.1%}"))
+        cells.append((_("m_train_acc"), f"{t.accuracy('train'):.1%}"))
         if t.has_test:
-            cells.append(("Test accuracy", f"{t.accuracy('test'):.1%}"))
-    for column, (label, value) in zip(st.columns(len(cells)), cells):
-        column.metric(label, value)
+            cells.append((_("m_test_acc"), f"{t.accuracy('test'):.1%}"))
+    if not state.hidden("metrics"):
+        for column, (label, value) in zip(st.columns(len(cells)), cells):
+            column.metric(label, value)
     if "diverged" in st.session_state:
-        st.error(
-            f"**Training stopped: the network diverged.** {st.session_state['diverged']} "
-            "When η is too large, each update overshoots and the weights grow until they overflow. "
-            "Lower η (for example by 10×) and press Reset, or keep the current weights and go on."
-        )
+        st.error(_("diverged", message=st.session_state["diverged"]))
+
+
+def viewed_snapshot(t: Trainer) -> Snapshot:
+    """The step the views show: the latest, unless the history slider went back."""
+    ss = st.session_state
+    first = t.history[0].step
+    if ss.get("view_latest") != t.steps or not first <= ss.get("view_step", t.steps) <= t.steps:
+        ss["view_step"] = ss["view_latest"] = t.steps  # a new step (or undo) shows the latest
+    if len(t.history) >= 2:
+        st.slider(_("viewing"), first, t.steps, key="view_step")
+        if ss["view_step"] != t.steps:
+            st.info(_("viewing_past", s=ss["view_step"], n=t.steps))
+    return t.snapshot(ss["view_step"])
 
 
 # -- seeing it -----------------------------------------------------------------------------
@@ -190,59 +221,79 @@ def _ranges(l: int, panels: dict[str, np.ndarray]) -> dict[str, float]:
 
 
 # The optional panels of a layer figure: label -> key in `plots.layer_figure(show=...)`.
-GRADIENT_PANELS = {"∂L/∂W, ∂L/∂b": "dW", "update ΔW = −η ∂L/∂W": "update"}
+GRADIENT_PANELS = {"∂L/∂W, ∂L/∂b": "dW", "ΔW = −η ∂L/∂W": "update"}
 
 
-def layers(t: Trainer) -> None:
+def layers(s: Snapshot) -> None:
     """For every layer l: W^l, b^l and, after a step, δ^{l+1}, ∂L/∂W^l and the update ΔW^l."""
-    net, g = t.net, t.last
+    g = s.g
     st.session_state.setdefault("show_panels", list(GRADIENT_PANELS))
-    shown = [GRADIENT_PANELS[label] for label in
-             st.pills("Also show", list(GRADIENT_PANELS), selection_mode="multi", key="show_panels")]
-    for k, (W, b) in enumerate(zip(net.W, net.b)):
+    shown = [] if state.hidden("gradients") else [
+        GRADIENT_PANELS[label]
+        for label in st.pills("Also show", list(GRADIENT_PANELS), selection_mode="multi", key="show_panels")
+    ]
+    for k, (W, b) in enumerate(zip(s.W, s.b)):
         l = k + 1
-        st.markdown(f"**Layer {l} → {l + 1}:** $W^{{{l}}}$ is {W.shape[0]}×{W.shape[1]} "
-                    f"(|l_{l}| × |l_{l + 1}|), $b^{{{l}}}$ is 1×{W.shape[1]}")
+        st.markdown(f"**{l} → {l + 1}:** $W^{{{l}}}$ {W.shape[0]}×{W.shape[1]} "
+                    f"$(|l_{l}| \\times |l_{l + 1}|)$, $b^{{{l}}}$ 1×{W.shape[1]}")
         panels = {"W": W}
         if g is not None:
-            panels |= {"delta": g.delta[k + 1], "dW": g.dW[k], "update": -t.config.lr * g.dW[k]}
+            panels |= {"delta": g.delta[k + 1], "dW": g.dW[k], "update": -s.lr * g.dW[k]}
         ranges = _ranges(l, panels)
         if g is None:
             fig = plots.layer_figure(l, W, b, ranges=ranges)
         else:
-            fig = plots.layer_figure(
-                l, W, b, delta_next=g.delta[k + 1], dW=g.dW[k], db=g.db[k], lr=t.config.lr,
-                show=shown, ranges=ranges,
-            )
+            fig = plots.layer_figure(l, W, b, delta_next=g.delta[k + 1], dW=g.dW[k], db=g.db[k], lr=s.lr,
+                                     show=shown, ranges=ranges)
         st.plotly_chart(fig, key=f"layer_{l}", **CHART)
     if g is None:
-        st.caption("Press Step to see δ of the batch, ∂L/∂W and the update ΔW.")
+        st.caption(_("press_step"))
 
 
-def loss_curve(t: Trainer) -> None:
+def loss_curve(t: Trainer, s: Snapshot) -> None:
     log_y = st.toggle("Log scale", key="loss_log")
-    st.plotly_chart(plots.loss_figure(t.loss_history, t.test_loss_history, log_y=log_y), key="loss",
+    mark = s.step if s.step != t.steps else None
+    st.plotly_chart(plots.loss_figure(t.loss_history, t.test_loss_history, log_y=log_y, mark=mark), key="loss",
                     **CHART)
 
 
-def data_view(t: Trainer) -> None:
+def data_view(t: Trainer, s: Snapshot) -> None:
     """Decision regions (2-D classification), the surface (2-D regression), the curve (1-D)."""
     ds = t.dataset
-    if ds.n_inputs == 2 and ds.task == "classification":
-        xs, ys, out = t.grid()
-        fig = plots.decision_figure(xs, ys, out.argmax(axis=-1), ds.X_train, ds.y_train, ds.X_test, ds.y_test,
-                                    ds.target_names)
-    elif ds.n_inputs == 2 and ds.n_outputs == 1:
-        xs, ys, out = t.grid()
-        fig = plots.regression_surface_figure(xs, ys, out[..., 0], ds.X_train, ds.y_train[:, 0])
-    elif ds.n_inputs == 1 and ds.n_outputs == 1:
-        xs, _, out = t.grid()
-        fig = plots.fit_figure(xs, out[:, 0], ds.X_train, ds.y_train[:, 0], ds.X_test, ds.y_test[:, 0])
-    else:
+    if ds.n_inputs > 2 or (ds.n_inputs == 1 and ds.n_outputs > 1) or (ds.task == "regression" and ds.n_outputs > 1):
         st.caption(f"{ds.n_inputs} inputs: no picture of the input space; the loss curve and "
                    "accuracies tell how training goes.")
         return
+    xs, ys, out = t.grid(net=t.network_at(s))
+    if ds.task == "classification" and ys is not None:
+        fig = plots.decision_figure(xs, ys, out.argmax(axis=-1), ds.X_train, ds.y_train, ds.X_test, ds.y_test,
+                                    ds.target_names)
+    elif ys is not None:
+        fig = plots.regression_surface_figure(xs, ys, out[..., 0], ds.X_train, ds.y_train[:, 0])
+    else:
+        fig = plots.fit_figure(xs, out[:, 0], ds.X_train, ds.y_train[:, 0], ds.X_test, ds.y_test[:, 0])
     st.plotly_chart(fig, key="data", **CHART)
+
+
+def network_view(t: Trainer, s: Snapshot) -> None:
+    parts = [(title, view) for part, title, view in (("loss", _("loss"), loss_curve), ("data", _("data"), data_view))
+             if not state.hidden(part)]
+    for column, (title, view) in zip(st.columns(max(len(parts), 1)), parts):
+        with column:
+            st.subheader(title)
+            view(t, s)
+    st.subheader(_("layers"))
+    layers(s)
+
+
+VIEWS = {
+    "network": network_view,
+    "equations": lesson.equations_view,
+    "phases": lesson.phases_view,
+    "gradcheck": lesson.gradcheck_view,
+    "history": lesson.history_view,
+    "export": lesson.export_view,
+}
 
 
 def workspace() -> None:
@@ -250,19 +301,38 @@ def workspace() -> None:
     t = state.trainer()
     controls(t)
     status(t)
-    left, right = st.columns(2)
-    with left:
-        st.subheader("Loss")
-        loss_curve(t)
-    with right:
-        st.subheader("Data and prediction")
-        data_view(t)
-    st.subheader("Weights W, biases b, gradients and error terms δ")
-    layers(t)
+    s = viewed_snapshot(t)
+    if state.hidden("views"):
+        network_view(t, s)
+        return
+    view = st.segmented_control(_("view"), list(VIEWS), key="view", required=True, default="network",
+                                format_func=lambda key: _(f"v_{key}"), label_visibility="collapsed")
+    VIEWS[view](t, s)
+
+
+# Projector mode: larger type everywhere, so the back row can read the numbers.
+PRESENTATION_CSS = """
+<style>
+  html { font-size: 20px; }
+  [data-testid="stMetricValue"] { font-size: 2.6rem; }
+  .stButton button { font-size: 1.2rem; padding: 0.5rem 1.4rem; }
+</style>
+"""
+
+
+def header(notice: str | None) -> None:
+    """Title, link problems, a rebuild notice; the projector's style when presenting."""
+    if state.page()["present"]:
+        st.html(PRESENTATION_CSS)
+    st.title(_("title"))
+    if not state.page()["present"]:
+        st.caption(_("subtitle"))
+    link_problems()
+    if notice:
+        st.info(notice)
 
 
 def show_workspace() -> None:
     """Run the workspace as a fragment; while playing it reruns itself every PLAY_INTERVAL."""
     interval = PLAY_INTERVAL if st.session_state.get("playing") else None
     st.fragment(workspace, run_every=interval)()
-

@@ -1,0 +1,70 @@
+"""What a user takes away and brings back: weights as .npz, the loss history as CSV.
+
+A weights file is read with `allow_pickle=False` (a .npz may otherwise run code on
+load) and accepted only when every array has exactly the shape the network expects.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import numpy as np
+import pandas as pd
+
+from explorer.core import Network
+
+MAX_WEIGHTS_BYTES = 20 * 1024 * 1024
+
+
+class WeightsError(ValueError):
+    """A weights file that cannot be used; the message says why."""
+
+
+def weights_npz(net: Network, step: int) -> bytes:
+    """W1 … W{n-1}, b1 … b{n-1} (the seed's 1-based names) and the configuration."""
+    buffer = io.BytesIO()
+    arrays = {f"W{k + 1}": W for k, W in enumerate(net.W)} | {f"b{k + 1}": b for k, b in enumerate(net.b)}
+    np.savez(buffer, **arrays, sizes=np.array(net.sizes), activation=np.array(net.activation),
+             loss=np.array(net.loss), seed=np.array(net.seed), step=np.array(step))
+    return buffer.getvalue()
+
+
+def load_weights_npz(content: bytes, net: Network) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """W and b from a weights file, checked against `net`'s shapes; WeightsError otherwise."""
+    if len(content) > MAX_WEIGHTS_BYTES:
+        raise WeightsError(f"the file is over {MAX_WEIGHTS_BYTES // 2**20} MB")
+    try:
+        with np.load(io.BytesIO(content), allow_pickle=False) as archive:
+            arrays = {name: archive[name] for name in archive.files}
+    except ValueError as error:
+        if "allow_pickle" in str(error):
+            raise WeightsError("it holds Python objects (pickled data), which are never loaded") from None
+        raise WeightsError(f"it is not a readable .npz file ({error})") from None
+    except (OSError, zipfile.BadZipFile, EOFError, KeyError) as error:
+        raise WeightsError(f"it is not a readable .npz file ({type(error).__name__})") from None
+    W, b = [], []
+    for k, (W_now, b_now) in enumerate(zip(net.W, net.b), start=1):
+        for name, expected, out in ((f"W{k}", W_now, W), (f"b{k}", b_now, b)):
+            if name not in arrays:
+                raise WeightsError(f"{name} is missing; this network needs W1 … W{len(net.W)} and b1 … b{len(net.b)}")
+            array = arrays[name]
+            if array.shape != expected.shape:
+                raise WeightsError(f"{name} has shape {array.shape}, but this network's {name} is {expected.shape}")
+            if not np.issubdtype(array.dtype, np.floating) and not np.issubdtype(array.dtype, np.integer):
+                raise WeightsError(f"{name} holds {array.dtype} values, not numbers")
+            if not np.isfinite(array).all():
+                raise WeightsError(f"{name} holds NaN or infinite values")
+            out.append(array.astype(np.float64))
+    extra = sorted(name for name in arrays if name[0] in "Wb" and name[1:].isdigit() and int(name[1:]) > len(net.W))
+    if extra:
+        raise WeightsError(f"it has more layers ({', '.join(extra)}) than this network {net.sizes}")
+    return W, b
+
+
+def loss_csv(train: list[float], test: list[float]) -> bytes:
+    """One row per step: the batch loss and, where there is a test set, the test loss."""
+    table = pd.DataFrame({"step": np.arange(1, len(train) + 1), "train_batch_loss": train})
+    if test:
+        table["test_loss"] = test
+    return table.to_csv(index=False).encode()

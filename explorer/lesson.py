@@ -1,0 +1,221 @@
+"""The teaching views: live equations, one update phase by phase, the gradient check
+with injected bugs, the history of a run, and what to save and load.
+
+Each view is a function of the session's `Trainer` and the `Snapshot` being looked at;
+the numbers come from `explorer.teach`, `explorer.gradcheck` and `explorer.bugs`.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from explorer import bugs, export, i18n, plots, state, teach
+from explorer.gradcheck import gradient_check
+from explorer.training import HISTORY_BUDGET, Snapshot, Trainer
+
+CHART = {"config": {"displayModeBar": False}, "theme": None}
+
+
+def _(key: str, **values: object) -> str:
+    return i18n.text(key, st.session_state.get("lang", "en"), **values)
+
+
+def _show(equation: teach.Equation) -> None:
+    st.markdown(f"**{equation.number}**" if equation.number else "")
+    st.latex(equation.symbolic)
+    st.latex(equation.numeric)
+    if equation.note:
+        st.caption(equation.note)
+
+
+def _matrix_figure(M: np.ndarray, name: str):
+    return plots.figure([plots.heatmap(M, name)], {
+        "height": int(min(360, max(120, 24 * M.shape[0] + 60))), "margin": {"l": 40, "r": 10, "t": 30, "b": 30},
+        "title": {"text": name, "font": {"size": 14}}, "yaxis": {"autorange": "reversed"}, "font": plots.FONT,
+    })
+
+
+# -- equations with live numbers ------------------------------------------------------------
+
+
+def equations_view(t: Trainer, s: Snapshot) -> None:
+    if s.g is None:
+        st.info(_("eq_none"))
+        return
+    layers = len(s.W)
+    l = st.selectbox(_("eq_layer"), range(1, layers + 1), index=layers - 1, key="eq_layer",
+                     format_func=lambda l: f"l = {l}: W^{l} {s.W[l - 1].shape[0]}×{s.W[l - 1].shape[1]}")
+    st.caption(_("eq_intro", l=l, k=teach.WRITE_OUT))
+    net = t.network_at(s)
+    for equation in teach.layer_equations(net, s, l):
+        _show(equation)
+
+    st.subheader(_("cell"))
+    m, n = s.W[l - 1].shape
+    left, right = st.columns(2)
+    i = left.number_input("i (row of W, neuron of layer l)", 1, m, key="cell_i")
+    j = right.number_input("j (column of W, neuron of layer l+1)", 1, n, key="cell_j")
+    terms = teach.cell_terms(s.g, l, int(i), int(j))
+    st.markdown(_("cell_text", l=l, l1=l + 1, i=i, j=j))
+    st.dataframe(pd.DataFrame(terms), hide_index=True, height=min(400, 36 * (len(terms["product"]) + 1) + 4))
+    st.markdown(_("cell_sum", mean=float(terms["product"].mean()), value=float(s.g.dW[l - 1][i - 1, j - 1]),
+                  l=l, i=i, j=j))
+
+    st.subheader(_("compare"))
+    if t.dataset.task != "classification":
+        st.info(_("compare_regression"))
+        return
+    st.caption(_("compare_text"))
+    _y, (mse_loss, mse_delta), (ce_loss, ce_delta) = teach.output_deltas(
+        net, s.W_before, s.b_before, s.batch.X, s.batch.Y)
+    n_layers = len(s.W) + 1
+    left, right = st.columns(2)
+    with left:
+        st.latex(rf"(21)\;\; \delta^{{{n_layers}}} = y - y^* \qquad L_{{(19)}} = {teach.number(mse_loss)}")
+        st.plotly_chart(_matrix_figure(mse_delta, f"MSE: δ^{n_layers} = y − y*"), key="compare_mse", **CHART)
+    with right:
+        st.latex(rf"(25)\;\; \delta^{{{n_layers}}} = a - y^* \qquad L_{{(23)}} = {teach.number(ce_loss)}")
+        st.plotly_chart(_matrix_figure(ce_delta, f"cross-entropy: δ^{n_layers} = a − y*"), key="compare_ce",
+                        **CHART)
+
+
+# -- one update, phase by phase ---------------------------------------------------------------
+
+
+def _next_phase(t: Trainer, last: int) -> None:
+    """Advance one phase; past the last one, take the real step (a button callback, so the
+    page then draws the new state)."""
+    ss = st.session_state
+    if ss["phase"] < last:
+        ss["phase"] += 1
+        return
+    state.act(t.step)
+    ss["phase"], ss["phase_of"] = 0, t.steps
+
+
+def phases_view(t: Trainer, s: Snapshot) -> None:
+    ss = st.session_state
+    st.caption(_("phase_intro"))
+    if s is not t.current:
+        st.info(_("viewing_past", s=s.step, n=t.steps))
+        return
+    if ss.get("phase_of") != t.steps:  # a step taken elsewhere starts the phases again
+        ss["phase"], ss["phase_of"] = 0, t.steps
+    batch = t.next_batch()
+    g = t.net.gradients(batch.X, batch.Y)  # exactly what the step will compute
+    all_phases = teach.phases(t.net, g, batch.Y, t.config.lr)
+    last, current = len(all_phases) - 1, ss["phase"]
+    left, right = st.columns(2)
+    left.button(_("phase_finish") if current == last else _("phase_next"), key="phase_next", type="primary",
+                on_click=_next_phase, args=(t, last))
+    if right.button(_("phase_restart"), key="phase_restart"):
+        ss["phase"] = current = 0
+    st.markdown("  \n".join(
+        f"{'✅' if k < current else '👉' if k == current else '▫️'} "
+        + (f"**{p.title}**" if k == current else p.title)
+        for k, p in enumerate(all_phases)
+    ))
+    phase = all_phases[current]
+    _show(phase.equation)
+    columns = st.columns(max(1, min(3, len(phase.shows))))
+    for k, (name, M) in enumerate(phase.shows.items()):
+        with columns[k % len(columns)]:
+            st.plotly_chart(_matrix_figure(M, name), key=f"phase_{k}", **CHART)
+
+
+# -- gradient check, with bugs to catch ----------------------------------------------------------
+
+
+def gradcheck_view(t: Trainer, s: Snapshot) -> None:
+    ss = st.session_state
+    st.caption(_("gc_intro"))
+    st.markdown(_("gc_bugs"))
+    chosen = [name for name, label in bugs.BUGS.items() if st.toggle(label, key=f"bug_{name}")]
+    batch = s.batch if s.batch is not None else t.next_batch()
+    if "no_batch_mean" in chosen and len(batch.rows) == 1:
+        st.caption(_("gc_batch1"))
+    if st.button(_("gc_run"), key="gradcheck", type="primary"):
+        net = t.network_at(s) if s.batch is None else _before(t, s)
+        try:
+            dW, db = bugs.buggy_gradients(net, batch.X, batch.Y, chosen) if chosen else (None, None)
+            ss["gradcheck_result"] = (s.step, tuple(chosen), gradient_check(net, batch.X, batch.Y, dW=dW, db=db))
+        except bugs.BugShapeError as error:
+            ss["gradcheck_result"] = (s.step, tuple(chosen), str(error))
+    result = ss.get("gradcheck_result")
+    if result is None or result[:2] != (s.step, tuple(chosen)):
+        return
+    checks = result[2]
+    if isinstance(checks, str):
+        st.error(f"The bug crashes the backward pass: {checks}")
+        return
+    icons = {"good": "✅ good", "doubtful": "⚠️ doubtful", "wrong": "❌ wrong"}
+    st.dataframe(pd.DataFrame({
+        "layer l": [c.layer for c in checks],
+        "W^l relative error": [f"{c.W_error:.2e}" for c in checks],
+        "b^l relative error": [f"{c.b_error:.2e}" for c in checks],
+        "entries checked": [f"{c.checked} of {c.total}" for c in checks],
+        "verdict": [icons[c.verdict] for c in checks],
+    }), hide_index=True)
+    wrong = [str(c.layer) for c in checks if c.verdict != "good"]
+    if wrong:
+        st.error(_("gc_caught", layers=", ".join(wrong)))
+    else:
+        st.success(_("gc_ok"))
+
+
+def _before(t: Trainer, s: Snapshot):
+    """The network with the weights the step in `s` used: its gradients are s.g."""
+    probe = t.net.copy()
+    probe.W, probe.b = s.W_before, s.b_before
+    return probe
+
+
+# -- history -------------------------------------------------------------------------------
+
+
+def history_view(t: Trainer, s: Snapshot) -> None:
+    st.caption(_("history_intro", mb=HISTORY_BUDGET // 2**20))
+    if t.norm_history:
+        st.plotly_chart(plots.norms_figure(np.array(t.norm_history)), key="norms", **CHART)
+    st.subheader(_("share"))
+    st.markdown(_("share_text", s=s.step))
+    query = state.to_query(t.config) | {"step": str(s.step)}
+    st.code(f"{_page_url()}?{urlencode(query)}", language=None)
+
+
+def _page_url() -> str:
+    url = st.context.url or ""
+    return url.split("?")[0]
+
+
+# -- save and load ---------------------------------------------------------------------------
+
+
+def export_view(t: Trainer, s: Snapshot) -> None:
+    net = t.network_at(s)
+    st.download_button(_("export_weights"), export.weights_npz(net, s.step), file_name=f"weights-step{s.step}.npz",
+                       mime="application/octet-stream", key="download_weights")
+    st.download_button(_("export_loss"), export.loss_csv(t.loss_history, t.test_loss_history),
+                       file_name="loss-history.csv", mime="text/csv", key="download_loss")
+    if s.g is not None and teach.fits_handout(net, len(s.g.z[0])):
+        st.download_button(_("export_handout"), teach.handout(net, s), file_name=f"step{s.step}.md",
+                           mime="text/markdown", key="download_handout")
+    else:
+        st.caption(_("export_handout_big", k=teach.WRITE_OUT))
+    upload = st.file_uploader(_("import_weights"), type="npz", key="upload_weights")
+    if upload is not None and st.session_state.get("loaded_weights") != upload.file_id:
+        st.session_state["loaded_weights"] = upload.file_id
+        try:
+            W, b = export.load_weights_npz(upload.getvalue(), t.net)
+        except export.WeightsError as error:
+            st.session_state["weights_message"] = ("error", _("import_bad", name=upload.name, reason=error))
+        else:
+            t.reset(W, b)
+            st.session_state["weights_message"] = ("success", _("import_ok", name=upload.name))
+    kind, message = st.session_state.get("weights_message", (None, None))
+    if kind:
+        getattr(st, kind)(message)
