@@ -51,8 +51,9 @@ STRINGS: dict[str, dict[str, str]] = {
                     "written out; larger ones appear by shape, and the heatmaps carry their values.",
         "eq_none": "Press Step first: the equations show the numbers of the latest step.",
         "cell": "Where does one entry of ∂L/∂W come from?",
-        "cell_text": "∂L/∂W^{l}_{{{i},{j}}} is the mean over the batch of a^{l}_{{r,{i}}} · δ^{l1}_{{r,{j}}}: column "
-                     "{i} of a^{l} (row i of (a^{l})^T) times column {j} of δ^{l1}, sample by sample.",
+        "cell_text": "$\\partial L/\\partial W^{{{l}}}_{{{i},{j}}}$ is the mean over the batch of "
+                     "$a^{{{l}}}_{{r,{i}}}\\,\\delta^{{{l1}}}_{{r,{j}}}$: column {i} of $a^{{{l}}}$ (row {i} of "
+                     "$(a^{{{l}}})^T$) times column {j} of $\\delta^{{{l1}}}$, sample by sample.",
         "cell_sum": "Mean of the products = {mean:.6g}; the core's ∂L/∂W^{l}[{i}, {j}] = {value:.6g}.",
         "compare": "MSE against softmax cross-entropy, same weights, same batch",
         "compare_text": "Both losses give an output error δ^n that is 'prediction minus target'; MSE compares "
@@ -121,8 +122,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "eq_intro": "第 {l} 层在最近一步中的公式与数值。不超过 {k}×{k} 的矩阵会写出全部元素，更大的只写形状，数值见热力图。",
         "eq_none": "请先点击“单步”：公式显示最近一步的数值。",
         "cell": "∂L/∂W 的一个元素从何而来？",
-        "cell_text": "∂L/∂W^{l}_{{{i},{j}}} 是 a^{l}_{{r,{i}}} · δ^{l1}_{{r,{j}}} 在批上的平均：a^{l} 的第 {i} 列"
-                     "（(a^{l})^T 的第 i 行）与 δ^{l1} 的第 {j} 列逐样本相乘。",
+        "cell_text": "$\\partial L/\\partial W^{{{l}}}_{{{i},{j}}}$ 是 $a^{{{l}}}_{{r,{i}}}\\,\\delta^{{{l1}}}_{{r,{j}}}$ "
+                     "在批上的平均：$a^{{{l}}}$ 的第 {i} 列（$(a^{{{l}}})^T$ 的第 {i} 行）与 $\\delta^{{{l1}}}$ 的第 {j} 列逐样本相乘。",
         "cell_sum": "乘积的平均 = {mean:.6g}；核心算出的 ∂L/∂W^{l}[{i}, {j}] = {value:.6g}。",
         "compare": "均方差与 softmax 交叉熵：同样的权重，同样的批",
         "compare_text": "两种损失的输出误差 δ^n 都是“预测减真实值”：均方差比较原始输出 y，交叉熵比较概率 a = softmax(y)。",

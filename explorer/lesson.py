@@ -35,7 +35,8 @@ def _show(equation: teach.Equation) -> None:
 def _matrix_figure(M: np.ndarray, name: str):
     return plots.figure([plots.heatmap(M, name)], {
         "height": int(min(360, max(120, 24 * M.shape[0] + 60))), "margin": {"l": 40, "r": 10, "t": 30, "b": 30},
-        "title": {"text": name, "font": {"size": 14}}, "yaxis": {"autorange": "reversed"}, "font": plots.FONT,
+        "title": {"text": name, "font": {"size": 14}}, "yaxis": {"autorange": "reversed", "dtick": 1},
+        "xaxis": {"dtick": 1}, "font": plots.FONT,
     })
 
 
@@ -114,8 +115,10 @@ def phases_view(t: Trainer, s: Snapshot) -> None:
                 on_click=_next_phase, args=(t, last))
     if right.button(_("phase_restart"), key="phase_restart"):
         ss["phase"] = current = 0
+    # Material icons ship with Streamlit: no emoji font needed on the projector's machine.
+    marks = (":material/check_circle:", ":material/arrow_forward:", ":material/radio_button_unchecked:")
     st.markdown("  \n".join(
-        f"{'✅' if k < current else '👉' if k == current else '▫️'} "
+        f"{marks[0] if k < current else marks[1] if k == current else marks[2]} "
         + (f"**{p.title}**" if k == current else p.title)
         for k, p in enumerate(all_phases)
     ))
@@ -152,14 +155,16 @@ def gradcheck_view(t: Trainer, s: Snapshot) -> None:
     if isinstance(checks, str):
         st.error(f"The bug crashes the backward pass: {checks}")
         return
-    icons = {"good": "✅ good", "doubtful": "⚠️ doubtful", "wrong": "❌ wrong"}
-    st.dataframe(pd.DataFrame({
+    colours = {"good": "#c7e9c0", "doubtful": "#fdd49e", "wrong": "#fcae91"}
+    table = pd.DataFrame({
         "layer l": [c.layer for c in checks],
         "W^l relative error": [f"{c.W_error:.2e}" for c in checks],
         "b^l relative error": [f"{c.b_error:.2e}" for c in checks],
         "entries checked": [f"{c.checked} of {c.total}" for c in checks],
-        "verdict": [icons[c.verdict] for c in checks],
-    }), hide_index=True)
+        "verdict": [c.verdict for c in checks],
+    })
+    st.dataframe(table.style.map(lambda v: f"background-color: {colours[v]}", subset=["verdict"]),
+                 hide_index=True)
     wrong = [str(c.layer) for c in checks if c.verdict != "good"]
     if wrong:
         st.error(_("gc_caught", layers=", ".join(wrong)))

@@ -250,7 +250,8 @@ def norms_figure(norms: np.ndarray) -> go.Figure:
     steps = np.arange(1, len(norms) + 1)
     for row in range(3):
         for k in range(norms.shape[2]):
-            fig.add_trace(go.Scatter(x=steps, y=norms[:, row, k], mode="lines", name=f"layer {k + 1}",
+            fig.add_trace(go.Scatter(x=steps, y=norms[:, row, k], name=f"layer {k + 1}",
+                                     mode="lines+markers" if len(steps) <= 50 else "lines",
                                      legendgroup=str(k), showlegend=row == 0,
                                      line={"color": CLASS_COLOURS[k % len(CLASS_COLOURS)]}),
                           row=row + 1, col=1)
