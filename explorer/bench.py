@@ -180,9 +180,14 @@ def measure(case: Case, rounds: int, seconds: float, with_torch: bool) -> Result
 
 def header(limited: bool) -> list[str]:
     """Versions and thread pools, as in force while timing."""
-    lines = [f"Python {platform.python_version()}, NumPy {np.__version__}, "
-             + (f"PyTorch {torch.__version__} ({torch.get_num_threads()} thread)"
-                if torch is not None else "torch not installed")]
+    lines = [
+        f"Python {platform.python_version()}, NumPy {np.__version__}, "
+        + (
+            f"PyTorch {torch.__version__} ({torch.get_num_threads()} thread)"
+            if torch is not None
+            else "torch not installed"
+        )
+    ]
     if threadpoolctl is None:
         lines.append("thread pools: threadpoolctl not installed, NumPy's BLAS threads unknown and not limited")
     else:
@@ -203,19 +208,23 @@ def header(limited: bool) -> list[str]:
 def table(results: list[Result]) -> list[str]:
     rows = [("case", "shape", "batch", "numpy steps/s", "torch steps/s", "ratio", "goal", "met")]
     for r in results:
-        rows.append((
-            r.case.name,
-            "-".join(map(str, r.case.sizes)),
-            str(r.case.batch),
-            f"{r.numpy_rate:,.0f}",
-            "-" if r.torch_rate is None else f"{r.torch_rate:,.0f}",
-            "-" if r.ratio is None else f"{r.ratio:.2f}x",
-            f">= {r.case.goal:g}x",
-            "-" if r.ratio is None else ("yes" if r.ratio >= r.case.goal else "NO"),
-        ))
+        rows.append(
+            (
+                r.case.name,
+                "-".join(map(str, r.case.sizes)),
+                str(r.case.batch),
+                f"{r.numpy_rate:,.0f}",
+                "-" if r.torch_rate is None else f"{r.torch_rate:,.0f}",
+                "-" if r.ratio is None else f"{r.ratio:.2f}x",
+                f">= {r.case.goal:g}x",
+                "-" if r.ratio is None else ("yes" if r.ratio >= r.case.goal else "NO"),
+            )
+        )
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    return ["  ".join(cell.rjust(w) if i >= 2 else cell.ljust(w) for i, (cell, w) in
-                      enumerate(zip(row, widths))).rstrip() for row in rows]
+    return [
+        "  ".join(cell.rjust(w) if i >= 2 else cell.ljust(w) for i, (cell, w) in enumerate(zip(row, widths))).rstrip()
+        for row in rows
+    ]
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -224,8 +233,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--rounds", type=int, help="rounds per case (default 9, or 5 with --quick)")
     parser.add_argument("--seconds", type=float, help="seconds per round and side (default 0.2)")
     parser.add_argument("--cases", default="".join(c.name for c in CASES), help="e.g. AB (default all)")
-    parser.add_argument("--blas-threads", type=int, default=1,
-                        help="NumPy's BLAS threads, set by threadpoolctl; torch gets 1 (0: leave as is)")
+    parser.add_argument(
+        "--blas-threads",
+        type=int,
+        default=1,
+        help="NumPy's BLAS threads, set by threadpoolctl; torch gets 1 (0: leave as is)",
+    )
     parser.add_argument("--no-torch", action="store_true", help="time NumPy alone")
     args = parser.parse_args(argv)
     rounds = args.rounds or (5 if args.quick else 9)
@@ -234,13 +247,15 @@ def main(argv: list[str] | None = None) -> None:
     if torch is not None:
         torch.set_num_threads(1)
 
-    limit = (threadpoolctl.threadpool_limits(limits=args.blas_threads, user_api="blas")
-             if threadpoolctl is not None and args.blas_threads > 0 else None)
+    limit = (
+        threadpoolctl.threadpool_limits(limits=args.blas_threads, user_api="blas")
+        if threadpoolctl is not None and args.blas_threads > 0
+        else None
+    )
     try:
         print("\n".join(header(limited=limit is not None)))
         print(f"{rounds} rounds of ~{seconds:g} s per side, alternating; medians over rounds\n", flush=True)
-        results = [measure(case, rounds, seconds, with_torch) for case in CASES
-                   if case.name in args.cases.upper()]
+        results = [measure(case, rounds, seconds, with_torch) for case in CASES if case.name in args.cases.upper()]
     finally:
         if limit is not None:
             limit.restore_original_limits()
