@@ -21,8 +21,9 @@ DIVERGING = [[0.0, "#2166ac"], [0.25, "#92c5de"], [0.5, "#ffffff"], [0.75, "#f4a
 # Class colours (Plotly's default qualitative palette), shared by points and regions.
 CLASS_COLOURS = ("#636efa", "#ef553b", "#00cc96", "#ab63fa", "#ffa15a", "#19d3f3", "#ff6692",
                  "#b6e880", "#ff97ff", "#fecb52")
-# Matrices up to this many rows and columns show their numbers in the cells.
-TEXT_ROWS, TEXT_COLUMNS = 10, 8
+# Matrices up to this many rows and columns show their numbers in the cells; in a layer
+# figure, its panels together may have at most TEXT_CELLS columns.
+TEXT_ROWS, TEXT_COLUMNS, TEXT_CELLS = 10, 8, 20
 FONT = {"size": 13}
 
 
@@ -92,7 +93,7 @@ def _layer_layout(titles: tuple[str, ...], bottom_titles: tuple[str, ...], rows:
     )
     grid.update_yaxes(autorange="reversed", tickmode="auto", nticks=min(rows, 10))
     grid.update_xaxes(tickmode="auto", nticks=min(columns, 10))
-    grid.update_yaxes(showticklabels=False, row=2)  # b is a single row: no index to show
+    grid.update_yaxes(showticklabels=False, ticks="", row=2)  # b is a single row: no index to show
     grid.update_xaxes(showticklabels=False, row=1)  # the b row below names the columns j
     grid.update_layout(height=40 + top + gap + bottom + 30, margin={"l": 40, "r": 10, "t": 40, "b": 30}, font=FONT)
     cells = [(1, c) for c in range(1, len(specs[0]) + 1)] + [(2, c) for c in range(1, P + 1)]
@@ -136,10 +137,12 @@ def layer_figure(
         titles += (f"δ{t} (a row per sample)",)
     layout, refs = _layer_layout(titles, tuple(p[4] for p in panels), W.shape[0], W.shape[1],
                                  delta_next is not None)
-    tops = [heatmap(top, name, ranges.get(key)) for key, top, _, name, _ in panels]
+    # Numbers in the cells only where they fit: a cell needs about 1/TEXT_CELLS of the width.
+    text = W.shape[0] <= TEXT_ROWS and W.shape[1] * (len(panels) + 1) <= TEXT_CELLS
+    tops = [heatmap(top, name, ranges.get(key), text=text) for key, top, _, name, _ in panels]
     if delta_next is not None:
-        tops.append(heatmap(delta_next, f"δ{t}", ranges.get("delta")))
-    bottoms = [heatmap(bottom, name, ranges.get(key)) for key, _, bottom, _, name in panels]
+        tops.append(heatmap(delta_next, f"δ{t}", ranges.get("delta"), text=text and len(delta_next) <= TEXT_ROWS))
+    bottoms = [heatmap(bottom, name, ranges.get(key), text=text) for key, _, bottom, _, name in panels]
     traces = tops + bottoms
     for trace, (xref, yref) in zip(traces, refs):
         trace["xaxis"], trace["yaxis"] = xref, yref
