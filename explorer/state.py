@@ -98,7 +98,9 @@ QUERY = {
 
 def _show(config: Config, name: str) -> str:
     value = getattr(config, QUERY[name][0])
-    return format_hidden(value) if name == "hidden" else f"{value:g}" if isinstance(value, float) else str(value)
+    if name == "hidden":
+        return format_hidden(value)
+    return repr(value) if isinstance(value, float) else str(value)  # repr: the shortest exact form
 
 
 def parse_query(params: Mapping[str, str]) -> tuple[Config, list[str]]:
@@ -237,7 +239,8 @@ def install(new: Trainer) -> None:
     st.session_state["trainer"] = new
     st.session_state["net"] = new.net
     st.session_state["loss_history"] = new.loss_history
-    st.session_state.pop("diverged", None)
+    for stale in ("diverged", "locked_ranges", "gradcheck_result"):  # they belonged to the old network
+        st.session_state.pop(stale, None)
 
 
 def sync(config: Config, dataset: data.Dataset | None = None) -> str | None:

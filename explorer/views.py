@@ -58,15 +58,18 @@ def sidebar() -> tuple[Config, data.Dataset | None]:
                              format_func=i18n.LANGUAGES.get, label_visibility="collapsed")
         st.header("Data")
         name = st.selectbox("Data set", [*data.DATASETS, state.CSV], format_func=_label, key="cfg_dataset")
-        if name in data.SYNTHETIC:
-            st.slider("Noise", 0.0, 1.0, step=0.05, key="cfg_noise")
+        # Always drawn (disabled where it does not apply): a widget left out of a run loses its state.
+        st.slider("Noise", 0.0, 1.0, step=0.05, key="cfg_noise", disabled=name not in data.SYNTHETIC,
+                  help="Spread of the generated points (generated data sets only).")
         st.slider("Test split", 0.0, state.MAX_TEST_FRACTION, step=0.05, key="cfg_test_fraction",
                   help="Share of the data held out to measure the test loss and accuracy.")
         uploaded = None
         if name == state.CSV:
             uploaded = _csv_dataset(ss["cfg_test_fraction"], ss["cfg_seed"])
-            if uploaded is None:  # keep training what is there until a usable file arrives
-                name = previous.dataset if previous.dataset != state.CSV else state.DEFAULT.dataset
+            if uploaded is None and previous.dataset == state.CSV:  # keep the CSV already in use
+                uploaded = state.trainer().dataset
+            elif uploaded is None:  # keep training what is there until a usable file arrives
+                name = previous.dataset
         dataset = uploaded or data.load(name, noise=ss["cfg_noise"], test_fraction=ss["cfg_test_fraction"],
                                         seed=ss["cfg_seed"])
 

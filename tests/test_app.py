@@ -1,0 +1,680 @@
+"""AppTest tests of the whole page: click, then check the numbers against the core's own.
+
+They drive the app only through its public contract (DESIGN.md: the query parameters,
+the widget keys `step`, `run`, `n_steps`, `reset`, and `st.session_state["net"]` /
+`["loss_history"]`) and the sidebar's `cfg_*` keys. Figures are read back from the
+Plotly chart specs the page sends (typed arrays decoded) and compared bit for bit with
+an independent `explorer.core.Network` stepped on the same documented mini-batches.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from explorer import data
+from explorer.core import Network
+from explorer.state import DEFAULT, parse_query
+from explorer.training import Config, Trainer
+
+APP = str(Path(__file__).parents[1] / "app.py")
+GOOD_LINK = {"dataset": "xor", "hidden": "4,3", "activation": "relu", "loss": "mse", "lr": "0.03", "batch": "8",
+             "seed": "7"}
+GOOD_CONFIG = Config(dataset="xor", hidden=(4, 3), activation="relu", loss="mse", lr=0.03, batch=8, seed=7)
+# Reliably diverges on the 4th update (the loss overflows; earlier updates are finite).
+DIVERGING_LINK = {"dataset": "sine", "loss": "mse", "lr": "100", "hidden": "64,64", "activation": "relu"}
+
+
+# -- helpers ------------------------------------------------------------------------------
+
+
+def ok(at: AppTest) -> AppTest:
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def open_app(**params: str) -> AppTest:
+    """The page as a link with these query parameters opens it."""
+    at = AppTest.from_file(APP, default_timeout=30)
+    for name, value in params.items():
+        at.query_params[name] = value
+    return ok(at.run())
+
+
+def click(at: AppTest, key: str) -> AppTest:
+    return ok(at.button(key=key).click().run())
+
+
+def url(at: AppTest) -> dict[str, str]:
+    return {key: at.query_params[key] for key in at.query_params}
+
+
+def url_config(at: AppTest) -> Config:
+    """The configuration the address bar's link reproduces (it must be a clean one)."""
+    config, problems = parse_query(url(at))
+    assert problems == []
+    return config
+
+
+def texts(elements) -> list[str]:
+    return [str(e.value) for e in elements]
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def history(at: AppTest) -> list[float]:
+    return list(at.session_state["loss_history"])
+
+
+def net(at: AppTest) -> Network:
+    return at.session_state["net"]
+
+
+def decode(value) -> np.ndarray:
+    """A Plotly array from a chart spec: a base64 typed array (see STACK.md) or a plain list."""
+    if isinstance(value, dict) and "bdata" in value:
+        a = np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"]))
+        shape = value.get("shape")
+        return a.reshape([int(n) for n in str(shape).split(",")]) if shape else a
+    return np.asarray(value)
+
+
+def chart(at: AppTest, key: str) -> dict:
+    """The figure spec of the Plotly chart with this key."""
+    try:
+        element = at.get_by_key(key)
+    except KeyError:  # an AppTest without key lookup for charts: match the element id
+        found = [e for e in at.get("plotly_chart") if str(e.proto.id).endswith(f"-{key}")]
+        assert len(found) == 1, f"{len(found)} charts with key {key!r}"
+        element = found[0]
+    return json.loads(element.proto.spec)
+
+
+def panel(spec: dict, prefix: str) -> dict:
+    """The one heatmap trace whose hover label starts with `prefix`, e.g. "W<sup>1</sup>["."""
+    found = [t for t in spec["data"] if str(t.get("hovertemplate", "")).startswith(prefix)]
+    assert len(found) == 1, f"{len(found)} traces start with {prefix!r}"
+    return found[0]
+
+
+def hovers(spec: dict) -> list[str]:
+    return [str(t.get("hovertemplate", "")) for t in spec["data"]]
+
+
+def same_parameters(a: Network, b: Network) -> bool:
+    return len(a.W) == len(b.W) and all(np.array_equal(x, y) for x, y in zip(a.W + a.b, b.W + b.b))
+
+
+def fresh(config: Config, dataset: data.Dataset | None = None) -> Network:
+    """The seeded network a config starts from, built from the core alone."""
+    ds = dataset or data.load(config.dataset, noise=config.noise, test_fraction=config.test_fraction,
+                              seed=config.seed)
+    return Network([ds.n_inputs, *config.hidden, ds.n_outputs], config.activation, config.loss, config.seed)
+
+
+def first_step(config: Config, dataset: data.Dataset | None = None):
+    """Step 1 recomputed independently: the first `batch` rows of epoch 0's documented order."""
+    ds = dataset or data.load(config.dataset, noise=config.noise, test_fraction=config.test_fraction,
+                              seed=config.seed)
+    rows = np.random.default_rng([config.seed, 0]).permutation(len(ds.X_train))[: config.batch]
+    network = fresh(config, ds)
+    g = network.step(ds.X_train[rows], ds.targets(config.loss)[rows], config.lr)
+    return network, g
+
+
+def trained(config: Config, steps: int) -> Trainer:
+    """A reference trainer (tests/test_training.py checks it against the documented rules)."""
+    t = Trainer.from_config(config)
+    for _ in range(steps):
+        t.step()
+    return t
+
+
+# -- opening the page ---------------------------------------------------------------------
+
+
+def test_default_page():
+    at = open_app()
+    assert isinstance(net(at), Network)
+    assert net(at).sizes == [2, 8, 8, 2]
+    assert (net(at).activation, net(at).loss, net(at).seed) == ("tanh", "cross_entropy", 0)
+    assert same_parameters(net(at), fresh(DEFAULT))
+    assert history(at) == []
+    assert url_config(at) == DEFAULT
+    assert not at.warning and not at.error
+
+
+def test_default_url_carries_every_contract_parameter():
+    query = url(open_app())
+    assert {k: query[k] for k in ("dataset", "hidden", "activation", "loss", "lr", "batch", "seed")} == {
+        "dataset": "circles", "hidden": "8,8", "activation": "tanh", "loss": "cross_entropy", "lr": "0.1",
+        "batch": "16", "seed": "0"}
+
+
+def test_before_a_step_the_layers_show_W_and_b_only():
+    at = open_app()
+    n = net(at)
+    for k in range(3):
+        spec = chart(at, f"layer_{k + 1}")
+        assert np.array_equal(decode(panel(spec, f"W<sup>{k + 1}</sup>[")["z"]), n.W[k])
+        assert np.array_equal(decode(panel(spec, f"b<sup>{k + 1}</sup>[")["z"]), n.b[k])
+        assert not any(h.startswith("δ") or h.startswith("∂L") or h.startswith("Δ") for h in hovers(spec))
+
+
+# -- Step, Run, Reset ---------------------------------------------------------------------
+
+
+def test_step_is_one_sgd_update_on_the_first_batch():
+    at = open_app()
+    click(at, "step")
+    expected, g = first_step(DEFAULT)
+    assert history(at) == [g.loss]
+    assert same_parameters(net(at), expected)
+    click(at, "step")
+    reference = trained(DEFAULT, 2)
+    assert history(at) == reference.loss_history
+    assert same_parameters(net(at), reference.net)
+
+
+def test_layer_heatmaps_show_the_step_exactly():
+    at = open_app()
+    click(at, "step")
+    expected, g = first_step(DEFAULT)
+    lr = DEFAULT.lr
+    for k in range(3):
+        l = k + 1
+        spec = chart(at, f"layer_{l}")
+        shown = {
+            f"W<sup>{l}</sup>[": expected.W[k],
+            f"b<sup>{l}</sup>[": expected.b[k],
+            f"δ<sup>{l + 1}</sup>[": g.delta[k + 1],
+            f"∂L/∂W<sup>{l}</sup>[": g.dW[k],
+            f"∂L/∂b<sup>{l}</sup>[": g.db[k],
+            f"ΔW<sup>{l}</sup>": -lr * g.dW[k],
+            f"Δb<sup>{l}</sup>": -lr * g.db[k],
+        }
+        for prefix, M in shown.items():
+            trace = panel(spec, prefix)
+            z = decode(trace["z"])
+            assert z.shape == M.shape and np.array_equal(z, M), prefix
+            assert trace["zmax"] == -trace["zmin"] > 0  # symmetric around zero
+            assert np.array_equal(decode(trace["x"]), np.arange(1, M.shape[1] + 1))  # 1-based columns j
+            assert np.array_equal(decode(trace["y"]), np.arange(1, M.shape[0] + 1))
+        assert decode(panel(spec, f"δ<sup>{l + 1}</sup>[")["z"]).shape == (DEFAULT.batch, expected.sizes[l])
+
+
+def test_gradient_panels_follow_the_also_show_pills():
+    at = open_app()
+    click(at, "step")
+    pills = at.get_by_key("show_panels")
+    dW_option = next(o for o in pills.options if "∂L/∂b" in o)
+    ok(pills.set_value([]).run())
+    spec = chart(at, "layer_2")
+    assert not any(h.startswith("∂L") or h.startswith("Δ") for h in hovers(spec))
+    assert any(h.startswith("δ<sup>3</sup>[") for h in hovers(spec))  # δ is always shown after a step
+    ok(at.get_by_key("show_panels").set_value([dW_option]).run())
+    spec = chart(at, "layer_2")
+    assert any(h.startswith("∂L/∂W<sup>2</sup>[") for h in hovers(spec))
+    assert not any(h.startswith("Δ") for h in hovers(spec))
+
+
+def test_run_n_steps_then_reset():
+    at = open_app()
+    click(at, "step")
+    at.number_input(key="n_steps").set_value(12)
+    click(at, "run")
+    reference = trained(DEFAULT, 13)
+    assert history(at) == reference.loss_history
+    assert same_parameters(net(at), reference.net)
+    assert metrics(at)["Step"] == "13"
+    click(at, "reset")
+    assert history(at) == []
+    assert same_parameters(net(at), fresh(DEFAULT))
+    assert metrics(at)["Step"] == "0"
+    click(at, "step")  # from the start again: the same first batch
+    assert history(at) == reference.loss_history[:1]
+
+
+def test_a_long_run_with_a_progress_bar_finishes():
+    at = open_app(hidden="4")
+    at.number_input(key="n_steps").set_value(250)
+    click(at, "run")
+    config = DEFAULT.with_(hidden=(4,))
+    reference = trained(config, 250)
+    assert history(at) == reference.loss_history
+    assert same_parameters(net(at), reference.net)
+    assert not at.get("progress")  # emptied when done
+
+
+def test_loss_chart_is_the_history():
+    at = open_app()
+    at.number_input(key="n_steps").set_value(3)
+    click(at, "run")
+    reference = trained(DEFAULT, 3)
+    spec = chart(at, "loss")
+    assert list(decode(spec["data"][0]["y"])) == history(at) == reference.loss_history
+    assert list(decode(spec["data"][0]["x"])) == [1, 2, 3]
+    assert list(decode(spec["data"][1]["y"])) == reference.test_loss_history
+    assert spec["layout"]["yaxis"].get("type", "linear") == "linear"
+    ok(at.toggle(key="loss_log").set_value(True).run())
+    assert chart(at, "loss")["layout"]["yaxis"]["type"] == "log"
+
+
+def test_decision_regions_are_the_networks_predictions():
+    at = open_app()
+    at.number_input(key="n_steps").set_value(5)
+    click(at, "run")
+    xs, ys, out = trained(DEFAULT, 5).grid()
+    regions = chart(at, "data")["data"][0]
+    assert np.array_equal(decode(regions["z"]), out.argmax(axis=-1))
+    assert np.array_equal(decode(regions["x"]), xs) and np.array_equal(decode(regions["y"]), ys)
+
+
+def test_a_1d_regression_shows_the_fitted_curve():
+    at = open_app(dataset="sine", loss="mse")
+    click(at, "step")
+    config = DEFAULT.with_(dataset="sine", loss="mse")
+    xs, _, out = trained(config, 1).grid()
+    curve = chart(at, "data")["data"][-1]
+    assert np.array_equal(decode(curve["x"]), xs) and np.array_equal(decode(curve["y"]), out[:, 0])
+
+
+# -- status -------------------------------------------------------------------------------
+
+
+def test_classification_metrics_are_the_trainers_numbers():
+    at = open_app()
+    assert {"Step", "Epoch", "Train loss", "Test loss", "Train accuracy", "Test accuracy"} <= set(metrics(at))
+    click(at, "step")
+    t = trained(DEFAULT, 1)
+    m = metrics(at)
+    assert m["Step"] == "1" and m["Epoch"] == "0.10"
+    assert m["Batch loss"] == f"{t.loss_history[0]:.4g}"
+    assert m["Train loss"] == f"{t.loss_on('train'):.4g}" and m["Test loss"] == f"{t.loss_on('test'):.4g}"
+    assert m["Train accuracy"] == f"{t.accuracy('train'):.1%}"
+    assert m["Test accuracy"] == f"{t.accuracy('test'):.1%}"
+
+
+def test_regression_shows_no_accuracy():
+    at = open_app(dataset="sine", loss="mse")
+    click(at, "step")
+    labels = set(metrics(at))
+    assert {"Step", "Epoch", "Batch loss", "Train loss"} <= labels
+    assert not any("accuracy" in label.lower() for label in labels)
+
+
+def test_epoch_counter_after_a_full_epoch():
+    at = open_app(batch="40")
+    at.number_input(key="n_steps").set_value(5)  # 160 training rows: 4 batches an epoch
+    click(at, "run")
+    assert metrics(at)["Epoch"] == "1.25"
+
+
+# -- links --------------------------------------------------------------------------------
+
+
+def test_a_good_link_gives_exactly_that_network_and_those_widgets():
+    at = open_app(**GOOD_LINK)
+    n = net(at)
+    assert n.sizes == [2, 4, 3, 2]
+    assert (n.activation, n.loss, n.seed) == ("relu", "mse", 7)
+    assert same_parameters(n, Network([2, 4, 3, 2], "relu", "mse", 7))
+    assert not at.warning
+    assert at.selectbox(key="cfg_dataset").value == "xor"
+    assert at.number_input(key="cfg_n_hidden").value == 2
+    assert [at.number_input(key=f"cfg_hidden_{k}").value for k in range(2)] == [4, 3]
+    assert at.selectbox(key="cfg_activation").value == "relu"
+    assert at.selectbox(key="cfg_loss").value == "mse"
+    assert at.text_input(key="cfg_lr_text").value == "0.03"
+    assert at.select_slider(key="cfg_lr_preset").value == 0.03
+    assert at.number_input(key="cfg_batch").value == 8
+    assert at.number_input(key="cfg_seed").value == 7
+    assert url_config(at) == GOOD_CONFIG
+    click(at, "step")
+    expected, g = first_step(GOOD_CONFIG)
+    assert history(at) == [g.loss] and same_parameters(net(at), expected)
+
+
+def test_a_link_without_hidden_layers():
+    at = open_app(hidden="")
+    assert net(at).sizes == [2, 2] and not at.warning
+    assert at.number_input(key="cfg_n_hidden").value == 0
+    assert url(at)["hidden"] == ""
+
+
+BAD_LINKS = [
+    ({"hidden": "8,x"}, "hidden"),
+    ({"hidden": "0"}, "hidden"),
+    ({"hidden": "999"}, "hidden"),
+    ({"activation": "foo"}, "activation"),
+    ({"loss": "bar"}, "loss"),
+    ({"lr": "-1"}, "lr"),
+    ({"lr": "abc"}, "lr"),
+    ({"lr": "inf"}, "lr"),
+    ({"batch": "0"}, "batch"),
+    ({"seed": "-3"}, "seed"),
+    ({"dataset": "nope"}, "dataset"),
+]
+
+
+@pytest.mark.parametrize(("link", "name"), BAD_LINKS, ids=[f"{n}={v[n]}" for v, n in BAD_LINKS])
+def test_a_bad_link_value_is_named_and_replaced_by_its_default(link, name):
+    at = open_app(**link)
+    assert any(f"{name}=" in w and "default" in w for w in texts(at.warning)), texts(at.warning)
+    assert url_config(at) == DEFAULT
+    assert net(at).sizes == [2, 8, 8, 2]
+    assert same_parameters(net(at), fresh(DEFAULT))
+    assert at.text_input(key="cfg_lr_text").value == "0.1"
+    click(at, "step")  # and it trains as the default would
+    assert history(at) == [first_step(DEFAULT)[1].loss]
+
+
+def test_a_bad_link_value_keeps_the_good_ones():
+    at = open_app(dataset="xor", hidden="8,x", activation="relu", seed="5", lr="abc")
+    assert sum("hidden=" in w for w in texts(at.warning)) == 1 and sum("lr=" in w for w in texts(at.warning)) == 1
+    assert url_config(at) == DEFAULT.with_(dataset="xor", activation="relu", seed=5)
+    assert same_parameters(net(at), fresh(DEFAULT.with_(dataset="xor", activation="relu", seed=5)))
+
+
+def test_cross_entropy_on_a_regression_link_becomes_mse():
+    at = open_app(dataset="sine", loss="cross_entropy")
+    assert any("loss=cross_entropy" in w for w in texts(at.warning))
+    assert (net(at).sizes, net(at).loss) == ([1, 8, 8, 1], "mse")
+    assert url_config(at) == DEFAULT.with_(dataset="sine", loss="mse")
+
+
+def test_a_batch_beyond_the_training_set_is_named_and_clamped():
+    at = open_app(batch="100000")
+    assert any("batch=100000" in w for w in texts(at.warning))
+    assert url_config(at) == DEFAULT.with_(batch=160)
+    assert at.number_input(key="cfg_batch").value == 160
+    click(at, "step")
+    assert history(at) == [first_step(DEFAULT.with_(batch=160))[1].loss]
+
+
+# -- changing the configuration -----------------------------------------------------------
+
+REBUILDS = [
+    ("selectbox", "cfg_dataset", "spiral3", lambda n: n.sizes == [2, 8, 8, 3]),
+    ("number_input", "cfg_n_hidden", 1, lambda n: n.sizes == [2, 8, 2]),
+    ("number_input", "cfg_n_hidden", 3, lambda n: n.sizes == [2, 8, 8, 8, 2]),
+    ("number_input", "cfg_hidden_0", 5, lambda n: n.sizes == [2, 5, 8, 2]),
+    ("number_input", "cfg_hidden_1", 3, lambda n: n.sizes == [2, 8, 3, 2]),
+    ("selectbox", "cfg_activation", "sigmoid", lambda n: n.activation == "sigmoid"),
+    ("selectbox", "cfg_loss", "mse", lambda n: n.loss == "mse"),
+    ("number_input", "cfg_seed", 3, lambda n: n.seed == 3),
+    ("slider", "cfg_noise", 0.3, lambda n: n.sizes == [2, 8, 8, 2]),
+    ("slider", "cfg_test_fraction", 0.3, lambda n: n.sizes == [2, 8, 8, 2]),
+]
+
+
+@pytest.mark.parametrize(("kind", "key", "value", "check"), REBUILDS, ids=[f"{r[1]}={r[2]}" for r in REBUILDS])
+def test_changing_the_network_data_or_seed_rebuilds_from_the_seed(kind, key, value, check):
+    at = open_app()
+    click(at, "step")
+    old = net(at)
+    ok(getattr(at, kind)(key=key).set_value(value).run())
+    assert any("Rebuilt" in i for i in texts(at.info)), texts(at.info)
+    assert history(at) == []
+    assert net(at) is not old and check(net(at))
+    config = url_config(at)  # the link follows the change ...
+    assert config != DEFAULT
+    assert same_parameters(net(at), fresh(config))  # ... and the network is that link's seeded one
+    click(at, "step")
+    expected, g = first_step(config)
+    assert history(at) == [g.loss] and same_parameters(net(at), expected)
+
+
+@pytest.mark.parametrize("lr", ["0.5", "1e-3", "100"])
+def test_typing_a_learning_rate_keeps_the_weights_and_history(lr):
+    at = open_app()
+    click(at, "step")
+    before, losses = net(at), history(at)
+    W = [w.copy() for w in before.W]
+    ok(at.text_input(key="cfg_lr_text").set_value(lr).run())
+    assert not any("Rebuilt" in i for i in texts(at.info)) and not at.error
+    assert net(at) is before and all(np.array_equal(a, b) for a, b in zip(net(at).W, W))
+    assert history(at) == losses
+    assert url_config(at) == DEFAULT.with_(lr=float(lr))
+    click(at, "step")
+    reference = trained(DEFAULT, 1)
+    reference.config = reference.config.with_(lr=float(lr))
+    reference.step()
+    assert history(at) == reference.loss_history and same_parameters(net(at), reference.net)
+
+
+def test_the_preset_slider_sets_the_learning_rate_and_keeps_the_weights():
+    at = open_app()
+    click(at, "step")
+    before, losses = net(at), history(at)
+    ok(at.select_slider(key="cfg_lr_preset").set_value(0.01).run())
+    assert at.text_input(key="cfg_lr_text").value == "0.01"
+    assert net(at) is before and history(at) == losses
+    assert url_config(at) == DEFAULT.with_(lr=0.01)
+    assert not any("Rebuilt" in i for i in texts(at.info))
+    click(at, "step")
+    reference = trained(DEFAULT, 1)
+    reference.config = reference.config.with_(lr=0.01)
+    reference.step()
+    assert same_parameters(net(at), reference.net)
+
+
+def test_changing_the_batch_size_keeps_the_weights_and_history():
+    at = open_app()
+    click(at, "step")
+    before, losses = net(at), history(at)
+    ok(at.number_input(key="cfg_batch").set_value(32).run())
+    assert net(at) is before and history(at) == losses
+    assert not any("Rebuilt" in i for i in texts(at.info))
+    assert url_config(at) == DEFAULT.with_(batch=32)
+    click(at, "step")
+    reference = trained(DEFAULT, 1)
+    reference.config = reference.config.with_(batch=32)
+    reference.step()
+    assert np.array_equal(reference.last_batch.rows, reference.epoch_order(0)[16:48])
+    assert history(at) == reference.loss_history and same_parameters(net(at), reference.net)
+
+
+@pytest.mark.parametrize("typed", ["abc", "0", "-2", "inf", "1000", ""])
+def test_a_bad_typed_learning_rate_is_named_and_the_previous_one_kept(typed):
+    at = open_app(lr="0.3")
+    click(at, "step")
+    before, losses = net(at), history(at)
+    W = [w.copy() for w in before.W]
+    ok(at.text_input(key="cfg_lr_text").set_value(typed).run())
+    assert any("η" in e for e in texts(at.error)), texts(at.error)
+    assert net(at) is before and all(np.array_equal(a, b) for a, b in zip(net(at).W, W))
+    assert history(at) == losses
+    assert url_config(at).lr == 0.3
+    click(at, "step")  # still trains, with the previous η
+    assert history(at) == trained(DEFAULT.with_(lr=0.3), 2).loss_history
+
+
+# -- divergence ---------------------------------------------------------------------------
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+def test_divergence_stops_with_a_message_and_keeps_the_last_good_weights():
+    at = open_app(**DIVERGING_LINK)
+    config = url_config(at)
+    assert config.lr == 100.0
+    click(at, "run")  # 50 steps asked; it diverges on the way
+    errors = texts(at.error)
+    assert any("diverged" in e and "100" in e and "η" in e for e in errors), errors
+    good = len(history(at))
+    assert 1 <= good < 50
+    reference = trained(config, good)
+    assert history(at) == reference.loss_history
+    assert same_parameters(net(at), reference.net)
+    assert all(np.isfinite(p).all() for p in net(at).W + net(at).b)
+    assert metrics(at)["Step"] == str(good)
+    click(at, "step")  # the same batch diverges again: nothing changes
+    assert any("diverged" in e for e in texts(at.error))
+    assert history(at) == reference.loss_history and same_parameters(net(at), reference.net)
+    click(at, "reset")
+    assert not any("diverged" in e for e in texts(at.error))
+    assert history(at) == [] and same_parameters(net(at), fresh(config))
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+def test_divergence_stops_play():
+    at = open_app(**DIVERGING_LINK)
+    click(at, "play")
+    for _ in range(6):
+        ok(at.run())
+    assert not at.session_state["playing"]
+    assert any("diverged" in e for e in texts(at.error))
+    good = len(history(at))
+    ok(at.run())
+    assert len(history(at)) == good
+
+
+# -- Play ---------------------------------------------------------------------------------
+
+
+def test_play_steps_once_per_run_until_paused():
+    at = open_app()
+    click(at, "play")
+    assert at.session_state["playing"]
+    assert at.button(key="play").label == "Pause"
+    n = len(history(at))
+    ok(at.run())  # a tick of the fragment's timer
+    assert len(history(at)) == n + 1
+    ok(at.run())
+    assert len(history(at)) == n + 2
+    reference = trained(DEFAULT, n + 2)
+    assert history(at) == reference.loss_history and same_parameters(net(at), reference.net)
+    click(at, "step")  # a Step while playing is one update, not two
+    assert len(history(at)) == n + 3
+    click(at, "play")  # Pause
+    assert not at.session_state["playing"]
+    assert at.button(key="play").label == "Play"
+    paused = history(at)
+    ok(at.run())
+    ok(at.run())
+    assert history(at) == paused == trained(DEFAULT, len(paused)).loss_history
+
+
+def test_reset_stops_play():
+    at = open_app()
+    click(at, "play")
+    click(at, "reset")
+    assert not at.session_state["playing"] and history(at) == []
+    ok(at.run())
+    assert history(at) == []
+
+
+# -- colour scales ------------------------------------------------------------------------
+
+
+def test_colour_scales_follow_the_data_unless_locked():
+    at = open_app()
+    click(at, "step")
+    spec = chart(at, "layer_1")
+    for prefix, M in [("W<sup>1</sup>[", net(at).W[0]), ("∂L/∂W<sup>1</sup>[", None)]:
+        trace = panel(spec, prefix)
+        z = decode(trace["z"])
+        assert trace["zmax"] == np.abs(z).max() == -trace["zmin"]
+        if M is not None:
+            assert np.array_equal(z, M)
+
+    ok(at.toggle(key="lock_colours").set_value(True).run())
+    locked = {p: panel(chart(at, "layer_1"), p)["zmax"]
+              for p in ("W<sup>1</sup>[", "b<sup>1</sup>[", "δ<sup>2</sup>[", "∂L/∂W<sup>1</sup>[", "ΔW<sup>1</sup>")}
+    assert locked["b<sup>1</sup>["] == locked["W<sup>1</sup>["]  # b follows its W
+    at.number_input(key="n_steps").set_value(20)
+    click(at, "run")
+    spec = chart(at, "layer_1")
+    for prefix, zmax in locked.items():
+        assert panel(spec, prefix)["zmax"] == zmax == -panel(spec, prefix)["zmin"], prefix
+    # the data moved on while the colours stayed: the W panel shows the current W
+    assert np.array_equal(decode(panel(spec, "W<sup>1</sup>[")["z"]), net(at).W[0])
+    assert np.abs(net(at).W[0]).max() != locked["W<sup>1</sup>["]
+
+    ok(at.toggle(key="lock_colours").set_value(False).run())
+    click(at, "step")
+    trace = panel(chart(at, "layer_1"), "W<sup>1</sup>[")
+    assert trace["zmax"] == np.abs(net(at).W[0]).max()
+
+
+# -- other data sets and CSV upload ---------------------------------------------------------
+
+
+def csv_file(n: int = 60) -> bytes:
+    rng = np.random.default_rng(5)
+    lines = ["f1,f2,f3,label"]  # three numeric features, classes 0, 1, 2 in the last column
+    for i in range(n):
+        f = rng.normal(size=3) + i % 3
+        lines.append(f"{f[0]:.5f},{f[1]:.5f},{f[2]:.5f},{i % 3}")
+    return ("\n".join(lines) + "\n").encode()
+
+
+def test_a_csv_upload_trains_on_the_file():
+    at = open_app()
+    click(at, "step")
+    ok(at.selectbox(key="cfg_dataset").set_value("csv").run())
+    assert any("Upload a CSV" in i for i in texts(at.info))
+    assert net(at).sizes == [2, 8, 8, 2] and len(history(at)) == 1  # keeps training what is there
+    raw = csv_file()
+    ok(at.file_uploader(key="csv_file").set_value(("toy.csv", raw, "text/csv")).run())
+    assert any("Rebuilt" in i for i in texts(at.info))
+    assert net(at).sizes == [3, 8, 8, 3] and history(at) == []
+    assert url(at)["dataset"] == "csv"
+    click(at, "step")
+    ds = data.from_csv(raw, "label", test_fraction=DEFAULT.test_fraction, seed=DEFAULT.seed)
+    expected, g = first_step(DEFAULT, ds)
+    assert history(at) == [g.loss] and same_parameters(net(at), expected)
+    assert "Train accuracy" in metrics(at)
+    click(at, "step")  # the same uploaded data set, not a rebuild
+    assert len(history(at)) == 2
+
+    ok(at.selectbox(key="csv_target").set_value("f3").run())  # predict a number instead
+    assert at.radio(key="csv_task").value == "auto"
+    assert net(at).sizes == [3, 8, 8, 1] and net(at).loss == "mse" and history(at) == []
+
+    ok(at.file_uploader(key="csv_file").set_value(("bad.csv", b"only\n1\n2\n", "text/csv")).run())
+    assert any("CSV" in e for e in texts(at.error))
+
+
+
+@pytest.mark.parametrize("dataset", ["iris", "digits"])
+def test_choosing_a_real_data_set_in_the_sidebar_then_stepping(dataset):
+    at = open_app()
+    ok(at.selectbox(key="cfg_dataset").set_value(dataset).run())
+    assert net(at).sizes[0] == {"iris": 4, "digits": 64}[dataset]
+    click(at, "step")
+    assert len(history(at)) == 1
+
+
+def test_uploading_a_csv_after_choosing_it():
+    at = open_app()
+    ok(at.selectbox(key="cfg_dataset").set_value("csv").run())
+    ok(at.file_uploader(key="csv_file").set_value(("toy.csv", csv_file(), "text/csv")).run())
+    assert net(at).sizes == [3, 8, 8, 3]
+
+
+def test_a_real_data_set_from_a_link_steps():
+    at = open_app(dataset="iris")
+    assert net(at).sizes == [4, 8, 8, 3]
+    click(at, "step")
+    config = DEFAULT.with_(dataset="iris")
+    expected, g = first_step(config)
+    assert history(at) == [g.loss] and same_parameters(net(at), expected)
+
+
+def test_removing_the_csv_keeps_the_network_as_the_page_says():
+    at = open_app()
+    ok(at.selectbox(key="cfg_dataset").set_value("csv").run())
+    ok(at.file_uploader(key="csv_file").set_value(("toy.csv", csv_file(), "text/csv")).run())
+    click(at, "step")
+    trained_net, losses = net(at), history(at)
+    ok(at.file_uploader(key="csv_file").set_value(None).run())
+    assert any("keeps its current data" in i for i in texts(at.info))
+    assert net(at) is trained_net and history(at) == losses

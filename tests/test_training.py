@@ -1,0 +1,316 @@
+"""Tests of explorer.training.Trainer against an independent replay of the documented rules.
+
+The reference below rebuilds the same run from `explorer.core.Network`, `explorer.data`
+and the documented batch order (epoch e of seed s is
+`np.random.default_rng([s, e]).permutation(n_train)`, taken `batch` rows at a time, fewer
+at an epoch's end), so every number the Trainer produces is compared bit for bit.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from explorer import data
+from explorer.core import DivergedError, Network
+from explorer.training import Config, Trainer
+
+SMALL = Config(dataset="xor", hidden=(5,), batch=16, seed=3)
+
+
+class Reference:
+    """The documented training loop, written out again from the core and the data."""
+
+    def __init__(self, config: Config):
+        self.config = config
+        self.ds = data.load(config.dataset, noise=config.noise, test_fraction=config.test_fraction, seed=config.seed)
+        self.Y = self.ds.targets(config.loss, "train")
+        self.net = Network([self.ds.n_inputs, *config.hidden, self.ds.n_outputs], config.activation, config.loss,
+                           config.seed)
+        self.n = len(self.ds.X_train)
+        self.epoch = self.position = 0
+        self.losses: list[float] = []
+        self.batches: list[np.ndarray] = []
+
+    def order(self, epoch: int) -> np.ndarray:
+        return np.random.default_rng([self.config.seed, epoch]).permutation(self.n)
+
+    def step(self, lr: float | None = None, batch: int | None = None):
+        if self.position >= self.n:
+            self.epoch, self.position = self.epoch + 1, 0
+        size = self.config.batch if batch is None else batch
+        rows = self.order(self.epoch)[self.position : self.position + size]
+        g = self.net.step(self.ds.X_train[rows], self.Y[rows], self.config.lr if lr is None else lr)
+        self.position += len(rows)
+        self.losses.append(g.loss)
+        self.batches.append(rows)
+        return g
+
+
+def assert_same_parameters(net: Network, other: Network) -> None:
+    assert len(net.W) == len(other.W)
+    for a, b in zip(net.W + net.b, other.W + other.b):
+        assert np.array_equal(a, b)
+
+
+# -- the batch order ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("seed", [0, 7, 2**32 - 1])
+def test_epoch_order_is_the_documented_permutation(seed):
+    t = Trainer.from_config(SMALL.with_(seed=seed))
+    for epoch in range(3):
+        expected = np.random.default_rng([seed, epoch]).permutation(t.n_train)
+        assert np.array_equal(t.epoch_order(epoch), expected)
+    assert not np.array_equal(t.epoch_order(0), t.epoch_order(1))
+    assert sorted(t.epoch_order(0)) == list(range(t.n_train))
+
+
+def test_other_seed_other_order():
+    assert not np.array_equal(Trainer.from_config(SMALL).epoch_order(0),
+                              Trainer.from_config(SMALL.with_(seed=4)).epoch_order(0))
+
+
+def test_first_step_is_the_core_step_on_the_first_batch():
+    t, ref = Trainer.from_config(SMALL), Reference(SMALL)
+    g = t.step()
+    g_ref = ref.step()
+    assert np.array_equal(t.last_batch.rows, ref.batches[0])
+    assert np.array_equal(t.last_batch.X, ref.ds.X_train[ref.batches[0]])
+    assert np.array_equal(t.last_batch.Y, ref.Y[ref.batches[0]])
+    assert t.loss_history == [g_ref.loss] and g.loss == g_ref.loss
+    assert_same_parameters(t.net, ref.net)
+    for a, b in zip(g.delta + g.dW + g.db, g_ref.delta + g_ref.dW + g_ref.db):
+        assert np.array_equal(a, b)
+    assert t.last is g
+
+
+@pytest.mark.parametrize(("config", "steps"), [
+    (SMALL, 25),                                     # 160 rows, batch 16: 10 steps an epoch
+    (SMALL.with_(batch=50), 9),                      # 50, 50, 50, 10 | 50, 50, 50, 10 | 50
+    (SMALL.with_(batch=160), 3),                     # full batch
+    (SMALL.with_(batch=1, dataset="iris"), 130),     # one sample at a time across an epoch boundary
+    (Config(dataset="sine", loss="mse", hidden=(4, 4), activation="sigmoid", batch=7, seed=1), 30),
+])
+def test_many_steps_replay_exactly(config, steps):
+    t, ref = Trainer.from_config(config), Reference(config)
+    for _ in range(steps):
+        t.step()
+        ref.step()
+        assert np.array_equal(t.last_batch.rows, ref.batches[-1])
+    assert t.loss_history == ref.losses
+    assert_same_parameters(t.net, ref.net)
+    assert (t.steps, t.epoch + t.position / t.n_train) == (steps, ref.epoch + ref.position / ref.n)
+
+
+def test_two_trainers_with_one_config_agree_bit_for_bit():
+    a, b = Trainer.from_config(SMALL), Trainer.from_config(SMALL)
+    a.run(23)
+    b.run(23)
+    assert a.loss_history == b.loss_history and a.test_loss_history == b.test_loss_history
+    assert_same_parameters(a.net, b.net)
+
+
+# -- epochs -------------------------------------------------------------------------------
+
+
+def test_each_epoch_uses_every_training_row_once_with_a_short_last_batch():
+    t = Trainer.from_config(SMALL.with_(batch=50))
+    assert t.n_train == 160
+    sizes, epochs, rows = [], [], []
+    for _ in range(8):
+        t.step()
+        sizes.append(len(t.last_batch.rows))
+        epochs.append(t.last_batch.epoch)
+        rows.append(t.last_batch.rows)
+    assert sizes == [50, 50, 50, 10] * 2
+    assert epochs == [0, 0, 0, 0, 1, 1, 1, 1]
+    for e in range(2):
+        used = np.concatenate(rows[4 * e : 4 * e + 4])
+        assert np.array_equal(used, t.epoch_order(e))
+    assert t.epoch + t.position / t.n_train == 2.0
+    t.step()
+    assert t.last_batch.epoch == 2 and np.array_equal(t.last_batch.rows, t.epoch_order(2)[:50])
+    assert t.epoch == 2 and t.position == 50
+
+
+def test_epoch_counter_is_fractional():
+    t = Trainer.from_config(SMALL)
+    t.run(3)
+    assert (t.epoch, t.position) == (0, 48)
+    assert t.epoch + t.position / t.n_train == pytest.approx(0.3)
+
+
+def test_next_batch_does_not_move_the_trainer():
+    t = Trainer.from_config(SMALL.with_(batch=80))
+    t.run(2)  # exactly at the end of epoch 0
+    before = (t.epoch, t.position, t.steps, list(t.loss_history))
+    batch = t.next_batch()
+    assert batch.epoch == 1 and np.array_equal(batch.rows, t.epoch_order(1)[:80])
+    assert (t.epoch, t.position, t.steps, list(t.loss_history)) == before
+    assert np.array_equal(t.next_batch().rows, batch.rows)
+
+
+# -- run and reset ------------------------------------------------------------------------
+
+
+def test_run_is_n_steps():
+    a, b = Trainer.from_config(SMALL), Trainer.from_config(SMALL)
+    a.run(17)
+    for _ in range(17):
+        b.step()
+    assert len(a.loss_history) == 17 == a.steps
+    assert a.loss_history == b.loss_history
+    assert_same_parameters(a.net, b.net)
+
+
+@pytest.mark.parametrize("n", [1, 7, 50, 120])
+def test_run_reports_progress_up_to_n(n):
+    seen = []
+    Trainer.from_config(SMALL).run(n, progress=seen.append)
+    assert seen == sorted(seen) and seen[-1] == n and all(1 <= i <= n for i in seen)
+    assert len(seen) <= 100  # now and then, not every step of a long run
+
+
+def test_test_loss_is_the_whole_test_set_after_each_step():
+    t, ref = Trainer.from_config(SMALL), Reference(SMALL)
+    Y_test = ref.ds.targets(SMALL.loss, "test")
+    for _ in range(4):
+        t.step()
+        ref.step()
+        assert t.test_loss_history[-1] == ref.net.batch_loss(ref.ds.X_test, Y_test)
+    assert len(t.test_loss_history) == 4
+
+
+def test_no_test_split_no_test_history():
+    t = Trainer.from_config(SMALL.with_(test_fraction=0.0))
+    t.run(3)
+    assert not t.has_test and t.test_loss_history == [] and len(t.loss_history) == 3
+    assert math.isnan(t.loss_on("test")) and math.isnan(t.accuracy("test"))
+
+
+def test_reset_returns_to_the_seeded_weights_and_the_first_batch():
+    t = Trainer.from_config(SMALL)
+    history = t.loss_history
+    t.run(13)
+    first_losses = list(t.loss_history)
+    t.reset()
+    fresh = Network(t.net.sizes, SMALL.activation, SMALL.loss, SMALL.seed)
+    assert_same_parameters(t.net, fresh)
+    assert t.loss_history == [] and t.test_loss_history == []
+    assert t.loss_history is history  # the same list object the app publishes as loss_history
+    assert (t.steps, t.epoch, t.position) == (0, 0, 0)
+    assert t.last is None and t.last_batch is None
+    t.run(13)
+    assert t.loss_history == first_losses
+
+
+# -- lr and batch changes keep the weights --------------------------------------------------
+
+
+def test_changing_lr_keeps_the_weights_and_uses_the_new_lr_next():
+    t, ref = Trainer.from_config(SMALL), Reference(SMALL)
+    t.run(2)
+    ref.step()
+    ref.step()
+    W_before = [W.copy() for W in t.net.W]
+    t.config = t.config.with_(lr=0.5)
+    for a, b in zip(t.net.W, W_before):
+        assert np.array_equal(a, b)
+    t.step()
+    ref.step(lr=0.5)
+    assert t.loss_history == ref.losses
+    assert_same_parameters(t.net, ref.net)
+
+
+def test_changing_batch_keeps_the_weights_and_continues_the_epoch():
+    t, ref = Trainer.from_config(SMALL), Reference(SMALL)
+    t.run(2)
+    ref.step()
+    ref.step()
+    t.config = t.config.with_(batch=40)
+    assert_same_parameters(t.net, ref.net)
+    t.step()
+    ref.step(batch=40)
+    assert np.array_equal(t.last_batch.rows, t.epoch_order(0)[32:72])
+    assert t.loss_history == ref.losses
+    assert_same_parameters(t.net, ref.net)
+
+
+# -- divergence ---------------------------------------------------------------------------
+
+DIVERGES = Config(dataset="sine", loss="mse", hidden=(64, 64), activation="relu", lr=100.0, seed=0)
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+def test_divergence_changes_nothing():
+    t = Trainer.from_config(DIVERGES)
+    with pytest.raises(DivergedError, match="lr=100"):
+        for _ in range(100):
+            W, b = [W.copy() for W in t.net.W], [b.copy() for b in t.net.b]
+            state = (t.steps, t.epoch + t.position / t.n_train, list(t.loss_history), list(t.test_loss_history),
+                     t.last, t.last_batch)
+            upcoming = t.next_batch().rows
+            t.step()
+    assert t.steps >= 1  # a few good steps first: the last good weights are not the initial ones
+    for a, before in zip(t.net.W + t.net.b, W + b):
+        assert np.array_equal(a, before)
+        assert np.isfinite(a).all()
+    assert (t.steps, t.epoch + t.position / t.n_train, t.loss_history, t.test_loss_history, t.last,
+            t.last_batch) == state
+    assert np.array_equal(t.next_batch().rows, upcoming)
+    with pytest.raises(DivergedError):  # the same batch diverges again; still nothing changes
+        t.step()
+    assert t.steps == state[0]
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+def test_run_stops_at_the_first_divergence_with_the_good_steps_kept():
+    t, ref = Trainer.from_config(DIVERGES), Reference(DIVERGES)
+    with pytest.raises(DivergedError):
+        t.run(100)
+    good = t.steps
+    assert 1 <= good < 100 and len(t.loss_history) == good
+    for _ in range(good):
+        ref.step()
+    with pytest.raises(DivergedError):
+        ref.step()
+    assert t.loss_history == ref.losses
+    assert_same_parameters(t.net, ref.net)
+
+
+# -- metrics and the picture of the input space ---------------------------------------------
+
+
+def test_accuracy_is_the_share_of_argmax_hits():
+    t = Trainer.from_config(SMALL)
+    t.run(20)
+    for split, X, y in [("train", t.dataset.X_train, t.dataset.y_train), ("test", t.dataset.X_test,
+                                                                           t.dataset.y_test)]:
+        assert t.accuracy(split) == np.mean(t.net.predict(X).argmax(axis=1) == y)
+    assert math.isnan(Trainer.from_config(DIVERGES).accuracy("train"))
+
+
+def test_loss_on_is_the_whole_split():
+    t = Trainer.from_config(SMALL)
+    t.run(5)
+    Y = t.dataset.targets(SMALL.loss, "train")
+    assert t.loss_on("train") == t.net.batch_loss(t.dataset.X_train, Y)
+
+
+@pytest.mark.parametrize(("config", "shape"), [(SMALL, (30, 30, 2)), (Config(dataset="sine", loss="mse"), (30, 1)),
+                                                (Config(dataset="plane", loss="mse"), (30, 30, 1))])
+def test_grid_covers_the_data(config, shape):
+    t = Trainer.from_config(config)
+    xs, ys, out = t.grid(30)
+    assert out.shape == shape and len(xs) == 30
+    X = np.concatenate([t.dataset.X_train, t.dataset.X_test])
+    assert xs[0] < X[:, 0].min() and xs[-1] > X[:, 0].max()
+    if ys is None:
+        assert np.array_equal(out, t.net.predict(xs[:, None]))
+    else:
+        assert ys[0] < X[:, 1].min() and ys[-1] > X[:, 1].max()
+        # row of ys, column of xs (one row alone may round differently in BLAS than in a batch)
+        assert np.allclose(out[4, 7], t.net.predict(np.array([[xs[7], ys[4]]]))[0], rtol=1e-12, atol=0)
