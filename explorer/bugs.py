@@ -46,7 +46,8 @@ def buggy_gradients(
         W = net.W[l] if "W_not_transposed" in bugs else net.W[l].T
         if delta.shape[1] != W.shape[0]:
             raise BugShapeError(
-                f"(15) at layer {l + 1}: δ^{l + 2} is {delta.shape[0]}×{delta.shape[1]} and W^{l + 1} is "
+                f"The bug crashes the backward pass: (15) at layer {l + 1}: "
+                f"δ^{l + 2} is {delta.shape[0]}×{delta.shape[1]} and W^{l + 1} is "
                 f"{net.W[l].shape[0]}×{net.W[l].shape[1]}, so δ^{l + 2} W^{l + 1} is undefined: "
                 "only the transpose (W^l)^T makes the shapes fit"
             )

@@ -34,15 +34,25 @@ def load_weights_npz(content: bytes, net: Network) -> tuple[list[np.ndarray], li
     """W and b from a weights file, checked against `net`'s shapes; WeightsError otherwise."""
     if len(content) > MAX_WEIGHTS_BYTES:
         raise WeightsError(f"the file is over {MAX_WEIGHTS_BYTES // 2**20} MB")
+    if not content.startswith(b"PK"):  # a .npz is a zip; anything else np.load would try to unpickle
+        raise WeightsError("it is not a readable .npz file (a .npz is a zip archive of arrays, as this app saves)")
     try:
-        with np.load(io.BytesIO(content), allow_pickle=False) as archive:
-            arrays = {name: archive[name] for name in archive.files}
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+        if unpacked > MAX_WEIGHTS_BYTES:  # a small compressed file can unpack to gigabytes
+            limit = MAX_WEIGHTS_BYTES // 2**20
+            raise WeightsError(f"it unpacks to {unpacked / 2**20:.0f} MB, over the {limit} MB limit")
+        with np.load(io.BytesIO(content), allow_pickle=False) as npz:
+            arrays = {name: npz[name] for name in npz.files}
     except ValueError as error:
         if "allow_pickle" in str(error):
             raise WeightsError("it holds Python objects (pickled data), which are never loaded") from None
         raise WeightsError(f"it is not a readable .npz file ({error})") from None
     except (OSError, zipfile.BadZipFile, EOFError, KeyError) as error:
         raise WeightsError(f"it is not a readable .npz file ({type(error).__name__})") from None
+    not_arrays = sorted(name for name, value in arrays.items() if not isinstance(value, np.ndarray))
+    if not_arrays:
+        raise WeightsError(f"it is not a readable .npz file ({', '.join(not_arrays)} not a NumPy array)")
     W, b = [], []
     for k, (W_now, b_now) in enumerate(zip(net.W, net.b), start=1):
         for name, expected, out in ((f"W{k}", W_now, W), (f"b{k}", b_now, b)):

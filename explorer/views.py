@@ -153,25 +153,27 @@ def _reset(t: Trainer) -> None:
     st.session_state["playing"] = False
 
 
+def _undo(t: Trainer) -> None:
+    t.undo()
+    st.session_state.pop("diverged", None)
+
+
 def controls(t: Trainer) -> None:
-    """Step, Run n steps, Play/Pause, Undo, Reset; the actions run before the views draw."""
+    """Step, Run n steps, Play/Pause, Undo, Reset. Step, Undo and Reset act in callbacks,
+    before the page is drawn, so every button (Undo's enabled state too) shows their result."""
     ss = st.session_state
     playing = ss.get("playing", False)
     cols = st.columns([1, 1.1, 1.5, 1, 1, 1], vertical_alignment="bottom")
-    if cols[0].button(_("step"), key="step", type="primary", help=_("step_help")):
-        state.act(t.step)
+    cols[0].button(_("step"), key="step", type="primary", help=_("step_help"), on_click=state.act, args=(t.step,))
     if not state.hidden("run"):
         n = cols[1].number_input("n_steps", 1, 10_000, value=50, key="n_steps", label_visibility="collapsed")
-        if cols[2].button(_("run", n=n), key="run"):
+        if cols[2].button(_("run", n=n), key="run"):  # inline, to draw its progress bar
             state.act(_run, t, int(n))
         if cols[3].button(_("pause") if playing else _("play"), key="play"):
             ss["playing"] = not playing
             st.rerun()  # the whole page, so that the timer starts or stops
-    if cols[4].button(_("undo"), key="undo", help=_("undo_help"), disabled=not t.can_undo()):
-        t.undo()
-        ss.pop("diverged", None)
-    if cols[5].button(_("reset"), key="reset", help=_("reset_help")):
-        _reset(t)
+    cols[4].button(_("undo"), key="undo", help=_("undo_help"), disabled=not t.can_undo(), on_click=_undo, args=(t,))
+    cols[5].button(_("reset"), key="reset", help=_("reset_help"), on_click=_reset, args=(t,))
     if playing and not any(ss.get(key) for key in ("step", "run", "reset", "play", "undo")):
         state.act(t.step)  # a tick of Play
 

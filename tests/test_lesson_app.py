@@ -1,0 +1,432 @@
+"""AppTest tests of the teaching views: the numbers on the page are the core's, the
+phases compose to one Step, the gradient check catches each injected bug without
+touching training, history scrubbing and undo show the stored state, a link with
+`step=N` replays exactly, and the page options of a link (`lang`, `hide`, `present`)
+work or are named when wrong.
+
+References are independent: a fresh `Trainer` from the same configuration (tests/
+test_training.py checks it against the documented batch order), stepped the same number
+of times, compared bit for bit.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from explorer import export, teach
+from explorer.training import Config, Trainer
+
+APP = str(Path(__file__).parents[1] / "app.py")
+# sizes [2, 3, 2], batch 4: every matrix of the equations is written out.
+LINK = {"dataset": "xor", "hidden": "3", "activation": "tanh", "loss": "cross_entropy", "lr": "0.3", "batch": "4",
+        "seed": "2"}
+CONFIG = Config(dataset="xor", hidden=(3,), activation="tanh", loss="cross_entropy", lr=0.3, batch=4, seed=2)
+
+
+# -- helpers ------------------------------------------------------------------------------------
+
+
+def ok(at: AppTest) -> AppTest:
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def open_app(link: dict[str, str] | None = None, **params: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=30)
+    for name, value in {**(LINK if link is None else link), **params}.items():
+        at.query_params[name] = value
+    return ok(at.run())
+
+
+def click(at: AppTest, key: str) -> AppTest:
+    return ok(at.button(key=key).click().run())
+
+
+def view(at: AppTest, name: str) -> AppTest:
+    return ok(at.segmented_control(key="view").set_value(name).run())
+
+
+def trained(steps: int, config: Config = CONFIG) -> Trainer:
+    t = Trainer.from_config(config)
+    t.run(steps)
+    return t
+
+
+def same(xs, ys) -> bool:
+    return len(xs) == len(ys) and all(np.array_equal(x, y) for x, y in zip(xs, ys))
+
+
+def latex(at: AppTest) -> str:
+    return "\n".join(str(e.value) for e in at.latex)
+
+
+def texts(elements) -> list[str]:
+    return [str(e.value) for e in elements]
+
+
+def url(at: AppTest) -> dict[str, str]:
+    return {key: at.query_params[key] for key in at.query_params}
+
+
+def decode(value) -> np.ndarray:
+    if isinstance(value, dict) and "bdata" in value:
+        a = np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"]))
+        shape = value.get("shape")
+        return a.reshape([int(n) for n in str(shape).split(",")]) if shape else a
+    return np.asarray(value)
+
+
+def chart(at: AppTest, key: str) -> dict:
+    return json.loads(at.get_by_key(key).proto.spec)
+
+
+def panel(spec: dict, prefix: str) -> np.ndarray:
+    found = [t for t in spec["data"] if str(t.get("hovertemplate", "")).startswith(prefix)]
+    assert len(found) == 1, f"{len(found)} traces start with {prefix!r}"
+    return decode(found[0]["z"])
+
+
+# -- equations with live numbers ------------------------------------------------------------------
+
+
+def test_the_equations_view_writes_the_cores_numbers():
+    at = open_app()
+    click(at, "step")
+    view(at, "equations")
+    ref = trained(1)
+    s, g = ref.current, ref.current.g
+    shown = latex(at)
+    for M in (g.delta[-1], g.a[1].T, g.dW[1], g.db[1], s.W_before[1].T, s.W_before[1], s.W[1], s.b[1],
+              s.batch.Y, g.delta[1]):  # the last layer (2), chosen by default
+        assert teach.matrix(M) in shown, M.shape
+    assert r"\delta^{3} = a - y^*" in shown  # (25) for cross-entropy
+    ok(at.selectbox(key="eq_layer").set_value(1).run())
+    shown = latex(at)
+    for M in (g.a[0].T, g.delta[1], g.dW[0], g.db[0], s.W_before[0], s.W[0], g.delta[0]):
+        assert teach.matrix(M) in shown, M.shape
+    assert teach.matrix(g.dW[1]) not in shown
+    ok(at.number_input(key="cell_i").set_value(2).run())
+    ok(at.number_input(key="cell_j").set_value(3).run())
+    value = g.dW[0][1, 2]
+    mean = float(np.mean(g.a[0][:, 1] * g.delta[1][:, 2]))
+    assert any(f"= {mean:.6g}" in m and f"∂L/∂W^1[2, 3] = {value:.6g}" in m for m in texts(at.markdown))
+    cells = at.dataframe[0].value
+    assert np.array_equal(cells["product"].to_numpy(), g.a[0][:, 1] * g.delta[1][:, 2])
+    # MSE against cross-entropy on the weights the step used, same batch.
+    y = g.z[-1]
+    e = np.exp(y - y.max(axis=1, keepdims=True))
+    ce = -np.sum(s.batch.Y * np.log(e / e.sum(axis=1, keepdims=True))) / len(y)
+    mse = 0.5 * np.sum((y - s.batch.Y) ** 2) / len(y)
+    assert f"L_{{(19)}} = {teach.number(mse)}" in shown and f"L_{{(23)}} = {teach.number(ce)}" in shown
+    assert np.allclose(panel(chart(at, "compare_mse"), "MSE"), y - s.batch.Y, rtol=0, atol=1e-15)
+    assert np.allclose(panel(chart(at, "compare_ce"), "cross-entropy"), g.delta[-1], rtol=0, atol=1e-15)
+
+
+def test_the_equations_of_a_past_step_are_that_steps():
+    at = open_app()
+    for _ in range(3):
+        click(at, "step")
+    ok(at.slider(key="view_step").set_value(1).run())
+    view(at, "equations")
+    g = trained(1).current.g
+    assert teach.matrix(g.dW[1]) in latex(at)
+    assert teach.matrix(trained(3).current.g.dW[1]) not in latex(at)
+
+
+def test_the_equations_before_any_step_ask_for_one():
+    at = view(open_app(), "equations")
+    assert not at.latex and at.info
+
+
+# -- one update, phase by phase ---------------------------------------------------------------------
+
+
+def test_finishing_the_phases_gives_exactly_one_step():
+    at = view(open_app(), "phases")
+    one = click(open_app(), "step")
+    ref = Trainer.from_config(CONFIG)
+    batch = ref.next_batch()
+    phases = teach.phases(ref.net, ref.net.gradients(batch.X, batch.Y), batch.Y, CONFIG.lr)
+    assert len(phases) == 4 * (3 - 1) + 3
+    start = [w.copy() for w in at.session_state["net"].W]
+    for k, phase in enumerate(phases):
+        assert phase.equation.numeric in latex(at), phase.title
+        assert any(f"**{phase.title}**" in m for m in texts(at.markdown))  # the current one in bold
+        label = at.button(key="phase_next").label
+        assert label == ("Finish: apply the update" if k == len(phases) - 1 else "Next phase")
+        if k < len(phases) - 1:
+            assert same(at.session_state["net"].W, start) and at.session_state["loss_history"] == []
+        click(at, "phase_next")
+    net, other = at.session_state["net"], one.session_state["net"]
+    assert same(net.W, other.W) and same(net.b, other.b)
+    ref.step()
+    assert same(net.W, ref.net.W) and same(net.b, ref.net.b)
+    assert same(net.W, list(phases[-1].shows.values()))
+    assert at.session_state["loss_history"] == one.session_state["loss_history"] == ref.loss_history
+    assert at.button(key="phase_next").label == "Next phase"  # the next update starts at its first phase
+
+
+def test_restarting_the_phases_changes_nothing():
+    at = view(open_app(), "phases")
+    for _ in range(4):
+        click(at, "phase_next")
+    click(at, "phase_restart")
+    for _ in range(11):
+        click(at, "phase_next")
+    assert same(at.session_state["net"].W, trained(1).net.W)
+
+
+# -- gradient check with injected bugs ----------------------------------------------------------------
+
+
+def run_check(at: AppTest, *bugs: str) -> AppTest:
+    for name in ("no_activation_derivative", "no_batch_mean", "W_not_transposed"):
+        at.toggle(key=f"bug_{name}").set_value(name in bugs)
+    ok(at.run())
+    return click(at, "gradcheck")
+
+
+def test_the_gradient_check_passes_the_core_and_catches_each_bug_without_touching_training():
+    at = view(open_app(hidden="3,3"), "gradcheck")  # sizes [2, 3, 3, 2]
+    config = CONFIG.with_(hidden=(3, 3))
+    start = trained(0, config).net
+    run_check(at)
+    assert texts(at.success) == ["Every layer agrees with finite differences: backprop is right."]
+    assert not at.error
+    run_check(at, "no_activation_derivative")
+    assert texts(at.error) == ["The gradient check catches it: layer(s) 1, 2 disagree with finite differences."]
+    run_check(at, "no_batch_mean")
+    assert texts(at.error) == ["The gradient check catches it: layer(s) 1, 2, 3 disagree with finite differences."]
+    run_check(at, "W_not_transposed")
+    (message,) = texts(at.error)
+    assert message.startswith("The bug crashes the backward pass: (15) at layer 3:") and "W^3 is 3×2" in message
+    net = at.session_state["net"]
+    assert same(net.W, start.W) and same(net.b, start.b)  # the bugs never reach training
+    click(at, "step")  # with every bug still switched on
+    ref = trained(1, config)
+    assert same(net.W, ref.net.W) and same(net.b, ref.net.b)
+    assert at.session_state["loss_history"] == ref.loss_history
+    run_check(at)  # the step just taken, on the weights and batch it used
+    assert at.success and not at.error
+
+
+def test_W_instead_of_its_transpose_on_square_layers_is_caught_below_the_last_layer():
+    at = view(open_app(hidden="2,2"), "gradcheck")  # sizes [2, 2, 2, 2]
+    run_check(at, "W_not_transposed")
+    assert texts(at.error) == ["The gradient check catches it: layer(s) 1, 2 disagree with finite differences."]
+    verdicts = at.dataframe[0].value["verdict"].tolist()
+    assert verdicts == ["wrong", "wrong", "good"]
+
+
+def test_a_result_is_shown_only_for_the_bugs_it_was_run_with():
+    at = view(open_app(), "gradcheck")
+    run_check(at, "no_batch_mean")
+    assert at.error
+    ok(at.toggle(key="bug_no_batch_mean").set_value(False).run())
+    assert not at.error and not at.success
+
+
+def test_a_bug_free_relu_network_is_not_flagged_before_its_first_step():
+    at = view(open_app(hidden="8,8", activation="relu", batch="16", seed="0"), "gradcheck")
+    run_check(at)
+    assert at.success and not at.error
+
+
+# -- history: undo, scrubbing, a link to a step ---------------------------------------------------------
+
+
+def test_undo_restores_the_previous_weights_and_loss_history():
+    at = open_app()
+    for _ in range(3):
+        click(at, "step")
+    click(at, "undo")
+    ref = trained(2)
+    net = at.session_state["net"]
+    assert same(net.W, ref.net.W) and same(net.b, ref.net.b)
+    assert at.session_state["loss_history"] == ref.loss_history
+    click(at, "step")
+    assert same(at.session_state["net"].W, trained(3).net.W)
+    for _ in range(3):
+        click(at, "undo")
+    assert same(at.session_state["net"].W, trained(0).net.W) and at.session_state["loss_history"] == []
+    ok(at.run())
+    assert at.button(key="undo").disabled
+
+
+def test_undo_back_to_the_start_restores_the_seeded_network():
+    at = open_app()
+    click(at, "step")
+    click(at, "undo")
+    assert same(at.session_state["net"].W, trained(0).net.W) and at.session_state["loss_history"] == []
+
+
+def test_undo_is_disabled_as_soon_as_there_is_nothing_to_undo():
+    at = open_app()
+    click(at, "step")
+    click(at, "undo")
+    assert at.button(key="undo").disabled
+
+
+def test_scrubbing_back_shows_that_steps_weights_in_the_layer_heatmaps():
+    at = open_app()
+    for _ in range(3):
+        click(at, "step")
+    ok(at.slider(key="view_step").set_value(1).run())
+    one = trained(1)
+    for l in (1, 2):
+        spec = chart(at, f"layer_{l}")
+        assert np.array_equal(panel(spec, f"W<sup>{l}</sup>["), one.net.W[l - 1])
+        assert np.array_equal(panel(spec, f"b<sup>{l}</sup>["), one.net.b[l - 1])
+        assert np.array_equal(panel(spec, f"∂L/∂W<sup>{l}</sup>["), one.current.g.dW[l - 1])
+    assert any("step 1 of 3" in m for m in texts(at.info))
+    assert same(at.session_state["net"].W, trained(3).net.W)  # looking back changes nothing
+    ok(at.slider(key="view_step").set_value(0).run())
+    assert np.array_equal(panel(chart(at, "layer_1"), "W<sup>1</sup>["), trained(0).net.W[0])
+    click(at, "step")  # a step continues from step 3 and shows the latest again
+    assert same(at.session_state["net"].W, trained(4).net.W)
+    assert at.slider(key="view_step").value == 4
+
+
+def test_a_link_to_step_17_replays_the_seeded_run():
+    at = open_app(step="17")
+    ref = trained(17)
+    net = at.session_state["net"]
+    assert same(net.W, ref.net.W) and same(net.b, ref.net.b)
+    assert at.session_state["loss_history"] == ref.loss_history and len(ref.loss_history) == 17
+    assert "step" not in url(at)
+    assert url(at)["seed"] == "2"
+    click(at, "step")  # the replay happens once
+    assert same(at.session_state["net"].W, trained(18).net.W)
+
+
+def test_the_history_view_shares_a_link_that_replays_the_viewed_step():
+    at = open_app()
+    for _ in range(5):
+        click(at, "step")
+    ok(at.slider(key="view_step").set_value(3).run())
+    view(at, "history")
+    (code,) = texts(at.code)
+    params = dict(parse_qsl(urlsplit(code).query))
+    assert params["step"] == "3"
+    other = open_app(params)
+    assert same(other.session_state["net"].W, trained(3).net.W)
+    norms = chart(at, "norms")
+    assert norms["data"]
+
+
+# -- the page options of a link ----------------------------------------------------------------------
+
+
+def test_lang_zh_shows_chinese_labels():
+    at = open_app(lang="zh")
+    assert at.button(key="step").label == "单步"
+    assert at.button(key="undo").label == "撤销"
+    assert at.title[0].value == "反向传播探索器"
+    assert url(at)["lang"] == "zh"
+    assert at.segmented_control(key="view").options == ["网络", "公式", "分阶段", "梯度检验", "历史", "保存与加载"]
+    ok(at.segmented_control(key="lang").set_value("en").run())
+    assert at.button(key="step").label == "Step"
+
+
+def test_lang_zh_in_a_teaching_view():
+    # AppTest formats a segmented control's value outside the script (in English), so the
+    # Chinese page's view is chosen through its session-state key before the first run.
+    at = AppTest.from_file(APP, default_timeout=30)
+    for name, value in (LINK | {"lang": "zh"}).items():
+        at.query_params[name] = value
+    at.session_state["view"] = "gradcheck"
+    ok(at.run())
+    assert at.button(key="gradcheck").label == "运行梯度检验"
+    click(at, "gradcheck")
+    assert texts(at.success) == ["每一层都与有限差分一致：反向传播是正确的。"]
+
+
+@pytest.mark.parametrize("name, value", [("lang", "xx"), ("step", "-1"), ("hide", "foo"), ("present", "maybe"),
+                                         ("step", "10001"), ("step", "two")])
+def test_a_bad_page_option_is_named_and_ignored(name, value):
+    at = open_app(**{name: value})
+    warnings = texts(at.warning)
+    assert any(f"`{name}={value}`" in w for w in warnings), warnings
+    assert at.button(key="step").label == "Step"
+    assert at.session_state["loss_history"] == [] and at.segmented_control(key="view")
+    assert name not in url(at)
+
+
+def test_all_bad_page_options_at_once():
+    at = open_app(lang="xx", step="-1", hide="foo", present="maybe")
+    warnings = " ".join(texts(at.warning))
+    for part in ("`lang=xx`", "`step=-1`", "`hide=foo`", "`present=maybe`"):
+        assert part in warnings
+    assert at.sidebar.selectbox  # nothing hidden
+
+
+def test_hide_views_hides_the_view_switcher():
+    at = open_app(hide="views")
+    with pytest.raises(KeyError):
+        at.segmented_control(key="view")
+    assert chart(at, "layer_1")["data"]  # the network view is drawn instead
+    assert url(at)["hide"] == "views"
+
+
+def test_present_hides_the_sidebar_configuration():
+    at = open_app(present="1")
+    assert len(at.sidebar.selectbox) == 0 and len(at.sidebar.number_input) == 0
+    assert at.button(key="step")
+    click(at, "step")
+    assert same(at.session_state["net"].W, trained(1).net.W)
+
+
+# -- save and load --------------------------------------------------------------------------------------
+
+
+def upload(at: AppTest, name: str, content: bytes) -> AppTest:
+    return ok(at.file_uploader(key="upload_weights").set_value((name, content, "application/octet-stream")).run())
+
+
+def test_loading_saved_weights_restarts_the_history_from_them():
+    at = open_app()
+    click(at, "step")
+    view(at, "export")
+    assert at.get_by_key("download_handout")  # a small network: the worked step is offered
+    saved = trained(5).net
+    upload(at, "w.npz", export.weights_npz(saved, 5))
+    assert any("Loaded the weights from w.npz" in m for m in texts(at.success))
+    net = at.session_state["net"]
+    assert same(net.W, saved.W) and same(net.b, saved.b)
+    assert at.session_state["loss_history"] == [] and at.session_state["trainer"].steps == 0
+
+
+@pytest.mark.parametrize("tamper, says", [
+    (lambda arrays: arrays | {"W2": np.zeros((2, 3))}, "W2 has shape (2, 3)"),
+    (lambda arrays: {k: v for k, v in arrays.items() if k != "b1"}, "b1 is missing"),
+    (lambda arrays: arrays | {"W1": np.full((2, 3), np.nan)}, "NaN"),
+    (lambda arrays: arrays | {"W5": np.zeros((1, 1))}, "W5"),
+    (lambda arrays: arrays | {"b2": np.array([print], dtype=object)}, "pickled"),
+], ids=["shape", "missing", "nan", "extra", "pickle"])
+def test_a_tampered_weights_file_is_refused_with_a_message(tamper, says):
+    at = view(open_app(), "export")
+    click(at, "step")
+    before = [w.copy() for w in at.session_state["net"].W]
+    arrays = {f"W{k + 1}": W for k, W in enumerate(before)} | {"b1": np.zeros((1, 3)), "b2": np.zeros((1, 2))}
+    buffer = io.BytesIO()
+    np.savez(buffer, **tamper(arrays))
+    upload(at, "bad.npz", buffer.getvalue())
+    (message,) = texts(at.error)
+    assert message.startswith("The file bad.npz was not loaded:") and says in message
+    assert same(at.session_state["net"].W, before) and len(at.session_state["loss_history"]) == 1
+
+
+def test_a_single_npy_upload_is_refused_with_a_message():
+    at = view(open_app(), "export")
+    buffer = io.BytesIO()
+    np.save(buffer, np.zeros((2, 3)))
+    upload(at, "array.npz", buffer.getvalue())
+    assert texts(at.error)
