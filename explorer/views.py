@@ -18,6 +18,10 @@ PLAY_INTERVAL = 0.4  # seconds between automatic steps while playing
 PROGRESS_FROM = 200  # a Run of at least this many steps shows a progress bar
 
 
+# The loss names stay the same in every language: they are the formulas' own names.
+LOSS_LABELS = {"mse": "MSE ½(y − y*)²", "cross_entropy": "softmax cross-entropy"}
+
+
 def _label(name: str) -> str:
     return "Upload a CSV…" if name == state.CSV else data.DATASETS[name]
 
@@ -56,13 +60,13 @@ def sidebar() -> tuple[Config, data.Dataset | None]:
     with st.sidebar:
         st.segmented_control("Language", list(i18n.LANGUAGES), key="lang", required=True,
                              format_func=i18n.LANGUAGES.get, label_visibility="collapsed")
-        st.header("Data")
-        name = st.selectbox("Data set", [*data.DATASETS, state.CSV], format_func=_label, key="cfg_dataset")
+        st.header(_("s_data"))
+        name = st.selectbox(_("s_dataset"), [*data.DATASETS, state.CSV], format_func=_label, key="cfg_dataset")
         # Always drawn (disabled where it does not apply): a widget left out of a run loses its state.
-        st.slider("Noise", 0.0, 1.0, step=0.05, key="cfg_noise", disabled=name not in data.SYNTHETIC,
-                  help="Spread of the generated points (generated data sets only).")
-        st.slider("Test split", 0.0, state.MAX_TEST_FRACTION, step=0.05, key="cfg_test_fraction",
-                  help="Share of the data held out to measure the test loss and accuracy.")
+        st.slider(_("s_noise"), 0.0, 1.0, step=0.05, key="cfg_noise", disabled=name not in data.SYNTHETIC,
+                  help=_("s_noise_help"))
+        st.slider(_("s_split"), 0.0, state.MAX_TEST_FRACTION, step=0.05, key="cfg_test_fraction",
+                  help=_("s_split_help"))
         uploaded = None
         if name == state.CSV:
             uploaded = _csv_dataset(ss["cfg_test_fraction"], ss["cfg_seed"])
@@ -73,26 +77,26 @@ def sidebar() -> tuple[Config, data.Dataset | None]:
         dataset = uploaded or data.load(name, noise=ss["cfg_noise"], test_fraction=ss["cfg_test_fraction"],
                                         seed=ss["cfg_seed"])
 
-        st.header("Network")
-        st.number_input("Hidden layers", 0, state.MAX_HIDDEN_LAYERS, key="cfg_n_hidden")
+        st.header(_("s_network"))
+        st.number_input(_("s_hidden"), 0, state.MAX_HIDDEN_LAYERS, key="cfg_n_hidden")
         hidden = []
         for k in range(ss["cfg_n_hidden"]):
             ss.setdefault(f"cfg_hidden_{k}", 8)
-            hidden.append(st.number_input(f"Neurons in layer {k + 2}", 1, state.MAX_HIDDEN_SIZE,
+            hidden.append(st.number_input(_("s_neurons", layer=k + 2), 1, state.MAX_HIDDEN_SIZE,
                                           key=f"cfg_hidden_{k}"))
         sizes = [dataset.n_inputs, *hidden, dataset.n_outputs]
-        st.caption(f"Layer sizes {sizes} · {count_parameters(sizes):,} parameters")
-        st.selectbox("Activation f (hidden layers)", list(ACTIVATIONS), key="cfg_activation")
+        st.caption(_("s_sizes", sizes=sizes, count=count_parameters(sizes)))
+        st.selectbox(_("s_activation"), list(ACTIVATIONS), key="cfg_activation")
         losses = ["cross_entropy", "mse"] if dataset.task == "classification" else ["mse"]
         if ss["cfg_loss"] not in losses:
             ss["cfg_loss"] = losses[0]
-        st.selectbox("Loss", losses, key="cfg_loss",
-                     format_func={"mse": "MSE ½(y − y*)²", "cross_entropy": "softmax cross-entropy"}.get)
+        st.selectbox(_("s_loss"), losses, key="cfg_loss",
+                     format_func=LOSS_LABELS.get)
 
-        st.header("Training")
-        st.select_slider("Learning rate η (presets)", state.LR_PRESETS, key="cfg_lr_preset",
+        st.header(_("s_training"))
+        st.select_slider(_("s_lr_presets"), state.LR_PRESETS, key="cfg_lr_preset",
                          format_func=lambda v: f"{v:g}", on_change=_lr_from_preset)
-        lr_text = st.text_input("Learning rate η", key="cfg_lr_text", help="Any number above 0, up to 100.")
+        lr_text = st.text_input(_("s_lr"), key="cfg_lr_text", help=_("s_lr_help"))
         try:
             lr = state.parse_lr(lr_text)
         except ValueError as error:
@@ -101,11 +105,11 @@ def sidebar() -> tuple[Config, data.Dataset | None]:
             lr = previous.lr
         n_train = len(dataset.X_train)
         ss["cfg_batch"] = min(ss["cfg_batch"], n_train)
-        st.number_input(f"Batch size B (1 … {n_train})", 1, n_train, key="cfg_batch")
-        st.number_input("Seed", 0, state.MAX_SEED, key="cfg_seed",
-                        help="The same seed gives the same weights and batches on every machine.")
-        st.toggle("Lock colour scales", key="lock_colours",
-                  help="Keep each heatmap's colour range fixed from now on, so colours compare across steps.")
+        st.number_input(_("s_batch", n=n_train), 1, n_train, key="cfg_batch")
+        st.number_input(_("s_seed"), 0, state.MAX_SEED, key="cfg_seed",
+                        help=_("s_seed_help"))
+        st.toggle(_("s_lock"), key="lock_colours",
+                  help=_("s_lock_help"))
     config = Config(
         dataset=state.CSV if uploaded is not None else name,
         hidden=tuple(int(size) for size in hidden),
@@ -235,7 +239,7 @@ def layers(s: Snapshot) -> None:
     st.session_state.setdefault("show_panels", list(GRADIENT_PANELS))
     shown = [] if state.hidden("gradients") else [
         GRADIENT_PANELS[label]
-        for label in st.pills("Also show", list(GRADIENT_PANELS), selection_mode="multi", key="show_panels")
+        for label in st.pills(_("also_show"), list(GRADIENT_PANELS), selection_mode="multi", key="show_panels")
     ]
     for k, (W, b) in enumerate(zip(s.W, s.b)):
         l = k + 1
@@ -256,7 +260,7 @@ def layers(s: Snapshot) -> None:
 
 
 def loss_curve(t: Trainer, s: Snapshot) -> None:
-    log_y = st.toggle("Log scale", key="loss_log")
+    log_y = st.toggle(_("log_scale"), key="loss_log")
     mark = s.step if s.step != t.steps else None
     st.plotly_chart(plots.loss_figure(t.loss_history, t.test_loss_history, log_y=log_y, mark=mark), key="loss",
                     **CHART)
