@@ -34,6 +34,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "s_lock": "Lock colour scales",
         "s_lock_help": "Keep each heatmap's colour range fixed from now on, so colours compare across steps.",
         "also_show": "Also show",
+        "layers_caption": "{shapes}: row i of W^l is neuron i of layer l, column j is neuron j of layer l+1, as in the derivation.",
         "log_scale": "Log scale",
         "subtitle": "A fully connected network trained by backpropagation, one SGD update at a time, in the "
                     "notation of the derivation: z^{i+1} = a^i W^i + b^i, δ^i = ∂L/∂z^i.",
@@ -134,6 +135,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "s_lock": "锁定颜色范围",
         "s_lock_help": "从现在起固定每个热力图的颜色范围，便于跨步比较颜色。",
         "also_show": "同时显示",
+        "layers_caption": "{shapes}：W^l 的第 i 行对应第 l 层的第 i 个神经元，第 j 列对应第 l+1 层的第 j 个神经元，与推导一致。",
         "log_scale": "对数坐标",
         "subtitle": "全连接网络的反向传播，每次一步 SGD 更新，记号与推导一致：z^{i+1} = a^i W^i + b^i，δ^i = ∂L/∂z^i。",
         "step": "单步",

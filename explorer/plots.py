@@ -4,11 +4,16 @@ Arrays go to Plotly as they are (it sends them to the browser as typed arrays, a
 100× cheaper than Python lists for large matrices). Matrices are drawn in the seed's
 orientation: row i, column j of the heatmap is entry (i, j) of the matrix, row 1 at
 the top, with the seed's 1-based indices.
+
+A Step redraws two figures, the overview (loss and data) and the network (every layer):
+the browser spends about 45 ms per chart it redraws, whatever its size, so the page
+keeps few charts with many panels rather than many charts.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
@@ -21,9 +26,11 @@ DIVERGING = [[0.0, "#2166ac"], [0.25, "#92c5de"], [0.5, "#ffffff"], [0.75, "#f4a
 # Class colours (Plotly's default qualitative palette), shared by points and regions.
 CLASS_COLOURS = ("#636efa", "#ef553b", "#00cc96", "#ab63fa", "#ffa15a", "#19d3f3", "#ff6692",
                  "#b6e880", "#ff97ff", "#fecb52")
-# Matrices up to this many rows and columns show their numbers in the cells; in a layer
-# figure, its panels together may have at most TEXT_CELLS columns.
+# Matrices up to this many rows and columns show their numbers in the cells; in the network
+# figure, a layer's panels together may have at most TEXT_CELLS columns.
 TEXT_ROWS, TEXT_COLUMNS, TEXT_CELLS = 10, 8, 20
+# Matrices up to this many entries are drawn with a thin gap between cells.
+GAP_CELLS = 100
 FONT = {"size": 13}
 
 
@@ -63,95 +70,140 @@ def heatmap(M: np.ndarray, name: str, zmax: float | None = None, *, text: bool |
         "colorscale": DIVERGING,
         "showscale": False,
         "hovertemplate": f"{name}[%{{y}}, %{{x}}] = %{{z:.6g}}<extra></extra>",
-        "xgap": 1,
-        "ygap": 1,
     }
+    if rows * cols <= GAP_CELLS:  # gaps between cells help read a small matrix, but cost the browser a lot
+        trace["xgap"] = trace["ygap"] = 1
     if text:
         trace["texttemplate"] = "%{z:.2~g}"  # two significant digits: small gradients stay readable
         trace["textfont"] = {"size": 11}
     return trace
 
 
-@lru_cache(maxsize=128)
-def _layer_layout(titles: tuple[str, ...], bottom_titles: tuple[str, ...], rows: int, columns: int,
-                  with_delta: bool) -> tuple[dict, tuple[tuple[str, str], ...]]:
-    """The subplot grid of a layer figure, built (and validated) once per shape.
+# -- the network: every layer's W, b, δ, ∂L/∂W and update in one figure ----------------------
 
-    Returns the layout and, per panel, its (xaxis, yaxis) references: the top panels,
-    then δ if present, then the bottom panels.
+
+@dataclass(frozen=True)
+class Layer:
+    """What the network figure draws for layer l: W^l and b^l, and after a step δ^{l+1}
+    (a row per sample), ∂L/∂W^l, ∂L/∂b^l."""
+
+    W: np.ndarray
+    b: np.ndarray
+    delta_next: np.ndarray | None = None
+    dW: np.ndarray | None = None
+    db: np.ndarray | None = None
+
+
+def _panels(l: int, layer: Layer, lr: float | None, show: Collection[str]) -> list[tuple]:
+    """(key, top matrix, bottom matrix, top name, bottom name) for each panel of a layer."""
+    s = f"<sup>{l}</sup>"
+    panels = [("W", layer.W, layer.b, f"W{s}", f"b{s}")]
+    if layer.dW is not None and layer.db is not None:
+        if "dW" in show:
+            panels.append(("dW", layer.dW, layer.db, f"∂L/∂W{s}", f"∂L/∂b{s}"))
+        if "update" in show and lr is not None:
+            panels.append(("update", -lr * layer.dW, -lr * layer.db, f"ΔW{s} = −η ∂L/∂W{s}", f"Δb{s} = −η ∂L/∂b{s}"))
+    return panels
+
+
+@lru_cache(maxsize=64)
+def _network_layout(shapes: tuple[tuple[int, int], ...], titles: tuple[tuple[str, ...], ...],
+                    panels: int, with_delta: bool) -> tuple[dict, tuple[tuple[tuple[str, str], ...], ...]]:
+    """The subplot grid of the network figure, built (and validated) once per shape.
+
+    Two rows a layer: W^l (and its gradient panels) on top, b^l below, δ^{l+1} on the
+    right across both. Returns the layout and, per layer, the (xaxis, yaxis) of each
+    panel: the top ones, then δ if present, then the bottom ones.
     """
-    P = len(bottom_titles)
-    specs = [[{} for _ in range(P)], [{} for _ in range(P)]]
-    if with_delta:
-        specs[0].append({"rowspan": 2})
-        specs[1].append(None)
+    columns = panels + with_delta
+    specs, heights = [], []
+    for _ in shapes:
+        specs.append([{} for _ in range(panels)] + ([{"rowspan": 2}] if with_delta else []))
+        specs.append([{} for _ in range(panels)] + ([None] if with_delta else []))
     # Heights in pixels: a band per matrix row (within bounds), one band for b, room for titles.
-    top, bottom, gap = min(420, max(60, 24 * rows)), 30, 56
+    for rows, _ in shapes:
+        heights += [min(360, max(60, 22 * rows)), 30]
+    gap = 56
+    plot_height = sum(heights) + gap * (len(heights) - 1)
     grid = make_subplots(
-        rows=2, cols=len(specs[0]), specs=specs, subplot_titles=titles + bottom_titles,
-        row_heights=[top, bottom], vertical_spacing=gap / (top + gap + bottom), horizontal_spacing=0.05,
+        rows=len(heights), cols=columns, specs=specs, subplot_titles=[t for layer in titles for t in layer],
+        row_heights=heights, vertical_spacing=gap / plot_height, horizontal_spacing=0.04,
     )
-    grid.update_yaxes(autorange="reversed", tickmode="auto", nticks=min(rows, 10))
-    grid.update_xaxes(tickmode="auto", nticks=min(columns, 10))
-    grid.update_yaxes(showticklabels=False, ticks="", row=2)  # b is a single row: no index to show
-    grid.update_xaxes(showticklabels=False, row=1)  # the b row below names the columns j
-    grid.update_layout(height=40 + top + gap + bottom + 30, margin={"l": 40, "r": 10, "t": 40, "b": 30}, font=FONT)
-    cells = [(1, c) for c in range(1, len(specs[0]) + 1)] + [(2, c) for c in range(1, P + 1)]
+    grid.update_yaxes(autorange="reversed", tickmode="auto")
     refs = []
-    for row, col in cells:
-        subplot = grid.get_subplot(row, col)
-        refs.append((subplot.xaxis.plotly_name.replace("axis", ""), subplot.yaxis.plotly_name.replace("axis", "")))
+    for k, (rows, cols) in enumerate(shapes):
+        top, bottom = 2 * k + 1, 2 * k + 2
+        grid.update_yaxes(nticks=min(rows, 10), row=top)
+        grid.update_xaxes(nticks=min(cols, 10), showticklabels=False, row=top)  # the b row names the columns j
+        grid.update_xaxes(nticks=min(cols, 10), row=bottom)
+        grid.update_yaxes(showticklabels=False, ticks="", row=bottom)  # b is a single row: no index to show
+        cells = [(top, c) for c in range(1, columns + 1)] + [(bottom, c) for c in range(1, panels + 1)]
+        refs.append(tuple(
+            (grid.get_subplot(r, c).xaxis.plotly_name.replace("axis", ""),
+             grid.get_subplot(r, c).yaxis.plotly_name.replace("axis", ""))
+            for r, c in cells
+        ))
+    grid.update_layout(height=plot_height + 70, margin={"l": 40, "r": 10, "t": 40, "b": 30}, font=FONT)
     return grid.layout.to_plotly_json(), tuple(refs)
 
 
-def layer_figure(
-    l: int,
-    W: np.ndarray,
-    b: np.ndarray,
+def network_figure(
+    layers: Sequence[Layer],
     *,
-    delta_next: np.ndarray | None = None,
-    dW: np.ndarray | None = None,
-    db: np.ndarray | None = None,
     lr: float | None = None,
     show: Collection[str] = ("dW", "update"),
-    ranges: Mapping[str, float] | None = None,
+    ranges: Mapping[tuple[int, str], float] | None = None,
 ) -> go.Figure:
-    """W^l and b^l; with a step's results δ^{l+1}, ∂L/∂W^l, ∂L/∂b^l and the update.
+    """Every layer l = 1 … n−1: W^l, b^l; after a step δ^{l+1}, ∂L/∂W^l, ∂L/∂b^l and the
+    update ΔW^l = −η ∂L/∂W^l (the gradient panels when named in `show`).
 
-    All panels share the columns j = 1 … |l_{l+1}|, the neurons of layer l+1: W^l (and
-    ∂L/∂W^l, ΔW^l = −η ∂L/∂W^l when given and named in `show`) in the top row, b^l (∂L/∂b^l, Δb^l) below,
-    and δ^{l+1}, one row per sample of the batch, on the right. `ranges` fixes a
-    panel's colour half-width by its key ("W", "dW", "update", "delta"; b follows its
-    W) so that colours stay comparable across steps.
+    A layer's panels share the columns j = 1 … |l_{l+1}|, the neurons of layer l+1:
+    W^l and its gradients on top, b^l and its gradients below, δ^{l+1} on the right.
+    `ranges` fixes a panel's colour half-width by (l, key), key one of "W", "dW",
+    "update", "delta" (b follows its W), so that colours stay comparable across steps.
     """
     ranges = ranges or {}
-    s, t = f"<sup>{l}</sup>", f"<sup>{l + 1}</sup>"
-    panels = [("W", W, b, f"W{s}", f"b{s}")]
-    if dW is not None and db is not None:
-        if "dW" in show:
-            panels.append(("dW", dW, db, f"∂L/∂W{s}", f"∂L/∂b{s}"))
-        if "update" in show and lr is not None:
-            panels.append(("update", -lr * dW, -lr * db, f"ΔW{s} = −η ∂L/∂W{s}", f"Δb{s} = −η ∂L/∂b{s}"))
-    titles = tuple(p[3] for p in panels)
-    if delta_next is not None:
-        titles += (f"δ{t} (a row per sample)",)
-    layout, refs = _layer_layout(titles, tuple(p[4] for p in panels), W.shape[0], W.shape[1],
-                                 delta_next is not None)
-    # Numbers in the cells only where they fit: a cell needs about 1/TEXT_CELLS of the width.
-    text = W.shape[0] <= TEXT_ROWS and W.shape[1] * (len(panels) + 1) <= TEXT_CELLS
-    tops = [heatmap(top, name, ranges.get(key), text=text) for key, top, _, name, _ in panels]
-    if delta_next is not None:
-        tops.append(heatmap(delta_next, f"δ{t}", ranges.get("delta"), text=text and len(delta_next) <= TEXT_ROWS))
-    bottoms = [heatmap(bottom, name, ranges.get(key), text=text) for key, _, bottom, _, name in panels]
-    traces = tops + bottoms
-    for trace, (xref, yref) in zip(traces, refs):
-        trace["xaxis"], trace["yaxis"] = xref, yref
+    with_delta = layers[0].delta_next is not None
+    all_panels = [_panels(l, layer, lr, show) for l, layer in enumerate(layers, start=1)]
+    titles = tuple(
+        tuple(p[3] for p in panels) + ((f"δ<sup>{l + 1}</sup> (a row per sample)",) if with_delta else ())
+        + tuple(p[4] for p in panels)
+        for l, panels in enumerate(all_panels, start=1)
+    )
+    layout, refs = _network_layout(tuple(layer.W.shape for layer in layers), titles, len(all_panels[0]), with_delta)
+    traces = []
+    for l, (layer, panels, axes) in enumerate(zip(layers, all_panels, refs), start=1):
+        m, n = layer.W.shape
+        text = m <= TEXT_ROWS and n * (len(panels) + with_delta) <= TEXT_CELLS  # numbers only where they fit
+        row = [heatmap(top, name, ranges.get((l, key)), text=text) for key, top, _, name, _ in panels]
+        if with_delta:
+            delta = layer.delta_next
+            row.append(heatmap(delta, f"δ<sup>{l + 1}</sup>", ranges.get((l, "delta")),
+                               text=text and len(delta) <= TEXT_ROWS))
+        row += [heatmap(bottom, name, ranges.get((l, key)), text=text) for key, _, bottom, _, name in panels]
+        for trace, (xref, yref) in zip(row, axes):
+            trace["xaxis"], trace["yaxis"] = xref, yref
+        traces += row
     return figure(traces, layout)
 
 
-def loss_figure(
-    train: Sequence[float], test: Sequence[float] = (), *, log_y: bool = False, mark: int | None = None
-) -> go.Figure:
+# -- the overview: the loss curve beside the data and the network's prediction -----------------
+
+
+@dataclass(frozen=True)
+class Panel:
+    """The traces of one side of the overview and its axes' settings."""
+
+    traces: list[dict]
+    xaxis: dict
+    yaxis: dict
+    shapes: list[dict] = field(default_factory=list)
+    legend: dict = field(default_factory=dict)
+    square: bool = False  # equal units on both axes (an input plane)
+
+
+def loss_panel(train: Sequence[float], test: Sequence[float] = (), *, log_y: bool = False,
+               mark: int | None = None) -> Panel:
     """The batch loss of every update, and the test-set loss after it where there is one;
     `mark` draws a vertical line at a step being looked at."""
     steps = np.arange(1, len(train) + 1)
@@ -163,13 +215,11 @@ def loss_figure(
                        "name": "test (whole set)", "mode": mode})
     shapes = [] if mark is None else [{"type": "line", "xref": "x", "yref": "paper", "x0": mark, "x1": mark,
                                        "y0": 0, "y1": 1, "line": {"dash": "dot", "color": "#444"}}]
-    return figure(traces, {
-        "shapes": shapes,
-        "xaxis": {"title": {"text": "step"}},
-        "yaxis": {"title": {"text": "loss L"}, "type": "log" if log_y else "linear"},
-        "height": 320, "margin": {"l": 50, "r": 10, "t": 30, "b": 40}, "font": FONT,
-        "legend": {"orientation": "h", "y": 1.12, "x": 0},
-    })
+    yaxis = {"title": {"text": "loss L"}, "type": "log" if log_y else "linear"}
+    if not len(train):
+        yaxis["showticklabels"] = False  # no steps yet: no numbers that mean nothing
+    return Panel(traces, {"title": {"text": "step"}, "rangemode": "tozero"}, yaxis, shapes,
+                 {"orientation": "h", "y": 1.1, "x": 0})
 
 
 def _points(X: np.ndarray, colour: str, name: str, *, hollow: bool = False) -> dict:
@@ -180,11 +230,14 @@ def _points(X: np.ndarray, colour: str, name: str, *, hollow: bool = False) -> d
     }
 
 
-def decision_figure(
+PLANE_AXES = ({"title": {"text": "x₁"}, "constrain": "domain"}, {"title": {"text": "x₂"}, "constrain": "domain"})
+
+
+def decision_panel(
     xs: np.ndarray, ys: np.ndarray, predicted: np.ndarray,
     X: np.ndarray, labels: np.ndarray, X_test: np.ndarray, labels_test: np.ndarray,
     class_names: Sequence[str],
-) -> go.Figure:
+) -> Panel:
     """The class the network predicts over a grid (regions), with the data on top.
 
     `predicted` is the argmax class at each grid point, shape (len(ys), len(xs)).
@@ -202,25 +255,24 @@ def decision_figure(
         traces.append(_points(X[labels == c], colours[c], f"{name}"))
         if len(X_test):
             traces.append(_points(X_test[labels_test == c], colours[c], f"{name} (test)", hollow=True))
-    return figure(traces, _plane_layout())
+    return Panel(traces, *PLANE_AXES, legend={"x": 1.01, "y": 1, "font": {"size": 11}}, square=True)
 
 
-def regression_surface_figure(
-    xs: np.ndarray, ys: np.ndarray, predicted: np.ndarray, X: np.ndarray, y: np.ndarray
-) -> go.Figure:
+def surface_panel(xs: np.ndarray, ys: np.ndarray, predicted: np.ndarray, X: np.ndarray, y: np.ndarray) -> Panel:
     """The network's output over a grid of a 2-D input, with the targets as coloured points."""
     lo, hi = float(min(predicted.min(), y.min())), float(max(predicted.max(), y.max()))
-    return figure([
+    traces = [
         {"type": "heatmap", "x": xs, "y": ys, "z": predicted, "zmin": lo, "zmax": hi, "colorscale": "Viridis",
-         "opacity": 0.6, "hovertemplate": "x₁=%{x:.2f}, x₂=%{y:.2f}: y=%{z:.4g}<extra></extra>"},
+         "opacity": 0.6, "showscale": False, "hovertemplate": "x₁=%{x:.2f}, x₂=%{y:.2f}: y=%{z:.4g}<extra></extra>"},
         {"type": "scatter", "x": X[:, 0], "y": X[:, 1], "mode": "markers", "name": "targets y*",
          "marker": {"color": y, "colorscale": "Viridis", "cmin": lo, "cmax": hi, "size": 7,
                     "line": {"width": 1, "color": "white"}}},
-    ], _plane_layout())
+    ]
+    return Panel(traces, *PLANE_AXES, legend={"x": 1.01, "y": 1, "font": {"size": 11}}, square=True)
 
 
-def fit_figure(xs: np.ndarray, fitted: np.ndarray, X: np.ndarray, y: np.ndarray,
-               X_test: np.ndarray, y_test: np.ndarray) -> go.Figure:
+def fit_panel(xs: np.ndarray, fitted: np.ndarray, X: np.ndarray, y: np.ndarray,
+              X_test: np.ndarray, y_test: np.ndarray) -> Panel:
     """A 1-D regression: the data and the network's curve y(x)."""
     traces = [{"type": "scatter", "x": X[:, 0], "y": y, "mode": "markers", "name": "train", "marker": {"size": 6}}]
     if len(X_test):
@@ -228,20 +280,35 @@ def fit_figure(xs: np.ndarray, fitted: np.ndarray, X: np.ndarray, y: np.ndarray,
                        "marker": {"size": 7, "symbol": "circle-open"}})
     traces.append({"type": "scatter", "x": xs, "y": fitted, "mode": "lines", "name": "network y(x)",
                    "line": {"width": 3}})
-    return figure(traces, {
-        "height": 380, "margin": {"l": 50, "r": 10, "t": 30, "b": 40}, "font": FONT,
-        "xaxis": {"title": {"text": "x"}}, "yaxis": {"title": {"text": "y"}},
-        "legend": {"orientation": "h", "y": 1.1},
-    })
+    return Panel(traces, {"title": {"text": "x"}}, {"title": {"text": "y"}},
+                 legend={"orientation": "h", "y": 1.1, "x": 0})
 
 
-def _plane_layout() -> dict:
-    return {
-        "height": 380, "margin": {"l": 50, "r": 10, "t": 30, "b": 40}, "font": FONT,
-        "xaxis": {"title": {"text": "x₁"}, "constrain": "domain"},
-        "yaxis": {"title": {"text": "x₂"}, "scaleanchor": "x"},
-        "legend": {"x": 1.02, "y": 1, "font": {"size": 11}}, "showlegend": True,
-    }
+def overview_figure(loss: Panel, data: Panel | None = None, titles: Sequence[str] = ("Loss", "Data and prediction"),
+                    ) -> go.Figure:
+    """The loss curve (left) and, where the input can be drawn, the data and prediction (right)."""
+    panels = [loss] if data is None else [loss, data]
+    domains = [(0.0, 1.0)] if data is None else [(0.0, 0.44), (0.54, 1.0)]
+    layout = {"height": 400, "margin": {"l": 50, "r": 10, "t": 40, "b": 40}, "font": FONT, "annotations": [],
+              "shapes": [], "showlegend": True}
+    traces = []
+    for k, (panel, (lo, hi)) in enumerate(zip(panels, domains)):
+        suffix = "" if k == 0 else str(k + 1)
+        legend = "legend" + suffix
+        layout["xaxis" + suffix] = {**panel.xaxis, "domain": [lo, hi], "anchor": "y" + suffix}
+        layout["yaxis" + suffix] = {**panel.yaxis, "anchor": "x" + suffix}
+        if panel.square:
+            layout["yaxis" + suffix]["scaleanchor"] = "x" + suffix
+        legend_position = dict(panel.legend)
+        if "x" in legend_position:  # legends are placed in paper coordinates: shift into the panel
+            legend_position["x"] = lo + legend_position["x"] * (hi - lo)
+        layout[legend] = legend_position
+        layout["annotations"].append({"text": f"<b>{titles[k]}</b>", "x": (lo + hi) / 2, "y": 1.0, "xref": "paper",
+                                      "yref": "paper", "yanchor": "bottom", "yshift": 24, "showarrow": False,
+                                      "font": {"size": 16}})
+        layout["shapes"] += [{**shape, "xref": "x" + suffix} for shape in panel.shapes]
+        traces += [{**trace, "xaxis": "x" + suffix, "yaxis": "y" + suffix, "legend": legend} for trace in panel.traces]
+    return figure(traces, layout)
 
 
 def norms_figure(norms: np.ndarray) -> go.Figure:

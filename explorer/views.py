@@ -217,80 +217,81 @@ def viewed_snapshot(t: Trainer) -> Snapshot:
 # -- seeing it -----------------------------------------------------------------------------
 
 
-def _ranges(l: int, panels: dict[str, np.ndarray]) -> dict[str, float]:
-    """Colour half-widths: fixed while "Lock colour scales" is on, else fitted to the data."""
+def _ranges(panels: dict[tuple[int, str], np.ndarray]) -> dict[tuple[int, str], float]:
+    """Colour half-widths by (layer, panel): fixed while "Lock colour scales" is on, else
+    fitted to the data (empty)."""
     ss = st.session_state
     if not ss.get("lock_colours"):
         ss["locked_ranges"] = {}
         return {}
     locked = ss.setdefault("locked_ranges", {})
     for key, M in panels.items():
-        locked.setdefault((l, key), plots.symmetric_range(M))
-    return {key: locked[(l, key)] for key in panels}
+        locked.setdefault(key, plots.symmetric_range(M))
+    return {key: locked[key] for key in panels}
 
 
-# The optional panels of a layer figure: label -> key in `plots.layer_figure(show=...)`.
+# The optional panels of the network figure: label -> key in `plots.network_figure(show=...)`.
 GRADIENT_PANELS = {"∂L/∂W, ∂L/∂b": "dW", "ΔW = −η ∂L/∂W": "update"}
 
 
 def layers(s: Snapshot) -> None:
     """For every layer l: W^l, b^l and, after a step, δ^{l+1}, ∂L/∂W^l and the update ΔW^l."""
     g = s.g
-    st.session_state.setdefault("show_panels", list(GRADIENT_PANELS))
+    # Off at first: each panel costs the browser time on every Step (see explorer/plots.py).
+    st.session_state.setdefault("show_panels", [])
     shown = [] if state.hidden("gradients") else [
         GRADIENT_PANELS[label]
         for label in st.pills(_("also_show"), list(GRADIENT_PANELS), selection_mode="multi", key="show_panels")
     ]
-    for k, (W, b) in enumerate(zip(s.W, s.b)):
-        l = k + 1
-        st.markdown(f"**{l} → {l + 1}:** $W^{{{l}}}$ {W.shape[0]}×{W.shape[1]} "
-                    f"$(|l_{l}| \\times |l_{l + 1}|)$, $b^{{{l}}}$ 1×{W.shape[1]}")
-        panels = {"W": W}
+    st.caption(_("layers_caption", shapes=", ".join(f"W{l} {W.shape[0]}×{W.shape[1]}" for l, W in enumerate(s.W, 1))))
+    if g is None:
+        drawn = [plots.Layer(W, b) for W, b in zip(s.W, s.b)]
+    else:
+        drawn = [plots.Layer(W, b, g.delta[k + 1], g.dW[k], g.db[k]) for k, (W, b) in enumerate(zip(s.W, s.b))]
+    panels = {}
+    for l, layer in enumerate(drawn, start=1):
+        panels[(l, "W")] = layer.W
         if g is not None:
-            panels |= {"delta": g.delta[k + 1], "dW": g.dW[k], "update": -s.lr * g.dW[k]}
-        ranges = _ranges(l, panels)
-        if g is None:
-            fig = plots.layer_figure(l, W, b, ranges=ranges)
-        else:
-            fig = plots.layer_figure(l, W, b, delta_next=g.delta[k + 1], dW=g.dW[k], db=g.db[k], lr=s.lr,
-                                     show=shown, ranges=ranges)
-        st.plotly_chart(fig, key=f"layer_{l}", **CHART)
+            panels |= {(l, "delta"): layer.delta_next, (l, "dW"): layer.dW, (l, "update"): -s.lr * layer.dW}
+    fig = plots.network_figure(drawn, lr=s.lr if g is not None else None, show=shown, ranges=_ranges(panels))
+    st.plotly_chart(fig, key="network", **CHART)
     if g is None:
         st.caption(_("press_step"))
 
 
-def loss_curve(t: Trainer, s: Snapshot) -> None:
-    log_y = st.toggle(_("log_scale"), key="loss_log")
-    mark = s.step if s.step != t.steps else None
-    st.plotly_chart(plots.loss_figure(t.loss_history, t.test_loss_history, log_y=log_y, mark=mark), key="loss",
-                    **CHART)
-
-
-def data_view(t: Trainer, s: Snapshot) -> None:
-    """Decision regions (2-D classification), the surface (2-D regression), the curve (1-D)."""
+def data_panel(t: Trainer, s: Snapshot) -> plots.Panel | None:
+    """Decision regions (2-D classification), the surface (2-D regression), the curve (1-D);
+    None where the input space cannot be drawn."""
     ds = t.dataset
-    if ds.n_inputs > 2 or (ds.n_inputs == 1 and ds.n_outputs > 1) or (ds.task == "regression" and ds.n_outputs > 1):
-        st.caption(f"{ds.n_inputs} inputs: no picture of the input space; the loss curve and "
-                   "accuracies tell how training goes.")
-        return
+    if ds.n_inputs > 2 or (ds.task == "regression" and ds.n_outputs > 1):
+        return None
     xs, ys, out = t.grid(net=t.network_at(s))
     if ds.task == "classification" and ys is not None:
-        fig = plots.decision_figure(xs, ys, out.argmax(axis=-1), ds.X_train, ds.y_train, ds.X_test, ds.y_test,
+        return plots.decision_panel(xs, ys, out.argmax(axis=-1), ds.X_train, ds.y_train, ds.X_test, ds.y_test,
                                     ds.target_names)
-    elif ys is not None:
-        fig = plots.regression_surface_figure(xs, ys, out[..., 0], ds.X_train, ds.y_train[:, 0])
-    else:
-        fig = plots.fit_figure(xs, out[:, 0], ds.X_train, ds.y_train[:, 0], ds.X_test, ds.y_test[:, 0])
-    st.plotly_chart(fig, key="data", **CHART)
+    if ys is not None:
+        return plots.surface_panel(xs, ys, out[..., 0], ds.X_train, ds.y_train[:, 0])
+    if ds.task == "regression":
+        return plots.fit_panel(xs, out[:, 0], ds.X_train, ds.y_train[:, 0], ds.X_test, ds.y_test[:, 0])
+    return None
+
+
+def overview(t: Trainer, s: Snapshot) -> None:
+    """The loss curve beside the data and the network's prediction, in one chart."""
+    log_y = st.toggle(_("log_scale"), key="loss_log")
+    mark = s.step if s.step != t.steps else None
+    loss = plots.loss_panel(t.loss_history, t.test_loss_history, log_y=log_y, mark=mark)
+    data_part = None if state.hidden("data") else data_panel(t, s)
+    if data_part is None and t.dataset.n_inputs > 2:
+        st.caption(f"{t.dataset.n_inputs} inputs: no picture of the input space; the loss curve and "
+                   "accuracies tell how training goes.")
+    fig = plots.overview_figure(loss, data_part, titles=(_("loss"), _("data")))
+    st.plotly_chart(fig, key="overview", **CHART)
 
 
 def network_view(t: Trainer, s: Snapshot) -> None:
-    parts = [(title, view) for part, title, view in (("loss", _("loss"), loss_curve), ("data", _("data"), data_view))
-             if not state.hidden(part)]
-    for column, (title, view) in zip(st.columns(max(len(parts), 1)), parts):
-        with column:
-            st.subheader(title)
-            view(t, s)
+    if not state.hidden("loss"):
+        overview(t, s)
     st.subheader(_("layers"))
     layers(s)
 
