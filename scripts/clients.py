@@ -1,0 +1,219 @@
+"""Two ways to drive the app, shared by scripts/bench_browser.py and scripts/load_test.py.
+
+- In a real browser page: `STEP_JS` clicks Step and resolves when every chart has been
+  redrawn; `WS_TIMING_JS` (an init script) timestamps the page's websocket traffic so that
+  the same click also gives the server round trip (click → the run's `script_finished`).
+- Without a browser: `Session` speaks Streamlit's own websocket protocol (protobuf
+  `BackMsg` / `ForwardMsg` on /_stcore/stream), as one browser tab would: it runs the
+  page from a link and clicks widgets by key. It costs the server what a student costs it,
+  and the load script nothing but a socket.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import time
+
+import numpy as np
+
+# Timestamps, in the page, every message the app's websocket sends and receives, and
+# marks the ones that carry ForwardMsg.script_finished (field 6, a varint, at the top level).
+WS_TIMING_JS = """(() => {
+  const finished = (buffer) => {
+    const b = new Uint8Array(buffer);
+    let i = 0;
+    const varint = () => {
+      let v = 0, s = 0, x;
+      do { x = b[i++]; v += (x & 0x7f) * 2 ** s; s += 7; } while (x & 0x80);
+      return v;
+    };
+    while (i < b.length) {
+      const tag = varint(), field = Math.floor(tag / 8), wire = tag & 7;
+      if (field === 6 && wire === 0) return true;
+      if (wire === 0) varint(); else if (wire === 2) { const n = varint(); i += n; } else if (wire === 1) i += 8;
+      else if (wire === 5) i += 4; else return false;
+    }
+    return false;
+  };
+  window.__wsLog = [];
+  const Native = window.WebSocket;
+  window.WebSocket = class extends Native {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener('message', (e) => window.__wsLog.push(
+        {t: performance.now(), dir: 'in', finished: e.data instanceof ArrayBuffer && finished(e.data)}));
+    }
+    send(data) { window.__wsLog.push({t: performance.now(), dir: 'out'}); return super.send(data); }
+  };
+})();"""
+
+# Click Step (the widget with key `step`) and resolve when every chart on the page has
+# been drawn again (Plotly's 'plotly_afterplot' on its graph div, whether Streamlit
+# redraws the old div or mounts a new one) and the run's script_finished has arrived.
+# A chart whose figure did not change may not be redrawn at all: once the run has
+# finished and nothing was drawn for a second, the click counts as done with fewer charts.
+# Resolves {ok, redrawn_ms, server_ms, charts, redrawn}; server_ms is null without WS_TIMING_JS.
+STEP_JS = """(timeoutMs) => new Promise((resolve) => {
+  const sel = '[data-testid=stPlotlyChart] .js-plotly-plot';
+  const keyOf = (gd) => [...(gd.closest('[class*="st-key-"]') || {classList: []}).classList]
+      .find(c => c.startsWith('st-key-')) || 'chart';
+  const expected = new Set([...document.querySelectorAll(sel)].map(keyOf));
+  const drawn = new Map();
+  let t0 = 0;
+  const hook = (gd) => {
+    if (gd.__benchHooked) return;
+    gd.__benchHooked = true;
+    gd.on('plotly_afterplot', () => {
+      const k = keyOf(gd);
+      if (t0 && !drawn.has(k)) drawn.set(k, performance.now());
+      check();
+    });
+  };
+  const log = window.__wsLog;
+  const logFrom = log ? log.length : 0;
+  const serverMs = () => {
+    if (!log) return null;
+    const entries = log.slice(logFrom), sent = entries.find(e => e.dir === 'out');
+    const done = entries.find(e => e.finished && sent && e.t >= sent.t);
+    return done ? done.t - t0 : undefined;
+  };
+  const observer = new MutationObserver(() => document.querySelectorAll(sel).forEach(hook));
+  const timer = setTimeout(() => finish(false), timeoutMs);
+  const QUIET_MS = 1000;
+  function check() {
+    const all = [...expected].every(k => drawn.has(k)), server = serverMs();
+    const last = Math.max(t0, ...drawn.values());
+    if (server === undefined) return;
+    if (all || (drawn.size && performance.now() - last > QUIET_MS)) finish(true);
+  }
+  function finish(ok) {
+    observer.disconnect();
+    clearInterval(poll);
+    clearTimeout(timer);
+    const redrawn = drawn.size ? Math.max(...drawn.values()) - t0 : null;
+    resolve({ok, redrawn_ms: redrawn, server_ms: serverMs() ?? null, charts: expected.size, redrawn: drawn.size});
+  }
+  const poll = setInterval(check, 5);  // script_finished can arrive after the last redraw
+  document.querySelectorAll(sel).forEach(hook);
+  observer.observe(document.body, {subtree: true, childList: true, attributes: true, attributeFilter: ['class']});
+  t0 = performance.now();
+  document.querySelector('.st-key-step button').click();
+})"""
+
+CHARTS_READY_JS = "n => document.querySelectorAll('[data-testid=stPlotlyChart] .js-plotly-plot').length >= n"
+
+
+def percentile(values: list[float], q: float) -> float:
+    """The q-th percentile (0 … 100), linear between the closest ranks."""
+    return float(np.percentile(np.asarray(values, dtype=float), q))
+
+
+# -- Streamlit's websocket protocol --------------------------------------------------------
+
+
+class Session:
+    """One app session over Streamlit's websocket protocol, like one browser tab.
+
+    `await Session.open(url, "seed=3")` runs the page from that link; `await s.click("step")`
+    clicks a button by its key and waits for the run to finish; after every run `metrics`
+    (label -> shown value) and `charts` (key -> Plotly figure JSON) hold what a browser
+    would show.
+    """
+
+    def __init__(self, ws, query: str):
+        self.ws = ws
+        self.query = query
+        self.widgets: dict[str, tuple[str, str]] = {}  # key -> (widget id, fragment id)
+        self.metrics: dict[str, str] = {}
+        self.charts: dict[str, dict] = {}
+        self.exceptions: list[str] = []
+        self.bytes_in = 0
+
+    @classmethod
+    async def open(cls, url: str, query: str = "", timeout: float = 60.0) -> Session:
+        import websockets
+
+        ws = await websockets.connect(url.replace("http://", "ws://") + "/_stcore/stream",
+                                      subprotocols=["streamlit"], max_size=None, open_timeout=timeout)
+        session = cls(ws, query)
+        await session._rerun(timeout=timeout)
+        return session
+
+    async def click(self, key: str, timeout: float = 60.0, **values: int) -> float:
+        """Click the button `key` (other widgets set by key: `n_steps=200`); the round trip in s."""
+        widget_id, fragment = self.widgets[key]
+        states = [(widget_id, "trigger_value", True)]
+        states += [(self.widgets[name][0], "int_value", value) for name, value in values.items()]
+        return await self._rerun(states, fragment, timeout)
+
+    async def close(self) -> None:
+        await self.ws.close()
+
+    async def _rerun(self, states=(), fragment: str = "", timeout: float = 60.0) -> float:
+        import asyncio
+
+        from streamlit.proto.BackMsg_pb2 import BackMsg
+
+        message = BackMsg()
+        client = message.rerun_script
+        client.query_string = self.query
+        client.fragment_id = fragment
+        for widget_id, field, value in states:
+            state = client.widget_states.widgets.add()
+            state.id = widget_id
+            setattr(state, field, value)
+        start = time.perf_counter()
+        await self.ws.send(message.SerializeToString())
+        await asyncio.wait_for(self._until_finished(), timeout)
+        return time.perf_counter() - start
+
+    async def _until_finished(self) -> None:
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+        while True:
+            raw = await self.ws.recv()
+            self.bytes_in += len(raw)
+            msg = ForwardMsg.FromString(raw)
+            kind = msg.WhichOneof("type")
+            if kind == "script_finished":
+                return
+            if kind == "page_info_changed":  # the app rewrote its link; a browser's next run sends it
+                self.query = msg.page_info_changed.query_string
+            elif kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
+                self._element(msg.delta.new_element, msg.delta.fragment_id)
+
+    def _element(self, element, fragment: str) -> None:
+        kind = element.WhichOneof("type")
+        if kind == "metric":
+            self.metrics[element.metric.label] = element.metric.body
+        elif kind == "exception":
+            self.exceptions.append(f"{element.exception.type}: {element.exception.message}")
+        elif kind == "plotly_chart":
+            self.charts[_key(element.plotly_chart.id)] = json.loads(element.plotly_chart.spec)
+        else:
+            proto = getattr(element, kind)
+            widget_id = getattr(proto, "id", "")
+            if isinstance(widget_id, str) and widget_id.startswith("$$ID-"):
+                self.widgets[_key(widget_id)] = (widget_id, fragment)
+
+    def matrix(self, chart: str, name: str) -> np.ndarray:
+        """A heatmap's matrix from the last figure of `chart`, by its hover name ("W<sup>1</sup>")."""
+        for trace in self.charts[chart]["data"]:
+            if trace.get("hovertemplate", "").startswith(name + "["):
+                return _array(trace["z"])
+        raise KeyError(f"{chart} has no heatmap {name!r}")
+
+
+def _key(element_id: str) -> str:
+    """The user key of an element id "$$ID-<hash>-<key>"."""
+    return element_id.split("-", 2)[2] if element_id.count("-") >= 2 else element_id
+
+
+def _array(z) -> np.ndarray:
+    """Plotly's JSON of an array: a list, or a base64 typed array {dtype, bdata, shape}."""
+    if isinstance(z, dict) and "bdata" in z:
+        flat = np.frombuffer(base64.b64decode(z["bdata"]), dtype=z["dtype"])
+        shape = [int(n) for n in str(z.get("shape", len(flat))).split(",")]
+        return flat.reshape(shape)
+    return np.asarray(z, dtype=float)

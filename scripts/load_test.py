@@ -1,0 +1,270 @@
+"""Classroom load: one server on loopback, a room of sessions stepping their own networks.
+
+    .venv/bin/python scripts/load_test.py                  # 30 sessions, the defaults below
+    .venv/bin/python scripts/load_test.py --pages 0      # protocol sessions only: the server alone
+    .venv/bin/python scripts/load_test.py --sessions 5 --steps 3 --fill 0   # a quick look
+
+Starts the app on a free port of 127.0.0.1 (scripts/serve.py) and opens `--sessions`
+sessions over Streamlit's own websocket protocol (scripts/clients.py: what a browser tab
+costs the server, without 0.5 GB of Chromium per tab), each from a link with its own seed,
+plus `--pages` real headless Chromium pages with their own seeds. Then:
+
+1. fill: every session presses "Run n steps" with n = `--fill`, so that each history is
+   at its memory budget (the worst case for memory);
+2. steady: every session and page presses Step `--steps` times, waiting a random
+   0 … 2 × `--think` seconds before each press (students reading the heatmaps);
+3. burst: every session presses Step at the same moment, `--bursts` times (the teacher
+   says "now press Step").
+
+It reports the server's resident memory (VmRSS of the server and any children, from
+/proc, sampled every 0.2 s) and the step latency: for protocol sessions the round trip
+from the click to the run's `script_finished`, for pages also click → every chart redrawn.
+Goals: RSS ≤ 1 GB, steady p95 ≤ 300 ms.
+
+Isolation: each session's W¹ before its first step must be exactly `Network(…, seed).W[0]`
+of its own seed, all of them different, and after the run every step counter shows its
+own clicks only. Exits 1 if an isolation check fails or a goal is missed.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # as app.py: before NumPy is imported
+
+import argparse
+import asyncio
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+from urllib.parse import parse_qs
+
+import numpy as np
+from clients import CHARTS_READY_JS, STEP_JS, WS_TIMING_JS, Session, percentile
+from serve import CHROMIUM, CHROMIUM_ARGS, ROOT, Server, serving
+
+sys.path.insert(0, str(ROOT))
+from explorer.core import Network
+
+GOAL_RSS_MB = 1024
+GOAL_P95_MS = 300
+LINK = "seed={seed}"  # the default network, a seed per student
+FIRST_SEED = 100
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of a process and all its descendants, in MiB (from /proc)."""
+    total_kb, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total_kb += int(line.split()[1])
+            for task in Path(f"/proc/{p}/task").iterdir():
+                todo += [int(c) for c in (task / "children").read_text().split()]
+        except (FileNotFoundError, ProcessLookupError):
+            continue  # gone meanwhile
+    return total_kb / 1024
+
+
+class Memory:
+    """Samples the server's RSS in the background; `mark(label)` records the current value."""
+
+    def __init__(self, pid: int):
+        self.pid, self.peak, self.marks = pid, 0.0, {}
+
+    async def sample(self) -> None:
+        while True:
+            self.peak = max(self.peak, rss_mb(self.pid))
+            await asyncio.sleep(0.2)
+
+    def mark(self, label: str) -> None:
+        self.marks[label] = rss_mb(self.pid)
+        self.peak = max(self.peak, self.marks[label])
+
+
+def expected_W1(query: str, seed: int, shapes: list[tuple[int, ...]]) -> np.ndarray:
+    """W¹ of a fresh network of this seed, from the core alone (the app's link gives the rest)."""
+    params = {key: values[0] for key, values in parse_qs(query).items()}
+    sizes = [shapes[0][0], *(shape[1] for shape in shapes)]
+    return Network(sizes, params["activation"], params["loss"], seed).W[0]
+
+
+def layer_shapes(session: Session) -> list[tuple[int, ...]]:
+    layers = sorted((key for key in session.charts if key.startswith("layer_")), key=lambda k: int(k[6:]))
+    return [session.matrix(key, f"W<sup>{key[6:]}</sup>").shape for key in layers]
+
+
+# -- browser pages -------------------------------------------------------------------------
+
+W1_JS = """() => { const gd = document.querySelector('.st-key-layer_1 .js-plotly-plot');
+  const i = gd.data.findIndex(t => (t.hovertemplate || '').startsWith('W<sup>1</sup>['));
+  return gd.calcdata[i][0].z.map(row => Array.from(row)); }"""
+STEP_METRIC = '[data-testid="stMetric"]:has-text("Step") [data-testid="stMetricValue"]'
+
+
+async def browser_student(browser, url: str, seed: int, steps: int, think: float, rng: random.Random,
+                          result: dict) -> None:
+    page = await browser.new_page(viewport={"width": 1366, "height": 768})
+    try:
+        await page.add_init_script(WS_TIMING_JS)
+        await page.goto(f"{url}/?{LINK.format(seed=seed)}")
+        await page.wait_for_function(CHARTS_READY_JS, arg=3, timeout=60_000)
+        result["W1"] = np.array(await page.evaluate(W1_JS))
+        result["query"] = page.url.split("?", 1)[1]
+        for _ in range(steps):
+            await asyncio.sleep(rng.uniform(0, 2 * think))
+            click = await page.evaluate(STEP_JS, 30_000)
+            if not click["ok"]:
+                raise RuntimeError(f"page of seed {seed}: not redrawn in 30 s: {click}")
+            result["redrawn"].append(click["redrawn_ms"])
+            result["finished"].append(click["server_ms"])
+        result["counter"] = await page.locator(STEP_METRIC).inner_text()
+        result["exceptions"] = await page.locator('[data-testid="stException"]').count()
+    finally:
+        await page.close()
+
+
+# -- the run ---------------------------------------------------------------------------------
+
+
+async def student(session: Session, steps: int, think: float, rng: random.Random, latencies: list) -> None:
+    for _ in range(steps):
+        await asyncio.sleep(rng.uniform(0, 2 * think))
+        latencies.append(1000 * await session.click("step"))
+
+
+async def run(server: Server, args) -> int:
+    memory = Memory(server.pid)
+    sampler = asyncio.create_task(memory.sample())
+    memory.mark("idle")
+    rng = random.Random(0)
+    seeds = [FIRST_SEED + i for i in range(args.sessions)]
+    page_seeds = [FIRST_SEED + args.sessions + i for i in range(args.pages)]
+    failures = []
+
+    t = time.perf_counter()
+    sessions = await asyncio.gather(*(Session.open(server.url, LINK.format(seed=s)) for s in seeds))
+    print(f"opened {len(sessions)} sessions in {time.perf_counter() - t:.1f} s")
+    memory.mark("sessions open")
+
+    # Isolation, before any step: every session shows the network of its own seed.
+    W1 = {}
+    for seed, session in zip(seeds, sessions):
+        W1[seed] = session.matrix("layer_1", "W<sup>1</sup>")
+        if not np.array_equal(W1[seed], expected_W1(session.query, seed, layer_shapes(session))):
+            failures.append(f"session of seed {seed} shows a W¹ that is not its seed's")
+    if len({w.tobytes() for w in W1.values()}) != len(W1):
+        failures.append("two sessions show the same W¹")
+
+    if args.fill:
+        t = time.perf_counter()
+        fill = await asyncio.gather(*(s.click("run", n_steps=args.fill, timeout=300) for s in sessions))
+        print(f"fill: every session ran {args.fill} steps in {time.perf_counter() - t:.1f} s "
+              f"(slowest Run {max(fill):.1f} s)")
+        memory.mark(f"after {args.fill} steps each")
+
+    steady: list[float] = []
+    pages = [{"redrawn": [], "finished": []} for _ in page_seeds]
+    t = time.perf_counter()
+    tasks = [student(s, args.steps, args.think, random.Random(rng.random()), steady) for s in sessions]
+    if args.pages:
+        from playwright.async_api import async_playwright
+
+        async with async_playwright() as p:
+            browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            tasks += [browser_student(browser, server.url, seed, args.steps, args.think, random.Random(seed), page)
+                      for seed, page in zip(page_seeds, pages)]
+            await asyncio.gather(*tasks)
+            await browser.close()
+    else:
+        await asyncio.gather(*tasks)
+    steady_s = time.perf_counter() - t
+    memory.mark("after steady stepping")
+
+    burst: list[float] = []
+    for _ in range(args.bursts):
+        burst += [1000 * t for t in await asyncio.gather(*(s.click("step") for s in sessions))]
+        await asyncio.sleep(1.0)
+    memory.mark("after bursts")
+
+    # Isolation, after: every counter shows that session's own clicks.
+    own = args.fill + args.steps + args.bursts
+    for seed, session in zip(seeds, sessions):
+        if session.metrics.get("Step") != str(own):
+            failures.append(f"session of seed {seed} shows Step {session.metrics.get('Step')}, expected {own}")
+        if session.exceptions:
+            failures.append(f"session of seed {seed} shows an exception: {session.exceptions[0]}")
+    for seed, page in zip(page_seeds, pages):
+        if page.get("counter") != str(args.steps):
+            failures.append(f"page of seed {seed} shows Step {page.get('counter')}, expected {args.steps}")
+        if page.get("exceptions"):
+            failures.append(f"page of seed {seed} shows an exception")
+        expected = expected_W1(page["query"], seed, [W1[seeds[0]].shape])
+        if not np.array_equal(page["W1"], expected):
+            failures.append(f"page of seed {seed} showed a W¹ that is not its seed's")
+
+    await asyncio.gather(*(s.close() for s in sessions))
+    await asyncio.sleep(2)
+    memory.mark("sessions closed (2 s later)")
+    sampler.cancel()
+
+    print(f"\n{args.sessions} protocol sessions + {args.pages} Chromium pages, one server on {server.url}, "
+          f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}")
+    print("\nServer RSS, MiB (server process and children):")
+    for label, value in memory.marks.items():
+        print(f"  {label:<28} {value:7.1f}")
+    print(f"  {'peak (sampled every 0.2 s)':<28} {memory.peak:7.1f}")
+    print(f"\nStep latency, ms            {'n':>5} {'median':>7} {'p90':>7} {'p95':>7} {'max':>7}")
+
+    def line(label: str, values: list[float]) -> None:
+        if values:
+            print(f"  {label:<26} {len(values):5d} {statistics.median(values):7.1f} {percentile(values, 90):7.1f} "
+                  f"{percentile(values, 95):7.1f} {max(values):7.1f}")
+
+    line("steady, protocol round trip", steady)
+    line("steady, page click→finished", [v for p in pages for v in p["finished"]])
+    line("steady, page click→redrawn", [v for p in pages for v in p["redrawn"]])
+    line(f"burst of {args.sessions}, round trip", burst)
+    rate = (len(steady) + sum(len(p["redrawn"]) for p in pages)) / steady_s
+    print(f"  (steady: {rate:.1f} steps/s offered by the room over {steady_s:.1f} s; think time 0 … "
+          f"{2 * args.think:g} s)")
+
+    p95 = percentile(steady, 95)
+    verdict = {True: "met", False: "MISSED"}
+    print(f"\nGoal RSS ≤ {GOAL_RSS_MB} MiB: peak {memory.peak:.0f} MiB, {verdict[memory.peak <= GOAL_RSS_MB]}")
+    print(f"Goal steady p95 ≤ {GOAL_P95_MS} ms (protocol sessions): {p95:.0f} ms, {verdict[p95 <= GOAL_P95_MS]}")
+    if failures:
+        print("\nIsolation FAILED:\n  " + "\n  ".join(failures))
+    else:
+        pages_note = f", {args.steps} per page" if args.pages else ""
+        print(f"Isolation: all {args.sessions + args.pages} sessions showed their own seed's W¹ (all different) "
+              f"and counted only their own steps ({own} per protocol session{pages_note}).")
+    ok = not failures and memory.peak <= GOAL_RSS_MB and p95 <= GOAL_P95_MS
+    return 0 if ok else 1
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sessions", type=int, default=30, help="protocol sessions (default 30)")
+    parser.add_argument("--pages", type=int, default=1,
+                        help="headless Chromium pages besides them (default 1; they share the server's CPUs)")
+    parser.add_argument("--steps", type=int, default=20, help="Step presses per session, steady phase (default 20)")
+    parser.add_argument("--think", type=float, default=2.0,
+                        help="mean seconds between a session's presses, uniform 0 … 2×think (default 2)")
+    parser.add_argument("--fill", type=int, default=1000, help="steps each session runs first (default 1000)")
+    parser.add_argument("--bursts", type=int, default=3, help="presses by all sessions at once (default 3)")
+    parser.add_argument("--max-seconds", type=float, default=600, help="give up after this long (default 600)")
+    args = parser.parse_args()
+    if not (1 <= args.sessions <= 100 and 0 <= args.pages <= 5 and 1 <= args.steps <= 200
+            and 0 <= args.think <= 10 and 0 <= args.fill <= 10_000 and 0 <= args.bursts <= 20):
+        parser.error("out of bounds: sessions 1…100, pages 0…5, steps 1…200, think 0…10, fill 0…10000, bursts 0…20")
+    with serving() as server:
+        return asyncio.run(asyncio.wait_for(run(server, args), args.max_seconds))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

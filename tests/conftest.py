@@ -1,0 +1,31 @@
+"""Shared fixtures: the app served on a free loopback port, and Debian's Chromium for
+pytest-playwright (Playwright cannot download its own browser here)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
+from serve import CHROMIUM, CHROMIUM_ARGS, serving
+
+
+@pytest.fixture(scope="session")
+def server():
+    """The base URL of `streamlit run app.py`, started once for the whole test session."""
+    with serving(timeout=30) as running:
+        yield running.url
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    if not os.access(CHROMIUM, os.X_OK):
+        message = f"{CHROMIUM} not found: the browser tests need Debian's chromium (`apt-get install chromium`)"
+        if os.environ.get("CI"):
+            pytest.fail(f"{message}; in CI they must run, not skip.", pytrace=False)
+        pytest.skip(message)
+    args = [*browser_type_launch_args.get("args", []), *CHROMIUM_ARGS]
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": args}

@@ -1,0 +1,206 @@
+"""End to end in headless Chromium: a shared link, Step, the sidebar, screenshots.
+
+Numbers are read from the Plotly graphs themselves (`gd.calcdata`: what Plotly drew),
+so these tests see what a student sees. Three pages, one at a time (Chromium uses about
+0.5 GB per page).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+from playwright.sync_api import Page, expect
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parent.parent
+LINK = "/?dataset=xor&hidden=4,4&seed=3"
+TIMEOUT = 20_000  # ms, for anything that waits on a rerun
+
+# Every chart by its widget key, every trace by the name in its hover label ("W1", "δ2", …)
+# or its legend name: heatmaps give their matrix, scatter traces their y values.
+CHARTS_JS = """() => {
+  const out = {};
+  for (const gd of document.querySelectorAll('[data-testid=stPlotlyChart] .js-plotly-plot')) {
+    if (!gd.calcdata) continue;
+    const key = [...gd.closest('[class*="st-key-"]').classList].find(c => c.startsWith('st-key-')).slice(7);
+    out[key] = {};
+    gd.data.forEach((trace, i) => {
+      const name = (trace.hovertemplate || '').split('[')[0].replace(/<\\/?sup>/g, '') || trace.name;
+      out[key][name] = trace.type === 'heatmap'
+        ? gd.calcdata[i][0].z.map(row => Array.from(row))
+        : gd.calcdata[i].map(point => point.y).filter(y => typeof y === 'number');
+    });
+  }
+  return out;
+}"""
+
+
+def charts(page: Page) -> dict[str, dict[str, list]]:
+    return page.evaluate(CHARTS_JS)
+
+
+def layer_keys(snapshot: dict) -> list[str]:
+    return sorted(key for key in snapshot if key.startswith("layer_"))
+
+
+def shapes(snapshot: dict) -> list[tuple[int, int]]:
+    """The shape of W^l for every layer l, in order."""
+    return [np.array(snapshot[key][f"W{key[6:]}"]).shape for key in layer_keys(snapshot)]
+
+
+def wait_for(page: Page, predicate_js: str, arg=None) -> dict:
+    """Wait until `predicate_js(charts, arg)` holds for the drawn charts; return them.
+
+    Mid-rerun a chart can be missing or half drawn: a predicate that throws counts as false.
+    """
+    predicate = f"arg => {{ try {{ return ({predicate_js})(({CHARTS_JS})(), arg); }} catch {{ return false; }} }}"
+    page.wait_for_function(predicate, arg=arg, timeout=TIMEOUT)
+    return charts(page)
+
+
+def open_link(page: Page, server: str, query: str = LINK, width: int = 1600, height: int = 1000) -> dict:
+    page.set_viewport_size({"width": width, "height": height})
+    page.goto(server + query)
+    return wait_for(page, "c => c.loss && Object.keys(c).some(k => k.startsWith('layer_'))")
+
+
+def step(page: Page, before: dict) -> dict:
+    """Click Step; wait until the loss curve has one more point and every W has changed."""
+    page.get_by_role("button", name="Step", exact=True).click()
+    return wait_for(page, """(c, before) => c.loss['train (batch)'].length === before.loss['train (batch)'].length + 1
+        && Object.keys(before).filter(k => k.startsWith('layer_')).every(k =>
+             c[k] && JSON.stringify(c[k]['W' + k.slice(6)]) !== JSON.stringify(before[k]['W' + k.slice(6)]))""",
+                    before)
+
+
+def no_exception(page: Page) -> None:
+    expect(page.locator('[data-testid="stException"]')).to_have_count(0)
+
+
+def metric(page: Page, label: str):
+    return page.locator('[data-testid="stMetric"]').filter(has_text=label).locator('[data-testid="stMetricValue"]')
+
+
+def test_a_shared_link_steps_and_every_heatmap_redraws(page: Page, server: str):
+    start = open_link(page, server)
+    no_exception(page)
+    expect(page.get_by_text("Link:")).to_have_count(0)  # a valid link has nothing to report
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    expect(sidebar.get_by_label("Hidden layers", exact=True)).to_have_value("2")
+    expect(sidebar.get_by_label("Neurons in layer 2", exact=True)).to_have_value("4")
+    assert shapes(start) == [(2, 4), (4, 4), (4, 2)]  # xor: 2 inputs, 2 classes
+    assert start["loss"]["train (batch)"] == []
+    assert "δ2" not in start["layer_1"]  # δ only exists after a step
+
+    first = step(page, start)
+    expect(metric(page, "Step")).to_have_text("1")
+    assert len(first["loss"]["train (batch)"]) == 1
+    for key in layer_keys(first):
+        l = int(key[6:])
+        assert f"δ{l + 1}" in first[key]
+        assert np.array(first[key][f"δ{l + 1}"]).shape[1] == np.array(first[key][f"W{l}"]).shape[1]
+
+    second = step(page, first)
+    expect(metric(page, "Step")).to_have_text("2")
+    no_exception(page)
+    assert len(second["loss"]["train (batch)"]) == 2
+    assert np.all(np.isfinite(second["loss"]["train (batch)"]))
+    for key in layer_keys(second):
+        l = int(key[6:])
+        W_before, W_after = np.array(first[key][f"W{l}"]), np.array(second[key][f"W{l}"])
+        assert W_after.shape == W_before.shape and not np.array_equal(W_after, W_before)
+        assert not np.array_equal(second[key][f"δ{l + 1}"], first[key][f"δ{l + 1}"])
+        # The drawn update is exactly the change of the drawn weights: W ← W − η ∂L/∂W (17).
+        update = np.array(second[key][f"ΔW{l} = −η ∂L/∂W{l}"])
+        np.testing.assert_allclose(W_after, W_before + update, rtol=0, atol=1e-12)
+
+
+def test_loss_and_layer_sizes_follow_the_sidebar(page: Page, server: str):
+    before = step(page, open_link(page, server))
+    sidebar = page.locator('[data-testid="stSidebar"]')
+
+    sidebar.get_by_role("combobox", name="Loss", exact=True).click()
+    page.get_by_role("option", name="MSE ½(y − y*)²").click()
+    # A new loss rebuilds the network from the seed: no history, no δ until the next step.
+    after = wait_for(page, "c => c.loss['train (batch)'].length === 0 && c.layer_1 && !('δ2' in c.layer_1)")
+    expect(page).to_have_url(re.compile(r"[?&]loss=mse(&|$)"))  # the link follows
+    expect(sidebar.get_by_role("combobox", name="Loss", exact=True)).to_have_value("MSE ½(y − y*)²")
+    assert shapes(after) == shapes(before)
+    step(page, after)
+    expect(metric(page, "Step")).to_have_text("1")
+
+    neurons = sidebar.get_by_label("Neurons in layer 2", exact=True)
+    neurons.fill("6")
+    neurons.press("Enter")
+    after = wait_for(page, "c => c.layer_1 && c.layer_1.W1[0].length === 6")
+    assert shapes(after) == [(2, 6), (6, 4), (4, 2)]
+
+    layers = sidebar.get_by_label("Hidden layers", exact=True)
+    layers.fill("3")
+    layers.press("Enter")
+    after = wait_for(page, "c => 'layer_4' in c")
+    expect(sidebar.get_by_label("Neurons in layer 4", exact=True)).to_have_value("8")
+    assert shapes(after) == [(2, 6), (6, 4), (4, 8), (8, 2)]
+    expect(page).to_have_url(re.compile(r"[?&]hidden=6(%2C|,)4(%2C|,)8(&|$)"))
+    no_exception(page)
+
+
+def settle(page: Page) -> None:
+    """Wait until the charts have followed a change of viewport (their sizes stop changing)."""
+    sizes = None
+    for _ in range(40):
+        page.wait_for_timeout(150)
+        now = page.evaluate("""() => [...document.querySelectorAll('[data-testid=stPlotlyChart] .main-svg')]
+                                 .map(svg => svg.getBoundingClientRect().width)""")
+        if now == sizes:
+            return
+        sizes = now
+
+
+def overflow(page: Page) -> list[str]:
+    """What sticks out to the right of the main area: the area itself, or a chart."""
+    return page.evaluate("""() => {
+      const main = document.querySelector('[data-testid="stMain"]');
+      const right = main.getBoundingClientRect().right, out = [];
+      if (main.scrollWidth > main.clientWidth + 1) out.push(`main ${main.scrollWidth} > ${main.clientWidth}`);
+      for (const svg of main.querySelectorAll('[data-testid=stPlotlyChart] .main-svg')) {
+        const r = svg.getBoundingClientRect();
+        if (r.right > right + 1) out.push(`chart ends at ${r.right} > ${right}`);
+      }
+      return out;
+    }""")
+
+
+def test_screenshots_and_no_horizontal_overflow(page: Page, server: str):
+    start = open_link(page, server)
+    page.get_by_role("button", name="Run 50 steps").click()
+    wait_for(page, "c => c.loss['train (batch)'].length === 50 && c.layer_1 && 'δ2' in c.layer_1", start)
+    no_exception(page)
+    page.mouse.move(700, 40)  # a blank spot of the header: no hover highlight in the pictures
+
+    # The whole page at 1600 wide: Streamlit scrolls inside stMain, so grow the viewport to fit it.
+    for _ in range(2):
+        height = page.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
+        page.set_viewport_size({"width": 1600, "height": height})
+        settle(page)
+    for path in (ROOT / "artifacts" / "screenshot.png", ROOT / "docs" / "screenshot.png"):
+        path.parent.mkdir(exist_ok=True)
+        page.screenshot(path=path)
+
+    for width, height in ((1920, 1080), (1366, 768)):  # a projector, a small laptop
+        page.set_viewport_size({"width": width, "height": height})
+        settle(page)
+        page.screenshot(path=ROOT / "artifacts" / f"screenshot-{width}x{height}.png")
+        assert overflow(page) == [], f"horizontal overflow at {width}×{height}"
+    no_exception(page)
+
+    # The projector's view of a classroom link.
+    open_link(page, server, LINK + "&present=1", 1920, 1080)
+    settle(page)
+    page.screenshot(path=ROOT / "artifacts" / "screenshot-present-1920x1080.png")
+    assert overflow(page) == [], "horizontal overflow in presentation mode at 1920×1080"
+    no_exception(page)
