@@ -295,8 +295,8 @@ def overview_figure(loss: Panel, data: Panel | None = None, titles: Sequence[str
     for k, (panel, (lo, hi)) in enumerate(zip(panels, domains)):
         suffix = "" if k == 0 else str(k + 1)
         legend = "legend" + suffix
-        layout["xaxis" + suffix] = {**panel.xaxis, "domain": [lo, hi], "anchor": "y" + suffix}
-        layout["yaxis" + suffix] = {**panel.yaxis, "anchor": "x" + suffix}
+        layout["xaxis" + suffix] = {**panel.xaxis, "domain": [lo, hi], "anchor": "y" + suffix, "automargin": True}
+        layout["yaxis" + suffix] = {**panel.yaxis, "anchor": "x" + suffix, "automargin": True}
         if panel.square:
             layout["yaxis" + suffix]["scaleanchor"] = "x" + suffix
         legend_position = dict(panel.legend)

@@ -14,6 +14,7 @@ from explorer.training import Config, Snapshot, Trainer
 
 CHART_CONFIG = {"displayModeBar": False}
 CHART = {"config": CHART_CONFIG, "theme": None}  # Plotly's own look: exact colours, no theme
+PRESENTATION_FONT = 18  # chart text on the projector
 PLAY_INTERVAL = 0.4  # seconds between automatic steps while playing
 PROGRESS_FROM = 200  # a Run of at least this many steps shows a progress bar
 
@@ -254,9 +255,15 @@ def layers(s: Snapshot) -> None:
         if g is not None:
             panels |= {(l, "delta"): layer.delta_next, (l, "dW"): layer.dW, (l, "update"): -s.lr * layer.dW}
     fig = plots.network_figure(drawn, lr=s.lr if g is not None else None, show=shown, ranges=_ranges(panels))
-    st.plotly_chart(fig, key="network", **CHART)
+    _chart(fig, "network")
     if g is None:
         st.caption(_("press_step"))
+
+
+def _chart(fig, key: str) -> None:
+    if state.page()["present"]:
+        fig.update_layout(font_size=PRESENTATION_FONT)
+    st.plotly_chart(fig, key=key, **CHART)
 
 
 def data_panel(t: Trainer, s: Snapshot) -> plots.Panel | None:
@@ -285,8 +292,7 @@ def overview(t: Trainer, s: Snapshot) -> None:
     if data_part is None and t.dataset.n_inputs > 2:
         st.caption(f"{t.dataset.n_inputs} inputs: no picture of the input space; the loss curve and "
                    "accuracies tell how training goes.")
-    fig = plots.overview_figure(loss, data_part, titles=(_("loss"), _("data")))
-    st.plotly_chart(fig, key="overview", **CHART)
+    _chart(plots.overview_figure(loss, data_part, titles=(_("loss"), _("data"))), "overview")
 
 
 def network_view(t: Trainer, s: Snapshot) -> None:
@@ -326,6 +332,7 @@ PRESENTATION_CSS = """
   html { font-size: 20px; }
   [data-testid="stMetricValue"] { font-size: 2.6rem; }
   .stButton button { font-size: 1.2rem; padding: 0.5rem 1.4rem; }
+  [data-testid="stMainBlockContainer"] { padding-top: 1.5rem; }
 </style>
 """
 
