@@ -37,7 +37,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "layers_caption": "{shapes}: row i of W^l is neuron i of layer l, column j is neuron j of layer l+1, as in the derivation.",
         "log_scale": "Log scale",
         "subtitle": "A fully connected network trained by backpropagation, one SGD update at a time, in the "
-                    "notation of the derivation: z^{i+1} = a^i W^i + b^i, δ^i = ∂L/∂z^i.",
+                    "notation of the derivation: $z^{i+1} = a^i W^i + b^i$, $\\delta^i = \\partial L / \\partial z^i$.",
         "step": "Step",
         "run": "Run {n} steps",
         "play": "Play",
@@ -137,7 +137,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "also_show": "同时显示",
         "layers_caption": "{shapes}：W^l 的第 i 行对应第 l 层的第 i 个神经元，第 j 列对应第 l+1 层的第 j 个神经元，与推导一致。",
         "log_scale": "对数坐标",
-        "subtitle": "全连接网络的反向传播，每次一步 SGD 更新，记号与推导一致：z^{i+1} = a^i W^i + b^i，δ^i = ∂L/∂z^i。",
+        "subtitle": "全连接网络的反向传播，每次一步 SGD 更新，记号与推导一致：$z^{i+1} = a^i W^i + b^i$，$\\delta^i = \\partial L / \\partial z^i$。",
         "step": "单步",
         "run": "运行 {n} 步",
         "play": "播放",
