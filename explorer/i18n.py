@@ -34,6 +34,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "s_lock": "Lock colour scales",
         "s_lock_help": "Keep each heatmap's colour range fixed from now on, so colours compare across steps.",
         "also_show": "Also show",
+        "no_picture": "{n} input(s) and these outputs have no picture of the input space; the loss curve and the accuracies tell how training goes.",
         "layers_caption": "{shapes}: row i of W^l is neuron i of layer l, column j is neuron j of layer l+1, as in the derivation.",
         "log_scale": "Log scale",
         "subtitle": "A fully connected network trained by backpropagation, one SGD update at a time, in the "
@@ -135,6 +136,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "s_lock": "锁定颜色范围",
         "s_lock_help": "从现在起固定每个热力图的颜色范围，便于跨步比较颜色。",
         "also_show": "同时显示",
+        "no_picture": "{n} 个输入与这些输出无法画出输入空间；请看损失曲线和准确率了解训练进展。",
         "layers_caption": "{shapes}：W^l 的第 i 行对应第 l 层的第 i 个神经元，第 j 列对应第 l+1 层的第 j 个神经元，与推导一致。",
         "log_scale": "对数坐标",
         "subtitle": "全连接网络的反向传播，每次一步 SGD 更新，记号与推导一致：$z^{i+1} = a^i W^i + b^i$，$\\delta^i = \\partial L / \\partial z^i$。",

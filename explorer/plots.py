@@ -135,6 +135,8 @@ def _network_layout(shapes: tuple[tuple[int, int], ...], titles: tuple[tuple[str
         top, bottom = 2 * k + 1, 2 * k + 2
         grid.update_yaxes(nticks=min(rows, 10), row=top)
         grid.update_xaxes(nticks=min(cols, 10), showticklabels=False, row=top)  # the b row names the columns j
+        if with_delta:
+            grid.update_xaxes(showticklabels=True, row=top, col=columns)  # δ has no b row below it
         grid.update_xaxes(nticks=min(cols, 10), row=bottom)
         grid.update_yaxes(showticklabels=False, ticks="", row=bottom)  # b is a single row: no index to show
         cells = [(top, c) for c in range(1, columns + 1)] + [(bottom, c) for c in range(1, panels + 1)]

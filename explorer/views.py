@@ -218,6 +218,15 @@ def viewed_snapshot(t: Trainer) -> Snapshot:
 # -- seeing it -----------------------------------------------------------------------------
 
 
+def _kept(key: str, default: object) -> dict:
+    """Widget arguments that keep a view's setting while another view is shown: Streamlit
+    forgets a widget's state when a run does not draw it, so a copy lives on beside it."""
+    ss = st.session_state
+    if key not in ss:
+        ss[key] = ss.get(f"kept_{key}", default)
+    return {"key": key, "on_change": lambda: ss.__setitem__(f"kept_{key}", ss[key])}
+
+
 def _ranges(panels: dict[tuple[int, str], np.ndarray]) -> dict[tuple[int, str], float]:
     """Colour half-widths by (layer, panel): fixed while "Lock colour scales" is on, else
     fitted to the data (empty)."""
@@ -239,10 +248,9 @@ def layers(s: Snapshot) -> None:
     """For every layer l: W^l, b^l and, after a step, δ^{l+1}, ∂L/∂W^l and the update ΔW^l."""
     g = s.g
     # Off at first: each panel costs the browser time on every Step (see explorer/plots.py).
-    st.session_state.setdefault("show_panels", [])
     shown = [] if state.hidden("gradients") else [
         GRADIENT_PANELS[label]
-        for label in st.pills(_("also_show"), list(GRADIENT_PANELS), selection_mode="multi", key="show_panels")
+        for label in st.pills(_("also_show"), list(GRADIENT_PANELS), selection_mode="multi", **_kept("show_panels", []))
     ]
     st.caption(_("layers_caption", shapes=", ".join(f"W{l} {W.shape[0]}×{W.shape[1]}" for l, W in enumerate(s.W, 1))))
     if g is None:
@@ -270,7 +278,8 @@ def data_panel(t: Trainer, s: Snapshot) -> plots.Panel | None:
     """Decision regions (2-D classification), the surface (2-D regression), the curve (1-D);
     None where the input space cannot be drawn."""
     ds = t.dataset
-    if ds.n_inputs > 2 or (ds.task == "regression" and ds.n_outputs > 1):
+    drawable = ds.n_inputs == 2 or (ds.n_inputs == 1 and ds.task == "regression")
+    if not drawable or (ds.task == "regression" and ds.n_outputs > 1):
         return None
     xs, ys, out = t.grid(net=t.network_at(s))
     if ds.task == "classification" and ys is not None:
@@ -278,20 +287,17 @@ def data_panel(t: Trainer, s: Snapshot) -> plots.Panel | None:
                                     ds.target_names)
     if ys is not None:
         return plots.surface_panel(xs, ys, out[..., 0], ds.X_train, ds.y_train[:, 0])
-    if ds.task == "regression":
-        return plots.fit_panel(xs, out[:, 0], ds.X_train, ds.y_train[:, 0], ds.X_test, ds.y_test[:, 0])
-    return None
+    return plots.fit_panel(xs, out[:, 0], ds.X_train, ds.y_train[:, 0], ds.X_test, ds.y_test[:, 0])
 
 
 def overview(t: Trainer, s: Snapshot) -> None:
     """The loss curve beside the data and the network's prediction, in one chart."""
-    log_y = st.toggle(_("log_scale"), key="loss_log")
+    log_y = st.toggle(_("log_scale"), **_kept("loss_log", False))
     mark = s.step if s.step != t.steps else None
     loss = plots.loss_panel(t.loss_history, t.test_loss_history, log_y=log_y, mark=mark)
     data_part = None if state.hidden("data") else data_panel(t, s)
-    if data_part is None and t.dataset.n_inputs > 2:
-        st.caption(f"{t.dataset.n_inputs} inputs: no picture of the input space; the loss curve and "
-                   "accuracies tell how training goes.")
+    if data_part is None and not state.hidden("data"):
+        st.caption(_("no_picture", n=t.dataset.n_inputs))
     _chart(plots.overview_figure(loss, data_part, titles=(_("loss"), _("data"))), "overview")
 
 

@@ -94,13 +94,19 @@ def expected_W1(query: str, seed: int, shapes: list[tuple[int, ...]]) -> np.ndar
 
 
 def layer_shapes(session: Session) -> list[tuple[int, ...]]:
-    layers = sorted((key for key in session.charts if key.startswith("layer_")), key=lambda k: int(k[6:]))
-    return [session.matrix(key, f"W<sup>{key[6:]}</sup>").shape for key in layers]
+    """The shape of W^l for every layer l, from the network chart (every layer in one figure)."""
+    shapes, l = [], 1
+    while True:
+        try:
+            shapes.append(session.matrix("network", f"W<sup>{l}</sup>").shape)
+        except KeyError:
+            return shapes
+        l += 1
 
 
 # -- browser pages -------------------------------------------------------------------------
 
-W1_JS = """() => { const gd = document.querySelector('.st-key-layer_1 .js-plotly-plot');
+W1_JS = """() => { const gd = document.querySelector('.st-key-network .js-plotly-plot');
   const i = gd.data.findIndex(t => (t.hovertemplate || '').startsWith('W<sup>1</sup>['));
   return gd.calcdata[i][0].z.map(row => Array.from(row)); }"""
 STEP_METRIC = '[data-testid="stMetric"]:has-text("Step") [data-testid="stMetricValue"]'
@@ -112,7 +118,7 @@ async def browser_student(browser, url: str, seed: int, steps: int, think: float
     try:
         await page.add_init_script(WS_TIMING_JS)
         await page.goto(f"{url}/?{LINK.format(seed=seed)}")
-        await page.wait_for_function(CHARTS_READY_JS, arg=3, timeout=60_000)
+        await page.wait_for_function(CHARTS_READY_JS, arg=2, timeout=60_000)  # the overview and the network
         result["W1"] = np.array(await page.evaluate(W1_JS))
         result["query"] = page.url.split("?", 1)[1]
         for _ in range(steps):
@@ -154,7 +160,7 @@ async def run(server: Server, args) -> int:
     # Isolation, before any step: every session shows the network of its own seed.
     W1 = {}
     for seed, session in zip(seeds, sessions):
-        W1[seed] = session.matrix("layer_1", "W<sup>1</sup>")
+        W1[seed] = session.matrix("network", "W<sup>1</sup>")
         if not np.array_equal(W1[seed], expected_W1(session.query, seed, layer_shapes(session))):
             failures.append(f"session of seed {seed} shows a W¹ that is not its seed's")
     if len({w.tobytes() for w in W1.values()}) != len(W1):

@@ -108,6 +108,22 @@ def hovers(spec: dict) -> list[str]:
     return [str(t.get("hovertemplate", "")) for t in spec["data"]]
 
 
+def named(spec: dict, name: str) -> dict:
+    """The one trace with this legend name, e.g. "train (batch)"."""
+    found = [t for t in spec["data"] if t.get("name") == name]
+    assert len(found) == 1, f"{len(found)} traces named {name!r}"
+    return found[0]
+
+
+# The options of the "Also show" pills (key `show_panels`): the gradient panels, off at first.
+DW_PANELS, UPDATE_PANELS = "∂L/∂W, ∂L/∂b", "ΔW = −η ∂L/∂W"
+
+
+def show_gradient_panels(at: AppTest, *options: str) -> AppTest:
+    """Select these "Also show" options (both gradient panels when none are named)."""
+    return ok(at.pills(key="show_panels").set_value(list(options or (DW_PANELS, UPDATE_PANELS))).run())
+
+
 def same_parameters(a: Network, b: Network) -> bool:
     return len(a.W) == len(b.W) and all(np.array_equal(x, y) for x, y in zip(a.W + a.b, b.W + b.b))
 
@@ -161,11 +177,15 @@ def test_default_url_carries_every_contract_parameter():
 def test_before_a_step_the_layers_show_W_and_b_only():
     at = open_app()
     n = net(at)
-    for k in range(3):
-        spec = chart(at, f"layer_{k + 1}")
-        assert np.array_equal(decode(panel(spec, f"W<sup>{k + 1}</sup>[")["z"]), n.W[k])
-        assert np.array_equal(decode(panel(spec, f"b<sup>{k + 1}</sup>[")["z"]), n.b[k])
+    for shown in ([], [DW_PANELS, UPDATE_PANELS]):  # nothing to show yet, even with the gradient panels on
+        if shown:
+            show_gradient_panels(at, *shown)
+        spec = chart(at, "network")
+        for k in range(3):
+            assert np.array_equal(decode(panel(spec, f"W<sup>{k + 1}</sup>[")["z"]), n.W[k])
+            assert np.array_equal(decode(panel(spec, f"b<sup>{k + 1}</sup>[")["z"]), n.b[k])
         assert not any(h.startswith("δ") or h.startswith("∂L") or h.startswith("Δ") for h in hovers(spec))
+        assert len(spec["data"]) == 2 * 3
 
 
 # -- Step, Run, Reset ---------------------------------------------------------------------
@@ -186,19 +206,21 @@ def test_step_is_one_sgd_update_on_the_first_batch():
 def test_layer_heatmaps_show_the_step_exactly():
     at = open_app()
     click(at, "step")
+    show_gradient_panels(at)
     expected, g = first_step(DEFAULT)
     lr = DEFAULT.lr
+    spec = chart(at, "network")  # every layer in one chart
+    assert len(spec["data"]) == 3 * 7
     for k in range(3):
         l = k + 1
-        spec = chart(at, f"layer_{l}")
         shown = {
             f"W<sup>{l}</sup>[": expected.W[k],
             f"b<sup>{l}</sup>[": expected.b[k],
             f"δ<sup>{l + 1}</sup>[": g.delta[k + 1],
             f"∂L/∂W<sup>{l}</sup>[": g.dW[k],
             f"∂L/∂b<sup>{l}</sup>[": g.db[k],
-            f"ΔW<sup>{l}</sup>": -lr * g.dW[k],
-            f"Δb<sup>{l}</sup>": -lr * g.db[k],
+            f"ΔW<sup>{l}</sup> = −η ∂L/∂W<sup>{l}</sup>[": -lr * g.dW[k],
+            f"Δb<sup>{l}</sup> = −η ∂L/∂b<sup>{l}</sup>[": -lr * g.db[k],
         }
         for prefix, M in shown.items():
             trace = panel(spec, prefix)
@@ -213,16 +235,29 @@ def test_layer_heatmaps_show_the_step_exactly():
 def test_gradient_panels_follow_the_also_show_pills():
     at = open_app()
     click(at, "step")
-    pills = at.get_by_key("show_panels")
-    dW_option = next(o for o in pills.options if "∂L/∂b" in o)
-    ok(pills.set_value([]).run())
-    spec = chart(at, "layer_2")
+    pills = at.pills(key="show_panels")
+    assert pills.options == [DW_PANELS, UPDATE_PANELS]
+    assert pills.value == []  # off at first
+    spec = chart(at, "network")
     assert not any(h.startswith("∂L") or h.startswith("Δ") for h in hovers(spec))
-    assert any(h.startswith("δ<sup>3</sup>[") for h in hovers(spec))  # δ is always shown after a step
-    ok(at.get_by_key("show_panels").set_value([dW_option]).run())
-    spec = chart(at, "layer_2")
-    assert any(h.startswith("∂L/∂W<sup>2</sup>[") for h in hovers(spec))
+    for l in (1, 2, 3):  # δ is always shown after a step
+        assert any(h.startswith(f"δ<sup>{l + 1}</sup>[") for h in hovers(spec))
+    show_gradient_panels(at, DW_PANELS)
+    spec = chart(at, "network")
+    for l in (1, 2, 3):
+        assert any(h.startswith(f"∂L/∂W<sup>{l}</sup>[") for h in hovers(spec))
+        assert any(h.startswith(f"∂L/∂b<sup>{l}</sup>[") for h in hovers(spec))
     assert not any(h.startswith("Δ") for h in hovers(spec))
+    show_gradient_panels(at, UPDATE_PANELS)
+    spec = chart(at, "network")
+    assert not any(h.startswith("∂L") for h in hovers(spec))
+    for l in (1, 2, 3):
+        assert any(h.startswith(f"ΔW<sup>{l}</sup> = −η ∂L/∂W<sup>{l}</sup>[") for h in hovers(spec))
+    show_gradient_panels(at)
+    assert len(chart(at, "network")["data"]) == 3 * 7
+    ok(at.pills(key="show_panels").set_value([]).run())
+    spec = chart(at, "network")
+    assert not any(h.startswith("∂L") or h.startswith("Δ") for h in hovers(spec)) and len(spec["data"]) == 3 * 3
 
 
 def test_run_n_steps_then_reset():
@@ -258,13 +293,17 @@ def test_loss_chart_is_the_history():
     at.number_input(key="n_steps").set_value(3)
     click(at, "run")
     reference = trained(DEFAULT, 3)
-    spec = chart(at, "loss")
-    assert list(decode(spec["data"][0]["y"])) == history(at) == reference.loss_history
-    assert list(decode(spec["data"][0]["x"])) == [1, 2, 3]
-    assert list(decode(spec["data"][1]["y"])) == reference.test_loss_history
+    spec = chart(at, "overview")  # the loss on axes x/y, the data on x2/y2
+    train, test = named(spec, "train (batch)"), named(spec, "test (whole set)")
+    assert spec["data"][:2] == [train, test]
+    assert (train["xaxis"], train["yaxis"]) == (test["xaxis"], test["yaxis"]) == ("x", "y")
+    assert list(decode(train["y"])) == history(at) == reference.loss_history
+    assert list(decode(train["x"])) == [1, 2, 3]
+    assert list(decode(test["y"])) == reference.test_loss_history
     assert spec["layout"]["yaxis"].get("type", "linear") == "linear"
     ok(at.toggle(key="loss_log").set_value(True).run())
-    assert chart(at, "loss")["layout"]["yaxis"]["type"] == "log"
+    assert chart(at, "overview")["layout"]["yaxis"]["type"] == "log"
+    assert chart(at, "overview")["layout"]["yaxis2"].get("type", "linear") == "linear"  # the data plane stays linear
 
 
 def test_decision_regions_are_the_networks_predictions():
@@ -272,7 +311,10 @@ def test_decision_regions_are_the_networks_predictions():
     at.number_input(key="n_steps").set_value(5)
     click(at, "run")
     xs, ys, out = trained(DEFAULT, 5).grid()
-    regions = chart(at, "data")["data"][0]
+    spec = chart(at, "overview")
+    regions = panel(spec, "predicted class")
+    assert regions is next(t for t in spec["data"] if t["xaxis"] == "x2")  # the data half's first trace
+    assert spec["layout"]["yaxis2"]["scaleanchor"] == "x2"  # the input plane drawn square
     assert np.array_equal(decode(regions["z"]), out.argmax(axis=-1))
     assert np.array_equal(decode(regions["x"]), xs) and np.array_equal(decode(regions["y"]), ys)
 
@@ -282,7 +324,9 @@ def test_a_1d_regression_shows_the_fitted_curve():
     click(at, "step")
     config = DEFAULT.with_(dataset="sine", loss="mse")
     xs, _, out = trained(config, 1).grid()
-    curve = chart(at, "data")["data"][-1]
+    spec = chart(at, "overview")
+    curve = named(spec, "network y(x)")
+    assert curve is spec["data"][-1] and (curve["xaxis"], curve["yaxis"]) == ("x2", "y2")
     assert np.array_equal(decode(curve["x"]), xs) and np.array_equal(decode(curve["y"]), out[:, 0])
 
 
@@ -577,7 +621,8 @@ def test_reset_stops_play():
 def test_colour_scales_follow_the_data_unless_locked():
     at = open_app()
     click(at, "step")
-    spec = chart(at, "layer_1")
+    show_gradient_panels(at)
+    spec = chart(at, "network")
     for prefix, M in [("W<sup>1</sup>[", net(at).W[0]), ("∂L/∂W<sup>1</sup>[", None)]:
         trace = panel(spec, prefix)
         z = decode(trace["z"])
@@ -586,12 +631,15 @@ def test_colour_scales_follow_the_data_unless_locked():
             assert np.array_equal(z, M)
 
     ok(at.toggle(key="lock_colours").set_value(True).run())
-    locked = {p: panel(chart(at, "layer_1"), p)["zmax"]
-              for p in ("W<sup>1</sup>[", "b<sup>1</sup>[", "δ<sup>2</sup>[", "∂L/∂W<sup>1</sup>[", "ΔW<sup>1</sup>")}
-    assert locked["b<sup>1</sup>["] == locked["W<sup>1</sup>["]  # b follows its W
+    locked = {p: panel(chart(at, "network"), p)["zmax"]
+              for l in (1, 2, 3)
+              for p in (f"W<sup>{l}</sup>[", f"b<sup>{l}</sup>[", f"δ<sup>{l + 1}</sup>[", f"∂L/∂W<sup>{l}</sup>[",
+                        f"ΔW<sup>{l}</sup> = −η ∂L/∂W<sup>{l}</sup>[")}
+    for l in (1, 2, 3):
+        assert locked[f"b<sup>{l}</sup>["] == locked[f"W<sup>{l}</sup>["]  # b follows its W
     at.number_input(key="n_steps").set_value(20)
     click(at, "run")
-    spec = chart(at, "layer_1")
+    spec = chart(at, "network")
     for prefix, zmax in locked.items():
         assert panel(spec, prefix)["zmax"] == zmax == -panel(spec, prefix)["zmin"], prefix
     # the data moved on while the colours stayed: the W panel shows the current W
@@ -600,7 +648,7 @@ def test_colour_scales_follow_the_data_unless_locked():
 
     ok(at.toggle(key="lock_colours").set_value(False).run())
     click(at, "step")
-    trace = panel(chart(at, "layer_1"), "W<sup>1</sup>[")
+    trace = panel(chart(at, "network"), "W<sup>1</sup>[")
     assert trace["zmax"] == np.abs(net(at).W[0]).max()
 
 

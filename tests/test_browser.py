@@ -7,6 +7,7 @@ so these tests see what a student sees. Three pages, one at a time (Chromium use
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -20,8 +21,9 @@ ROOT = Path(__file__).resolve().parent.parent
 LINK = "/?dataset=xor&hidden=4,4&seed=3"
 TIMEOUT = 20_000  # ms, for anything that waits on a rerun
 
-# Every chart by its widget key, every trace by the name in its hover label ("W1", "δ2", …)
-# or its legend name: heatmaps give their matrix, scatter traces their y values.
+# Every chart by its widget key (`overview`: the loss and the data; `network`: every layer),
+# every trace by the name in its hover label ("W1", "δ2", "ΔW1 = −η ∂L/∂W1", …) or its legend
+# name ("train (batch)"): heatmaps give their matrix, scatter traces their y values.
 CHARTS_JS = """() => {
   const out = {};
   for (const gd of document.querySelectorAll('[data-testid=stPlotlyChart] .js-plotly-plot')) {
@@ -43,13 +45,18 @@ def charts(page: Page) -> dict[str, dict[str, list]]:
     return page.evaluate(CHARTS_JS)
 
 
-def layer_keys(snapshot: dict) -> list[str]:
-    return sorted(key for key in snapshot if key.startswith("layer_"))
+def layers(snapshot: dict) -> list[int]:
+    """The layers l drawn in the network chart, in order."""
+    return sorted(int(name[1:]) for name in snapshot["network"] if re.fullmatch(r"W\d+", name))
 
 
 def shapes(snapshot: dict) -> list[tuple[int, int]]:
     """The shape of W^l for every layer l, in order."""
-    return [np.array(snapshot[key][f"W{key[6:]}"]).shape for key in layer_keys(snapshot)]
+    return [np.array(snapshot["network"][f"W{l}"]).shape for l in layers(snapshot)]
+
+
+def losses(snapshot: dict) -> list[float]:
+    return snapshot["overview"]["train (batch)"]
 
 
 def wait_for(page: Page, predicate_js: str, arg=None) -> dict:
@@ -65,16 +72,35 @@ def wait_for(page: Page, predicate_js: str, arg=None) -> dict:
 def open_link(page: Page, server: str, query: str = LINK, width: int = 1600, height: int = 1000) -> dict:
     page.set_viewport_size({"width": width, "height": height})
     page.goto(server + query)
-    return wait_for(page, "c => c.loss && Object.keys(c).some(k => k.startsWith('layer_'))")
+    return wait_for(page, "c => c.overview && c.network && 'W1' in c.network")
 
 
 def step(page: Page, before: dict) -> dict:
     """Click Step; wait until the loss curve has one more point and every W has changed."""
     page.get_by_role("button", name="Step", exact=True).click()
-    return wait_for(page, """(c, before) => c.loss['train (batch)'].length === before.loss['train (batch)'].length + 1
-        && Object.keys(before).filter(k => k.startsWith('layer_')).every(k =>
-             c[k] && JSON.stringify(c[k]['W' + k.slice(6)]) !== JSON.stringify(before[k]['W' + k.slice(6)]))""",
-                    before)
+    return wait_for(page, r"""(c, before) =>
+        c.overview['train (batch)'].length === before.overview['train (batch)'].length + 1
+        && Object.keys(before.network).filter(k => /^W\d+$/.test(k)).every(k =>
+             k in c.network && JSON.stringify(c.network[k]) !== JSON.stringify(before.network[k]))""", before)
+
+
+# The "Also show" pills (off at first) and the traces each one adds to every layer l.
+GRADIENT_PANELS = {"∂L/∂W, ∂L/∂b": ["∂L/∂W{l}", "∂L/∂b{l}"],
+                   "ΔW = −η ∂L/∂W": ["ΔW{l} = −η ∂L/∂W{l}", "Δb{l} = −η ∂L/∂b{l}"]}
+
+
+def toggle_gradient_panels(page: Page, on: bool) -> dict:
+    """Click each "Also show" pill (after a step); wait until every layer shows, or no longer
+    shows, that pill's panels."""
+    pills = page.locator(".st-key-show_panels")
+    for label, names in GRADIENT_PANELS.items():
+        pills.get_by_role("button", name=label, exact=True).click()
+        snapshot = wait_for(page, r"""(c, [names, on]) => {
+            const layers = Object.keys(c.network).filter(k => /^W\d+$/.test(k)).map(k => k.slice(1));
+            return layers.length > 0
+              && layers.every(l => names.every(n => (n.replaceAll('{l}', l) in c.network) === on)); }""",
+                            [names, on])
+    return snapshot
 
 
 def no_exception(page: Page) -> None:
@@ -92,31 +118,37 @@ def test_a_shared_link_steps_and_every_heatmap_redraws(page: Page, server: str):
     sidebar = page.locator('[data-testid="stSidebar"]')
     expect(sidebar.get_by_label("Hidden layers", exact=True)).to_have_value("2")
     expect(sidebar.get_by_label("Neurons in layer 2", exact=True)).to_have_value("4")
+    assert set(start) == {"overview", "network"}  # two charts: the loss and data, every layer
     assert shapes(start) == [(2, 4), (4, 4), (4, 2)]  # xor: 2 inputs, 2 classes
-    assert start["loss"]["train (batch)"] == []
-    assert "δ2" not in start["layer_1"]  # δ only exists after a step
+    assert losses(start) == []
+    assert not any(name.startswith(("δ", "∂L", "Δ")) for name in start["network"])  # δ only exists after a step
 
     first = step(page, start)
     expect(metric(page, "Step")).to_have_text("1")
-    assert len(first["loss"]["train (batch)"]) == 1
-    for key in layer_keys(first):
-        l = int(key[6:])
-        assert f"δ{l + 1}" in first[key]
-        assert np.array(first[key][f"δ{l + 1}"]).shape[1] == np.array(first[key][f"W{l}"]).shape[1]
+    assert len(losses(first)) == 1
+    for l in layers(first):
+        assert f"δ{l + 1}" in first["network"]
+        assert np.array(first["network"][f"δ{l + 1}"]).shape[1] == np.array(first["network"][f"W{l}"]).shape[1]
+        assert f"∂L/∂W{l}" not in first["network"]  # the gradient panels are off at first
 
+    first = toggle_gradient_panels(page, on=True)
+    assert shapes(first) == [(2, 4), (4, 4), (4, 2)] and len(losses(first)) == 1
     second = step(page, first)
     expect(metric(page, "Step")).to_have_text("2")
     no_exception(page)
-    assert len(second["loss"]["train (batch)"]) == 2
-    assert np.all(np.isfinite(second["loss"]["train (batch)"]))
-    for key in layer_keys(second):
-        l = int(key[6:])
-        W_before, W_after = np.array(first[key][f"W{l}"]), np.array(second[key][f"W{l}"])
+    assert len(losses(second)) == 2
+    assert np.all(np.isfinite(losses(second)))
+    assert layers(second) == [1, 2, 3]
+    for l in layers(second):
+        before, after = first["network"], second["network"]
+        W_before, W_after = np.array(before[f"W{l}"]), np.array(after[f"W{l}"])
         assert W_after.shape == W_before.shape and not np.array_equal(W_after, W_before)
-        assert not np.array_equal(second[key][f"δ{l + 1}"], first[key][f"δ{l + 1}"])
+        assert not np.array_equal(after[f"δ{l + 1}"], before[f"δ{l + 1}"])
         # The drawn update is exactly the change of the drawn weights: W ← W − η ∂L/∂W (17).
-        update = np.array(second[key][f"ΔW{l} = −η ∂L/∂W{l}"])
+        update = np.array(after[f"ΔW{l} = −η ∂L/∂W{l}"])
         np.testing.assert_allclose(W_after, W_before + update, rtol=0, atol=1e-12)
+        # ... and −η times the drawn gradient of the same step (η = 0.1, the default).
+        np.testing.assert_allclose(update, -0.1 * np.array(after[f"∂L/∂W{l}"]), rtol=0, atol=1e-15)
 
 
 def test_loss_and_layer_sizes_follow_the_sidebar(page: Page, server: str):
@@ -126,7 +158,7 @@ def test_loss_and_layer_sizes_follow_the_sidebar(page: Page, server: str):
     sidebar.get_by_role("combobox", name="Loss", exact=True).click()
     page.get_by_role("option", name="MSE ½(y − y*)²").click()
     # A new loss rebuilds the network from the seed: no history, no δ until the next step.
-    after = wait_for(page, "c => c.loss['train (batch)'].length === 0 && c.layer_1 && !('δ2' in c.layer_1)")
+    after = wait_for(page, "c => c.overview['train (batch)'].length === 0 && c.network && !('δ2' in c.network)")
     expect(page).to_have_url(re.compile(r"[?&]loss=mse(&|$)"))  # the link follows
     expect(sidebar.get_by_role("combobox", name="Loss", exact=True)).to_have_value("MSE ½(y − y*)²")
     assert shapes(after) == shapes(before)
@@ -136,13 +168,13 @@ def test_loss_and_layer_sizes_follow_the_sidebar(page: Page, server: str):
     neurons = sidebar.get_by_label("Neurons in layer 2", exact=True)
     neurons.fill("6")
     neurons.press("Enter")
-    after = wait_for(page, "c => c.layer_1 && c.layer_1.W1[0].length === 6")
+    after = wait_for(page, "c => c.network && c.network.W1[0].length === 6")
     assert shapes(after) == [(2, 6), (6, 4), (4, 2)]
 
-    layers = sidebar.get_by_label("Hidden layers", exact=True)
-    layers.fill("3")
-    layers.press("Enter")
-    after = wait_for(page, "c => 'layer_4' in c")
+    hidden = sidebar.get_by_label("Hidden layers", exact=True)
+    hidden.fill("3")
+    hidden.press("Enter")
+    after = wait_for(page, "c => c.network && 'W4' in c.network")
     expect(sidebar.get_by_label("Neurons in layer 4", exact=True)).to_have_value("8")
     assert shapes(after) == [(2, 6), (6, 4), (4, 8), (8, 2)]
     expect(page).to_have_url(re.compile(r"[?&]hidden=6(%2C|,)4(%2C|,)8(&|$)"))
@@ -178,7 +210,9 @@ def overflow(page: Page) -> list[str]:
 def test_screenshots_and_no_horizontal_overflow(page: Page, server: str):
     start = open_link(page, server)
     page.get_by_role("button", name="Run 50 steps").click()
-    wait_for(page, "c => c.loss['train (batch)'].length === 50 && c.layer_1 && 'δ2' in c.layer_1", start)
+    wait_for(page, "c => c.overview['train (batch)'].length === 50 && c.network && 'δ2' in c.network", start)
+    # The widest page: every panel of every layer (the gradient panels are off at first).
+    toggle_gradient_panels(page, on=True)
     no_exception(page)
     page.mouse.move(700, 40)  # a blank spot of the header: no hover highlight in the pictures
 
@@ -187,7 +221,11 @@ def test_screenshots_and_no_horizontal_overflow(page: Page, server: str):
         height = page.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
         page.set_viewport_size({"width": 1600, "height": height})
         settle(page)
-    for path in (ROOT / "artifacts" / "screenshot.png", ROOT / "docs" / "screenshot.png"):
+    # The README's picture is renewed on purpose only (UPDATE_SCREENSHOT=1), not by every run.
+    paths = [ROOT / "artifacts" / "screenshot.png"]
+    if os.environ.get("UPDATE_SCREENSHOT"):
+        paths.append(ROOT / "docs" / "screenshot.png")
+    for path in paths:
         path.parent.mkdir(exist_ok=True)
         page.screenshot(path=path)
 
@@ -196,6 +234,11 @@ def test_screenshots_and_no_horizontal_overflow(page: Page, server: str):
         settle(page)
         page.screenshot(path=ROOT / "artifacts" / f"screenshot-{width}x{height}.png")
         assert overflow(page) == [], f"horizontal overflow at {width}×{height}"
+    toggle_gradient_panels(page, on=False)  # and the page as it opens
+    for width, height in ((1920, 1080), (1366, 768)):
+        page.set_viewport_size({"width": width, "height": height})
+        settle(page)
+        assert overflow(page) == [], f"horizontal overflow at {width}×{height} without the gradient panels"
     no_exception(page)
 
     # The projector's view of a classroom link.

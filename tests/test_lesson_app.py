@@ -94,6 +94,23 @@ def panel(spec: dict, prefix: str) -> np.ndarray:
     return decode(found[0]["z"])
 
 
+def hovers(spec: dict) -> list[str]:
+    return [str(t.get("hovertemplate", "")) for t in spec["data"]]
+
+
+def charts(at: AppTest) -> set[str]:
+    """The keys of the Plotly charts on the page."""
+    return {str(e.proto.id).rsplit("-", 1)[-1] for e in at.get("plotly_chart")}
+
+
+# The options of the "Also show" pills: the gradient panels, off at first.
+GRADIENT_PANELS = ["∂L/∂W, ∂L/∂b", "ΔW = −η ∂L/∂W"]
+
+
+def show_gradient_panels(at: AppTest) -> AppTest:
+    return ok(at.pills(key="show_panels").set_value(GRADIENT_PANELS).run())
+
+
 # -- equations with live numbers ------------------------------------------------------------------
 
 
@@ -280,19 +297,42 @@ def test_scrubbing_back_shows_that_steps_weights_in_the_layer_heatmaps():
     for _ in range(3):
         click(at, "step")
     ok(at.slider(key="view_step").set_value(1).run())
+    show_gradient_panels(at)
     one = trained(1)
+    spec = chart(at, "network")
     for l in (1, 2):
-        spec = chart(at, f"layer_{l}")
         assert np.array_equal(panel(spec, f"W<sup>{l}</sup>["), one.net.W[l - 1])
         assert np.array_equal(panel(spec, f"b<sup>{l}</sup>["), one.net.b[l - 1])
         assert np.array_equal(panel(spec, f"∂L/∂W<sup>{l}</sup>["), one.current.g.dW[l - 1])
     assert any("step 1 of 3" in m for m in texts(at.info))
     assert same(at.session_state["net"].W, trained(3).net.W)  # looking back changes nothing
     ok(at.slider(key="view_step").set_value(0).run())
-    assert np.array_equal(panel(chart(at, "layer_1"), "W<sup>1</sup>["), trained(0).net.W[0])
+    assert np.array_equal(panel(chart(at, "network"), "W<sup>1</sup>["), trained(0).net.W[0])
     click(at, "step")  # a step continues from step 3 and shows the latest again
     assert same(at.session_state["net"].W, trained(4).net.W)
     assert at.slider(key="view_step").value == 4
+
+
+def test_the_gradient_panels_chosen_stay_on_after_a_visit_to_another_view():
+    at = open_app()
+    click(at, "step")
+    show_gradient_panels(at)
+    assert len(chart(at, "network")["data"]) == 2 * 7
+    view(at, "equations")
+    view(at, "network")
+    assert at.pills(key="show_panels").value == GRADIENT_PANELS
+    assert len(chart(at, "network")["data"]) == 2 * 7
+
+
+def test_the_log_scale_chosen_stays_on_after_a_visit_to_another_view():
+    at = open_app()
+    click(at, "step")
+    ok(at.toggle(key="loss_log").set_value(True).run())
+    assert chart(at, "overview")["layout"]["yaxis"]["type"] == "log"
+    view(at, "history")
+    view(at, "network")
+    assert at.toggle(key="loss_log").value
+    assert chart(at, "overview")["layout"]["yaxis"]["type"] == "log"
 
 
 def test_a_link_to_step_17_replays_the_seeded_run():
@@ -372,8 +412,42 @@ def test_hide_views_hides_the_view_switcher():
     at = open_app(hide="views")
     with pytest.raises(KeyError):
         at.segmented_control(key="view")
-    assert chart(at, "layer_1")["data"]  # the network view is drawn instead
+    assert np.array_equal(panel(chart(at, "network"), "W<sup>1</sup>["), trained(0).net.W[0])  # the network view
+    assert charts(at) == {"overview", "network"}
     assert url(at)["hide"] == "views"
+
+
+def test_hide_loss_hides_the_whole_overview_chart():
+    at = open_app(hide="loss")
+    click(at, "step")
+    assert charts(at) == {"network"}
+    with pytest.raises(KeyError):
+        at.toggle(key="loss_log")
+    assert np.array_equal(panel(chart(at, "network"), "W<sup>1</sup>["), trained(1).net.W[0])
+    assert url(at)["hide"] == "loss"
+
+
+def test_hide_data_keeps_the_loss_half_of_the_overview():
+    at = open_app(hide="data")
+    click(at, "step")
+    assert charts(at) == {"overview", "network"}
+    spec = chart(at, "overview")
+    assert [t["name"] for t in spec["data"]] == ["train (batch)", "test (whole set)"]
+    assert all((t["xaxis"], t["yaxis"]) == ("x", "y") for t in spec["data"])
+    assert not {"xaxis2", "yaxis2", "legend2"} & set(spec["layout"])
+    assert list(decode(spec["data"][0]["y"])) == trained(1).loss_history
+    shown = open_app()  # without it: the data on x2/y2 beside the loss
+    assert any(t["xaxis"] == "x2" for t in chart(shown, "overview")["data"])
+
+
+def test_hide_gradients_takes_the_pills_and_the_gradient_panels_away():
+    at = open_app(hide="gradients")
+    with pytest.raises(KeyError):
+        at.pills(key="show_panels")
+    click(at, "step")
+    spec = chart(at, "network")
+    assert not any(h.startswith("∂L") or h.startswith("Δ") for h in hovers(spec))
+    assert np.array_equal(panel(spec, "δ<sup>2</sup>["), trained(1).current.g.delta[1])  # δ is still shown
 
 
 def test_present_hides_the_sidebar_configuration():
