@@ -9,12 +9,11 @@ an independent `explorer.core.Network` stepped on the same documented mini-batch
 
 from __future__ import annotations
 
-import base64
-import json
 from pathlib import Path
 
 import numpy as np
 import pytest
+from specs import chart, decode
 from streamlit.testing.v1 import AppTest
 
 from explorer import data
@@ -77,24 +76,6 @@ def net(at: AppTest) -> Network:
     return at.session_state["net"]
 
 
-def decode(value) -> np.ndarray:
-    """A Plotly array from a chart spec: a base64 typed array (see STACK.md) or a plain list."""
-    if isinstance(value, dict) and "bdata" in value:
-        a = np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"]))
-        shape = value.get("shape")
-        return a.reshape([int(n) for n in str(shape).split(",")]) if shape else a
-    return np.asarray(value)
-
-
-def chart(at: AppTest, key: str) -> dict:
-    """The figure spec of the Plotly chart with this key."""
-    try:
-        element = at.get_by_key(key)
-    except KeyError:  # an AppTest without key lookup for charts: match the element id
-        found = [e for e in at.get("plotly_chart") if str(e.proto.id).endswith(f"-{key}")]
-        assert len(found) == 1, f"{len(found)} charts with key {key!r}"
-        element = found[0]
-    return json.loads(element.proto.spec)
 
 
 def panel(spec: dict, prefix: str) -> dict:

@@ -11,14 +11,13 @@ of times, compared bit for bit.
 
 from __future__ import annotations
 
-import base64
 import io
-import json
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
 import numpy as np
 import pytest
+from specs import chart, decode
 from streamlit.testing.v1 import AppTest
 
 from explorer import export, teach
@@ -76,16 +75,6 @@ def url(at: AppTest) -> dict[str, str]:
     return {key: at.query_params[key] for key in at.query_params}
 
 
-def decode(value) -> np.ndarray:
-    if isinstance(value, dict) and "bdata" in value:
-        a = np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"]))
-        shape = value.get("shape")
-        return a.reshape([int(n) for n in str(shape).split(",")]) if shape else a
-    return np.asarray(value)
-
-
-def chart(at: AppTest, key: str) -> dict:
-    return json.loads(at.get_by_key(key).proto.spec)
 
 
 def panel(spec: dict, prefix: str) -> np.ndarray:

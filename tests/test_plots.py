@@ -6,13 +6,13 @@ would have done is done here instead: `go.Figure(fig.to_dict())` must accept eac
 
 from __future__ import annotations
 
-import base64
 import copy
 import itertools
 
 import numpy as np
 import plotly.graph_objects as go
 import pytest
+from specs import decode as arr
 
 from explorer import plots
 
@@ -23,14 +23,6 @@ def validated(fig: go.Figure) -> go.Figure:
     """Plotly's own validation of every property; raises ValueError on anything invalid."""
     return go.Figure(fig.to_dict())
 
-
-def arr(value) -> np.ndarray:
-    """An array as Plotly holds it: a NumPy array, a list, or (after validation) a base64 typed array."""
-    if isinstance(value, dict) and "bdata" in value:
-        a = np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"]))
-        shape = value.get("shape")
-        return a.reshape([int(n) for n in str(shape).split(",")]) if shape else a
-    return np.asarray(value)
 
 
 def same(value, expected) -> bool:
