@@ -280,7 +280,9 @@ class Network:
             a.append(self.f(z[-1]) if i < last else z[-1])  # a = f(z); the output has none: y = z^n
         return z, a
 
-    def backward(self, z: list[np.ndarray], a: list[np.ndarray], delta_n: np.ndarray):
+    def backward(
+        self, z: list[np.ndarray], a: list[np.ndarray], delta_n: np.ndarray
+    ) -> tuple[list[np.ndarray], list[np.ndarray], list[np.ndarray]]:
         """δ^1 … δ^n and the batch-mean ∂L/∂W, ∂L/∂b, from δ^n back through each layer."""
         B = len(delta_n)
         n = len(self.sizes)

@@ -60,7 +60,8 @@ def _entries(shape: tuple[int, ...], limit: int, rng: np.random.Generator) -> np
     return np.sort(rng.choice(size, size=limit, replace=False))
 
 
-def numeric_derivative(net: Network, param: np.ndarray, flat: int, X, Y, eps: float) -> float:
+def numeric_derivative(net: Network, param: np.ndarray, flat: int, X: np.ndarray, Y: np.ndarray,
+                       eps: float) -> float:
     """(L(θ + ε) − L(θ − ε)) / 2ε for the entry `flat` of `param`, restored afterwards."""
     view = param.reshape(-1)
     original = view[flat]

@@ -9,7 +9,7 @@ and `to_query` are pure and tested on their own; the functions below them keep
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import fields
 
 import streamlit as st
@@ -57,7 +57,7 @@ def parse_lr(text: str) -> float:
     return lr
 
 
-def _parse_int(low: int, high: int, what: str):
+def _parse_int(low: int, high: int, what: str) -> Callable[[str], int]:
     def parse(text: str) -> int:
         if not text.strip().isdigit() or not low <= int(text) <= high:
             raise ValueError(f"{what} must be a whole number from {low} to {high}")
@@ -65,7 +65,7 @@ def _parse_int(low: int, high: int, what: str):
     return parse
 
 
-def _parse_float(low: float, high: float, what: str):
+def _parse_float(low: float, high: float, what: str) -> Callable[[str], float]:
     def parse(text: str) -> float:
         value = float(text)
         if not (math.isfinite(value) and low <= value <= high):
@@ -74,7 +74,7 @@ def _parse_float(low: float, high: float, what: str):
     return parse
 
 
-def _parse_choice(choices, what: str):
+def _parse_choice(choices: Sequence[str], what: str) -> Callable[[str], str]:
     def parse(text: str) -> str:
         if text not in choices:
             raise ValueError(f"{what} must be one of {', '.join(choices)}")
@@ -267,7 +267,7 @@ def sync(config: Config, dataset: data.Dataset | None = None) -> str | None:
     return notice
 
 
-def act(action, *args) -> None:
+def act(action: Callable[..., object], *args: object) -> None:
     """Run a training action; a divergence is kept as the message to show, weights intact."""
     try:
         action(*args)

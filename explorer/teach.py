@@ -126,7 +126,9 @@ def cell_terms(g: Gradients, l: int, i: int, j: int) -> dict[str, np.ndarray]:
             "product": a_i * d_j}
 
 
-def output_deltas(net: Network, W: list[np.ndarray], b: list[np.ndarray], X: np.ndarray, Y: np.ndarray):
+def output_deltas(
+    net: Network, W: list[np.ndarray], b: list[np.ndarray], X: np.ndarray, Y: np.ndarray
+) -> tuple[np.ndarray, tuple[float, np.ndarray], tuple[float, np.ndarray]]:
     """δ^n by (21) and by (25) for the same network, weights and batch: y − y* and a − y*."""
     probe = net.copy()
     probe.W, probe.b = W, b

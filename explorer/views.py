@@ -6,6 +6,7 @@ the views that draw it. Each function lays out one part; numbers come from the
 from __future__ import annotations
 
 import numpy as np
+import plotly.graph_objects as go
 import streamlit as st
 
 from explorer import data, i18n, lesson, plots, state
@@ -268,7 +269,7 @@ def layers(s: Snapshot) -> None:
         st.caption(_("press_step"))
 
 
-def _chart(fig, key: str) -> None:
+def _chart(fig: go.Figure, key: str) -> None:
     if state.page()["present"]:
         fig.update_layout(font_size=PRESENTATION_FONT)
     st.plotly_chart(fig, key=key, **CHART)
