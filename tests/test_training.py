@@ -314,3 +314,29 @@ def test_grid_covers_the_data(config, shape):
         assert ys[0] < X[:, 1].min() and ys[-1] > X[:, 1].max()
         # row of ys, column of xs (one row alone may round differently in BLAS than in a batch)
         assert np.allclose(out[4, 7], t.net.predict(np.array([[xs[7], ys[4]]]))[0], rtol=1e-12, atol=0)
+
+
+# -- SGD learns every data set the app offers ---------------------------------------------------
+
+
+@pytest.mark.parametrize(("dataset", "hidden", "loss", "lr", "steps"), [
+    ("xor", (8,), "cross_entropy", 0.3, 300),
+    ("circles", (8, 8), "cross_entropy", 0.3, 300),
+    ("gaussians", (), "cross_entropy", 0.1, 100),
+    ("spiral", (16, 16), "cross_entropy", 0.3, 1500),
+    ("spiral3", (16, 16), "cross_entropy", 0.3, 1500),
+    ("sine", (16,), "mse", 0.05, 400),
+    ("plane", (), "mse", 0.05, 200),
+    ("iris", (8,), "cross_entropy", 0.1, 200),
+    ("digits", (32,), "cross_entropy", 0.1, 100),
+])
+def test_sgd_lowers_the_loss_on_every_data_set(dataset, hidden, loss, lr, steps):
+    """SGD on mini-batches lowers the loss over the whole training set, and the test set too."""
+    t = Trainer.from_config(Config(dataset=dataset, hidden=hidden, loss=loss, lr=lr, batch=16))
+    before = t.loss_on("train"), t.loss_on("test")
+    t.run(steps)
+    after = t.loss_on("train"), t.loss_on("test")
+    assert after[0] < 0.7 * before[0], (before, after)
+    assert after[1] < before[1], (before, after)
+    if t.dataset.task == "classification":
+        assert t.accuracy("train") > 0.75
