@@ -323,7 +323,7 @@ def test_grid_covers_the_data(config, shape):
     ("xor", (8,), "cross_entropy", 0.3, 300),
     ("circles", (8, 8), "cross_entropy", 0.3, 300),
     ("gaussians", (), "cross_entropy", 0.1, 100),
-    ("spiral", (16, 16), "cross_entropy", 0.3, 1500),
+    ("spiral", (16, 16), "cross_entropy", 0.3, 2000),
     ("spiral3", (16, 16), "cross_entropy", 0.3, 1500),
     ("sine", (16,), "mse", 0.05, 400),
     ("plane", (), "mse", 0.05, 200),
