@@ -32,6 +32,8 @@ TEXT_ROWS, TEXT_COLUMNS, TEXT_CELLS = 10, 8, 20
 # Matrices up to this many entries are drawn with a thin gap between cells.
 GAP_CELLS = 100
 FONT = {"size": 13}
+# Lines and points that are not classes: train, test, the network's curve.
+LINE_COLOURS = ("#636efa", "#ef553b", "#00cc96")
 
 
 def symmetric_range(M: np.ndarray) -> float:
@@ -192,6 +194,12 @@ def network_figure(
 # -- the overview: the loss curve beside the data and the network's prediction -----------------
 
 
+def _key(*entries: tuple[str, str, str]) -> str:
+    """A legend as one line of text: (mark, colour, label) entries. A Plotly legend costs the
+    browser about 30 ms on every redraw; a line of text under the title costs nothing."""
+    return "   ".join(f"<span style='color:{colour}'>{mark}</span> {label}" for mark, colour, label in entries)
+
+
 @dataclass(frozen=True)
 class Panel:
     """The traces of one side of the overview and its axes' settings."""
@@ -200,7 +208,7 @@ class Panel:
     xaxis: dict
     yaxis: dict
     shapes: list[dict] = field(default_factory=list)
-    legend: dict = field(default_factory=dict)
+    key: str = ""  # what the colours and marks mean, shown under the panel's title
     square: bool = False  # equal units on both axes (an input plane)
 
 
@@ -211,17 +219,19 @@ def loss_panel(train: Sequence[float], test: Sequence[float] = (), *, log_y: boo
     steps = np.arange(1, len(train) + 1)
     mode = "lines+markers" if len(train) <= 50 else "lines"  # a lone first point needs a marker
     traces = [{"type": "scatter", "x": steps, "y": np.asarray(train, dtype=float), "name": "train (batch)",
-               "mode": mode}]
+               "mode": mode, "line": {"color": LINE_COLOURS[0]}, "marker": {"color": LINE_COLOURS[0]}}]
+    key = [("━", LINE_COLOURS[0], "train (batch)")]
     if len(test):
         traces.append({"type": "scatter", "x": steps[: len(test)], "y": np.asarray(test, dtype=float),
-                       "name": "test (whole set)", "mode": mode})
+                       "name": "test (whole set)", "mode": mode, "line": {"color": LINE_COLOURS[1]},
+                       "marker": {"color": LINE_COLOURS[1]}})
+        key.append(("━", LINE_COLOURS[1], "test (whole set)"))
     shapes = [] if mark is None else [{"type": "line", "xref": "x", "yref": "paper", "x0": mark, "x1": mark,
                                        "y0": 0, "y1": 1, "line": {"dash": "dot", "color": "#444"}}]
     yaxis = {"title": {"text": "loss L"}, "type": "log" if log_y else "linear"}
     if not len(train):
         yaxis["showticklabels"] = False  # no steps yet: no numbers that mean nothing
-    return Panel(traces, {"title": {"text": "step"}, "rangemode": "tozero"}, yaxis, shapes,
-                 {"orientation": "h", "y": 1.1, "x": 0})
+    return Panel(traces, {"title": {"text": "step"}, "rangemode": "tozero"}, yaxis, shapes, _key(*key))
 
 
 def _points(X: np.ndarray, colour: str, name: str, *, hollow: bool = False) -> dict:
@@ -257,7 +267,10 @@ def decision_panel(
         traces.append(_points(X[labels == c], colours[c], f"{name}"))
         if len(X_test):
             traces.append(_points(X_test[labels_test == c], colours[c], f"{name} (test)", hollow=True))
-    return Panel(traces, *PLANE_AXES, legend={"x": 1.01, "y": 1, "font": {"size": 11}}, square=True)
+    key = [("●", colour, name) for colour, name in zip(colours, class_names)]
+    if len(X_test):
+        key.append(("○", "#444", "test"))
+    return Panel(traces, *PLANE_AXES, key=_key(*key), square=True)
 
 
 def surface_panel(xs: np.ndarray, ys: np.ndarray, predicted: np.ndarray, X: np.ndarray, y: np.ndarray) -> Panel:
@@ -270,20 +283,24 @@ def surface_panel(xs: np.ndarray, ys: np.ndarray, predicted: np.ndarray, X: np.n
          "marker": {"color": y, "colorscale": "Viridis", "cmin": lo, "cmax": hi, "size": 7,
                     "line": {"width": 1, "color": "white"}}},
     ]
-    return Panel(traces, *PLANE_AXES, legend={"x": 1.01, "y": 1, "font": {"size": 11}}, square=True)
+    return Panel(traces, *PLANE_AXES, key="● targets y*, ▦ the network's y: one colour scale (Viridis)", square=True)
 
 
 def fit_panel(xs: np.ndarray, fitted: np.ndarray, X: np.ndarray, y: np.ndarray,
               X_test: np.ndarray, y_test: np.ndarray) -> Panel:
     """A 1-D regression: the data and the network's curve y(x)."""
-    traces = [{"type": "scatter", "x": X[:, 0], "y": y, "mode": "markers", "name": "train", "marker": {"size": 6}}]
+    train, test, curve = LINE_COLOURS[:3]
+    traces = [{"type": "scatter", "x": X[:, 0], "y": y, "mode": "markers", "name": "train",
+               "marker": {"size": 6, "color": train}}]
+    key = [("●", train, "train")]
     if len(X_test):
         traces.append({"type": "scatter", "x": X_test[:, 0], "y": y_test, "mode": "markers", "name": "test",
-                       "marker": {"size": 7, "symbol": "circle-open"}})
+                       "marker": {"size": 7, "symbol": "circle-open", "color": test}})
+        key.append(("○", test, "test"))
     traces.append({"type": "scatter", "x": xs, "y": fitted, "mode": "lines", "name": "network y(x)",
-                   "line": {"width": 3}})
-    return Panel(traces, {"title": {"text": "x"}}, {"title": {"text": "y"}},
-                 legend={"orientation": "h", "y": 1.1, "x": 0})
+                   "line": {"width": 3, "color": curve}})
+    key.append(("━", curve, "network y(x)"))
+    return Panel(traces, {"title": {"text": "x"}}, {"title": {"text": "y"}}, key=_key(*key))
 
 
 def overview_figure(loss: Panel, data: Panel | None = None, titles: Sequence[str] = ("Loss", "Data and prediction"),
@@ -291,25 +308,20 @@ def overview_figure(loss: Panel, data: Panel | None = None, titles: Sequence[str
     """The loss curve (left) and, where the input can be drawn, the data and prediction (right)."""
     panels = [loss] if data is None else [loss, data]
     domains = [(0.0, 1.0)] if data is None else [(0.0, 0.44), (0.54, 1.0)]
-    layout = {"height": 400, "margin": {"l": 50, "r": 10, "t": 40, "b": 40}, "font": FONT, "annotations": [],
-              "shapes": [], "showlegend": True}
+    layout = {"height": 420, "margin": {"l": 50, "r": 10, "t": 60, "b": 40}, "font": FONT, "annotations": [],
+              "shapes": [], "showlegend": False}
     traces = []
     for k, (panel, (lo, hi)) in enumerate(zip(panels, domains)):
         suffix = "" if k == 0 else str(k + 1)
-        legend = "legend" + suffix
         layout["xaxis" + suffix] = {**panel.xaxis, "domain": [lo, hi], "anchor": "y" + suffix, "automargin": True}
         layout["yaxis" + suffix] = {**panel.yaxis, "anchor": "x" + suffix, "automargin": True}
         if panel.square:
             layout["yaxis" + suffix]["scaleanchor"] = "x" + suffix
-        legend_position = dict(panel.legend)
-        if "x" in legend_position:  # legends are placed in paper coordinates: shift into the panel
-            legend_position["x"] = lo + legend_position["x"] * (hi - lo)
-        layout[legend] = legend_position
-        layout["annotations"].append({"text": f"<b>{titles[k]}</b>", "x": (lo + hi) / 2, "y": 1.0, "xref": "paper",
-                                      "yref": "paper", "yanchor": "bottom", "yshift": 24, "showarrow": False,
-                                      "font": {"size": 16}})
+        title = f"<b>{titles[k]}</b>" + (f"<br><span style='font-size:12px'>{panel.key}</span>" if panel.key else "")
+        layout["annotations"].append({"text": title, "x": (lo + hi) / 2, "y": 1.0, "xref": "paper", "yref": "paper",
+                                      "yanchor": "bottom", "yshift": 8, "showarrow": False, "font": {"size": 16}})
         layout["shapes"] += [{**shape, "xref": "x" + suffix} for shape in panel.shapes]
-        traces += [{**trace, "xaxis": "x" + suffix, "yaxis": "y" + suffix, "legend": legend} for trace in panel.traces]
+        traces += [{**trace, "xaxis": "x" + suffix, "yaxis": "y" + suffix} for trace in panel.traces]
     return figure(traces, layout)
 
 

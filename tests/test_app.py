@@ -90,7 +90,7 @@ def hovers(spec: dict) -> list[str]:
 
 
 def named(spec: dict, name: str) -> dict:
-    """The one trace with this legend name, e.g. "train (batch)"."""
+    """The one trace with this name, e.g. "train (batch)"."""
     found = [t for t in spec["data"] if t.get("name") == name]
     assert len(found) == 1, f"{len(found)} traces named {name!r}"
     return found[0]

@@ -22,7 +22,7 @@ LINK = "/?dataset=xor&hidden=4,4&seed=3"
 TIMEOUT = 20_000  # ms, for anything that waits on a rerun
 
 # Every chart by its widget key (`overview`: the loss and the data; `network`: every layer),
-# every trace by the name in its hover label ("W1", "δ2", "ΔW1 = −η ∂L/∂W1", …) or its legend
+# every trace by the name in its hover label ("W1", "δ2", "ΔW1 = −η ∂L/∂W1", …) or its trace name
 # name ("train (batch)"): heatmaps give their matrix, scatter traces their y values.
 CHARTS_JS = """() => {
   const out = {};

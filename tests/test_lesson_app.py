@@ -423,7 +423,7 @@ def test_hide_data_keeps_the_loss_half_of_the_overview():
     spec = chart(at, "overview")
     assert [t["name"] for t in spec["data"]] == ["train (batch)", "test (whole set)"]
     assert all((t["xaxis"], t["yaxis"]) == ("x", "y") for t in spec["data"])
-    assert not {"xaxis2", "yaxis2", "legend2"} & set(spec["layout"])
+    assert not {"xaxis2", "yaxis2"} & set(spec["layout"])
     assert list(decode(spec["data"][0]["y"])) == trained(1).loss_history
     shown = open_app()  # without it: the data on x2/y2 beside the loss
     assert any(t["xaxis"] == "x2" for t in chart(shown, "overview")["data"])

@@ -357,9 +357,9 @@ def test_overview_puts_the_loss_on_x_y_and_the_data_on_x2_y2():
     data, given = decision(3)
     fig = validated(plots.overview_figure(loss, data, titles=("Loss", "Data")))
     layout = fig.layout
-    assert [(t.name, t.xaxis, t.yaxis, t.legend) for t in fig.data[:2]] == [
-        ("train (batch)", "x", "y", "legend"), ("test (whole set)", "x", "y", "legend")]
-    assert all((t.xaxis, t.yaxis, t.legend) == ("x2", "y2", "legend2") for t in fig.data[2:])
+    assert [(t.name, t.xaxis, t.yaxis) for t in fig.data[:2]] == [
+        ("train (batch)", "x", "y"), ("test (whole set)", "x", "y")]
+    assert all((t.xaxis, t.yaxis) == ("x2", "y2") for t in fig.data[2:])
     assert len(fig.data) == 2 + len(data.traces)
     assert same(fig.data[2].z, given["predicted"])
     assert (layout.xaxis.anchor, layout.yaxis.anchor, layout.xaxis2.anchor, layout.yaxis2.anchor) == (
@@ -370,18 +370,24 @@ def test_overview_puts_the_loss_on_x_y_and_the_data_on_x2_y2():
     assert 0 <= lo1 < hi1 < lo2 < hi2 <= 1  # side by side, not overlapping
     assert (layout.xaxis.title.text, layout.yaxis.title.text) == ("step", "loss L")
     assert (layout.xaxis2.title.text, layout.yaxis2.title.text) == ("x₁", "x₂")
-    assert [a.text for a in layout.annotations] == ["<b>Loss</b>", "<b>Data</b>"]
+    titles = [a.text for a in layout.annotations]
+    assert titles[0].startswith("<b>Loss</b><br>") and titles[1].startswith("<b>Data</b><br>")
     assert [a.x for a in layout.annotations] == [(lo1 + hi1) / 2, (lo2 + hi2) / 2]
-    assert layout.legend.x == lo1 and lo2 < layout.legend2.x  # each legend placed by its own panel
-    assert "xaxis3" not in fig.to_dict()["layout"] and "legend3" not in fig.to_dict()["layout"]
+    # No Plotly legend (it costs the browser ~30 ms a redraw): each title carries a one-line key.
+    assert layout.showlegend is False
+    assert "train (batch)" in titles[0] and "test (whole set)" in titles[0]
+    assert all(name in titles[1] for name in given["names"]) and "test" in titles[1]
+    for colour in plots.CLASS_COLOURS[:3]:
+        assert f"color:{colour}" in titles[1]
+    assert "xaxis3" not in fig.to_dict()["layout"]
 
 
 def test_overview_without_data_is_the_loss_alone():
     fig = validated(plots.overview_figure(plots.loss_panel([0.5, 0.4], [0.6]), None, titles=("Loss", "Data")))
     layout = fig.to_dict()["layout"]
-    assert not {"xaxis2", "yaxis2", "legend2"} & set(layout)
+    assert not {"xaxis2", "yaxis2"} & set(layout)
     assert tuple(layout["xaxis"]["domain"]) == (0, 1)
-    assert [a["text"] for a in layout["annotations"]] == ["<b>Loss</b>"]
+    assert [a["text"].split("<br>")[0] for a in layout["annotations"]] == ["<b>Loss</b>"]
     assert all((t.xaxis, t.yaxis) == ("x", "y") for t in fig.data) and len(fig.data) == 2
 
 
@@ -389,20 +395,19 @@ def test_overview_leaves_its_panels_and_the_plane_axes_unchanged():
     plane = copy.deepcopy(plots.PLANE_AXES)
     loss = plots.loss_panel([0.9, 0.7], mark=1)
     data, _ = decision(2)
-    loss_state, data_state = copy.deepcopy((loss.xaxis, loss.yaxis, loss.shapes, loss.legend)), copy.deepcopy(
-        (data.xaxis, data.yaxis, data.legend))
+    loss_state, data_state = copy.deepcopy((loss.xaxis, loss.yaxis, loss.shapes, loss.key)), copy.deepcopy(
+        (data.xaxis, data.yaxis, data.key))
     first = plots.overview_figure(loss, data)
     first.update_layout(font_size=18)  # as presentation mode does
     first.layout.yaxis2.scaleanchor = None
-    first.layout.legend2.x = 0.0
+    first.layout.xaxis2.domain = [0.0, 0.1]
     second = plots.overview_figure(loss, data)
     assert plane == plots.PLANE_AXES
-    assert (loss.xaxis, loss.yaxis, loss.shapes, loss.legend) == loss_state
-    assert (data.xaxis, data.yaxis, data.legend) == data_state
-    assert not any({"xaxis", "yaxis", "legend"} & set(t) for p in (loss, data) for t in p.traces)
+    assert (loss.xaxis, loss.yaxis, loss.shapes, loss.key) == loss_state
+    assert (data.xaxis, data.yaxis, data.key) == data_state
+    assert not any({"xaxis", "yaxis"} & set(t) for p in (loss, data) for t in p.traces)
     assert second.layout.font.size == plots.FONT["size"] and second.layout.yaxis2.scaleanchor == "x2"
-    assert second.layout.legend2.x == first.layout.xaxis2.domain[0] + 1.01 * (
-        first.layout.xaxis2.domain[1] - first.layout.xaxis2.domain[0])
+    assert tuple(second.layout.xaxis2.domain) == (0.54, 1.0)
     fit = plots.fit_panel(np.linspace(0, 1, 5), np.ones(5), np.zeros((3, 1)), np.zeros(3), np.zeros((0, 1)),
                           np.zeros(0))
     assert plots.overview_figure(loss, fit).layout.yaxis2.scaleanchor is None  # nothing left over from the plane
