@@ -338,10 +338,13 @@ class Network:
             return np.exp(log_softmax(z[-1]))  # (22)
         return z[-1]
 
+    def with_parameters(self, W: Sequence[np.ndarray], b: Sequence[np.ndarray]) -> Network:
+        """The same network (sizes, activation, loss, seed) holding W and b, which are not copied."""
+        other = Network.__new__(Network)
+        other.__dict__.update(self.__dict__)
+        other.W, other.b = list(W), list(b)
+        return other
+
     def copy(self) -> Network:
         """An independent network with the same configuration and current parameters."""
-        clone = Network.__new__(Network)
-        clone.__dict__.update(self.__dict__)
-        clone.W = [W.copy() for W in self.W]
-        clone.b = [b.copy() for b in self.b]
-        return clone
+        return self.with_parameters([W.copy() for W in self.W], [b.copy() for b in self.b])

@@ -13,15 +13,11 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from explorer import bugs, export, i18n, plots, state, teach
+from explorer import bugs, export, page, plots, state, teach
 from explorer.gradcheck import gradient_check, smooth_rows
 from explorer.training import HISTORY_BUDGET, Snapshot, Trainer
 
-CHART = {"config": {"displayModeBar": False}, "theme": None}
-
-
-def _(key: str, **values: object) -> str:
-    return i18n.text(key, st.session_state.get("lang", "en"), **values)
+_ = page.label
 
 
 def _show(equation: teach.Equation) -> None:
@@ -77,11 +73,10 @@ def equations_view(t: Trainer, s: Snapshot) -> None:
     left, right = st.columns(2)
     with left:
         st.latex(rf"(21)\;\; \delta^{{{n_layers}}} = y - y^* \qquad L_{{(19)}} = {teach.number(mse_loss)}")
-        st.plotly_chart(_matrix_figure(mse_delta, f"MSE: δ^{n_layers} = y − y*"), key="compare_mse", **CHART)
+        page.chart(_matrix_figure(mse_delta, f"MSE: δ^{n_layers} = y − y*"), "compare_mse")
     with right:
         st.latex(rf"(25)\;\; \delta^{{{n_layers}}} = a - y^* \qquad L_{{(23)}} = {teach.number(ce_loss)}")
-        st.plotly_chart(_matrix_figure(ce_delta, f"cross-entropy: δ^{n_layers} = a − y*"), key="compare_ce",
-                        **CHART)
+        page.chart(_matrix_figure(ce_delta, f"cross-entropy: δ^{n_layers} = a − y*"), "compare_ce")
 
 
 # -- one update, phase by phase ---------------------------------------------------------------
@@ -127,7 +122,7 @@ def phases_view(t: Trainer, s: Snapshot) -> None:
     columns = st.columns(max(1, min(3, len(phase.shows))))
     for k, (name, M) in enumerate(phase.shows.items()):
         with columns[k % len(columns)]:
-            st.plotly_chart(_matrix_figure(M, name), key=f"phase_{k}", **CHART)
+            page.chart(_matrix_figure(M, name), f"phase_{k}")
 
 
 # -- gradient check, with bugs to catch ----------------------------------------------------------
@@ -142,7 +137,8 @@ def gradcheck_view(t: Trainer, s: Snapshot) -> None:
     if "no_batch_mean" in chosen and len(batch.rows) == 1:
         st.caption(_("gc_batch1"))
     if st.button(_("gc_run"), key="gradcheck", type="primary"):
-        net = t.network_at(s) if s.batch is None else _before(t, s)
+        # The weights the step used, whose gradients s.g are (the current ones before any step).
+        net = t.net.with_parameters(s.W_before or s.W, s.b_before or s.b)
         rows = smooth_rows(net, batch.X)
         X, Y = batch.X[rows], batch.Y[rows]
         try:
@@ -182,20 +178,13 @@ def gradcheck_view(t: Trainer, s: Snapshot) -> None:
         st.success(_("gc_ok"))
 
 
-def _before(t: Trainer, s: Snapshot):
-    """The network with the weights the step in `s` used: its gradients are s.g."""
-    probe = t.net.copy()
-    probe.W, probe.b = s.W_before, s.b_before
-    return probe
-
-
 # -- history -------------------------------------------------------------------------------
 
 
 def history_view(t: Trainer, s: Snapshot) -> None:
     st.caption(_("history_intro", mb=HISTORY_BUDGET // 2**20))
     if t.norm_history:
-        st.plotly_chart(plots.norms_figure(np.array(t.norm_history)), key="norms", **CHART)
+        page.chart(plots.norms_figure(np.array(t.norm_history)), "norms")
     st.subheader(_("share"))
     st.markdown(_("share_text", s=s.step))
     query = state.to_query(t.config) | {"step": str(s.step)}

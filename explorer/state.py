@@ -50,8 +50,15 @@ def parse_hidden(text: str) -> tuple[int, ...]:
     return tuple(int(part) for part in parts)
 
 
+def _number(text: str, what: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        raise ValueError(f"{what} must be a number") from None
+
+
 def parse_lr(text: str) -> float:
-    lr = float(text)
+    lr = _number(text, "the learning rate η")
     if not (math.isfinite(lr) and 0 < lr <= MAX_LR):
         raise ValueError(f"the learning rate η must be a number above 0 and at most {MAX_LR:g}")
     return lr
@@ -67,7 +74,7 @@ def _parse_int(low: int, high: int, what: str) -> Callable[[str], int]:
 
 def _parse_float(low: float, high: float, what: str) -> Callable[[str], float]:
     def parse(text: str) -> float:
-        value = float(text)
+        value = _number(text, what)
         if not (math.isfinite(value) and low <= value <= high):
             raise ValueError(f"{what} must be a number from {low:g} to {high:g}")
         return value
@@ -113,8 +120,7 @@ def parse_query(params: Mapping[str, str]) -> tuple[Config, list[str]]:
         try:
             values[attr] = parse(text)
         except ValueError as error:
-            reason = str(error) if "could not convert" not in str(error) else f"{name} must be a number"
-            problems.append(f"`{name}={text}`: {reason}; using the default {_show(DEFAULT, name)}.")
+            problems.append(f"`{name}={text}`: {error}; using the default {_show(DEFAULT, name)}.")
     config = DEFAULT.with_(**values)
     return fix_config(config, problems)
 

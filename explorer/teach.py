@@ -130,9 +130,7 @@ def output_deltas(
     net: Network, W: list[np.ndarray], b: list[np.ndarray], X: np.ndarray, Y: np.ndarray
 ) -> tuple[np.ndarray, tuple[float, np.ndarray], tuple[float, np.ndarray]]:
     """δ^n by (21) and by (25) for the same network, weights and batch: y − y* and a − y*."""
-    probe = net.copy()
-    probe.W, probe.b = W, b
-    y = probe.forward(np.asarray(X, dtype=np.float64))[0][-1]
+    y = net.with_parameters(W, b).forward(np.asarray(X, dtype=np.float64))[0][-1]
     (mse_loss, mse_delta), (ce_loss, ce_delta) = mse(y, Y), cross_entropy(y, Y)
     return y, (mse_loss, mse_delta), (ce_loss, ce_delta)
 
@@ -204,7 +202,7 @@ def handout(net: Network, s: Snapshot, title: str = "One SGD step, worked") -> s
         lines.extend([f"**{label}**", "", f"$$\n{latex}\n$$", ""])
 
     block("Input and targets", rf"X = a^1 = {matrix(g.z[0])},\quad y^* = {matrix(s.batch.Y)}")
-    for phase in phases(_with_weights(net, s.W_before, s.b_before), g, s.batch.Y, s.lr)[:-1]:
+    for phase in phases(net.with_parameters(s.W_before, s.b_before), g, s.batch.Y, s.lr)[:-1]:
         e = phase.equation
         label = phase.title if e.number in phase.title else f"{phase.title} {e.number}"
         block(label.strip(), rf"{e.symbolic} \\ {e.numeric}")
@@ -212,12 +210,6 @@ def handout(net: Network, s: Snapshot, title: str = "One SGD step, worked") -> s
         for e in update(s, l):
             block(f"Update {e.number}, layer {l}", rf"{e.symbolic} \\ {e.numeric}")
     return "\n".join(lines)
-
-
-def _with_weights(net: Network, W: list[np.ndarray], b: list[np.ndarray]) -> Network:
-    probe = net.copy()
-    probe.W, probe.b = W, b
-    return probe
 
 
 __all__ = ["Equation", "Phase", "cell_terms", "fits_handout", "handout", "layer_equations", "output_deltas", "phases"]

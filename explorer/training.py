@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from explorer import data
-from explorer.core import DivergedError, Gradients, Network
+from explorer.core import LOSS_FUNCTIONS, DivergedError, Gradients, Network
 
 
 @dataclass(frozen=True)
@@ -230,11 +230,7 @@ class Trainer:
 
     def network_at(self, snapshot: Snapshot) -> Network:
         """The network with the weights it had at a kept step."""
-        if snapshot is self.current:
-            return self.net
-        probe = self.net.copy()
-        probe.W, probe.b = snapshot.W, snapshot.b
-        return probe
+        return self.net if snapshot is self.current else self.net.with_parameters(snapshot.W, snapshot.b)
 
     def grid(self, n: int = 60, net: Network | None = None) -> tuple[np.ndarray, np.ndarray | None, np.ndarray]:
         """A network's output (by default this one's) over the input space around the data: for
@@ -256,18 +252,24 @@ class Trainer:
             return self.dataset.X_train, self.Y_train
         return self.dataset.X_test, self.Y_test
 
-    def loss_on(self, split: str) -> float:
-        """The mean loss over a whole split (train or test)."""
+    def evaluate(self, split: str) -> tuple[float, float]:
+        """The mean loss over a whole split (train or test), and the share of rows whose largest
+        output is the true class (NaN for regression), from one forward pass."""
         X, Y = self.split(split)
-        return self.net.batch_loss(X, Y) if len(X) else math.nan
+        if not len(X):
+            return math.nan, math.nan
+        y = self.net.forward(X)[0][-1]
+        loss = LOSS_FUNCTIONS[self.net.loss](y, Y)[0]
+        if self.dataset.task != "classification":
+            return loss, math.nan
+        labels = self.dataset.y_train if split == "train" else self.dataset.y_test
+        return loss, float(np.mean(y.argmax(axis=1) == labels))  # softmax keeps the argmax of y
+
+    def loss_on(self, split: str) -> float:
+        return self.evaluate(split)[0]
 
     def accuracy(self, split: str) -> float:
-        """Share of rows whose largest output is the true class (classification only)."""
-        X, _ = self.split(split)
-        labels = self.dataset.y_train if split == "train" else self.dataset.y_test
-        if not len(X) or self.dataset.task != "classification":
-            return math.nan
-        return float(np.mean(self.net.predict(X).argmax(axis=1) == labels))
+        return self.evaluate(split)[1]
 
 
 __all__ = ["Batch", "Config", "DivergedError", "Trainer"]

@@ -6,16 +6,13 @@ the views that draw it. Each function lays out one part; numbers come from the
 from __future__ import annotations
 
 import numpy as np
-import plotly.graph_objects as go
 import streamlit as st
 
-from explorer import data, i18n, lesson, plots, state
+from explorer import data, i18n, lesson, page, plots, state
 from explorer.core import ACTIVATIONS, count_parameters
 from explorer.training import Config, Snapshot, Trainer
 
-CHART_CONFIG = {"displayModeBar": False}
-CHART = {"config": CHART_CONFIG, "theme": None}  # Plotly's own look: exact colours, no theme
-PRESENTATION_FONT = 18  # chart text on the projector
+_ = page.label
 PLAY_INTERVAL = 0.4  # seconds between automatic steps while playing
 PROGRESS_FROM = 200  # a Run of at least this many steps shows a progress bar
 
@@ -102,8 +99,7 @@ def sidebar() -> tuple[Config, data.Dataset | None]:
         try:
             lr = state.parse_lr(lr_text)
         except ValueError as error:
-            reason = str(error) if "convert" not in str(error) else "the learning rate η must be a number"
-            st.error(f"η = {lr_text!r}: {reason}. Still using η = {previous.lr:g}.")
+            st.error(f"η = {lr_text!r}: {error}. Still using η = {previous.lr:g}.")
             lr = previous.lr
         n_train = len(dataset.X_train)
         ss["cfg_batch"] = min(ss["cfg_batch"], n_train)
@@ -130,15 +126,6 @@ def link_problems() -> None:
     """What a shared link asked for that could not be used."""
     for problem in st.session_state.get("link_problems", []):
         st.warning(f"Link: {problem}")
-
-
-def lang() -> str:
-    return st.session_state.get("lang", "en")
-
-
-def _(key: str, **values: object) -> str:
-    """A label in the chosen language."""
-    return i18n.text(key, lang(), **values)
 
 
 # -- driving the network -------------------------------------------------------------------
@@ -189,13 +176,11 @@ def status(t: Trainer) -> None:
     cells = [(_("m_step"), f"{t.steps}"), (_("m_epoch"), f"{t.epoch + (t.position / t.n_train):.2f}")]
     if t.loss_history:
         cells.append((_("m_batch_loss"), f"{t.loss_history[-1]:.4g}"))
-    cells.append((_("m_train_loss"), f"{t.loss_on('train'):.4g}"))
-    if t.has_test:
-        cells.append((_("m_test_loss"), f"{t.loss_on('test'):.4g}"))
+    splits = ["train", "test"] if t.has_test else ["train"]
+    scores = {split: t.evaluate(split) for split in splits}  # (loss, accuracy), one forward pass each
+    cells += [(_(f"m_{split}_loss"), f"{scores[split][0]:.4g}") for split in splits]
     if t.dataset.task == "classification":
-        cells.append((_("m_train_acc"), f"{t.accuracy('train'):.1%}"))
-        if t.has_test:
-            cells.append((_("m_test_acc"), f"{t.accuracy('test'):.1%}"))
+        cells += [(_(f"m_{split}_acc"), f"{scores[split][1]:.1%}") for split in splits]
     if not state.hidden("metrics"):
         for column, (label, value) in zip(st.columns(len(cells)), cells):
             column.metric(label, value)
@@ -264,15 +249,9 @@ def layers(s: Snapshot) -> None:
         if g is not None:
             panels |= {(l, "delta"): layer.delta_next, (l, "dW"): layer.dW, (l, "update"): -s.lr * layer.dW}
     fig = plots.network_figure(drawn, lr=s.lr if g is not None else None, show=shown, ranges=_ranges(panels))
-    _chart(fig, "network")
+    page.chart(fig, "network")
     if g is None:
         st.caption(_("press_step"))
-
-
-def _chart(fig: go.Figure, key: str) -> None:
-    if state.page()["present"]:
-        fig.update_layout(font_size=PRESENTATION_FONT)
-    st.plotly_chart(fig, key=key, **CHART)
 
 
 def data_panel(t: Trainer, s: Snapshot) -> plots.Panel | None:
@@ -299,7 +278,7 @@ def overview(t: Trainer, s: Snapshot) -> None:
     data_part = None if state.hidden("data") else data_panel(t, s)
     if data_part is None and not state.hidden("data"):
         st.caption(_("no_picture", n=t.dataset.n_inputs))
-    _chart(plots.overview_figure(loss, data_part, titles=(_("loss"), _("data"))), "overview")
+    page.chart(plots.overview_figure(loss, data_part, titles=(_("loss"), _("data"))), "overview")
 
 
 def network_view(t: Trainer, s: Snapshot) -> None:
