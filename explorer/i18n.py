@@ -111,6 +111,21 @@ STRINGS: dict[str, dict[str, str]] = {
         "import_weights": "Load weights (.npz saved from this app, same layer sizes)",
         "import_ok": "Loaded the weights from {name}; the history starts again from them.",
         "import_bad": "The file {name} was not loaded: {reason}.",
+
+        # -- limits and budgets (issue 8, bounds) --
+
+        # -- links and uploads (issue 8, inputs) --
+
+        # -- live canvas and Play (issue 9) --
+
+        # -- network diagram and colours (issue 10) --
+
+        # -- gradient check and predict-then-step (issue 11) --
+
+        # -- the whole derivation (issue 11) --
+
+        # -- strings that were English-only (issue 11, 中文) --
+
     },
     "zh": {
         "title": "反向传播探索器",
@@ -205,6 +220,21 @@ STRINGS: dict[str, dict[str, str]] = {
         "import_weights": "加载权重（本应用保存的 .npz，层大小相同）",
         "import_ok": "已从 {name} 加载权重；历史从这些权重重新开始。",
         "import_bad": "未加载文件 {name}：{reason}。",
+
+        # -- limits and budgets (issue 8, bounds) --
+
+        # -- links and uploads (issue 8, inputs) --
+
+        # -- live canvas and Play (issue 9) --
+
+        # -- network diagram and colours (issue 10) --
+
+        # -- gradient check and predict-then-step (issue 11) --
+
+        # -- the whole derivation (issue 11) --
+
+        # -- strings that were English-only (issue 11, 中文) --
+
     },
 }
 
