@@ -20,6 +20,8 @@ from typing import IO
 import numpy as np
 import pandas as pd
 
+from explorer.i18n import Message
+
 __all__ = [
     "DATASETS",
     "SYNTHETIC",
@@ -32,16 +34,10 @@ __all__ = [
 
 CsvSource = str | os.PathLike | bytes | IO
 
+# name -> label (in English; a Message, so the page can say it in its language)
 DATASETS: dict[str, str] = {
-    "xor": "XOR (four quadrant blobs)",
-    "circles": "Circles (inner and outer ring)",
-    "gaussians": "Two Gaussians",
-    "spiral": "Spiral (2 arms)",
-    "spiral3": "Spiral (3 arms)",
-    "sine": "Sine wave (regression: y = sin x + noise)",
-    "plane": "Plane (regression: y = 2 x1 - x2 + 0.5 + noise)",
-    "iris": "Iris flowers (150 samples, 3 species)",
-    "digits": "Handwritten digits (8x8 pixels, 10 classes)",
+    name: Message(f"ds_{name}")
+    for name in ("xor", "circles", "gaussians", "spiral", "spiral3", "sine", "plane", "iris", "digits")
 }
 SYNTHETIC: frozenset[str] = frozenset({"xor", "circles", "gaussians", "spiral", "spiral3", "sine", "plane"})
 
@@ -50,7 +46,7 @@ _LOSSES = ("mse", "cross_entropy")
 _SPLITS = ("train", "test")
 _TASKS = ("auto", "classification", "regression")
 _XY = tuple[np.ndarray, np.ndarray]  # features, targets
-_PLANE = (2.0, -1.0, 0.5)  # a, b, c of y = a x1 + b x2 + c; keep DATASETS' label in sync
+_PLANE = (2.0, -1.0, 0.5)  # a, b, c of y = a x1 + b x2 + c; keep the label ds_plane (explorer/i18n.py) in sync
 
 # Limits that keep an uploaded CSV small enough for a shared host and a live demo.
 MAX_CSV_BYTES = 5 * 1024 * 1024
@@ -59,12 +55,13 @@ MAX_FEATURES = 100
 MAX_CLASSES = 20
 MIN_SAMPLES, MAX_SAMPLES = 10, 5000
 MAX_TEST_FRACTION = 0.9
-_ROWS_NOTE = "Rows are counted from 1, starting at the first row after the header."
-_TOO_BIG = f"The file is larger than {MAX_CSV_BYTES // 1024**2} MB, the size limit."
+_ROWS_NOTE = Message("d_rows_note")
+_TOO_BIG = Message("d_too_big", mb=MAX_CSV_BYTES // 1024**2)
 
 
 class DataError(ValueError):
-    """Data that cannot be used; the message says what is wrong in a student's terms."""
+    """Data that cannot be used; the message (an `explorer.i18n.Message`) says what is wrong
+    in a student's terms."""
 
 
 @dataclass(frozen=True, eq=False)  # eq=False: comparing ndarray fields with == is ambiguous
@@ -99,10 +96,7 @@ class Dataset:
             # One-hot for both losses: MSE on one-hot rows is the seed's classification setup.
             return np.eye(self.n_outputs, dtype=np.float64)[y]
         if loss == "cross_entropy":
-            raise DataError(
-                f"'{self.name}' is a regression data set (it predicts numbers, not classes), "
-                "so the cross-entropy loss does not apply; use the 'mse' loss"
-            )
+            raise DataError(Message("d_regression_ce", name=self.name))
         return y.copy()
 
 
@@ -164,17 +158,17 @@ def _plane(rng: np.random.Generator, n: int, noise: float) -> _XY:
 # name -> (generator, feature names, target names)
 _GENERATORS = {
     "xor": (_xor, ("x1", "x2"), ("x1·x2 > 0", "x1·x2 < 0")),
-    "circles": (_circles, ("x1", "x2"), ("inner", "outer")),
+    "circles": (_circles, ("x1", "x2"), (Message("c_inner"), Message("c_outer"))),
     "gaussians": (_gaussians, ("x1", "x2"), ("A", "B")),
     "spiral": (
         functools.partial(_spiral, arms=2),
         ("x1", "x2"),
-        ("arm 1", "arm 2"),
+        (Message("c_arm_1"), Message("c_arm_2")),
     ),
     "spiral3": (
         functools.partial(_spiral, arms=3),
         ("x1", "x2"),
-        ("arm 1", "arm 2", "arm 3"),
+        (Message("c_arm_1"), Message("c_arm_2"), Message("c_arm_3")),
     ),
     "sine": (_sine, ("x",), ("y",)),
     "plane": (_plane, ("x1", "x2"), ("y",)),
@@ -194,7 +188,7 @@ def _real(name: str) -> tuple[np.ndarray, np.ndarray, tuple[str, ...], tuple[str
         # The first line is "150,4,setosa,versicolor,virginica": counts, then class names.
         with path.open(encoding="utf-8") as f:
             header = f.readline().strip().split(",")
-        n, d, classes = int(header[0]), int(header[1]), tuple(header[2:])
+        n, d, classes = int(header[0]), int(header[1]), tuple(Message(f"c_{name}") for name in header[2:])
         table = pd.read_csv(path, skiprows=1, header=None).to_numpy()
         features = (
             "sepal length (cm)",
@@ -208,7 +202,7 @@ def _real(name: str) -> tuple[np.ndarray, np.ndarray, tuple[str, ...], tuple[str
         n, d, classes = 1797, 64, tuple(str(k) for k in range(10))
         features = tuple(f"pixel_{r}_{c}" for r in range(8) for c in range(8))
     if table.shape != (n, d + 1):
-        raise DataError(f"shipped file for {name!r} is damaged: shape {table.shape}")
+        raise DataError(Message("d_damaged", name=name, shape=table.shape))
     X = table[:, :d].astype(np.float64)
     y = table[:, d].astype(np.int64)
     X.setflags(write=False)
@@ -331,7 +325,7 @@ def _read_bytes(source: CsvSource) -> tuple[bytes, str]:
                 raise DataError(_TOO_BIG)
             raw = path.read_bytes()
         except OSError as e:
-            raise DataError(f"cannot read the file {path.name!r}: {e.strerror}") from e
+            raise DataError(Message("d_unreadable", name=path.name, reason=e.strerror)) from e
         name = path.name
     else:
         # A file-like object, e.g. Streamlit's UploadedFile. Rewind, since the UI may have
@@ -350,7 +344,7 @@ def _read_bytes(source: CsvSource) -> tuple[bytes, str]:
 def _read_csv(source: CsvSource) -> tuple[pd.DataFrame, str]:
     raw, name = _read_bytes(source)
     if not raw.strip():
-        raise DataError("The file is empty.")
+        raise DataError(Message("d_empty"))
     try:
         with warnings.catch_warnings():
             # index_col=False stops pandas from silently turning a column into the index
@@ -364,41 +358,27 @@ def _read_csv(source: CsvSource) -> tuple[pd.DataFrame, str]:
                 low_memory=False,
             )
     except pd.errors.EmptyDataError as e:
-        raise DataError("The file is empty: it has no header row or columns.") from e
+        raise DataError(Message("d_no_header")) from e
     except UnicodeDecodeError as e:
-        raise DataError(
-            "The file is not a text CSV file (it is not UTF-8 text); save it as 'CSV UTF-8' and try again."
-        ) from e
+        raise DataError(Message("d_not_utf8")) from e
     except pd.errors.ParserWarning as e:
-        raise DataError(
-            "The file could not be read as CSV: some rows have more fields than the header row has column names."
-        ) from e
+        raise DataError(Message("d_long_rows")) from e
     except ValueError as e:  # pandas' ParserError and friends
         # Turn the C parser's "Expected 2 fields in line 14, saw 4" into plain words.
         found = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(e))
-        detail = (
-            f"line {found[2]} has {found[3]} values but the lines before it have {found[1]}; "
-            "look for an extra comma or a text value with a comma and no quotes."
-            if found
-            else str(e).strip()
-        )
-        raise DataError(f"The file could not be read as CSV: {detail}") from e
+        if found:
+            raise DataError(Message("d_bad_line", line=found[2], found=found[3], expected=found[1])) from e
+        raise DataError(Message("d_parse", detail=str(e).strip())) from e
 
     n_rows, n_cols = df.shape
     if n_cols < 2:
-        raise DataError(
-            f"The file has {n_cols} column; at least 2 are needed "
-            "(one or more features and a target). Is it comma-separated?"
-        )
+        raise DataError(Message("d_one_column", n=n_cols))
     if n_cols - 1 > MAX_FEATURES:
-        raise DataError(
-            f"The file has {n_cols} columns, so {n_cols - 1} feature columns; "
-            f"at most {MAX_FEATURES} feature columns are allowed."
-        )
+        raise DataError(Message("d_many_columns", n=n_cols, features=n_cols - 1, high=MAX_FEATURES))
     if n_rows < MIN_ROWS:
-        raise DataError(f"Too few data rows: the file has {n_rows}; at least {MIN_ROWS} are needed.")
+        raise DataError(Message("d_few_rows", n=n_rows, low=MIN_ROWS))
     if n_rows > MAX_ROWS:
-        raise DataError(f"Too many data rows: the file has {n_rows:,}; at most {MAX_ROWS:,} are allowed.")
+        raise DataError(Message("d_many_rows", n=n_rows, high=MAX_ROWS))
     df.columns = [str(c) for c in df.columns]
     return df, name
 
@@ -430,7 +410,7 @@ def from_csv(
     _check_seed(seed)
     df, name = _read_csv(source)
     if target not in df.columns:
-        raise DataError(f"There is no column {target!r}; the columns are: {', '.join(df.columns)}.")
+        raise DataError(Message("d_no_column", target=target, columns=list(df.columns)))
     features = [c for c in df.columns if c != target]
 
     not_numeric = []
@@ -439,24 +419,22 @@ def from_csv(
             # Point at the first offending cell: often a '?' or 'n/a' placeholder.
             bad = df[col].notna() & pd.to_numeric(df[col], errors="coerce").isna()
             first = int(np.argmax(bad.to_numpy()))
-            not_numeric.append(f"{col!r} (row {first + 1}: {df[col].iloc[first]!r})")
+            not_numeric.append(Message("d_cell", column=col, row=first + 1, value=df[col].iloc[first]))
     if not_numeric:
-        raise DataError(
-            f"Feature columns must contain numbers only; these do not: {', '.join(not_numeric)}. {_ROWS_NOTE}"
-        )
+        raise DataError(Message("d_not_numeric", cells=not_numeric, note=_ROWS_NOTE))
 
     for col in df.columns:
         missing = df[col].isna().to_numpy()
         if missing.any():
             row = int(np.argmax(missing)) + 1
-            raise DataError(f"Column {col!r} has a missing value in row {row}. {_ROWS_NOTE}")
+            raise DataError(Message("d_missing", column=col, row=row, note=_ROWS_NOTE))
 
     numeric_target = pd.api.types.is_numeric_dtype(df[target])
     numeric = [*features, target] if numeric_target else features
     table = df[numeric].to_numpy(dtype=np.float64)
     rows, cols = np.nonzero(~np.isfinite(table))  # row-major: rows[0] is the first bad row
     if rows.size:
-        raise DataError(f"Column {numeric[cols[0]]!r} has an infinite value in row {rows[0] + 1}. {_ROWS_NOTE}")
+        raise DataError(Message("d_infinite", column=numeric[cols[0]], row=rows[0] + 1, note=_ROWS_NOTE))
     X = table[:, : len(features)]
     values = table[:, -1] if numeric_target else None
 
@@ -468,23 +446,15 @@ def from_csv(
 
     if task == "regression":
         if not numeric_target:
-            raise DataError(
-                f"The target column {target!r} is not numeric, so it cannot be a "
-                "regression target; choose classification."
-            )
+            raise DataError(Message("d_text_target", target=target))
         if np.ptp(values) == 0:
-            raise DataError(
-                f"The target column {target!r} has the same value in every row, so there is nothing to learn."
-            )
+            raise DataError(Message("d_constant_target", target=target))
         y = values[:, None]
         target_names = (target,)
     else:
         classes, y = np.unique(df[target].to_numpy(), return_inverse=True)
         if not 2 <= len(classes) <= MAX_CLASSES:
-            raise DataError(
-                f"The target column {target!r} has {len(classes)} distinct value(s); "
-                f"classification needs 2 to {MAX_CLASSES} classes."
-            )
+            raise DataError(Message("d_class_count", target=target, n=len(classes), high=MAX_CLASSES))
         y = y.astype(np.int64)
         target_names = tuple(_class_name(c) for c in classes)
 

@@ -13,12 +13,13 @@ import numpy as np
 import pandas as pd
 
 from explorer.core import Network
+from explorer.i18n import Message
 
 MAX_WEIGHTS_BYTES = 20 * 1024 * 1024
 
 
 class WeightsError(ValueError):
-    """A weights file that cannot be used; the message says why."""
+    """A weights file that cannot be used; the message (an `explorer.i18n.Message`) says why."""
 
 
 def weights_npz(net: Network, step: int) -> bytes:
@@ -33,42 +34,41 @@ def weights_npz(net: Network, step: int) -> bytes:
 def load_weights_npz(content: bytes, net: Network) -> tuple[list[np.ndarray], list[np.ndarray]]:
     """W and b from a weights file, checked against `net`'s shapes; WeightsError otherwise."""
     if len(content) > MAX_WEIGHTS_BYTES:
-        raise WeightsError(f"the file is over {MAX_WEIGHTS_BYTES // 2**20} MB")
+        raise WeightsError(Message("wf_too_big", mb=MAX_WEIGHTS_BYTES // 2**20))
     if not content.startswith(b"PK"):  # a .npz is a zip; anything else np.load would try to unpickle
-        raise WeightsError("it is not a readable .npz file (a .npz is a zip archive of arrays, as this app saves)")
+        raise WeightsError(Message("wf_not_npz"))
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             unpacked = sum(member.file_size for member in archive.infolist())
         if unpacked > MAX_WEIGHTS_BYTES:  # a small compressed file can unpack to gigabytes
-            limit = MAX_WEIGHTS_BYTES // 2**20
-            raise WeightsError(f"it unpacks to {unpacked / 2**20:.0f} MB, over the {limit} MB limit")
+            raise WeightsError(Message("wf_unpacks", size=unpacked / 2**20, limit=MAX_WEIGHTS_BYTES // 2**20))
         with np.load(io.BytesIO(content), allow_pickle=False) as npz:
             arrays = {name: npz[name] for name in npz.files}
     except ValueError as error:
         if "allow_pickle" in str(error):
-            raise WeightsError("it holds Python objects (pickled data), which are never loaded") from None
-        raise WeightsError(f"it is not a readable .npz file ({error})") from None
+            raise WeightsError(Message("wf_pickle")) from None
+        raise WeightsError(Message("wf_unreadable", detail=str(error))) from None
     except (OSError, zipfile.BadZipFile, EOFError, KeyError) as error:
-        raise WeightsError(f"it is not a readable .npz file ({type(error).__name__})") from None
+        raise WeightsError(Message("wf_unreadable", detail=type(error).__name__)) from None
     not_arrays = sorted(name for name, value in arrays.items() if not isinstance(value, np.ndarray))
     if not_arrays:
-        raise WeightsError(f"it is not a readable .npz file ({', '.join(not_arrays)} not a NumPy array)")
+        raise WeightsError(Message("wf_not_arrays", names=not_arrays))
     W, b = [], []
     for k, (W_now, b_now) in enumerate(zip(net.W, net.b), start=1):
         for name, expected, out in ((f"W{k}", W_now, W), (f"b{k}", b_now, b)):
             if name not in arrays:
-                raise WeightsError(f"{name} is missing; this network needs W1 … W{len(net.W)} and b1 … b{len(net.b)}")
+                raise WeightsError(Message("wf_missing", name=name, n=len(net.W)))
             array = arrays[name]
             if array.shape != expected.shape:
-                raise WeightsError(f"{name} has shape {array.shape}, but this network's {name} is {expected.shape}")
+                raise WeightsError(Message("wf_shape", name=name, shape=array.shape, expected=expected.shape))
             if not np.issubdtype(array.dtype, np.floating) and not np.issubdtype(array.dtype, np.integer):
-                raise WeightsError(f"{name} holds {array.dtype} values, not numbers")
+                raise WeightsError(Message("wf_dtype", name=name, dtype=array.dtype))
             if not np.isfinite(array).all():
-                raise WeightsError(f"{name} holds NaN or infinite values")
+                raise WeightsError(Message("wf_nonfinite", name=name))
             out.append(array.astype(np.float64))
     extra = sorted(name for name in arrays if name[0] in "Wb" and name[1:].isdigit() and int(name[1:]) > len(net.W))
     if extra:
-        raise WeightsError(f"it has more layers ({', '.join(extra)}) than this network {net.sizes}")
+        raise WeightsError(Message("wf_extra", names=extra, sizes=str(net.sizes)))
     return W, b
 
 

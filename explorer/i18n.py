@@ -3,6 +3,10 @@
 `text(key, lang)` looks a string up; a key missing in Chinese falls back to English, a
 key missing in English is a programming error (KeyError), which the tests catch.
 Formula numbers are the derivation's own in both languages.
+
+Modules below the page (data, export, state) say what is wrong with a `Message`: the
+English text, as a plain `str` everywhere (logs, tests, `str(error)`), that also keeps its
+key and values, so the page shows it in the session's language with `say`.
 """
 
 from __future__ import annotations
@@ -125,6 +129,128 @@ STRINGS: dict[str, dict[str, str]] = {
         # -- the whole derivation (issue 11) --
 
         # -- strings that were English-only (issue 11, 中文) --
+        "s_language": "Language",
+        "n_steps_label": "Number of steps",
+        "loss_mse": "MSE ½(y − y*)²",
+        "loss_cross_entropy": "softmax cross-entropy",
+        "act_identity": "identity",
+        "act_relu": "relu",
+        "act_tanh": "tanh",
+        "act_sigmoid": "sigmoid",
+        "ds_xor": "XOR (four quadrant blobs)",
+        "ds_circles": "Circles (inner and outer ring)",
+        "ds_gaussians": "Two Gaussians",
+        "ds_spiral": "Spiral (2 arms)",
+        "ds_spiral3": "Spiral (3 arms)",
+        "ds_sine": "Sine wave (regression: y = sin x + noise)",
+        "ds_plane": "Plane (regression: y = 2 x1 - x2 + 0.5 + noise)",
+        "ds_iris": "Iris flowers (150 samples, 3 species)",
+        "ds_digits": "Handwritten digits (8x8 pixels, 10 classes)",
+        "ds_csv": "Upload a CSV…",
+        "c_inner": "inner",
+        "c_outer": "outer",
+        "c_arm_1": "arm 1",
+        "c_arm_2": "arm 2",
+        "c_arm_3": "arm 3",
+        "c_setosa": "setosa",
+        "c_versicolor": "versicolor",
+        "c_virginica": "virginica",
+        "p_train_batch": "train (batch)",
+        "p_test_set": "test (whole set)",
+        "p_loss_axis": "loss L",
+        "p_step_axis": "step",
+        "p_train": "train",
+        "p_test": "test",
+        "p_class_test": "{name} (test)",
+        "p_predicted_class": "predicted class",
+        "p_targets": "targets y*",
+        "p_surface_key": "● targets y*, ▦ the network's y: one colour scale (Viridis)",
+        "p_network_curve": "network y(x)",
+        "p_delta_title": "δ<sup>{l}</sup> (a row per sample)",
+        "p_norm_delta": "‖δ<sup>l+1</sup>‖ (per sample)",
+        "p_update_ratio": "update ratio ‖ΔW<sup>l</sup>‖ / ‖W<sup>l</sup>‖",
+        "p_layer": "layer {l}",
+        "csv_file": "CSV file (a header row, numeric features)",
+        "csv_wait": "Upload a CSV file to train on it; until then the network keeps its current data.",
+        "csv_target": "Target column",
+        "csv_task": "Task",
+        "task_auto": "auto",
+        "task_classification": "classification",
+        "task_regression": "regression",
+        "csv_bad": "This CSV cannot be used: {error}",
+        "lr_bad": "η = {text!r}: {error}. Still using η = {lr:g}.",
+        "link_problem": "Link: {problem}",
+        "rebuilt": "Rebuilt the network from seed {seed}: the network, data or seed changed.",
+        "diverged_step": "the step at η = {lr:g} made the loss or the weights overflow (no longer finite); "
+                         "the weights were kept as they were before it.",
+        # what a link or a widget got wrong (explorer/state.py)
+        "q_bad_value": "`{name}={text}`: {error}; using the default {default}.",
+        "q_bad_page": "`{name}={text}`: {name} {error}; ignored.",
+        "q_hidden_count": "at most {n} hidden layers",
+        "q_hidden_sizes": "hidden layer sizes must be whole numbers from 1 to {high}, comma-separated",
+        "q_number": "{what} must be a number",
+        "q_lr_range": "the learning rate η must be a number above 0 and at most {high:g}",
+        "q_int_range": "{what} must be a whole number from {low} to {high}",
+        "q_float_range": "{what} must be a number from {low:g} to {high:g}",
+        "q_choice": "{what} must be one of {choices}",
+        "q_flag": "must be 1 or 0",
+        "q_hide": "can hide only {parts}",
+        "q_needs_classes": "`loss=cross_entropy` needs classes, and {dataset} is a regression set; using mse.",
+        "q_batch_rows": "`batch={batch}` is more than the {n} training rows; using {n}.",
+        "what_lr": "the learning rate η",
+        "what_batch": "the batch size",
+        "what_seed": "the seed",
+        "what_noise": "the noise",
+        "what_split": "the test split",
+        "what_dataset": "the data set",
+        "what_activation": "the activation",
+        "what_loss": "the loss",
+        "what_step": "the step to replay to",
+        "what_lang": "the language",
+        # what is wrong with a data set or an uploaded CSV (explorer/data.py)
+        "d_regression_ce": "{name!r} is a regression data set (it predicts numbers, not classes), so the "
+                           "cross-entropy loss does not apply; use the 'mse' loss",
+        "d_damaged": "shipped file for {name!r} is damaged: shape {shape}",
+        "d_rows_note": "Rows are counted from 1, starting at the first row after the header.",
+        "d_too_big": "The file is larger than {mb} MB, the size limit.",
+        "d_unreadable": "cannot read the file {name!r}: {reason}",
+        "d_empty": "The file is empty.",
+        "d_no_header": "The file is empty: it has no header row or columns.",
+        "d_not_utf8": "The file is not a text CSV file (it is not UTF-8 text); save it as 'CSV UTF-8' and try again.",
+        "d_long_rows": "The file could not be read as CSV: some rows have more fields than the header row has "
+                       "column names.",
+        "d_bad_line": "The file could not be read as CSV: line {line} has {found} values but the lines before it "
+                      "have {expected}; look for an extra comma or a text value with a comma and no quotes.",
+        "d_parse": "The file could not be read as CSV: {detail}",
+        "d_one_column": "The file has {n} column; at least 2 are needed (one or more features and a target). "
+                        "Is it comma-separated?",
+        "d_many_columns": "The file has {n} columns, so {features} feature columns; at most {high} feature "
+                          "columns are allowed.",
+        "d_few_rows": "Too few data rows: the file has {n}; at least {low} are needed.",
+        "d_many_rows": "Too many data rows: the file has {n:,}; at most {high:,} are allowed.",
+        "d_no_column": "There is no column {target!r}; the columns are: {columns}.",
+        "d_cell": "{column!r} (row {row}: {value!r})",
+        "d_not_numeric": "Feature columns must contain numbers only; these do not: {cells}. {note}",
+        "d_missing": "Column {column!r} has a missing value in row {row}. {note}",
+        "d_infinite": "Column {column!r} has an infinite value in row {row}. {note}",
+        "d_text_target": "The target column {target!r} is not numeric, so it cannot be a regression target; "
+                         "choose classification.",
+        "d_constant_target": "The target column {target!r} has the same value in every row, so there is "
+                             "nothing to learn.",
+        "d_class_count": "The target column {target!r} has {n} distinct value(s); classification needs 2 to "
+                         "{high} classes.",
+        # what is wrong with a weights file (explorer/export.py)
+        "wf_too_big": "the file is over {mb} MB",
+        "wf_not_npz": "it is not a readable .npz file (a .npz is a zip archive of arrays, as this app saves)",
+        "wf_unpacks": "it unpacks to {size:.0f} MB, over the {limit} MB limit",
+        "wf_pickle": "it holds Python objects (pickled data), which are never loaded",
+        "wf_unreadable": "it is not a readable .npz file ({detail})",
+        "wf_not_arrays": "it is not a readable .npz file ({names} not a NumPy array)",
+        "wf_missing": "{name} is missing; this network needs W1 … W{n} and b1 … b{n}",
+        "wf_shape": "{name} has shape {shape}, but this network's {name} is {expected}",
+        "wf_dtype": "{name} holds {dtype} values, not numbers",
+        "wf_nonfinite": "{name} holds NaN or infinite values",
+        "wf_extra": "it has more layers ({names}) than this network {sizes}",
 
     },
     "zh": {
@@ -234,6 +360,120 @@ STRINGS: dict[str, dict[str, str]] = {
         # -- the whole derivation (issue 11) --
 
         # -- strings that were English-only (issue 11, 中文) --
+        "s_language": "语言",
+        "n_steps_label": "步数",
+        "loss_mse": "均方差损失 ½(y − y*)²",
+        "loss_cross_entropy": "softmax 交叉熵损失",
+        "act_identity": "恒等函数",
+        "act_relu": "ReLU",
+        "act_tanh": "tanh",
+        "act_sigmoid": "sigmoid",
+        "ds_xor": "异或 XOR（四个象限的点团）",
+        "ds_circles": "同心圆（内圈与外圈）",
+        "ds_gaussians": "两个高斯分布",
+        "ds_spiral": "螺旋（2 条臂）",
+        "ds_spiral3": "螺旋（3 条臂）",
+        "ds_sine": "正弦波（回归：y = sin x + 噪声）",
+        "ds_plane": "平面（回归：y = 2 x1 - x2 + 0.5 + 噪声）",
+        "ds_iris": "鸢尾花（150 个样本，3 个品种）",
+        "ds_digits": "手写数字（8×8 像素，10 类）",
+        "ds_csv": "上传 CSV…",
+        "c_inner": "内圈",
+        "c_outer": "外圈",
+        "c_arm_1": "第 1 臂",
+        "c_arm_2": "第 2 臂",
+        "c_arm_3": "第 3 臂",
+        "c_setosa": "山鸢尾",
+        "c_versicolor": "变色鸢尾",
+        "c_virginica": "维吉尼亚鸢尾",
+        "p_train_batch": "训练（本批）",
+        "p_test_set": "测试（整个测试集）",
+        "p_loss_axis": "损失 L",
+        "p_step_axis": "步数",
+        "p_train": "训练",
+        "p_test": "测试",
+        "p_class_test": "{name}（测试）",
+        "p_predicted_class": "预测类别",
+        "p_targets": "目标值 y*",
+        "p_surface_key": "● 目标值 y*，▦ 网络的输出 y：同一个色标",
+        "p_network_curve": "网络 y(x)",
+        "p_delta_title": "δ<sup>{l}</sup>（每个样本一行）",
+        "p_norm_delta": "‖δ<sup>l+1</sup>‖（每个样本）",
+        "p_update_ratio": "更新比 ‖ΔW<sup>l</sup>‖ / ‖W<sup>l</sup>‖",
+        "p_layer": "第 {l} 层",
+        "csv_file": "CSV 文件（第一行是表头，特征为数值）",
+        "csv_wait": "上传一个 CSV 文件即可用它训练；在此之前网络继续使用当前数据。",
+        "csv_target": "目标列",
+        "csv_task": "任务",
+        "task_auto": "自动判断",
+        "task_classification": "分类",
+        "task_regression": "回归",
+        "csv_bad": "无法使用这个 CSV：{error}",
+        "lr_bad": "η = {text!r}：{error}。仍使用 η = {lr:g}。",
+        "link_problem": "链接：{problem}",
+        "rebuilt": "已按种子 {seed} 重建网络：网络、数据或种子改变了。",
+        "diverged_step": "η = {lr:g} 的这一步使损失或权重溢出（不再是有限数）；权重保持为这一步之前的值。",
+        # what a link or a widget got wrong (explorer/state.py)
+        "q_bad_value": "`{name}={text}`：{error}；改用默认值 {default}。",
+        "q_bad_page": "`{name}={text}`：`{name}` {error}；已忽略。",
+        "q_hidden_count": "隐藏层最多 {n} 个",
+        "q_hidden_sizes": "隐藏层大小必须是 1 到 {high} 的整数，用逗号分隔",
+        "q_number": "{what}必须是一个数",
+        "q_lr_range": "学习率 η 必须大于 0 且不超过 {high:g}",
+        "q_int_range": "{what}必须是 {low} 到 {high} 的整数",
+        "q_float_range": "{what}必须是 {low:g} 到 {high:g} 之间的数",
+        "q_choice": "{what}必须是以下之一：`{choices}`",
+        "q_flag": "必须是 1 或 0",
+        "q_hide": "只能隐藏这些部分：`{parts}`",
+        "q_needs_classes": "`loss=cross_entropy` 需要类别，而 {dataset} 是回归数据集；改用均方差损失。",
+        "q_batch_rows": "`batch={batch}` 超过了 {n} 行训练数据；改用 {n}。",
+        "what_lr": "学习率 η ",
+        "what_batch": "批大小",
+        "what_seed": "随机种子",
+        "what_noise": "噪声",
+        "what_split": "测试集比例",
+        "what_dataset": "数据集",
+        "what_activation": "激活函数",
+        "what_loss": "损失函数",
+        "what_step": "要重放到的步数",
+        "what_lang": "语言",
+        # what is wrong with a data set or an uploaded CSV (explorer/data.py)
+        "d_regression_ce": "{name!r} 是回归数据集（预测的是数值而不是类别），交叉熵损失不适用；请用均方差损失",
+        "d_damaged": "随应用提供的 {name!r} 文件已损坏：形状为 {shape}",
+        "d_rows_note": "行号从 1 开始，从表头之后的第一行算起。",
+        "d_too_big": "文件超过了 {mb} MB 的大小上限。",
+        "d_unreadable": "无法读取文件 {name!r}：{reason}",
+        "d_empty": "文件是空的。",
+        "d_no_header": "文件是空的：没有表头行，也没有列。",
+        "d_not_utf8": "这不是文本格式的 CSV 文件（不是 UTF-8 文本）；请另存为“CSV UTF-8”后重试。",
+        "d_long_rows": "无法按 CSV 读取文件：有些行的字段数比表头的列名还多。",
+        "d_bad_line": "无法按 CSV 读取文件：第 {line} 行有 {found} 个值，而它之前的行有 {expected} 个；"
+                      "请检查是否多了一个逗号，或者某个含逗号的文本值没有加引号。",
+        "d_parse": "无法按 CSV 读取文件：{detail}",
+        "d_one_column": "文件只有 {n} 列；至少需要 2 列（一个或多个特征，加一个目标）。它是用逗号分隔的吗？",
+        "d_many_columns": "文件有 {n} 列，即 {features} 个特征列；最多允许 {high} 个特征列。",
+        "d_few_rows": "数据行太少：文件有 {n} 行；至少需要 {low} 行。",
+        "d_many_rows": "数据行太多：文件有 {n:,} 行；最多允许 {high:,} 行。",
+        "d_no_column": "没有名为 {target!r} 的列；现有的列是：{columns}。",
+        "d_cell": "{column!r}（第 {row} 行：{value!r}）",
+        "d_not_numeric": "特征列只能包含数值；以下列不是：{cells}。{note}",
+        "d_missing": "列 {column!r} 在第 {row} 行缺少一个值。{note}",
+        "d_infinite": "列 {column!r} 在第 {row} 行有一个无穷大的值。{note}",
+        "d_text_target": "目标列 {target!r} 不是数值，不能作为回归的目标；请选择分类。",
+        "d_constant_target": "目标列 {target!r} 每一行的值都相同，没有可学的东西。",
+        "d_class_count": "目标列 {target!r} 有 {n} 个不同的值；分类需要 2 到 {high} 个类别。",
+        # what is wrong with a weights file (explorer/export.py)
+        "wf_too_big": "文件超过 {mb} MB",
+        "wf_not_npz": "它不是可读取的 .npz 文件（.npz 是由数组组成的压缩包，与本应用保存的格式相同）",
+        "wf_unpacks": "它解压后有 {size:.0f} MB，超过 {limit} MB 的上限",
+        "wf_pickle": "它含有序列化的程序对象，这类数据一律不加载",
+        "wf_unreadable": "它不是可读取的 .npz 文件（{detail}）",
+        "wf_not_arrays": "它不是可读取的 .npz 文件（{names} 不是数组）",
+        "wf_missing": "缺少 {name}；这个网络需要 W1 … W{n} 和 b1 … b{n}",
+        "wf_shape": "{name} 的形状是 {shape}，但这个网络的 {name} 是 {expected}",
+        "wf_dtype": "{name} 的值是 {dtype} 类型，不是数",
+        "wf_nonfinite": "{name} 含有非数或无穷大的值",
+        "wf_extra": "它的层比这个网络 {sizes} 多（{names}）",
 
     },
 }
@@ -243,3 +483,40 @@ def text(key: str, lang: str = "en", **values: object) -> str:
     """The string `key` in `lang` (English where a translation is missing), formatted with `values`."""
     template = STRINGS.get(lang, {}).get(key) or STRINGS["en"][key]
     return template.format(**values) if values else template
+
+
+class Message(str):
+    """The English text of `key` with `values`, which also keeps both to be said in another
+    language. A value that is itself a Message is said in the same language; a list value
+    is said item by item, joined by ", "."""
+
+    key: str
+    values: dict[str, object]
+
+    def __new__(cls, key: str, **values: object) -> Message:
+        message = super().__new__(cls, _render(key, "en", values))
+        message.key, message.values = key, values
+        return message
+
+    def __getnewargs_ex__(self) -> tuple[tuple[str], dict[str, object]]:  # copy and pickle rebuild from the key
+        return (self.key,), self.values
+
+    def to(self, lang: str) -> str:
+        return _render(self.key, lang, self.values)
+
+
+def _render(key: str, lang: str, values: dict[str, object]) -> str:
+    return text(key, lang, **{name: _say_value(value, lang) for name, value in values.items()})
+
+
+def _say_value(value: object, lang: str) -> object:
+    if isinstance(value, list):
+        return ", ".join(str(say(item, lang)) for item in value)
+    return say(value, lang) if isinstance(value, (Message, BaseException)) else value
+
+
+def say(what: object, lang: str) -> str:
+    """A Message, or an error raised with one, in `lang`; anything else as its text."""
+    if isinstance(what, BaseException) and what.args and isinstance(what.args[0], Message):
+        what = what.args[0]
+    return what.to(lang) if isinstance(what, Message) else str(what)

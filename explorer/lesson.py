@@ -15,6 +15,7 @@ import streamlit as st
 
 from explorer import bugs, export, page, plots, state, teach
 from explorer.gradcheck import gradient_check, smooth_rows
+from explorer.i18n import Message
 from explorer.training import HISTORY_BUDGET, Snapshot, Trainer
 
 _ = page.label
@@ -184,7 +185,7 @@ def gradcheck_view(t: Trainer, s: Snapshot) -> None:
 def history_view(t: Trainer, s: Snapshot) -> None:
     st.caption(_("history_intro", mb=HISTORY_BUDGET // 2**20))
     if t.norm_history:
-        page.chart(plots.norms_figure(np.array(t.norm_history)), "norms")
+        page.chart(plots.norms_figure(np.array(t.norm_history), label=_), "norms")
     st.subheader(_("share"))
     st.markdown(_("share_text", s=s.step))
     query = state.to_query(t.config) | {"step": str(s.step)}
@@ -216,10 +217,10 @@ def export_view(t: Trainer, s: Snapshot) -> None:
         try:
             W, b = export.load_weights_npz(upload.getvalue(), t.net)
         except export.WeightsError as error:
-            st.session_state["weights_message"] = ("error", _("import_bad", name=upload.name, reason=error))
+            st.session_state["weights_message"] = ("error", Message("import_bad", name=upload.name, reason=error))
         else:
             t.reset(W, b)
-            st.session_state["weights_message"] = ("success", _("import_ok", name=upload.name))
+            st.session_state["weights_message"] = ("success", Message("import_ok", name=upload.name))
     kind, message = st.session_state.get("weights_message", (None, None))
     if kind:
-        getattr(st, kind)(message)
+        getattr(st, kind)(page.say(message))

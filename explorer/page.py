@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -15,6 +17,18 @@ PRESENTATION_FONT = 18  # chart text on the projector
 def label(key: str, **values: object) -> str:
     """A label in the session's language."""
     return i18n.text(key, st.session_state.get("lang", "en"), **values)
+
+
+def options(prefix: str) -> Callable[[object], str]:
+    """A widget's format_func: option `v` labelled by the string `{prefix}{v}` in the session's
+    language, fixed now (tests format options outside the script, where there is no session)."""
+    lang = st.session_state.get("lang", "en")
+    return lambda option: i18n.text(f"{prefix}{option}", lang)
+
+
+def say(message: object) -> str:
+    """A Message (or an error raised with one, see `explorer.i18n`) in the session's language."""
+    return i18n.say(message, st.session_state.get("lang", "en"))
 
 
 def chart(fig: go.Figure, key: str) -> None:

@@ -8,17 +8,26 @@ the top, with the seed's 1-based indices.
 A Step redraws two figures, the overview (loss and data) and the network (every layer):
 the browser spends about 45 ms per chart it redraws, whatever its size, so the page
 keeps few charts with many panels rather than many charts.
+
+Words on a figure come from the `label` argument, a function from a key of
+`explorer.i18n.STRINGS` to the text: the views pass the page's, which speaks the
+session's language; the default is English.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 
 import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
+
+from explorer import i18n
+
+Label = Callable[..., str]  # label(key, **values) -> the text, as `explorer.page.label`
+ENGLISH: Label = partial(i18n.text, lang="en")
 
 # Blue for negative, white for zero, red for positive: a diverging scale for signed numbers
 # (ColorBrewer's RdBu, written out so that no theme can swap it).
@@ -157,6 +166,7 @@ def network_figure(
     lr: float | None = None,
     show: Collection[str] = ("dW", "update"),
     ranges: Mapping[tuple[int, str], float] | None = None,
+    label: Label = ENGLISH,
 ) -> go.Figure:
     """Every layer l = 1 … n−1: W^l, b^l; after a step δ^{l+1}, ∂L/∂W^l, ∂L/∂b^l and the
     update ΔW^l = −η ∂L/∂W^l (the gradient panels when named in `show`).
@@ -170,7 +180,7 @@ def network_figure(
     with_delta = layers[0].delta_next is not None
     all_panels = [_panels(l, layer, lr, show) for l, layer in enumerate(layers, start=1)]
     titles = tuple(
-        tuple(p[3] for p in panels) + ((f"δ<sup>{l + 1}</sup> (a row per sample)",) if with_delta else ())
+        tuple(p[3] for p in panels) + ((label("p_delta_title", l=l + 1),) if with_delta else ())
         + tuple(p[4] for p in panels)
         for l, panels in enumerate(all_panels, start=1)
     )
@@ -213,25 +223,26 @@ class Panel:
 
 
 def loss_panel(train: Sequence[float], test: Sequence[float] = (), *, log_y: bool = False,
-               mark: int | None = None) -> Panel:
+               mark: int | None = None, label: Label = ENGLISH) -> Panel:
     """The batch loss of every update, and the test-set loss after it where there is one;
     `mark` draws a vertical line at a step being looked at."""
     steps = np.arange(1, len(train) + 1)
     mode = "lines+markers" if len(train) <= 50 else "lines"  # a lone first point needs a marker
-    traces = [{"type": "scatter", "x": steps, "y": np.asarray(train, dtype=float), "name": "train (batch)",
+    train_name, test_name = label("p_train_batch"), label("p_test_set")
+    traces = [{"type": "scatter", "x": steps, "y": np.asarray(train, dtype=float), "name": train_name,
                "mode": mode, "line": {"color": LINE_COLOURS[0]}, "marker": {"color": LINE_COLOURS[0]}}]
-    key = [("━", LINE_COLOURS[0], "train (batch)")]
+    key = [("━", LINE_COLOURS[0], train_name)]
     if len(test):
         traces.append({"type": "scatter", "x": steps[: len(test)], "y": np.asarray(test, dtype=float),
-                       "name": "test (whole set)", "mode": mode, "line": {"color": LINE_COLOURS[1]},
+                       "name": test_name, "mode": mode, "line": {"color": LINE_COLOURS[1]},
                        "marker": {"color": LINE_COLOURS[1]}})
-        key.append(("━", LINE_COLOURS[1], "test (whole set)"))
+        key.append(("━", LINE_COLOURS[1], test_name))
     shapes = [] if mark is None else [{"type": "line", "xref": "x", "yref": "paper", "x0": mark, "x1": mark,
                                        "y0": 0, "y1": 1, "line": {"dash": "dot", "color": "#444"}}]
-    yaxis = {"title": {"text": "loss L"}, "type": "log" if log_y else "linear"}
+    yaxis = {"title": {"text": label("p_loss_axis")}, "type": "log" if log_y else "linear"}
     if not len(train):
         yaxis["showticklabels"] = False  # no steps yet: no numbers that mean nothing
-    return Panel(traces, {"title": {"text": "step"}, "rangemode": "tozero"}, yaxis, shapes, _key(*key))
+    return Panel(traces, {"title": {"text": label("p_step_axis")}, "rangemode": "tozero"}, yaxis, shapes, _key(*key))
 
 
 def _points(X: np.ndarray, colour: str, name: str, *, hollow: bool = False) -> dict:
@@ -249,6 +260,7 @@ def decision_panel(
     xs: np.ndarray, ys: np.ndarray, predicted: np.ndarray,
     X: np.ndarray, labels: np.ndarray, X_test: np.ndarray, labels_test: np.ndarray,
     class_names: Sequence[str],
+    label: Label = ENGLISH,
 ) -> Panel:
     """The class the network predicts over a grid (regions), with the data on top.
 
@@ -261,49 +273,52 @@ def decision_panel(
     scale = [[edge, colours[c]] for c in range(k) for edge in (c / k, (c + 1) / k)]
     traces = [{
         "type": "heatmap", "x": xs, "y": ys, "z": predicted, "zmin": -0.5, "zmax": k - 0.5, "colorscale": scale,
-        "opacity": 0.35, "showscale": False, "hovertemplate": "predicted class %{z}<extra></extra>",
+        "opacity": 0.35, "showscale": False, "hovertemplate": label("p_predicted_class") + " %{z}<extra></extra>",
     }]
     for c, name in enumerate(class_names):
         traces.append(_points(X[labels == c], colours[c], f"{name}"))
         if len(X_test):
-            traces.append(_points(X_test[labels_test == c], colours[c], f"{name} (test)", hollow=True))
+            traces.append(_points(X_test[labels_test == c], colours[c], label("p_class_test", name=name),
+                                  hollow=True))
     key = [("●", colour, name) for colour, name in zip(colours, class_names)]
     if len(X_test):
-        key.append(("○", "#444", "test"))
+        key.append(("○", "#444", label("p_test")))
     return Panel(traces, *PLANE_AXES, key=_key(*key), square=True)
 
 
-def surface_panel(xs: np.ndarray, ys: np.ndarray, predicted: np.ndarray, X: np.ndarray, y: np.ndarray) -> Panel:
+def surface_panel(xs: np.ndarray, ys: np.ndarray, predicted: np.ndarray, X: np.ndarray, y: np.ndarray,
+                  label: Label = ENGLISH) -> Panel:
     """The network's output over a grid of a 2-D input, with the targets as coloured points."""
     lo, hi = float(min(predicted.min(), y.min())), float(max(predicted.max(), y.max()))
     traces = [
         {"type": "heatmap", "x": xs, "y": ys, "z": predicted, "zmin": lo, "zmax": hi, "colorscale": "Viridis",
          "opacity": 0.6, "showscale": False, "hovertemplate": "x₁=%{x:.2f}, x₂=%{y:.2f}: y=%{z:.4g}<extra></extra>"},
-        {"type": "scatter", "x": X[:, 0], "y": X[:, 1], "mode": "markers", "name": "targets y*",
+        {"type": "scatter", "x": X[:, 0], "y": X[:, 1], "mode": "markers", "name": label("p_targets"),
          "marker": {"color": y, "colorscale": "Viridis", "cmin": lo, "cmax": hi, "size": 7,
                     "line": {"width": 1, "color": "white"}}},
     ]
-    return Panel(traces, *PLANE_AXES, key="● targets y*, ▦ the network's y: one colour scale (Viridis)", square=True)
+    return Panel(traces, *PLANE_AXES, key=label("p_surface_key"), square=True)
 
 
 def fit_panel(xs: np.ndarray, fitted: np.ndarray, X: np.ndarray, y: np.ndarray,
-              X_test: np.ndarray, y_test: np.ndarray) -> Panel:
+              X_test: np.ndarray, y_test: np.ndarray, label: Label = ENGLISH) -> Panel:
     """A 1-D regression: the data and the network's curve y(x)."""
     train, test, curve = LINE_COLOURS[:3]
-    traces = [{"type": "scatter", "x": X[:, 0], "y": y, "mode": "markers", "name": "train",
+    names = label("p_train"), label("p_test"), label("p_network_curve")
+    traces = [{"type": "scatter", "x": X[:, 0], "y": y, "mode": "markers", "name": names[0],
                "marker": {"size": 6, "color": train}}]
-    key = [("●", train, "train")]
+    key = [("●", train, names[0])]
     if len(X_test):
-        traces.append({"type": "scatter", "x": X_test[:, 0], "y": y_test, "mode": "markers", "name": "test",
+        traces.append({"type": "scatter", "x": X_test[:, 0], "y": y_test, "mode": "markers", "name": names[1],
                        "marker": {"size": 7, "symbol": "circle-open", "color": test}})
-        key.append(("○", test, "test"))
-    traces.append({"type": "scatter", "x": xs, "y": fitted, "mode": "lines", "name": "network y(x)",
+        key.append(("○", test, names[1]))
+    traces.append({"type": "scatter", "x": xs, "y": fitted, "mode": "lines", "name": names[2],
                    "line": {"width": 3, "color": curve}})
-    key.append(("━", curve, "network y(x)"))
+    key.append(("━", curve, names[2]))
     return Panel(traces, {"title": {"text": "x"}}, {"title": {"text": "y"}}, key=_key(*key))
 
 
-def overview_figure(loss: Panel, data: Panel | None = None, titles: Sequence[str] = ("Loss", "Data and prediction"),
+def overview_figure(loss: Panel, data: Panel | None = None, titles: Sequence[str] = (ENGLISH("loss"), ENGLISH("data")),
                     ) -> go.Figure:
     """The loss curve (left) and, where the input can be drawn, the data and prediction (right)."""
     panels = [loss] if data is None else [loss, data]
@@ -325,21 +340,20 @@ def overview_figure(loss: Panel, data: Panel | None = None, titles: Sequence[str
     return figure(traces, layout)
 
 
-def norms_figure(norms: np.ndarray) -> go.Figure:
+def norms_figure(norms: np.ndarray, label: Label = ENGLISH) -> go.Figure:
     """Per layer over the steps: ‖δ^{l+1}‖, ‖∂L/∂W^l‖ and ‖ΔW^l‖ / ‖W^l‖ (log scale), to see
     gradients vanish or explode. `norms` is (steps, 3, layers)."""
-    titles = ("‖δ<sup>l+1</sup>‖ (per sample)", "‖∂L/∂W<sup>l</sup>‖",
-              "update ratio ‖ΔW<sup>l</sup>‖ / ‖W<sup>l</sup>‖")
+    titles = (label("p_norm_delta"), "‖∂L/∂W<sup>l</sup>‖", label("p_update_ratio"))
     fig = make_subplots(rows=3, cols=1, shared_xaxes=True, subplot_titles=titles, vertical_spacing=0.08)
     steps = np.arange(1, len(norms) + 1)
     for row in range(3):
         for k in range(norms.shape[2]):
-            fig.add_trace(go.Scatter(x=steps, y=norms[:, row, k], name=f"layer {k + 1}",
+            fig.add_trace(go.Scatter(x=steps, y=norms[:, row, k], name=label("p_layer", l=k + 1),
                                      mode="lines+markers" if len(steps) <= 50 else "lines",
                                      legendgroup=str(k), showlegend=row == 0,
                                      line={"color": CLASS_COLOURS[k % len(CLASS_COLOURS)]}),
                           row=row + 1, col=1)
     fig.update_yaxes(type="log", exponentformat="power")
-    fig.update_xaxes(title_text="step", row=3, col=1)
+    fig.update_xaxes(title_text=label("p_step_axis"), row=3, col=1)
     fig.update_layout(height=620, margin={"l": 60, "r": 10, "t": 40, "b": 40}, font=FONT)
     return fig

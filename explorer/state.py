@@ -16,6 +16,7 @@ import streamlit as st
 
 from explorer import data
 from explorer.core import ACTIVATIONS, LOSSES, DivergedError
+from explorer.i18n import Message
 from explorer.training import Config, Trainer
 
 DEFAULT = Config()
@@ -44,30 +45,33 @@ def parse_hidden(text: str) -> tuple[int, ...]:
         return ()
     parts = [part.strip() for part in text.split(",")]
     if len(parts) > MAX_HIDDEN_LAYERS:
-        raise ValueError(f"at most {MAX_HIDDEN_LAYERS} hidden layers")
+        raise ValueError(Message("q_hidden_count", n=MAX_HIDDEN_LAYERS))
     if not all(part.isdigit() and 1 <= int(part) <= MAX_HIDDEN_SIZE for part in parts):
-        raise ValueError(f"hidden layer sizes must be whole numbers from 1 to {MAX_HIDDEN_SIZE}, comma-separated")
+        raise ValueError(Message("q_hidden_sizes", high=MAX_HIDDEN_SIZE))
     return tuple(int(part) for part in parts)
+
+
+# The parsers' errors are Messages naming the value by a key: "lr" -> "what_lr", "the learning rate η".
 
 
 def _number(text: str, what: str) -> float:
     try:
         return float(text)
     except ValueError:
-        raise ValueError(f"{what} must be a number") from None
+        raise ValueError(Message("q_number", what=Message(f"what_{what}"))) from None
 
 
 def parse_lr(text: str) -> float:
-    lr = _number(text, "the learning rate η")
+    lr = _number(text, "lr")
     if not (math.isfinite(lr) and 0 < lr <= MAX_LR):
-        raise ValueError(f"the learning rate η must be a number above 0 and at most {MAX_LR:g}")
+        raise ValueError(Message("q_lr_range", high=MAX_LR))
     return lr
 
 
 def _parse_int(low: int, high: int, what: str) -> Callable[[str], int]:
     def parse(text: str) -> int:
         if not text.strip().isdigit() or not low <= int(text) <= high:
-            raise ValueError(f"{what} must be a whole number from {low} to {high}")
+            raise ValueError(Message("q_int_range", what=Message(f"what_{what}"), low=low, high=high))
         return int(text)
     return parse
 
@@ -76,7 +80,7 @@ def _parse_float(low: float, high: float, what: str) -> Callable[[str], float]:
     def parse(text: str) -> float:
         value = _number(text, what)
         if not (math.isfinite(value) and low <= value <= high):
-            raise ValueError(f"{what} must be a number from {low:g} to {high:g}")
+            raise ValueError(Message("q_float_range", what=Message(f"what_{what}"), low=low, high=high))
         return value
     return parse
 
@@ -84,22 +88,22 @@ def _parse_float(low: float, high: float, what: str) -> Callable[[str], float]:
 def _parse_choice(choices: Sequence[str], what: str) -> Callable[[str], str]:
     def parse(text: str) -> str:
         if text not in choices:
-            raise ValueError(f"{what} must be one of {', '.join(choices)}")
+            raise ValueError(Message("q_choice", what=Message(f"what_{what}"), choices=list(choices)))
         return text
     return parse
 
 
 # Query parameter -> (Config field, parser). The order is the order of checks.
 QUERY = {
-    "dataset": ("dataset", _parse_choice(tuple(data.DATASETS), "the data set")),
+    "dataset": ("dataset", _parse_choice(tuple(data.DATASETS), "dataset")),
     "hidden": ("hidden", parse_hidden),
-    "activation": ("activation", _parse_choice(tuple(ACTIVATIONS), "the activation")),
-    "loss": ("loss", _parse_choice(LOSSES, "the loss")),
+    "activation": ("activation", _parse_choice(tuple(ACTIVATIONS), "activation")),
+    "loss": ("loss", _parse_choice(LOSSES, "loss")),
     "lr": ("lr", parse_lr),
-    "batch": ("batch", _parse_int(1, 100_000, "the batch size")),
-    "seed": ("seed", _parse_int(0, MAX_SEED, "the seed")),
-    "noise": ("noise", _parse_float(0.0, 1.0, "the noise")),
-    "split": ("test_fraction", _parse_float(0.0, MAX_TEST_FRACTION, "the test split")),
+    "batch": ("batch", _parse_int(1, 100_000, "batch")),
+    "seed": ("seed", _parse_int(0, MAX_SEED, "seed")),
+    "noise": ("noise", _parse_float(0.0, 1.0, "noise")),
+    "split": ("test_fraction", _parse_float(0.0, MAX_TEST_FRACTION, "split")),
 }
 
 
@@ -120,7 +124,7 @@ def parse_query(params: Mapping[str, str]) -> tuple[Config, list[str]]:
         try:
             values[attr] = parse(text)
         except ValueError as error:
-            problems.append(f"`{name}={text}`: {error}; using the default {_show(DEFAULT, name)}.")
+            problems.append(Message("q_bad_value", name=name, text=text, error=error, default=_show(DEFAULT, name)))
     config = DEFAULT.with_(**values)
     return fix_config(config, problems)
 
@@ -130,11 +134,11 @@ def fix_config(config: Config, problems: list[str] | None = None) -> tuple[Confi
     problems = [] if problems is None else problems
     dataset = data.load(config.dataset, noise=config.noise, test_fraction=config.test_fraction, seed=config.seed)
     if config.loss == "cross_entropy" and dataset.task == "regression":
-        problems.append(f"`loss=cross_entropy` needs classes, and {config.dataset} is a regression set; using mse.")
+        problems.append(Message("q_needs_classes", dataset=config.dataset))
         config = config.with_(loss="mse")
     n_train = len(dataset.X_train)
     if config.batch > n_train:
-        problems.append(f"`batch={config.batch}` is more than the {n_train} training rows; using {n_train}.")
+        problems.append(Message("q_batch_rows", batch=config.batch, n=n_train))
         config = config.with_(batch=n_train)
     return config, problems
 
@@ -152,21 +156,21 @@ MAX_REPLAY = 10_000
 
 def _parse_flag(text: str) -> bool:
     if text.lower() not in ("1", "0", "true", "false", "yes", "no"):
-        raise ValueError("must be 1 or 0")
+        raise ValueError(Message("q_flag"))
     return text.lower() in ("1", "true", "yes")
 
 
 def _parse_hide(text: str) -> frozenset[str]:
     parts = {part.strip() for part in text.split(",") if part.strip()}
     if not parts <= set(HIDEABLE):
-        raise ValueError(f"can hide only {', '.join(HIDEABLE)}")
+        raise ValueError(Message("q_hide", parts=list(HIDEABLE)))
     return frozenset(parts)
 
 
 # Link parameters of the page rather than of the network: name -> (parser, default).
 PAGE = {
-    "step": (_parse_int(0, MAX_REPLAY, "the step to replay to"), 0),
-    "lang": (_parse_choice(("en", "zh"), "the language"), "en"),
+    "step": (_parse_int(0, MAX_REPLAY, "step"), 0),
+    "lang": (_parse_choice(("en", "zh"), "lang"), "en"),
     "present": (_parse_flag, False),
     "hide": (_parse_hide, frozenset()),
 }
@@ -180,7 +184,7 @@ def parse_page(params: Mapping[str, str]) -> tuple[dict[str, object], list[str]]
             try:
                 options[name] = parse(params[name])
             except ValueError as error:
-                problems.append(f"`{name}={params[name]}`: {name} {error}; ignored.")
+                problems.append(Message("q_bad_page", name=name, text=params[name], error=error))
     if options["present"]:
         options["hide"] = options["hide"] | {"config"}
     return options, problems
@@ -261,7 +265,7 @@ def sync(config: Config, dataset: data.Dataset | None = None) -> str | None:
     if current is None or current.config.rebuild_key() != config.rebuild_key() or not same_data:
         install(Trainer.from_config(config, dataset))
         if current is not None:
-            notice = f"Rebuilt the network from seed {config.seed}: the network, data or seed changed."
+            notice = Message("rebuilt", seed=config.seed)
     else:
         current.config = config
     if st.session_state.pop("replay_to", 0):  # a link to step N replays the seeded run to it
@@ -277,8 +281,8 @@ def act(action: Callable[..., object], *args: object) -> None:
     """Run a training action; a divergence is kept as the message to show, weights intact."""
     try:
         action(*args)
-    except DivergedError as error:
-        st.session_state["diverged"] = str(error)
+    except DivergedError:  # the core's message is English; the page says it in its language
+        st.session_state["diverged"] = Message("diverged_step", lr=trainer().config.lr)
         st.session_state["playing"] = False
     else:
         st.session_state.pop("diverged", None)

@@ -17,28 +17,21 @@ PLAY_INTERVAL = 0.4  # seconds between automatic steps while playing
 PROGRESS_FROM = 200  # a Run of at least this many steps shows a progress bar
 
 
-# The loss names stay the same in every language: they are the formulas' own names.
-LOSS_LABELS = {"mse": "MSE ½(y − y*)²", "cross_entropy": "softmax cross-entropy"}
-
-
-def _label(name: str) -> str:
-    return "Upload a CSV…" if name == state.CSV else data.DATASETS[name]
-
-
 def _lr_from_preset() -> None:
     st.session_state["cfg_lr_text"] = f"{st.session_state['cfg_lr_preset']:g}"
 
 
 def _csv_dataset(test_fraction: float, seed: int) -> data.Dataset | None:
     """The uploaded CSV as a data set, parsed once per (file, target, task, split, seed)."""
-    upload = st.file_uploader("CSV file (a header row, numeric features)", type="csv", key="csv_file")
+    upload = st.file_uploader(_("csv_file"), type="csv", key="csv_file")
     if upload is None:
-        st.info("Upload a CSV file to train on it; until then the network keeps its current data.")
+        st.info(_("csv_wait"))
         return None
     try:
         columns = data.csv_columns(upload)
-        target = st.selectbox("Target column", columns, index=len(columns) - 1, key="csv_target")
-        task = st.radio("Task", ["auto", "classification", "regression"], horizontal=True, key="csv_task")
+        target = st.selectbox(_("csv_target"), columns, index=len(columns) - 1, key="csv_target")
+        task = st.radio(_("csv_task"), ["auto", "classification", "regression"], horizontal=True, key="csv_task",
+                        format_func=page.options("task_"))
         key = (upload.file_id, target, task, test_fraction, seed)
         cached = st.session_state.get("csv_dataset")
         if cached is None or cached[0] != key:
@@ -46,7 +39,7 @@ def _csv_dataset(test_fraction: float, seed: int) -> data.Dataset | None:
             st.session_state["csv_dataset"] = cached
         return cached[1]
     except data.DataError as error:
-        st.error(f"This CSV cannot be used: {error}")
+        st.error(_("csv_bad", error=page.say(error)))
         return None
 
 
@@ -57,10 +50,11 @@ def sidebar() -> tuple[Config, data.Dataset | None]:
     if state.hidden("config"):  # a classroom link fixes the configuration
         return previous, None
     with st.sidebar:
-        st.segmented_control("Language", list(i18n.LANGUAGES), key="lang", required=True,
+        st.segmented_control(_("s_language"), list(i18n.LANGUAGES), key="lang", required=True,
                              format_func=i18n.LANGUAGES.get, label_visibility="collapsed")
         st.header(_("s_data"))
-        name = st.selectbox(_("s_dataset"), [*data.DATASETS, state.CSV], format_func=_label, key="cfg_dataset")
+        name = st.selectbox(_("s_dataset"), [*data.DATASETS, state.CSV], format_func=page.options("ds_"),
+                            key="cfg_dataset")
         # Always drawn (disabled where it does not apply): a widget left out of a run loses its state.
         st.slider(_("s_noise"), 0.0, 1.0, step=0.05, key="cfg_noise", disabled=name not in data.SYNTHETIC,
                   help=_("s_noise_help"))
@@ -85,12 +79,12 @@ def sidebar() -> tuple[Config, data.Dataset | None]:
                                           key=f"cfg_hidden_{k}"))
         sizes = [dataset.n_inputs, *hidden, dataset.n_outputs]
         st.caption(_("s_sizes", sizes=sizes, count=count_parameters(sizes)))
-        st.selectbox(_("s_activation"), list(ACTIVATIONS), key="cfg_activation")
+        st.selectbox(_("s_activation"), list(ACTIVATIONS), key="cfg_activation",
+                     format_func=page.options("act_"))
         losses = ["cross_entropy", "mse"] if dataset.task == "classification" else ["mse"]
         if ss["cfg_loss"] not in losses:
             ss["cfg_loss"] = losses[0]
-        st.selectbox(_("s_loss"), losses, key="cfg_loss",
-                     format_func=LOSS_LABELS.get)
+        st.selectbox(_("s_loss"), losses, key="cfg_loss", format_func=page.options("loss_"))
 
         st.header(_("s_training"))
         st.select_slider(_("s_lr_presets"), state.LR_PRESETS, key="cfg_lr_preset",
@@ -99,7 +93,7 @@ def sidebar() -> tuple[Config, data.Dataset | None]:
         try:
             lr = state.parse_lr(lr_text)
         except ValueError as error:
-            st.error(f"η = {lr_text!r}: {error}. Still using η = {previous.lr:g}.")
+            st.error(_("lr_bad", text=lr_text, error=page.say(error), lr=previous.lr))
             lr = previous.lr
         n_train = len(dataset.X_train)
         ss["cfg_batch"] = min(ss["cfg_batch"], n_train)
@@ -125,7 +119,7 @@ def sidebar() -> tuple[Config, data.Dataset | None]:
 def link_problems() -> None:
     """What a shared link asked for that could not be used."""
     for problem in st.session_state.get("link_problems", []):
-        st.warning(f"Link: {problem}")
+        st.warning(_("link_problem", problem=page.say(problem)))
 
 
 # -- driving the network -------------------------------------------------------------------
@@ -159,7 +153,7 @@ def controls(t: Trainer) -> None:
     cols = st.columns([1, 1.1, 1.5, 1, 1, 1], vertical_alignment="bottom")
     cols[0].button(_("step"), key="step", type="primary", help=_("step_help"), on_click=state.act, args=(t.step,))
     if not state.hidden("run"):
-        n = cols[1].number_input("n_steps", 1, 10_000, value=50, key="n_steps", label_visibility="collapsed")
+        n = cols[1].number_input(_("n_steps_label"), 1, 10_000, value=50, key="n_steps", label_visibility="collapsed")
         if cols[2].button(_("run", n=n), key="run"):  # inline, to draw its progress bar
             state.act(_run, t, int(n))
         if cols[3].button(_("pause") if playing else _("play"), key="play"):
@@ -185,7 +179,7 @@ def status(t: Trainer) -> None:
         for column, (label, value) in zip(st.columns(len(cells)), cells):
             column.metric(label, value)
     if "diverged" in st.session_state:
-        st.error(_("diverged", message=st.session_state["diverged"]))
+        st.error(_("diverged", message=page.say(st.session_state["diverged"])))
 
 
 def viewed_snapshot(t: Trainer) -> Snapshot:
@@ -248,7 +242,8 @@ def layers(s: Snapshot) -> None:
         panels[(l, "W")] = layer.W
         if g is not None:
             panels |= {(l, "delta"): layer.delta_next, (l, "dW"): layer.dW, (l, "update"): -s.lr * layer.dW}
-    fig = plots.network_figure(drawn, lr=s.lr if g is not None else None, show=shown, ranges=_ranges(panels))
+    fig = plots.network_figure(drawn, lr=s.lr if g is not None else None, show=shown, ranges=_ranges(panels),
+                               label=_)
     page.chart(fig, "network")
     if g is None:
         st.caption(_("press_step"))
@@ -264,17 +259,17 @@ def data_panel(t: Trainer, s: Snapshot) -> plots.Panel | None:
     xs, ys, out = t.grid(net=t.network_at(s))
     if ds.task == "classification" and ys is not None:
         return plots.decision_panel(xs, ys, out.argmax(axis=-1), ds.X_train, ds.y_train, ds.X_test, ds.y_test,
-                                    ds.target_names)
+                                    [page.say(name) for name in ds.target_names], label=_)
     if ys is not None:
-        return plots.surface_panel(xs, ys, out[..., 0], ds.X_train, ds.y_train[:, 0])
-    return plots.fit_panel(xs, out[:, 0], ds.X_train, ds.y_train[:, 0], ds.X_test, ds.y_test[:, 0])
+        return plots.surface_panel(xs, ys, out[..., 0], ds.X_train, ds.y_train[:, 0], label=_)
+    return plots.fit_panel(xs, out[:, 0], ds.X_train, ds.y_train[:, 0], ds.X_test, ds.y_test[:, 0], label=_)
 
 
 def overview(t: Trainer, s: Snapshot) -> None:
     """The loss curve beside the data and the network's prediction, in one chart."""
     log_y = st.toggle(_("log_scale"), **_kept("loss_log", False))
     mark = s.step if s.step != t.steps else None
-    loss = plots.loss_panel(t.loss_history, t.test_loss_history, log_y=log_y, mark=mark)
+    loss = plots.loss_panel(t.loss_history, t.test_loss_history, log_y=log_y, mark=mark, label=_)
     data_part = None if state.hidden("data") else data_panel(t, s)
     if data_part is None and not state.hidden("data"):
         st.caption(_("no_picture", n=t.dataset.n_inputs))
@@ -308,7 +303,7 @@ def workspace() -> None:
         network_view(t, s)
         return
     view = st.segmented_control(_("view"), list(VIEWS), key="view", required=True, default="network",
-                                format_func=lambda key: _(f"v_{key}"), label_visibility="collapsed")
+                                format_func=page.options("v_"), label_visibility="collapsed")
     VIEWS[view](t, s)
 
 
@@ -332,7 +327,7 @@ def header(notice: str | None) -> None:
         st.caption(_("subtitle"))
     link_problems()
     if notice:
-        st.info(notice)
+        st.info(page.say(notice))
 
 
 def show_workspace() -> None:
