@@ -7,10 +7,8 @@ from collections.abc import Callable
 import plotly.graph_objects as go
 import streamlit as st
 
-from explorer import i18n, state
+from explorer import canvas, i18n, state
 
-# Plotly's own look (exact colours, no theme) and no mode bar over the heatmaps.
-CHART = {"config": {"displayModeBar": False}, "theme": None}
 PRESENTATION_FONT = 18  # chart text on the projector
 
 
@@ -32,7 +30,7 @@ def say(message: object) -> str:
 
 
 def chart(fig: go.Figure, key: str) -> None:
-    """Draw a figure; larger text in presentation mode."""
+    """Draw a figure in its persistent chart (explorer/canvas.py); larger text in presentation mode."""
     if state.page()["present"]:
         fig.update_layout(font_size=PRESENTATION_FONT)
-    st.plotly_chart(fig, key=key, **CHART)
+    canvas.chart(fig, key)

@@ -55,7 +55,7 @@ WS_TIMING_JS = """(() => {
 # finished and nothing was drawn for a second, the click counts as done with fewer charts.
 # Resolves {ok, redrawn_ms, server_ms, charts, redrawn}; server_ms is null without WS_TIMING_JS.
 STEP_JS = """(timeoutMs) => new Promise((resolve) => {
-  const sel = '[data-testid=stPlotlyChart] .js-plotly-plot';
+  const sel = '.js-plotly-plot';
   const keyOf = (gd) => [...(gd.closest('[class*="st-key-"]') || {classList: []}).classList]
       .find(c => c.startsWith('st-key-')) || 'chart';
   const expected = new Set([...document.querySelectorAll(sel)].map(keyOf));
@@ -101,7 +101,7 @@ STEP_JS = """(timeoutMs) => new Promise((resolve) => {
   document.querySelector('.st-key-step button').click();
 })"""
 
-CHARTS_READY_JS = "n => document.querySelectorAll('[data-testid=stPlotlyChart] .js-plotly-plot').length >= n"
+CHARTS_READY_JS = "n => document.querySelectorAll('.js-plotly-plot').length >= n"
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -191,6 +191,8 @@ class Session:
             self.exceptions.append(f"{element.exception.type}: {element.exception.message}")
         elif kind == "plotly_chart":
             self.charts[_key(element.plotly_chart.id)] = json.loads(element.plotly_chart.spec)
+        elif kind == "bidi_component" and element.bidi_component.HasField("bytes"):  # explorer/canvas.py
+            self.charts[_key(element.bidi_component.id)] = json.loads(element.bidi_component.bytes)
         else:
             proto = getattr(element, kind)
             widget_id = getattr(proto, "id", "")

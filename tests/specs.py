@@ -18,6 +18,24 @@ def decode(value) -> np.ndarray:
     return np.asarray(value)
 
 
+def _figure(element) -> dict:
+    """The figure of a chart element: a plotly_chart's spec, or the persistent chart's payload
+    (explorer/canvas.py; AppTest shows it as a `bidi_component`, its payload in `bytes`)."""
+    if element.type == "plotly_chart":
+        return json.loads(element.proto.spec)
+    return json.loads(element.proto.bytes)
+
+
+def _key(element) -> str:
+    """The user key of a chart element, from its id "$$ID-<hash>-<key>"."""
+    return str(element.proto.id).split("-", 2)[-1]
+
+
+def charts(at: AppTest) -> dict[str, dict]:
+    """Every chart on the page by its key: the figure as the browser gets it."""
+    return {_key(e): _figure(e) for kind in ("plotly_chart", "bidi_component") for e in at.get(kind)}
+
+
 def chart(at: AppTest, key: str) -> dict:
-    """The figure spec of the Plotly chart with this key."""
-    return json.loads(at.get_by_key(key).proto.spec)
+    """The figure of the chart with this key."""
+    return _figure(at.get_by_key(key))

@@ -15,6 +15,8 @@ import numpy as np
 import pytest
 from playwright.sync_api import Page, expect
 
+from explorer.training import Config, Trainer
+
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,7 +28,7 @@ TIMEOUT = 20_000  # ms, for anything that waits on a rerun
 # name ("train (batch)"): heatmaps give their matrix, scatter traces their y values.
 CHARTS_JS = """() => {
   const out = {};
-  for (const gd of document.querySelectorAll('[data-testid=stPlotlyChart] .js-plotly-plot')) {
+  for (const gd of document.querySelectorAll('.js-plotly-plot')) {
     if (!gd.calcdata) continue;
     const key = [...gd.closest('[class*="st-key-"]').classList].find(c => c.startsWith('st-key-')).slice(7);
     out[key] = {};
@@ -59,29 +61,39 @@ def losses(snapshot: dict) -> list[float]:
     return snapshot["overview"]["train (batch)"]
 
 
-def wait_for(page: Page, predicate_js: str, arg=None) -> dict:
+def wait_for(page: Page, predicate_js: str, arg=None, timeout: float = TIMEOUT) -> dict:
     """Wait until `predicate_js(charts, arg)` holds for the drawn charts; return them.
 
     Mid-rerun a chart can be missing or half drawn: a predicate that throws counts as false.
     """
     predicate = f"arg => {{ try {{ return ({predicate_js})(({CHARTS_JS})(), arg); }} catch {{ return false; }} }}"
-    page.wait_for_function(predicate, arg=arg, timeout=TIMEOUT)
+    page.wait_for_function(predicate, arg=arg, timeout=timeout)
     return charts(page)
 
 
 def open_link(page: Page, server: str, query: str = LINK, width: int = 1600, height: int = 1000) -> dict:
     page.set_viewport_size({"width": width, "height": height})
     page.goto(server + query)
-    return wait_for(page, "c => c.overview && c.network && 'W1' in c.network")
+    # The first page of a session also loads plotly.js (4.8 MB): a longer wait.
+    return wait_for(page, "c => c.overview && c.network && 'W1' in c.network", timeout=3 * TIMEOUT)
+
+
+# Marks every chart's graph div with a JS property; a div that was replaced has lost it.
+MARK_JS = "mark => document.querySelectorAll('.js-plotly-plot').forEach(gd => { gd.__testMark = mark; })"
+MARKED_JS = "() => [...document.querySelectorAll('.js-plotly-plot')].map(gd => gd.__testMark ?? null)"
 
 
 def step(page: Page, before: dict) -> dict:
-    """Click Step; wait until the loss curve has one more point and every W has changed."""
+    """Click Step; wait until the loss curve has one more point and every W has changed, and
+    check that the charts were redrawn in place: the same graph divs, not new ones."""
+    page.evaluate(MARK_JS, "before the step")
     page.get_by_role("button", name="Step", exact=True).click()
-    return wait_for(page, r"""(c, before) =>
+    after = wait_for(page, r"""(c, before) =>
         c.overview['train (batch)'].length === before.overview['train (batch)'].length + 1
         && Object.keys(before.network).filter(k => /^W\d+$/.test(k)).every(k =>
              k in c.network && JSON.stringify(c.network[k]) !== JSON.stringify(before.network[k]))""", before)
+    assert page.evaluate(MARKED_JS) == ["before the step"] * len(after), "a chart was mounted again"
+    return after
 
 
 # The "Also show" pills (off at first) and the traces each one adds to every layer l.
@@ -151,6 +163,21 @@ def test_a_shared_link_steps_and_every_heatmap_redraws(page: Page, server: str):
         np.testing.assert_allclose(update, -0.1 * np.array(after[f"∂L/∂W{l}"]), rtol=0, atol=1e-15)
 
 
+def test_a_step_redraws_in_place_what_the_core_computes(page: Page, server: str):
+    """Three Steps in the page against three steps of the same seeded run in the core."""
+    snapshot = open_link(page, server)
+    trainer = Trainer.from_config(Config(dataset="xor", hidden=(4, 4), seed=3))
+    for n in range(1, 4):
+        snapshot = step(page, snapshot)  # asserts the same graph divs
+        trainer.step()
+        expect(metric(page, "Step")).to_have_text(str(n))
+        for l, (W, b) in enumerate(zip(trainer.net.W, trainer.net.b), start=1):
+            np.testing.assert_array_equal(np.array(snapshot["network"][f"W{l}"]), W)
+            np.testing.assert_array_equal(np.array(snapshot["network"][f"b{l}"]), b)
+            np.testing.assert_array_equal(np.array(snapshot["network"][f"δ{l + 1}"]), trainer.last.delta[l])
+        np.testing.assert_array_equal(losses(snapshot), trainer.loss_history)
+
+
 def test_loss_and_layer_sizes_follow_the_sidebar(page: Page, server: str):
     before = step(page, open_link(page, server))
     sidebar = page.locator('[data-testid="stSidebar"]')
@@ -186,7 +213,7 @@ def settle(page: Page) -> None:
     sizes = None
     for _ in range(40):
         page.wait_for_timeout(150)
-        now = page.evaluate("""() => [...document.querySelectorAll('[data-testid=stPlotlyChart] .main-svg')]
+        now = page.evaluate("""() => [...document.querySelectorAll('.js-plotly-plot .main-svg')]
                                  .map(svg => svg.getBoundingClientRect().width)""")
         if now == sizes:
             return
@@ -199,7 +226,7 @@ def overflow(page: Page) -> list[str]:
       const main = document.querySelector('[data-testid="stMain"]');
       const right = main.getBoundingClientRect().right, out = [];
       if (main.scrollWidth > main.clientWidth + 1) out.push(`main ${main.scrollWidth} > ${main.clientWidth}`);
-      for (const svg of main.querySelectorAll('[data-testid=stPlotlyChart] .main-svg')) {
+      for (const svg of main.querySelectorAll('.js-plotly-plot .main-svg')) {
         const r = svg.getBoundingClientRect();
         if (r.right > right + 1) out.push(`chart ends at ${r.right} > ${right}`);
       }

@@ -17,6 +17,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 import numpy as np
 import pytest
+import specs
 from specs import chart, decode
 from streamlit.testing.v1 import AppTest
 
@@ -89,7 +90,7 @@ def hovers(spec: dict) -> list[str]:
 
 def charts(at: AppTest) -> set[str]:
     """The keys of the Plotly charts on the page."""
-    return {str(e.proto.id).rsplit("-", 1)[-1] for e in at.get("plotly_chart")}
+    return set(specs.charts(at))
 
 
 # The options of the "Also show" pills: the gradient panels, off at first.

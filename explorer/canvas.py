@@ -1,0 +1,48 @@
+"""A Plotly chart that stays mounted from run to run, so a Step redraws it in place.
+
+`st.plotly_chart` mounts a fresh graph for every new figure (a full `Plotly.newPlot`). This
+custom component (its JavaScript is `canvas.js`) keeps one graph div per key and calls
+`Plotly.react` on it. Its payload is the figure's JSON, `{"data": [...], "layout": {...}}`,
+NumPy arrays as Plotly's base64 typed arrays. plotly.js itself comes from the pinned plotly
+package, served by Streamlit under the app's own base URL, so nothing is fetched from the
+internet and the 4.8 MB script is never re-sent with a figure.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import plotly
+import plotly.graph_objects as go
+import streamlit as st
+from plotly.io import templates
+from plotly.io.json import to_json_plotly
+from streamlit.components import v1 as components_v1
+
+PLOTLY_FILES = Path(plotly.__file__).parent / "package_data"  # plotly.min.js and templates/plotly.json
+_mount = st.components.v2.component(
+    "backprop_canvas", js=Path(__file__).with_name("canvas.js").read_text(encoding="utf-8"), isolate_styles=False,
+)
+
+
+@cache
+def _template(name: str) -> dict:
+    return templates[name].to_plotly_json()
+
+
+def payload(fig: go.Figure) -> bytes:
+    """The figure's JSON as the component receives it. Plotly's default template (the same
+    7 KB for every figure) stays out: the page loads it once, beside plotly.min.js."""
+    spec = fig.to_plotly_json()
+    if spec["layout"].get("template") == _template(templates.default):
+        del spec["layout"]["template"]
+    return to_json_plotly(spec).encode()
+
+
+def chart(fig: go.Figure, key: str) -> None:
+    """Draw `fig` in the persistent chart named `key` (a key stays one graph div)."""
+    # Serves plotly.min.js at component/explorer.canvas.plotly/ (the name canvas.js loads);
+    # registered on every run because a registration belongs to the running server.
+    components_v1.declare_component("plotly", path=str(PLOTLY_FILES))
+    _mount(key=key, data=payload(fig))
