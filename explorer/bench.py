@@ -1,22 +1,30 @@
-"""Benchmark: `Network.step` steps per second against the same networks in PyTorch.
+"""Benchmark: the core's steps per second against a plain NumPy loop and PyTorch.
 
-Run from the repository root:
+Run from the repository root, with one BLAS thread and OpenBLAS left to detect the CPU:
 
-    python -m explorer.bench            # 9 rounds of about 0.2 s per side and case
+    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python -m explorer.bench   # 9 rounds of ~0.2 s
     python -m explorer.bench --quick    # 5 rounds of about 0.05 s: a rough look
 
 Every case is a tanh network trained with softmax cross-entropy on fixed random data
-(`np.random.default_rng(0)`, one-hot targets). The PyTorch reference is the idiomatic
-equivalent: `nn.Linear` layers with tanh between them, `F.cross_entropy` (mean over the
-batch, fed the same one-hot rows), `loss.backward()`, `torch.optim.SGD(lr).step()` and
-`zero_grad(set_to_none=True)`, in float64 with `torch.set_num_threads(1)`; it starts from
-the same weights as the NumPy network, and one step of each is compared before timing.
+(`np.random.default_rng(0)`, one-hot targets). Each case times, side by side:
 
-NumPy and PyTorch are timed in alternate rounds (the order flips every round), so that
-noise from other work on the machine hits both; the table reports the median over rounds
-and the ratio of the medians, NumPy over PyTorch, against the goal for each case.
+- `step`: `Network.step`, the public call, which checks X, Y and η on every call;
+- `update`: `Network.update` on a batch checked once, which is what `Trainer.step` calls;
+- `plain`: the same math written as a minimal NumPy loop (`plain_step`): no checks, no
+  δ^1, no divergence test, W and b updated in place;
+- `torch`: the idiomatic PyTorch equivalent: `nn.Linear` layers with tanh between them,
+  `F.cross_entropy` (mean over the batch, fed the same one-hot rows), `loss.backward()`,
+  `torch.optim.SGD(lr).step()` and `zero_grad(set_to_none=True)`, in float64 with
+  `torch.set_num_threads(1)`.
 
-PyTorch is optional: without it the script prints "torch not installed" and NumPy alone.
+All sides start from the same weights, and one step of each is compared with the core's
+before timing. `--trainer` adds `Trainer.step` as the app calls it (the core's update plus
+the batch order, the test loss, the norms and the history) on the circles at 2-8-8-2, B = 1,
+against the plain loop at the same shape.
+
+The sides are timed in interleaved rounds (the order flips every round), so that noise from
+other work on the machine hits all of them; the table reports the median over rounds and
+ratios of medians. PyTorch is optional: without it the torch columns show "-".
 """
 
 from __future__ import annotations
@@ -34,6 +42,7 @@ from typing import Any
 import numpy as np
 
 from explorer.core import Network
+from explorer.training import Config, Trainer
 
 try:
     import torch
@@ -85,6 +94,50 @@ def new_network(case: Case) -> Network:
 
 def numpy_step(net: Network, X: np.ndarray, Y: np.ndarray) -> Step:
     return lambda: net.step(X, Y, LEARNING_RATE)
+
+
+def update_step(net: Network, X: np.ndarray, Y: np.ndarray) -> Step:
+    X, Y = net.check_batch(X, Y)  # once, as a Trainer does
+    return lambda: net.update(X, Y, LEARNING_RATE)
+
+
+def plain_step(W: list[np.ndarray], b: list[np.ndarray], X: np.ndarray, Y: np.ndarray, lr: float) -> float:
+    """One SGD step of a tanh network with softmax cross-entropy, written as a minimal loop
+    would be: the reference the core is measured against. Updates W and b in place."""
+    a = [X]
+    for k in range(len(W)):
+        z = a[k] @ W[k] + b[k]
+        a.append(np.tanh(z) if k < len(W) - 1 else z)
+    shifted = a[-1] - a[-1].max(axis=1, keepdims=True)
+    log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    loss = -float(np.vdot(Y, log_p)) / len(X)
+    delta = np.exp(log_p) - Y
+    for k in range(len(W) - 1, -1, -1):
+        dW = a[k].T @ delta / len(X)
+        db = delta.sum(axis=0, keepdims=True) / len(X)
+        if k > 0:
+            delta = delta @ W[k].T * (1.0 - a[k] * a[k])
+        W[k] -= lr * dW
+        b[k] -= lr * db
+    return loss
+
+
+def plain(net: Network, X: np.ndarray, Y: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray], Step]:
+    """Copies of `net`'s W and b, and one plain step on them."""
+    W, b = [W.copy() for W in net.W], [b.copy() for b in net.b]
+    return W, b, lambda: plain_step(W, b, X, Y, LEARNING_RATE)
+
+
+def check_plain(case: Case, X: np.ndarray, Y: np.ndarray) -> None:
+    """One step of the plain loop and of the core from the same weights must agree."""
+    net = new_network(case)
+    W, b, step = plain(net, X, Y)
+    loss_plain, loss_core = step(), net.step(X, Y, LEARNING_RATE).loss
+    same = np.isclose(loss_plain, loss_core, rtol=1e-12, atol=0.0) and all(
+        np.allclose(p, q, rtol=1e-12, atol=1e-15) for p, q in zip(net.W + net.b, W + b)
+    )
+    if not same:
+        sys.exit(f"case {case.name}: the plain loop and the core disagree after one step")
 
 
 def torch_step(net: Network, X: np.ndarray, Y: np.ndarray) -> tuple[Any, Step]:
@@ -150,32 +203,52 @@ def timed_rate(step: Step, n: int) -> float:
     return n / (time.perf_counter() - start)
 
 
+# The core's update may take at most 1.5× the time of the plain loop: a rate ratio of 1/1.5.
+PLAIN_GOAL = 1 / 1.5
+
+
 @dataclass(frozen=True)
 class Result:
     case: Case
-    numpy_rate: float
-    torch_rate: float | None
+    rates: dict[str, float]  # side -> median steps per second
 
-    @property
-    def ratio(self) -> float | None:
-        return None if self.torch_rate is None else self.numpy_rate / self.torch_rate
+    def ratio(self, side: str, reference: str) -> float | None:
+        if side not in self.rates or reference not in self.rates:
+            return None
+        return self.rates[side] / self.rates[reference]
 
 
-def measure(case: Case, rounds: int, seconds: float, with_torch: bool) -> Result:
-    X, Y = make_data(case)
-    steps: dict[str, Step] = {"numpy": numpy_step(new_network(case), X, Y)}
-    if with_torch:
-        check_same_step(case, X, Y)
-        steps["torch"] = torch_step(new_network(case), X, Y)[1]
+def interleaved(steps: dict[str, Step], rounds: int, seconds: float) -> dict[str, float]:
+    """Median steps per second of each side over rounds, the sides' order flipping every round."""
     counts = {name: steps_per_round(step, seconds) for name, step in steps.items()}
     rates: dict[str, list[float]] = {name: [] for name in steps}
     order = list(steps)
     for _ in range(rounds):
         for name in order:
             rates[name].append(timed_rate(steps[name], counts[name]))
-        order.reverse()  # numpy first, then torch first, and so on
-    torch_rate = statistics.median(rates["torch"]) if with_torch else None
-    return Result(case, statistics.median(rates["numpy"]), torch_rate)
+        order.reverse()
+    return {name: statistics.median(values) for name, values in rates.items()}
+
+
+def measure(case: Case, rounds: int, seconds: float, with_torch: bool) -> Result:
+    X, Y = make_data(case)
+    check_plain(case, X, Y)
+    steps: dict[str, Step] = {
+        "step": numpy_step(new_network(case), X, Y),
+        "update": update_step(new_network(case), X, Y),
+        "plain": plain(new_network(case), X, Y)[2],
+    }
+    if with_torch:
+        check_same_step(case, X, Y)
+        steps["torch"] = torch_step(new_network(case), X, Y)[1]
+    return Result(case, interleaved(steps, rounds, seconds))
+
+
+def measure_trainer(rounds: int, seconds: float) -> dict[str, float]:
+    """`Trainer.step` on the circles at 2-8-8-2, B = 1, against the plain loop at that shape."""
+    trainer = Trainer.from_config(Config(dataset="circles", hidden=(8, 8), batch=1, lr=LEARNING_RATE))
+    X, Y = make_data(CASES[0])
+    return interleaved({"trainer": trainer.step, "plain": plain(new_network(CASES[0]), X, Y)[2]}, rounds, seconds)
 
 
 def header(limited: bool) -> list[str]:
@@ -206,25 +279,30 @@ def header(limited: bool) -> list[str]:
 
 
 def table(results: list[Result]) -> list[str]:
-    rows = [("case", "shape", "batch", "numpy steps/s", "torch steps/s", "ratio", "goal", "met")]
+    rows = [("case", "shape", "batch", "step/s", "update/s", "plain/s", "update÷plain", "torch/s", "step÷torch",
+             "goal", "met")]
     for r in results:
+        plain_ratio, torch_ratio = r.ratio("update", "plain"), r.ratio("step", "torch")
+        met = "-" if torch_ratio is None else ("yes" if torch_ratio >= r.case.goal else "NO")
         rows.append(
             (
                 r.case.name,
                 "-".join(map(str, r.case.sizes)),
                 str(r.case.batch),
-                f"{r.numpy_rate:,.0f}",
-                "-" if r.torch_rate is None else f"{r.torch_rate:,.0f}",
-                "-" if r.ratio is None else f"{r.ratio:.2f}x",
+                *(f"{r.rates[side]:,.0f}" for side in ("step", "update", "plain")),
+                f"{plain_ratio:.2f}x" + ("" if plain_ratio >= PLAIN_GOAL else " (NO)"),
+                f"{r.rates['torch']:,.0f}" if "torch" in r.rates else "-",
+                "-" if torch_ratio is None else f"{torch_ratio:.2f}x",
                 f">= {r.case.goal:g}x",
-                "-" if r.ratio is None else ("yes" if r.ratio >= r.case.goal else "NO"),
+                met,
             )
         )
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     return [
         "  ".join(cell.rjust(w) if i >= 2 else cell.ljust(w) for i, (cell, w) in enumerate(zip(row, widths))).rstrip()
         for row in rows
-    ]
+    ] + [f"update÷plain: goal >= {PLAIN_GOAL:.2f}x (the core's update within 1.5x the plain loop's time); "
+         "step÷torch against the goal column"]
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -240,6 +318,7 @@ def main(argv: list[str] | None = None) -> None:
         help="NumPy's BLAS threads, set by threadpoolctl; torch gets 1 (0: leave as is)",
     )
     parser.add_argument("--no-torch", action="store_true", help="time NumPy alone")
+    parser.add_argument("--trainer", action="store_true", help="also time Trainer.step against the plain loop")
     args = parser.parse_args(argv)
     rounds = args.rounds or (5 if args.quick else 9)
     seconds = args.seconds or (0.05 if args.quick else 0.2)
@@ -256,10 +335,14 @@ def main(argv: list[str] | None = None) -> None:
         print("\n".join(header(limited=limit is not None)))
         print(f"{rounds} rounds of ~{seconds:g} s per side, alternating; medians over rounds\n", flush=True)
         results = [measure(case, rounds, seconds, with_torch) for case in CASES if case.name in args.cases.upper()]
+        trainer = measure_trainer(rounds, seconds) if args.trainer else None
     finally:
         if limit is not None:
             limit.restore_original_limits()
     print("\n".join(table(results)))
+    if trainer is not None:
+        print(f"\nTrainer.step, circles 2-8-8-2, B = 1: {trainer['trainer']:,.0f} steps/s, plain loop "
+              f"{trainer['plain']:,.0f}: {trainer['trainer'] / trainer['plain']:.2f}x")
 
 
 if __name__ == "__main__":

@@ -186,7 +186,7 @@ def _minus_scaled(p: np.ndarray, lr: float, grad: np.ndarray) -> np.ndarray:
     return np.subtract(p, new, out=new)
 
 
-def _check_learning_rate(lr: object) -> float:
+def check_learning_rate(lr: object) -> float:
     if isinstance(lr, bool) or not isinstance(lr, Real) or not math.isfinite(lr) or lr <= 0:
         raise ValueError(f"lr (learning rate η) must be a finite positive number, got {lr!r}")
     return float(lr)
@@ -281,9 +281,13 @@ class Network:
         return z, a
 
     def backward(
-        self, z: list[np.ndarray], a: list[np.ndarray], delta_n: np.ndarray
+        self, z: list[np.ndarray], a: list[np.ndarray], delta_n: np.ndarray, input_delta: bool = True
     ) -> tuple[list[np.ndarray], list[np.ndarray], list[np.ndarray]]:
-        """δ^1 … δ^n and the batch-mean ∂L/∂W, ∂L/∂b, from δ^n back through each layer."""
+        """δ^1 … δ^n and the batch-mean ∂L/∂W, ∂L/∂b, from δ^n back through each layer.
+
+        δ^1 (the gradient w.r.t. the input) updates nothing: with `input_delta=False` it is
+        left out (delta[0] is None), which saves a product as large as the first layer's.
+        """
         B = len(delta_n)
         n = len(self.sizes)
         delta = [delta_n] * n
@@ -292,19 +296,29 @@ class Network:
         for l in range(n - 2, -1, -1):  # l is the seed's layer l+1; W[l] joins it to l+2
             dW[l] = a[l].T @ delta[l + 1] / B  # (8) ∂L/∂W^l = (a^l)^T δ^{l+1}, batch mean
             db[l] = delta[l + 1].sum(axis=0, keepdims=True) / B  # (9) ∂L/∂b^l = δ^{l+1}, batch mean
-            delta[l] = delta[l + 1] @ self.W[l].T  # (15) δ^l = δ^{l+1} (W^l)^T
             if l > 0:
-                delta[l] *= self.f_prime(z[l], a[l])  # ⊙ f'(z^l) for a hidden layer
+                delta[l] = delta[l + 1] @ self.W[l].T * self.f_prime(z[l], a[l])  # (15) δ^l = δ^{l+1} (W^l)^T ⊙ f'(z^l)
+            else:
+                delta[0] = delta[1] @ self.W[0].T if input_delta else None  # (15) δ^1 = δ^2 (W^1)^T, no f'
         return delta, dW, db
+
+    def check_batch(self, X: object, Y: object) -> tuple[np.ndarray, np.ndarray]:
+        """X and Y as float64 arrays, checked against the contract (ValueError naming the rule
+        they break). Rows of a checked batch are checked too: a `Trainer` checks its data
+        once and steps with `update`, which does not scan the batch again."""
+        X = self._check_X(X)
+        return X, self._check_Y(Y, len(X))
+
+    def backprop(self, X: np.ndarray, Y: np.ndarray, input_delta: bool = True) -> Gradients:
+        """Forward and backward pass for a batch that `check_batch` has passed; no update."""
+        z, a = self.forward(X)
+        loss, delta_n = self._loss(z[-1], Y)  # (19)/(23) and (21)/(25)
+        delta, dW, db = self.backward(z, a, delta_n, input_delta)
+        return Gradients(loss=loss, z=z, a=a, delta=delta, dW=dW, db=db)
 
     def gradients(self, X: np.ndarray, Y: np.ndarray) -> Gradients:
         """Forward and backward pass for the batch (X, Y); the parameters are not changed."""
-        X = self._check_X(X)
-        Y = self._check_Y(Y, len(X))
-        z, a = self.forward(X)
-        loss, delta_n = self._loss(z[-1], Y)  # (19)/(23) and (21)/(25)
-        delta, dW, db = self.backward(z, a, delta_n)
-        return Gradients(loss=loss, z=z, a=a, delta=delta, dW=dW, db=db)
+        return self.backprop(*self.check_batch(X, Y))
 
     def step(self, X: np.ndarray, Y: np.ndarray, lr: float) -> Gradients:
         """One SGD update on the batch (X, Y); returns the gradients it used.
@@ -312,8 +326,13 @@ class Network:
         Raises DivergedError, leaving W and b exactly as they were, when the loss or
         any new parameter would not be finite.
         """
-        lr = _check_learning_rate(lr)
-        g = self.gradients(X, Y)
+        lr = check_learning_rate(lr)
+        return self.update(*self.check_batch(X, Y), lr)
+
+    def update(self, X: np.ndarray, Y: np.ndarray, lr: float, input_delta: bool = True) -> Gradients:
+        """`step` for a batch that `check_batch` has passed and a checked learning rate:
+        the same arithmetic, the same bits, the same DivergedError, without scanning X and Y."""
+        g = self.backprop(X, Y, input_delta)
         W = [_minus_scaled(W, lr, dW) for W, dW in zip(self.W, g.dW)]  # (17) W ← W − η ∂L/∂W
         b = [_minus_scaled(b, lr, db) for b, db in zip(self.b, g.db)]  # (18) b ← b − η ∂L/∂b
         if not (math.isfinite(g.loss) and all(_all_finite(p) for p in W + b)):
@@ -326,8 +345,7 @@ class Network:
 
     def batch_loss(self, X: np.ndarray, Y: np.ndarray) -> float:
         """The batch loss alone (a forward pass), e.g. for finite differences."""
-        X = self._check_X(X)
-        Y = self._check_Y(Y, len(X))
+        X, Y = self.check_batch(X, Y)
         z, _ = self.forward(X)
         return self._loss(z[-1], Y)[0]
 
