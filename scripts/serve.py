@@ -68,12 +68,13 @@ def _healthy(url: str) -> bool:
         return False
 
 
-def start_server(timeout: float = 30.0, port: int | None = None) -> Server:
-    """Start the app and wait (at most `timeout` seconds) until it answers its health check."""
+def start_server(timeout: float = 30.0, port: int | None = None, script: str = "app.py") -> Server:
+    """Start the app (or another Streamlit script run from the repository's root, with its
+    .streamlit/config.toml) and wait at most `timeout` seconds until it answers its health check."""
     port = port or free_port()
     log = tempfile.NamedTemporaryFile("w+b", prefix="streamlit-", suffix=".log")  # noqa: SIM115 (Server owns it)
     command = [
-        sys.executable, "-m", "streamlit", "run", "app.py",
+        sys.executable, "-m", "streamlit", "run", script,
         "--server.headless", "true", "--server.address", HOST, "--server.port", str(port),
         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
     ]
@@ -87,7 +88,7 @@ def start_server(timeout: float = 30.0, port: int | None = None) -> Server:
             server.stop()
             code = proc.returncode
             why = f"exited with code {code}" if code is not None else f"not ready in {timeout:g} s"
-            raise RuntimeError(f"streamlit run app.py {why} on port {port}:\n{output}")
+            raise RuntimeError(f"streamlit run {script} {why} on port {port}:\n{output}")
         time.sleep(0.1)
     return server
 
