@@ -11,6 +11,8 @@ key and values, so the page shows it in the session's language with `say`.
 
 from __future__ import annotations
 
+import re
+
 LANGUAGES = {"en": "English", "zh": "中文"}
 
 STRINGS: dict[str, dict[str, str]] = {
@@ -119,6 +121,8 @@ STRINGS: dict[str, dict[str, str]] = {
         # -- limits and budgets (issue 8, bounds) --
 
         # -- links and uploads (issue 8, inputs) --
+        "q_long": "a link value has at most {high} characters, this one {n}",
+        "q_repeated": "{param} appears {n} times in the link; the last one is used.",
 
         # -- live canvas and Play (issue 9) --
 
@@ -178,19 +182,19 @@ STRINGS: dict[str, dict[str, str]] = {
         "task_classification": "classification",
         "task_regression": "regression",
         "csv_bad": "This CSV cannot be used: {error}",
-        "lr_bad": "η = {text!r}: {error}. Still using η = {lr:g}.",
+        "lr_bad": "η = {text}: {error}. Still using η = {lr}.",
         "link_problem": "Link: {problem}",
         "rebuilt": "Rebuilt the network from seed {seed}: the network, data or seed changed.",
         "diverged_step": "the step at η = {lr:g} made the loss or the weights overflow (no longer finite); "
                          "the weights were kept as they were before it.",
         # what a link or a widget got wrong (explorer/state.py)
-        "q_bad_value": "`{name}={text}`: {error}; using the default {default}.",
-        "q_bad_page": "`{name}={text}`: {name} {error}; ignored.",
+        "q_bad_value": "{param}: {error}; using the default {default}.",
+        "q_bad_page": "{param}: {name} {error}; ignored.",
         "q_hidden_count": "at most {n} hidden layers",
-        "q_hidden_sizes": "hidden layer sizes must be whole numbers from 1 to {high}, comma-separated",
-        "q_number": "{what} must be a number",
+        "q_hidden_sizes": "hidden layer sizes must be whole numbers from 1 to {high} (digits 0–9), comma-separated",
+        "q_number": "{what} must be a number written with the digits 0–9, like 0.03 or 1e-4",
         "q_lr_range": "the learning rate η must be a number above 0 and at most {high:g}",
-        "q_int_range": "{what} must be a whole number from {low} to {high}",
+        "q_int_range": "{what} must be a whole number from {low} to {high}, written with the digits 0–9",
         "q_float_range": "{what} must be a number from {low:g} to {high:g}",
         "q_choice": "{what} must be one of {choices}",
         "q_flag": "must be 1 or 0",
@@ -350,6 +354,8 @@ STRINGS: dict[str, dict[str, str]] = {
         # -- limits and budgets (issue 8, bounds) --
 
         # -- links and uploads (issue 8, inputs) --
+        "q_long": "链接中的值最多 {high} 个字符，这个有 {n} 个",
+        "q_repeated": "{param} 在链接中出现了 {n} 次；使用最后一个。",
 
         # -- live canvas and Play (issue 9) --
 
@@ -409,18 +415,18 @@ STRINGS: dict[str, dict[str, str]] = {
         "task_classification": "分类",
         "task_regression": "回归",
         "csv_bad": "无法使用这个 CSV：{error}",
-        "lr_bad": "η = {text!r}：{error}。仍使用 η = {lr:g}。",
+        "lr_bad": "η = {text}：{error}。仍使用 η = {lr}。",
         "link_problem": "链接：{problem}",
         "rebuilt": "已按种子 {seed} 重建网络：网络、数据或种子改变了。",
         "diverged_step": "η = {lr:g} 的这一步使损失或权重溢出（不再是有限数）；权重保持为这一步之前的值。",
         # what a link or a widget got wrong (explorer/state.py)
-        "q_bad_value": "`{name}={text}`：{error}；改用默认值 {default}。",
-        "q_bad_page": "`{name}={text}`：`{name}` {error}；已忽略。",
+        "q_bad_value": "{param}：{error}；改用默认值 {default}。",
+        "q_bad_page": "{param}：`{name}` {error}；已忽略。",
         "q_hidden_count": "隐藏层最多 {n} 个",
-        "q_hidden_sizes": "隐藏层大小必须是 1 到 {high} 的整数，用逗号分隔",
-        "q_number": "{what}必须是一个数",
+        "q_hidden_sizes": "隐藏层大小必须是 1 到 {high} 的整数（数字 0–9），用逗号分隔",
+        "q_number": "{what}必须是用数字 0–9 写成的数，例如 0.03 或 1e-4",
         "q_lr_range": "学习率 η 必须大于 0 且不超过 {high:g}",
-        "q_int_range": "{what}必须是 {low} 到 {high} 的整数",
+        "q_int_range": "{what}必须是 {low} 到 {high} 的整数，用数字 0–9 书写",
         "q_float_range": "{what}必须是 {low:g} 到 {high:g} 之间的数",
         "q_choice": "{what}必须是以下之一：`{choices}`",
         "q_flag": "必须是 1 或 0",
@@ -520,3 +526,18 @@ def say(what: object, lang: str) -> str:
     if isinstance(what, BaseException) and what.args and isinstance(what.args[0], Message):
         what = what.args[0]
     return what.to(lang) if isinstance(what, Message) else str(what)
+
+
+ECHO_LIMIT = 40  # characters of a user's text echoed on the page
+
+
+def code(value: object, limit: int = ECHO_LIMIT) -> str:
+    """A user's text (a link value, a file or column name) as Markdown inline code it cannot
+    break out of: at most `limit` characters, anything unprintable (a line break ends a
+    paragraph, and the code with it) shown as �, fenced by more backticks than it holds."""
+    shown = "".join(c if c.isprintable() else "\ufffd" for c in str(value))
+    if len(shown) > limit:
+        shown = shown[: limit - 1] + "…"
+    fence = "`" * (1 + max((len(run) for run in re.findall("`+", shown)), default=0))
+    pad = " " if shown.startswith("`") or shown.endswith("`") or not shown.strip() else ""
+    return f"{fence}{pad}{shown}{pad}{fence}"

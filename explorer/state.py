@@ -9,6 +9,7 @@ and `to_query` are pure and tested on their own; the functions below them keep
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import fields
 
@@ -16,7 +17,7 @@ import streamlit as st
 
 from explorer import data
 from explorer.core import ACTIVATIONS, LOSSES, DivergedError
-from explorer.i18n import Message
+from explorer.i18n import Message, code
 from explorer.training import Config, Trainer
 
 DEFAULT = Config()
@@ -34,8 +35,18 @@ CSV = "csv"
 # -- pure: query parameters <-> Config ----------------------------------------------------
 
 
+MAX_VALUE_LENGTH = 100  # characters of one link value; a longer one is refused unread
+_WHOLE = re.compile(r"[0-9]+")  # ASCII digits only: str.isdigit, int() and float() take ٣, ８, ² or 1_0
+_DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+
+
 def format_hidden(hidden: tuple[int, ...]) -> str:
     return ",".join(str(size) for size in hidden)
+
+
+def format_lr(lr: float) -> str:
+    """η as its shortest exact text (repr), so that the η box and a link give back the same float."""
+    return repr(float(lr))
 
 
 def parse_hidden(text: str) -> tuple[int, ...]:
@@ -46,7 +57,7 @@ def parse_hidden(text: str) -> tuple[int, ...]:
     parts = [part.strip() for part in text.split(",")]
     if len(parts) > MAX_HIDDEN_LAYERS:
         raise ValueError(Message("q_hidden_count", n=MAX_HIDDEN_LAYERS))
-    if not all(part.isdigit() and 1 <= int(part) <= MAX_HIDDEN_SIZE for part in parts):
+    if not all(_WHOLE.fullmatch(part) and 1 <= int(part) <= MAX_HIDDEN_SIZE for part in parts):
         raise ValueError(Message("q_hidden_sizes", high=MAX_HIDDEN_SIZE))
     return tuple(int(part) for part in parts)
 
@@ -55,10 +66,10 @@ def parse_hidden(text: str) -> tuple[int, ...]:
 
 
 def _number(text: str, what: str) -> float:
-    try:
-        return float(text)
-    except ValueError:
-        raise ValueError(Message("q_number", what=Message(f"what_{what}"))) from None
+    text = text.strip()
+    if not _DECIMAL.fullmatch(text):
+        raise ValueError(Message("q_number", what=Message(f"what_{what}")))
+    return float(text)
 
 
 def parse_lr(text: str) -> float:
@@ -70,7 +81,8 @@ def parse_lr(text: str) -> float:
 
 def _parse_int(low: int, high: int, what: str) -> Callable[[str], int]:
     def parse(text: str) -> int:
-        if not text.strip().isdigit() or not low <= int(text) <= high:
+        text = text.strip()
+        if not _WHOLE.fullmatch(text) or not low <= int(text) <= high:
             raise ValueError(Message("q_int_range", what=Message(f"what_{what}"), low=low, high=high))
         return int(text)
     return parse
@@ -111,7 +123,19 @@ def _show(config: Config, name: str) -> str:
     value = getattr(config, QUERY[name][0])
     if name == "hidden":
         return format_hidden(value)
-    return repr(value) if isinstance(value, float) else str(value)  # repr: the shortest exact form
+    return format_lr(value) if isinstance(value, float) else str(value)
+
+
+def _parse(text: str, parse: Callable[[str], object]) -> object:
+    """A link value through its parser; one too long to be meant is refused unread."""
+    if len(text) > MAX_VALUE_LENGTH:
+        raise ValueError(Message("q_long", high=MAX_VALUE_LENGTH, n=len(text)))
+    return parse(text)
+
+
+def _echo(name: str, text: str) -> str:
+    """`name=text` as inert code, cut short: what the link said, shown and never obeyed."""
+    return code(f"{name}={text}")
 
 
 def parse_query(params: Mapping[str, str]) -> tuple[Config, list[str]]:
@@ -122,9 +146,9 @@ def parse_query(params: Mapping[str, str]) -> tuple[Config, list[str]]:
             continue
         text = params[name]
         try:
-            values[attr] = parse(text)
+            values[attr] = _parse(text, parse)
         except ValueError as error:
-            problems.append(Message("q_bad_value", name=name, text=text, error=error, default=_show(DEFAULT, name)))
+            problems.append(Message("q_bad_value", param=_echo(name, text), error=error, default=_show(DEFAULT, name)))
     config = DEFAULT.with_(**values)
     return fix_config(config, problems)
 
@@ -182,12 +206,18 @@ def parse_page(params: Mapping[str, str]) -> tuple[dict[str, object], list[str]]
     for name, (parse, _) in PAGE.items():
         if name in params:
             try:
-                options[name] = parse(params[name])
+                options[name] = _parse(params[name], parse)
             except ValueError as error:
-                problems.append(Message("q_bad_page", name=name, text=params[name], error=error))
+                problems.append(Message("q_bad_page", param=_echo(name, params[name]), name=name, error=error))
     if options["present"]:
         options["hide"] = options["hide"] | {"config"}
     return options, problems
+
+
+def repeated(counts: Mapping[str, int]) -> list[str]:
+    """A warning for each parameter of ours that a link gives more than once (the last one counts)."""
+    return [Message("q_repeated", param=code(name), n=n)
+            for name, n in counts.items() if n > 1 and (name in QUERY or name in PAGE)]
 
 
 def page_query(options: Mapping[str, object]) -> dict[str, str]:
@@ -209,10 +239,11 @@ def start() -> None:
     """On a session's first run, read the link into the widgets' starting values."""
     if "config" in st.session_state:
         return
-    params = {key: st.query_params[key] for key in st.query_params}
+    params = {key: st.query_params[key] for key in st.query_params}  # the last of a repeated key
     config, problems = parse_query(params)
     options, page_problems = parse_page(params)
-    st.session_state["link_problems"] = problems + page_problems
+    counts = {key: len(st.query_params.get_all(key)) for key in st.query_params}
+    st.session_state["link_problems"] = repeated(counts) + problems + page_problems
     set_widgets(config)
     st.session_state["config"] = config
     st.session_state["page"] = options
@@ -233,7 +264,7 @@ def set_widgets(config: Config) -> None:
     """Put `config` into the sidebar widgets' session-state keys."""
     for f in fields(Config):
         st.session_state[f"cfg_{f.name}"] = getattr(config, f.name)
-    st.session_state["cfg_lr_text"] = f"{config.lr:g}"
+    st.session_state["cfg_lr_text"] = format_lr(config.lr)
     st.session_state["cfg_lr_preset"] = min(LR_PRESETS, key=lambda preset: abs(math.log(preset / config.lr)))
     st.session_state["cfg_n_hidden"] = len(config.hidden)
     for k, size in enumerate(config.hidden):

@@ -18,7 +18,7 @@ PROGRESS_FROM = 200  # a Run of at least this many steps shows a progress bar
 
 
 def _lr_from_preset() -> None:
-    st.session_state["cfg_lr_text"] = f"{st.session_state['cfg_lr_preset']:g}"
+    st.session_state["cfg_lr_text"] = state.format_lr(st.session_state["cfg_lr_preset"])
 
 
 def _csv_dataset(test_fraction: float, seed: int) -> data.Dataset | None:
@@ -93,7 +93,7 @@ def sidebar() -> tuple[Config, data.Dataset | None]:
         try:
             lr = state.parse_lr(lr_text)
         except ValueError as error:
-            st.error(_("lr_bad", text=lr_text, error=page.say(error), lr=previous.lr))
+            st.error(_("lr_bad", text=i18n.code(lr_text), error=page.say(error), lr=state.format_lr(previous.lr)))
             lr = previous.lr
         n_train = len(dataset.X_train)
         ss["cfg_batch"] = min(ss["cfg_batch"], n_train)
