@@ -95,15 +95,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "phase_restart": "Start the update again",
         "phase_intro": "One SGD update, split into the phases in which it is computed. The last phase is the "
                        "real Step: its weights are exactly those one Step gives.",
-        "gc_intro": "Backprop's ∂L/∂W and ∂L/∂b against central differences (L(θ+ε) − L(θ−ε)) / 2ε for "
-                    "each parameter (a sample of them in large layers). Relative error below 1e-7: good; "
-                    "above 1e-4: wrong.",
         "gc_run": "Run the gradient check",
         "gc_bugs": "Inject a bug (only into the gradients being checked; training is never affected)",
         "gc_ok": "Every layer agrees with finite differences: backprop is right.",
-        "gc_caught": "The gradient check catches it: layer(s) {layers} disagree with finite differences.",
-        "gc_batch1": "With B = 1 forgetting 1/B changes nothing: take a batch size above 1 to see this bug.",
-        "gc_doubtful": "Layer(s) {layers}: the relative error is between 1e-7 and 1e-4, doubtful rather than wrong (rounding in a long chain of products can do this).",
         "gc_kinks": "{n} sample(s) of the batch sit at a ReLU kink (a hidden z near 0), where finite differences are no derivative; they are left out of the check.",
         "gc_all_kinks": "Every sample of the batch sits at a ReLU kink (a hidden z near 0): finite differences cannot check it. Take a step and check again.",
         "history_intro": "Every step is kept (within a memory budget of {mb} MB for this session): scrub back "
@@ -129,6 +123,53 @@ STRINGS: dict[str, dict[str, str]] = {
         # -- network diagram and colours (issue 10) --
 
         # -- gradient check and predict-then-step (issue 11) --
+        "gc_intro": "Backprop's ∂L/∂W and ∂L/∂b against central differences n = (L(θ+ε) − L(θ−ε)) / 2ε with "
+                    "ε = {eps}, entry by entry (a sample of the entries in large layers). Each entry's error is "
+                    "|a − n| / max(|a|, |n|); an entry smaller than finite differences can measure is compared with "
+                    "that size instead. A layer is judged by its worst entry: below {good} good, above {wrong} "
+                    "wrong. The layer summary ‖a − n‖ / (‖a‖ + ‖n‖) is shown beside it.",
+        "bug_no_activation_derivative": "forget the activation derivative ⊙ f′(z^l) in (15)",
+        "bug_no_batch_mean": "forget the 1/B of the batch mean in (8) and (9)",
+        "bug_W_not_transposed": "use W^l instead of (W^l)^T in (15)",
+        "gc_h_layer": "layer l",
+        "gc_h_worst": "worst entry",
+        "gc_h_backprop": "backprop a",
+        "gc_h_numeric": "finite difference n",
+        "gc_h_error": "its error",
+        "gc_h_summary": "layer summary",
+        "gc_h_checked": "entries checked",
+        "gc_of": "{n} of {total}",
+        "gc_h_verdict": "verdict",
+        "gc_v_good": "good",
+        "gc_v_doubtful": "doubtful",
+        "gc_v_wrong": "wrong",
+        "gc_v_unresolved": "cannot tell",
+        "gc_caught": "The gradient check catches it: layer(s) {layers} disagree with finite differences. Worst "
+                     "entry ∂L/∂{entry}: backprop {a}, finite difference {n}, error {error}.",
+        "gc_doubtful": "Layer(s) {layers}: the worst entry's error is between {good} and {wrong}, doubtful rather "
+                       "than wrong.",
+        "gc_unresolved": "Layer(s) {layers}: finite differences cannot check these weights (the largest |W| is {w}). "
+                         "Measured again with ε/2, the finite difference moves by as much as it differs from "
+                         "backprop: the loss is not smooth on the scale of ε, or its rounding swamps the slope. This "
+                         "says nothing about backprop; Undo or Reset to smaller weights and check again.",
+        "gc_rows": "To keep one click under about 2 s, this network is checked on the first {rows} of the batch's "
+                   "{of} samples, with fewer entries per layer (see “entries checked”).",
+        "gc_crash": "The bug crashes the backward pass: (15) at layer {l}: δ^{l1} is {B}×{n} and W^{l} is {m}×{k}, "
+                    "so δ^{l1} W^{l} is undefined: only the transpose (W^l)^T makes the shapes fit.",
+        "gc_none_batch1": "With B = 1 forgetting 1/B changes nothing: take a batch size above 1 to see this bug.",
+        "gc_none_no_hidden": "This network has no hidden layer, so (15) feeds no gradient of W or b: the bug changes "
+                             "nothing here. Add a hidden layer to see it.",
+        "gc_none_identity": "With the identity activation f′(z) = 1, so forgetting ⊙ f′(z^l) changes nothing: "
+                            "choose relu, tanh or sigmoid to see this bug.",
+        "gc_none_all_on": "Every hidden ReLU unit is on for every sample of this batch, so f′(z^l) = 1 everywhere "
+                          "and forgetting it changes nothing here. Take a step or another seed to see this bug.",
+        "gc_none_symmetric": "Every W^l that (15) uses here is symmetric (W^l = (W^l)^T, as a 1×1 matrix is), so "
+                             "using W^l for (W^l)^T changes nothing.",
+        "gc_none_all_off": "Every unit of hidden layer {layer} is off (ReLU, z ≤ 0) for every sample of this batch: "
+                           "f′(z^{layer}) = 0 makes δ^{layer} zero with W or with W^T, and every δ below it too, so "
+                           "the bug changes nothing here. Take a step or another seed to see it.",
+        "gc_none_same": "On this network and batch the bug happens to give exactly backprop's gradients: there is "
+                        "nothing to catch.",
 
         # -- the whole derivation (issue 11) --
 
@@ -330,14 +371,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "phase_finish": "完成：执行更新",
         "phase_restart": "重新开始本次更新",
         "phase_intro": "把一次 SGD 更新按计算顺序拆成若干阶段。最后一个阶段就是真正的“单步”，得到的权重与单步完全相同。",
-        "gc_intro": "用中心差分 (L(θ+ε) − L(θ−ε)) / 2ε 逐个检验反向传播得到的 ∂L/∂W 和 ∂L/∂b（大层抽样）。"
-                    "相对误差小于 1e-7 为正确，大于 1e-4 为错误。",
         "gc_run": "运行梯度检验",
         "gc_bugs": "注入错误（只影响被检验的梯度，不影响训练）",
         "gc_ok": "每一层都与有限差分一致：反向传播是正确的。",
-        "gc_caught": "梯度检验发现了错误：第 {layers} 层与有限差分不一致。",
-        "gc_batch1": "B = 1 时忘记 1/B 不会改变结果：把批大小设为大于 1 才能看到这个错误。",
-        "gc_doubtful": "第 {layers} 层：相对误差在 1e-7 与 1e-4 之间，存疑而非错误（长串乘积的舍入误差可能造成）。",
         "gc_kinks": "本批有 {n} 个样本位于 ReLU 的折点（某个隐藏层 z 接近 0），有限差分在那里不是导数，已从检验中排除。",
         "gc_all_kinks": "本批每个样本都位于 ReLU 折点（隐藏层 z 接近 0），无法用有限差分检验。请先走一步再检验。",
         "history_intro": "每一步都会保存（本会话内存上限 {mb} MB）：用视图上方的滑块回看。下面是各层随步数的变化：",
@@ -362,6 +398,45 @@ STRINGS: dict[str, dict[str, str]] = {
         # -- network diagram and colours (issue 10) --
 
         # -- gradient check and predict-then-step (issue 11) --
+        "gc_intro": "用中心差分 n = (L(θ+ε) − L(θ−ε)) / 2ε（ε = {eps}）逐个检验反向传播得到的偏导 ∂L/∂W 和 ∂L/∂b"
+                    "（大层抽样检验）。每个元素的误差为 |a − n| / max(|a|, |n|)；比有限差分能测出的还小的元素，改用那个大小作分母。"
+                    "每层按其最差的元素判定：小于 {good} 为正确，大于 {wrong} 为错误。旁边给出整层的汇总 ‖a − n‖ / (‖a‖ + ‖n‖)。",
+        "bug_no_activation_derivative": "在 (15) 中忘记激活函数的导数 ⊙ f′(z^l)",
+        "bug_no_batch_mean": "在 (8) 和 (9) 中忘记批平均的 1/B",
+        "bug_W_not_transposed": "在 (15) 中用 W^l 代替 (W^l)^T",
+        "gc_h_layer": "第 l 层",
+        "gc_h_worst": "最差的元素",
+        "gc_h_backprop": "反向传播 a",
+        "gc_h_numeric": "有限差分 n",
+        "gc_h_error": "其误差",
+        "gc_h_summary": "整层汇总",
+        "gc_h_checked": "已检验的元素",
+        "gc_of": "{total} 个中的 {n} 个",
+        "gc_h_verdict": "结论",
+        "gc_v_good": "正确",
+        "gc_v_doubtful": "存疑",
+        "gc_v_wrong": "错误",
+        "gc_v_unresolved": "无法判断",
+        "gc_caught": "梯度检验发现了错误：第 {layers} 层与有限差分不一致。最差的元素 ∂L/∂{entry}：反向传播 {a}，"
+                     "有限差分 {n}，误差 {error}。",
+        "gc_doubtful": "第 {layers} 层：最差元素的误差在 {good} 与 {wrong} 之间，存疑而非错误。",
+        "gc_unresolved": "第 {layers} 层：有限差分无法检验这样的权重（最大的 |W| 为 {w}）。用 ε/2 重新计算，有限差分的变化与它和"
+                         "反向传播的差一样大：损失在 ε 的尺度上并不光滑，或者舍入误差淹没了斜率。这与反向传播是否正确无关；"
+                         "请撤销或重置到较小的权重后再检验。",
+        "gc_rows": "为使一次点击不超过约 2 秒，这个网络只用本批 {of} 个样本中的前 {rows} 个来检验，每层检验的元素也更少"
+                   "（见“已检验的元素”）。",
+        "gc_crash": "这个错误会使反向传播崩溃：第 {l} 层的 (15)：δ^{l1} 是 {B}×{n}，W^{l} 是 {m}×{k}，"
+                    "所以 δ^{l1} W^{l} 无定义：只有转置 (W^l)^T 才能使形状匹配。",
+        "gc_none_batch1": "B = 1 时忘记 1/B 不会改变结果：把批大小设为大于 1 才能看到这个错误。",
+        "gc_none_no_hidden": "这个网络没有隐藏层，(15) 不参与任何 W 或 b 的梯度：这个错误在这里不改变任何东西。加一个隐藏层才能看到它。",
+        "gc_none_identity": "恒等激活函数的 f′(z) = 1，所以忘记 ⊙ f′(z^l) 不改变任何东西：选择 relu、tanh 或 sigmoid 才能看到这个错误。",
+        "gc_none_all_on": "本批每个样本的每个隐藏 ReLU 单元都处于激活状态，f′(z^l) 处处为 1，忘记它在这里不改变任何东西。"
+                          "走一步或换一个种子才能看到这个错误。",
+        "gc_none_symmetric": "(15) 在这里用到的每个 W^l 都是对称的（W^l = (W^l)^T，1×1 矩阵就是如此），"
+                             "所以用 W^l 代替 (W^l)^T 不改变任何东西。",
+        "gc_none_all_off": "本批每个样本在隐藏层 {layer} 的每个单元都未激活（ReLU，z ≤ 0）：f′(z^{layer}) = 0 使 δ^{layer} "
+                           "无论用 W 还是 W^T 都为零，其下各层的 δ 也为零，所以这个错误在这里不改变任何东西。走一步或换一个种子才能看到它。",
+        "gc_none_same": "在这个网络和这一批上，这个错误恰好给出与反向传播完全相同的梯度：没有什么可发现的。",
 
         # -- the whole derivation (issue 11) --
 

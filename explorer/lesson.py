@@ -13,8 +13,9 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from explorer import bugs, export, page, plots, state, teach
-from explorer.gradcheck import gradient_check, smooth_rows
+from explorer import bugs, export, gradcheck, page, plots, state, teach
+from explorer.core import Network
+from explorer.gradcheck import smooth_rows
 from explorer.i18n import Message
 from explorer.training import HISTORY_BUDGET, Snapshot, Trainer
 
@@ -129,53 +130,80 @@ def phases_view(t: Trainer, s: Snapshot) -> None:
 # -- gradient check, with bugs to catch ----------------------------------------------------------
 
 
+def _check(net: Network, X: np.ndarray, Y: np.ndarray, chosen: list[str]) -> dict:
+    """Run the check of `chosen` bugs on (X, Y); what the page shows of it (words as Messages,
+    said in the language of the moment they are shown)."""
+    rows = smooth_rows(net, X)
+    X, Y = X[rows], Y[rows]
+    if not len(X):
+        return {"error": Message("gc_all_kinks"), "kinks": int((~rows).sum())}
+    cost = gradcheck.plan(net.sizes, len(X))
+    result = {"kinks": int((~rows).sum()), "rows": cost.rows, "of": len(X)}
+    X, Y = X[:cost.rows], Y[:cost.rows]
+    result["none"] = [reason for bug in chosen if (reason := bugs.without_effect(net, X, Y, bug))]
+    try:
+        dW, db = bugs.buggy_gradients(net, X, Y, chosen) if chosen else (None, None)
+    except bugs.BugShapeError as error:  # the bug crashes (15), as it would in hand-written code
+        result["error"] = error
+        return result
+    result["checks"] = gradcheck.gradient_check(net, X, Y, dW=dW, db=db)
+    result["largest_W"] = max(float(np.abs(W).max()) for W in net.W)
+    return result
+
+
+def _layers(checks: list[gradcheck.LayerCheck], verdict: str) -> str:
+    return ", ".join(str(c.layer) for c in checks if c.verdict == verdict)
+
+
 def gradcheck_view(t: Trainer, s: Snapshot) -> None:
     ss = st.session_state
-    st.caption(_("gc_intro"))
+    st.caption(_("gc_intro", eps=f"{gradcheck.EPS:g}", good=f"{gradcheck.GOOD:g}", wrong=f"{gradcheck.WRONG:g}"))
     st.markdown(_("gc_bugs"))
-    chosen = [name for name, label in bugs.BUGS.items() if st.toggle(label, key=f"bug_{name}")]
+    chosen = [name for name in bugs.BUGS if st.toggle(_(f"bug_{name}"), key=f"bug_{name}")]
     batch = s.batch if s.batch is not None else t.next_batch()
-    if "no_batch_mean" in chosen and len(batch.rows) == 1:
-        st.caption(_("gc_batch1"))
     if st.button(_("gc_run"), key="gradcheck", type="primary"):
         # The weights the step used, whose gradients s.g are (the current ones before any step).
         net = t.net.with_parameters(s.W_before or s.W, s.b_before or s.b)
-        rows = smooth_rows(net, batch.X)
-        X, Y = batch.X[rows], batch.Y[rows]
-        try:
-            if not len(X):
-                raise ValueError(_("gc_all_kinks"))
-            dW, db = bugs.buggy_gradients(net, X, Y, chosen) if chosen else (None, None)
-            checks = gradient_check(net, X, Y, dW=dW, db=db)
-        except ValueError as error:  # a bug that crashes (15), or a batch with nothing to check
-            checks = str(error)
-        ss["gradcheck_result"] = (s.step, tuple(chosen), checks, int((~rows).sum()))
-    result = ss.get("gradcheck_result")
-    if result is None or result[:2] != (s.step, tuple(chosen)):
+        ss["gradcheck_result"] = (s.step, tuple(chosen), _check(net, batch.X, batch.Y, chosen))
+    kept = ss.get("gradcheck_result")
+    if kept is None or kept[:2] != (s.step, tuple(chosen)):
         return
-    checks, left_out = result[2], result[3]
-    if left_out:
-        st.caption(_("gc_kinks", n=left_out))
-    if isinstance(checks, str):
-        st.error(checks)
+    result = kept[2]
+    if result["kinks"]:
+        st.caption(_("gc_kinks", n=result["kinks"]))
+    if result.get("rows", 0) < result.get("of", 0):
+        st.caption(_("gc_rows", rows=result["rows"], of=result["of"]))
+    for reason in result.get("none", []):
+        st.info(page.say(reason))
+    if "error" in result:
+        st.error(page.say(result["error"]))
         return
-    colours = {"good": "#c7e9c0", "doubtful": "#fdd49e", "wrong": "#fcae91"}
+    checks = result["checks"]
+    colours = {"good": "#c7e9c0", "doubtful": "#fdd49e", "wrong": "#fcae91", "unresolved": "#d9d9d9"}
+    verdicts = {c.verdict: _(f"gc_v_{c.verdict}") for c in checks}
     table = pd.DataFrame({
-        "layer l": [c.layer for c in checks],
-        "W^l relative error": [f"{c.W_error:.2e}" for c in checks],
-        "b^l relative error": [f"{c.b_error:.2e}" for c in checks],
-        "entries checked": [f"{c.checked} of {c.total}" for c in checks],
-        "verdict": [c.verdict for c in checks],
+        _("gc_h_layer"): [c.layer for c in checks],
+        _("gc_h_worst"): [c.worst.name for c in checks],
+        _("gc_h_backprop"): [f"{c.worst.analytic:.6g}" for c in checks],
+        _("gc_h_numeric"): [f"{c.worst.numeric:.6g}" for c in checks],
+        _("gc_h_error"): [f"{c.error:.2e}" for c in checks],
+        _("gc_h_summary"): [f"{c.summary:.2e}" for c in checks],
+        _("gc_h_checked"): [_("gc_of", n=c.checked, total=c.total) for c in checks],
+        _("gc_h_verdict"): [verdicts[c.verdict] for c in checks],
     })
-    st.dataframe(table.style.map(lambda v: f"background-color: {colours[v]}", subset=["verdict"]),
+    by_label = {label: verdict for verdict, label in verdicts.items()}
+    st.dataframe(table.style.map(lambda v: f"background-color: {colours[by_label[v]]}", subset=[_("gc_h_verdict")]),
                  hide_index=True)
-    wrong = [str(c.layer) for c in checks if c.verdict == "wrong"]
-    doubtful = [str(c.layer) for c in checks if c.verdict == "doubtful"]
+    wrong = [c for c in checks if c.verdict == "wrong"]
     if wrong:
-        st.error(_("gc_caught", layers=", ".join(wrong)))
-    elif doubtful:
-        st.warning(_("gc_doubtful", layers=", ".join(doubtful)))
-    else:
+        worst = max(wrong, key=lambda c: c.error)
+        st.error(_("gc_caught", layers=_layers(checks, "wrong"), entry=worst.worst.name,
+                   a=f"{worst.worst.analytic:.6g}", n=f"{worst.worst.numeric:.6g}", error=f"{worst.error:.2e}"))
+    if any(c.verdict == "unresolved" for c in checks):
+        st.warning(_("gc_unresolved", layers=_layers(checks, "unresolved"), w=f"{result['largest_W']:.3g}"))
+    if any(c.verdict == "doubtful" for c in checks):
+        st.warning(_("gc_doubtful", layers=_layers(checks, "doubtful")))
+    if all(c.verdict == "good" for c in checks):
         st.success(_("gc_ok"))
 
 

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from explorer.bugs import BUGS, BugShapeError, buggy_gradients
+from explorer.bugs import BUGS, REASONS, BugShapeError, buggy_gradients, without_effect
 from explorer.core import Network
 from explorer.gradcheck import WRONG, gradient_check
 from explorer.training import Config, Trainer
@@ -255,3 +255,74 @@ def test_unknown_bug_names_are_rejected(chosen):
 def test_every_bug_has_a_description():
     assert set(BUGS) == {"no_activation_derivative", "no_batch_mean", "W_not_transposed"}
     assert all(isinstance(text, str) and text for text in BUGS.values())
+
+
+# -- a bug that changes nothing on this network and batch says why ------------------------------
+
+
+def reason(net, X, Y, bug):
+    """The reason key and its values that `without_effect` gives, or None."""
+    message = without_effect(net, X, Y, bug)
+    return None if message is None else (message.key, message.values)
+
+
+def test_a_bug_that_acts_has_no_excuse():
+    net, X, Y = make([3, 4, 4, 3], "tanh", "cross_entropy", 4, seed=1)
+    for bug in BUGS:
+        assert reason(net, X, Y, bug) is None, bug
+
+
+def test_forgetting_1_over_B_with_one_sample():
+    net, X, Y = make([3, 4, 2], "tanh", "mse", 1, seed=5)
+    assert reason(net, X, Y, "no_batch_mean") == ("gc_none_batch1", {})
+
+
+def test_forgetting_f_prime_with_the_identity():
+    net, X, Y = make([3, 4, 4, 2], "identity", "mse", 4, seed=2)
+    assert reason(net, X, Y, "no_activation_derivative") == ("gc_none_identity", {})
+
+
+def test_forgetting_f_prime_when_every_relu_unit_is_on():
+    net, X, Y = make([3, 4, 4, 2], "relu", "mse", 4, seed=2)
+    net.W = [np.abs(W) for W in net.W]
+    net.b = [np.full_like(b, 50.0) for b in net.b]  # every hidden z far above 0
+    assert reason(net, X, Y, "no_activation_derivative") == ("gc_none_all_on", {})
+    net.b[0][0, 1] = -50.0  # one unit off: f′ = 0 there, and forgetting it now acts
+    assert reason(net, X, Y, "no_activation_derivative") is None
+
+
+def test_W_instead_of_its_transpose_when_every_unit_of_the_top_hidden_layer_is_off():
+    net, X, Y = make([2, 3, 3, 3], "relu", "cross_entropy", 5, seed=4)
+    assert reason(net, X, Y, "W_not_transposed") is None
+    net.b[1] = np.full_like(net.b[1], -50.0)  # z^3 ≤ 0 for every sample: δ^3 = 0 either way
+    assert reason(net, X, Y, "W_not_transposed") == ("gc_none_all_off", {"layer": 3})
+    dW, db = buggy_gradients(net, X, Y, ["W_not_transposed"])
+    assert all(c.verdict == "good" for c in gradient_check(net, X, Y, dW=dW, db=db))
+
+
+def test_W_instead_of_its_transpose_with_1x1_weights():
+    net, X, Y = make([1, 1, 1, 1], "tanh", "mse", 3, seed=6)
+    assert reason(net, X, Y, "W_not_transposed") == ("gc_none_symmetric", {})
+
+
+@pytest.mark.parametrize("bug", ["no_activation_derivative", "W_not_transposed"])
+def test_bugs_of_15_without_a_hidden_layer(bug):
+    net, X, Y = make([3, 2], "tanh", "cross_entropy", 4, seed=7)
+    assert reason(net, X, Y, bug) == ("gc_none_no_hidden", {})
+
+
+def test_a_bug_that_crashes_has_no_excuse_and_its_error_carries_the_shapes():
+    net, X, Y = make([2, 4, 3, 2], "tanh", "cross_entropy", 4, seed=0)
+    assert reason(net, X, Y, "W_not_transposed") is None
+    with pytest.raises(BugShapeError) as caught:
+        buggy_gradients(net, X, Y, ["W_not_transposed"])
+    assert (caught.value.layer, caught.value.delta, caught.value.W) == (3, (4, 2), (3, 2))
+
+
+def test_every_reason_has_a_sentence_in_both_languages():
+    from explorer.i18n import STRINGS
+    assert set(REASONS) == {"batch1", "no_hidden", "identity", "all_on", "symmetric", "all_off", "same"}
+    for key in REASONS.values():
+        assert key in STRINGS["en"] and key in STRINGS["zh"]
+    for bug in BUGS:
+        assert f"bug_{bug}" in STRINGS["en"] and f"bug_{bug}" in STRINGS["zh"]

@@ -21,7 +21,7 @@ import specs
 from specs import chart, decode
 from streamlit.testing.v1 import AppTest
 
-from explorer import export, teach
+from explorer import export, gradcheck, teach
 from explorer.training import Config, Trainer
 
 APP = str(Path(__file__).parents[1] / "app.py")
@@ -201,6 +201,19 @@ def run_check(at: AppTest, *bugs: str) -> AppTest:
     return click(at, "gradcheck")
 
 
+def caught(at: AppTest) -> str:
+    """The verdict sentence of a check that caught a bug, whose named worst entry must be the
+    table's worst entry of the worst layer; returns the sentence up to the entry."""
+    (message,) = texts(at.error)
+    table = at.dataframe[0].value
+    wrong = table[table["verdict"] == "wrong"]
+    worst = wrong.iloc[wrong["its error"].astype(float).argmax()]
+    head, entry = message.split(" Worst entry ")
+    assert entry == (f"∂L/∂{worst['worst entry']}: backprop {worst['backprop a']}, "
+                     f"finite difference {worst['finite difference n']}, error {worst['its error']}.")
+    return head
+
+
 def test_the_gradient_check_passes_the_core_and_catches_each_bug_without_touching_training():
     at = view(open_app(hidden="3,3"), "gradcheck")  # sizes [2, 3, 3, 2]
     config = CONFIG.with_(hidden=(3, 3))
@@ -209,9 +222,9 @@ def test_the_gradient_check_passes_the_core_and_catches_each_bug_without_touchin
     assert texts(at.success) == ["Every layer agrees with finite differences: backprop is right."]
     assert not at.error
     run_check(at, "no_activation_derivative")
-    assert texts(at.error) == ["The gradient check catches it: layer(s) 1, 2 disagree with finite differences."]
+    assert caught(at) == "The gradient check catches it: layer(s) 1, 2 disagree with finite differences."
     run_check(at, "no_batch_mean")
-    assert texts(at.error) == ["The gradient check catches it: layer(s) 1, 2, 3 disagree with finite differences."]
+    assert caught(at) == "The gradient check catches it: layer(s) 1, 2, 3 disagree with finite differences."
     run_check(at, "W_not_transposed")
     (message,) = texts(at.error)
     assert message.startswith("The bug crashes the backward pass: (15) at layer 3:") and "W^3 is 3×2" in message
@@ -228,9 +241,34 @@ def test_the_gradient_check_passes_the_core_and_catches_each_bug_without_touchin
 def test_W_instead_of_its_transpose_on_square_layers_is_caught_below_the_last_layer():
     at = view(open_app(hidden="2,2"), "gradcheck")  # sizes [2, 2, 2, 2]
     run_check(at, "W_not_transposed")
-    assert texts(at.error) == ["The gradient check catches it: layer(s) 1, 2 disagree with finite differences."]
+    assert caught(at) == "The gradient check catches it: layer(s) 1, 2 disagree with finite differences."
     verdicts = at.dataframe[0].value["verdict"].tolist()
     assert verdicts == ["wrong", "wrong", "good"]
+
+
+def test_a_bug_that_changes_nothing_says_why():
+    at = view(open_app(hidden="3,3", activation="identity"), "gradcheck")
+    run_check(at, "no_activation_derivative")
+    assert texts(at.info) == ["With the identity activation f′(z) = 1, so forgetting ⊙ f′(z^l) changes nothing: "
+                              "choose relu, tanh or sigmoid to see this bug."]
+    assert at.success and not at.error
+    run_check(at, "no_batch_mean")
+    assert not at.info and at.error
+
+
+def test_a_network_too_costly_to_check_in_full_says_how_much_was_checked():
+    at = AppTest.from_file(APP, default_timeout=60)
+    for name, value in {"dataset": "digits", "hidden": "256,256,256,256,256,256", "split": "0",
+                        "batch": "1797"}.items():
+        at.query_params[name] = value
+    at.session_state["view"] = "gradcheck"
+    click(ok(at.run()), "gradcheck")
+    (caption,) = [c for c in texts(at.caption) if "2 s" in c]
+    rows = gradcheck.plan([64, *[256] * 6, 10], 1797).rows
+    assert caption.startswith(f"To keep one click under about 2 s, this network is checked on the first {rows} of "
+                              "the batch's 1797 samples")
+    assert at.dataframe[0].value["entries checked"].tolist()[0] == "8 of 16640"  # 4 of W^1, 4 of b^1
+    assert at.success
 
 
 def test_a_result_is_shown_only_for_the_bugs_it_was_run_with():
