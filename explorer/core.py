@@ -1,12 +1,16 @@
 """The backprop core: fully connected layers, MSE and softmax cross-entropy, SGD.
 
-Every line of arithmetic below is one formula of the derivation in `shared/seed/`
-and carries its number. Conventions (the seed's): a sample is a row vector, so a
-batch X is (B, |l_1|), one sample a row; W^i is (|l_i|, |l_{i+1}|) and b^i is
-(1, |l_{i+1}|); z^{i+1} = a^i W^i + b^i with a^1 = x and a^i = f(z^i) for a hidden
-layer; the output has no activation, y = z^n. δ^i = ∂L/∂z^i is kept per sample (row
-r is the seed's δ^i for sample r); the batch loss and gradients are means over the
-batch, so B = 1 is exactly the seed's single-sample formula.
+Every line of arithmetic below is one formula of the derivation in docs/derivation.md
+and carries its number. The derivation's conventions: a sample is a row vector, W^i is
+(|l_i|, |l_{i+1}|), b^i is (1, |l_{i+1}|), a layer is z^{i+1} = z^i W^i + b^i with no
+activation, and δ^i = ∂L/∂z^i (1).
+
+What this core adds to it: an activation f in the hidden layers, so z^{i+1} = a^i W^i
++ b^i with a^1 = x and a^i = f(z^i), the output has none (y = z^n), (8) multiplies a^l
+instead of z^l and (15) gains ⊙ f'(z^l); and a batch X of shape (B, |l_1|), one sample a
+row, where δ^i is kept per sample (row r is the derivation's δ^i for sample r) and the
+loss and gradients are means over the batch (1/B). With B = 1 and f the identity every
+number is the derivation's; with another f, (8) and (15) differ from it by a and ⊙ f'.
 
 Only NumPy is imported here: the app, the plots and the tests build on this module.
 """
@@ -126,13 +130,14 @@ LOSS_FUNCTIONS: dict[str, Callable[[np.ndarray, np.ndarray], tuple[float, np.nda
 class Gradients:
     """Everything one forward and backward pass computed for a batch.
 
-    Index k of a per-layer list is layer k+1 in the seed's numbering: z[0] is z^1,
+    Index k of a per-layer list is layer k+1 in the derivation's numbering: z[0] is z^1,
     delta[0] is δ^1, W-shaped lists (dW) follow `Network.W`, so dW[0] is ∂L/∂W^1.
     """
 
     loss: float              # the batch loss: mean of the per-sample losses
     z: list[np.ndarray]      # z^1 = X, …, z^n = y; (B, |l_i|) pre-activation values
-    a: list[np.ndarray]      # a^1 = X, a^i = f(z^i) for hidden layers, a^n = y
+    a: list[np.ndarray]      # a^1 = X, a^i = f(z^i) for hidden layers; a[-1] is y itself, not an "a^n":
+                             # a without a layer index means softmax(y) (22), computed by the loss
     delta: list[np.ndarray]  # δ^1 … δ^n, (B, |l_i|) per sample
     dW: list[np.ndarray]     # ∂L/∂W^l, batch mean
     db: list[np.ndarray]     # ∂L/∂b^l, batch mean, (1, |l_{l+1}|)
@@ -193,9 +198,9 @@ def check_learning_rate(lr: object) -> float:
 
 
 class Network:
-    """A fully connected network trained by backprop and SGD, in the seed's notation.
+    """A fully connected network trained by backprop and SGD.
 
-    `W[k]` and `b[k]` are the seed's W^{k+1} and b^{k+1} (lists are 0-based, the seed's
+    `W[k]` and `b[k]` are the derivation's W^{k+1} and b^{k+1} (lists are 0-based, its
     layers 1-based).
     """
 
@@ -293,8 +298,8 @@ class Network:
         delta = [delta_n] * n
         dW = [delta_n] * (n - 1)
         db = [delta_n] * (n - 1)
-        for l in range(n - 2, -1, -1):  # l is the seed's layer l+1; W[l] joins it to l+2
-            dW[l] = a[l].T @ delta[l + 1] / B  # (8) ∂L/∂W^l = (a^l)^T δ^{l+1}, batch mean
+        for l in range(n - 2, -1, -1):  # l is the derivation's layer l+1; W[l] joins it to l+2
+            dW[l] = a[l].T @ delta[l + 1] / B  # (8) ∂L/∂W^l = (a^l)^T δ^{l+1}: a^l for z^l, batch mean
             db[l] = delta[l + 1].sum(axis=0, keepdims=True) / B  # (9) ∂L/∂b^l = δ^{l+1}, batch mean
             if l > 0:
                 delta[l] = delta[l + 1] @ self.W[l].T * self.f_prime(z[l], a[l])  # (15) δ^l = δ^{l+1} (W^l)^T ⊙ f'(z^l)

@@ -43,8 +43,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "no_picture": "{n} input(s) and these outputs have no picture of the input space; the loss curve and the accuracies tell how training goes.",
         "layers_caption": "{shapes}: row i of W^l is neuron i of layer l, column j is neuron j of layer l+1, as in the derivation.",
         "log_scale": "Log scale",
-        "subtitle": "A fully connected network trained by backpropagation, one SGD update at a time, in the "
-                    "notation of the derivation: $z^{i+1} = a^i W^i + b^i$, $\\delta^i = \\partial L / \\partial z^i$.",
+        "subtitle": "A fully connected network trained by backpropagation, one SGD update at a time. The derivation "
+                    "it teaches writes $z^{i+1} = z^i W^i + b^i$ and $\\delta^i = \\partial L / \\partial z^i$; "
+                    "the app adds an activation, $a^i = f(z^i)$, and the mean over a batch.",
         "step": "Step",
         "run": "Run {n} steps",
         "play": "Play",
@@ -172,6 +173,125 @@ STRINGS: dict[str, dict[str, str]] = {
                         "nothing to catch.",
 
         # -- the whole derivation (issue 11) --
+        # Strings without values keep single LaTeX braces; strings formatted with values double them.
+        "v_derivation": "Derivation",
+        "d_framing": r"**What is the seed's and what the app adds.** The derivation this app teaches writes one "
+                     r"sample as a row vector and has no activation function: a layer is $z^{i+1} = z^i W^i + b^i$, "
+                     r"$\delta^i = \partial L/\partial z^i$ (1), and its gradients are (8) $(z^l)^T\delta^{l+1}$, "
+                     r"(9) $\delta^{l+1}$ and (15) $\delta^{l+1}(W^l)^T$. The app adds two things. First, an "
+                     r"activation $f$ in every hidden layer, which then passes on $a^i = f(z^i)$ ($a^1 = x$; the "
+                     r"output has none, $y = z^n$): so its (8) reads $(a^l)^T\delta^{l+1}$ and its (15) gains "
+                     r"$\odot f'(z^l)$. Second, a batch of $B$ samples, one per row: $\delta$ is kept per sample "
+                     r"(row $r$ is the seed's $\delta$ for sample $r$), while the loss and the gradients (8), (9) are "
+                     r"means over the batch ($1/B$). With $B = 1$ and $f$ the identity every number is the seed's; "
+                     r"with $B = 1$ and another $f$, (8) and (15) differ from the seed's by exactly $a$ and "
+                     r"$\odot f'$. A symbol has one meaning: $a^l$ with a layer index is $f(z^l)$ of a hidden layer "
+                     r"(or $x$), $a$ without one is the softmax of the output, (22).",
+        "d_note_8": r"Row $r$ of $a^{{{l}}}$ and of $\delta^{{{l1}}}$ belong to sample $r$: the product sums over "
+                    r"the batch, and $1/B$ makes the sum a mean.",
+        "d_origin_8": r"Seed (8): $\partial L/\partial W^{{{l}}} = (z^{{{l}}})^T\delta^{{{l1}}}$, one sample, no "
+                      r"activation. Added by the app: $a^{{{l}}} = f(z^{{{l}}})$ in place of $z^{{{l}}}$, and the "
+                      r"batch mean $1/B$.",
+        "d_origin_8_input": r"Seed (8): $\partial L/\partial W^{{{l}}} = (z^{{{l}}})^T\delta^{{{l1}}}$, one sample. "
+                            r"Here $a^{{{l}}} = z^{{{l}}} = x$, so the app adds only the batch mean $1/B$.",
+        "d_origin_9": r"Seed (9): $\partial L/\partial b^{{{l}}} = \delta^{{{l1}}}$, one sample. Added by the app: "
+                      r"the batch mean $1/B$ over the rows of $\delta^{{{l1}}}$.",
+        "d_note_15_input": r"$\delta^1 = \partial L/\partial x$ is the gradient with respect to the input: layer 1 "
+                           r"has no activation and nothing to update.",
+        "d_origin_15_input": "Seed (15), as the seed writes it; one row per sample.",
+        "d_note_15": r"$f$ = {f}: the product is $\partial L/\partial a^{{{l}}}$; since $a^{{{l}}} = f(z^{{{l}}})$, "
+                     r"the chain rule multiplies each entry by $f'(z^{{{l}}})$ to reach "
+                     r"$\delta^{{{l}}} = \partial L/\partial z^{{{l}}}$.",
+        "d_origin_15": r"Seed (15): $\delta^{{{l}}} = \delta^{{{l1}}}(W^{{{l}}})^T$, no activation. Added by the "
+                       r"app: $\odot f'(z^{{{l}}})$. $\delta$ stays per sample: one row each, no $1/B$.",
+        "d_note_21": r"MSE (19): $L = \tfrac12\sum_j (y_j - y^*_j)^2$, so $\partial L/\partial y = y - y^*$ (20).",
+        "d_origin_21": "Seed (21), as the seed writes it; one row per sample.",
+        "d_note_25": r"Softmax cross-entropy (23): $L = -\sum_i y^*_i \log a_i$ with $a = \mathrm{{softmax}}(y)$ "
+                     r"(22); through the softmax Jacobian (24), $\partial L/\partial y = a - y^*$.",
+        "d_origin_25": r"Seed (22) and (25), as the seed writes them; one row per sample.",
+        "d_origin_17": r"Seed (17), as the seed writes it; $\partial L/\partial W^{{{l}}}$ is the batch mean of (8).",
+        "d_origin_18": r"Seed (18), as the seed writes it; $\partial L/\partial b^{{{l}}}$ is the batch mean of (9).",
+        "d_origin_17_18": "Seed (17), (18), as the seed writes them, applied to every layer at once.",
+        "d_sample_r": "sample r",
+        "d_product": "product",
+        "d_origin_16": r"Seed (16): (15) applied again and again from $\delta^{{{n}}}$ down to $\delta^{{{l}}}$, "
+                       r"no activation; the product is taken left to right, as backprop does.",
+        "d_note_16_same": r"The same matrix as $\delta^{{{l}}}$ from (15), layer by layer: no $f'$ other than 1 "
+                          r"stands between these layers ($f$ is the identity, or no hidden layer lies between).",
+        "d_note_16_f": r"With $f$ = {f} the product above is not $\delta^{{{l}}}$: backprop multiplies by "
+                       r"$f'(z^k)$, entry by entry, right after $(W^k)^T$ for each hidden layer $k$ = {layers}. "
+                       r"(16) holds as the seed writes it only when every $f'$ is 1.",
+        "d_origin_16_f": r"Added by the app: the $\odot f'$ factors; the right side is the core's $\delta^{{{l}}}$.",
+        "d_note_24": r"Row $i$, column $j$: $\partial a_i/\partial y_j$ for sample {r}. Each row sums to 0, "
+                     r"because the probabilities always sum to 1.",
+        "d_origin_24": "Seed (22) and (24), as the seed writes them, for sample {r}.",
+        "d_note_24_25": r"$\partial L/\partial a_i = -y^*_i/a_i$ from (23). Times the Jacobian (24), the $1/a_i$ "
+                        r"cancels against $a_i$, and $\sum_i y^*_i = 1$ leaves $a - y^*$: the core's $\delta^n$ "
+                        r"for sample {r}.",
+        "d_origin_24_25": "The seed's steps from (24) to (25); the row vector in the middle is computed here from "
+                          "(24) and agrees with the core's (25).",
+        "d_note_mse_softmax": r"With MSE on top of the softmax, $\delta^n$ keeps the Jacobian: where $a$ saturates "
+                              r"near 0 or 1 every entry of (24) is small, so a confidently wrong output learns "
+                              r"slowly. Cross-entropy's $\log$ cancels the Jacobian, which is why its $\delta^n$ is "
+                              r"simply $a - y^*$.",
+        "d_origin_mse_softmax": "Not in the seed: the app's comparison, for sample {r}.",
+        "d_note_20": "Sample {r}, output {j}: the derivative of the square brings down a 2, which cancels the ½.",
+        "d_origin_20": "Seed (19) to (21) for one entry, as the seed writes them; sample {r}.",
+        "d_note_25_entry": "Sample {r}, output {j}: the softmax probability minus the target.",
+        "d_note_2_4": r"Sample {r}: of all of $z^{{{l1}}}$ only $z^{{{l1}}}_{{{j}}}$ holds "
+                      r"$W^{{{l}}}_{{{i},{j}}}$, and there it multiplies $a^{{{l}}}_{{{i}}}$. The table below does "
+                      r"this for every sample; the mean over the batch is this entry of (8).",
+        "d_origin_2_4": r"Seed (2) to (4), written there for the last layer with $z^{{n-1}}_i$; the app writes them "
+                        r"for any layer, with $a^{{{l}}}_{{{i}}} = f(z^{{{l}}}_{{{i}}})$.",
+        "d_origin_2_4_input": r"Seed (2) to (4), written there for the last layer; here "
+                              r"$a^{{{l}}}_{{{i}}} = x_{{{i}}}$, as in the seed.",
+        "d_note_10_14": r"Sample {r}: $z^{{{l}}}_{{{i}}}$ feeds every $z^{{{l1}}}_j$ through "
+                        r"$W^{{{l}}}_{{{i},j}}$, so the chain rule sums over $j$: row {i} of $W^{{{l}}}$ against "
+                        r"$\delta^{{{l1}}}$. The sum is added up here and agrees with the core's matrix product.",
+        "d_origin_10_14": r"Seed (10) to (14), no activation. Added by the app: $\odot f'(z^{{{l}}}_{{{i}}})$, "
+                          r"because $z^{{{l}}}_{{{i}}}$ reaches the next layer only through "
+                          r"$a^{{{l}}}_{{{i}}} = f(z^{{{l}}}_{{{i}}})$.",
+        "d_origin_10_14_input": "Seed (10) to (14), as the seed writes them: layer {l} is the input, with no "
+                                "activation.",
+        "d_ph_forward": "Forward: layer {i} → {i1}",
+        "d_origin_forward": r"Seed: $z^{{{i1}}} = z^{{{i}}}W^{{{i}}} + b^{{{i}}}$, no activation. Added by the app: "
+                            r"layer {i1} passes on $a^{{{i1}}} = f(z^{{{i1}}})$; one row per sample.",
+        "d_origin_forward_out": r"Seed: $z^{{{i1}}} = z^{{{i}}}W^{{{i}}} + b^{{{i}}}$ and $y = z^{{{i1}}}$. The "
+                                r"output has no activation in the app either; one row per sample.",
+        "d_note_19": r"$y = z^{{{n}}}$ against the target $y^*$, row by row.",
+        "d_origin_19": r"Seed (19) is the loss of one sample. Added by the app: the mean over the $B$ samples.",
+        "d_note_23": r"$a = \mathrm{{softmax}}(y)$ with $y = z^{{{n}}}$; $\log a$ is computed as "
+                     r"$y - \log\sum_k e^{{y_k}}$ after subtracting the largest $y_k$, so no exponential overflows.",
+        "d_origin_23": r"Seed (22), (23) give the loss of one sample. Added by the app: the mean over the $B$ samples.",
+        "d_ph_loss": "Loss",
+        "d_ph_output": "Output error δ^{n}",
+        "d_ph_backward": "Backward: {number} at layer {l}",
+        "d_ph_update": "Update every W and b",
+        "d_handout_title": "One SGD step, worked",
+        "d_handout_network": "Network {sizes}, activation f = {f}, loss = {loss}, η = {lr}, batch B = {B}, "
+                             "step {step}.",
+        "d_handout_input": "Input and targets",
+        "d_handout_update": "Update {number}, layer {l}",
+        "d_loss_mse": "MSE (19)",
+        "d_loss_cross_entropy": "softmax cross-entropy (22), (23)",
+        "d_act_identity": "identity",
+        "d_act_relu": "relu",
+        "d_act_tanh": "tanh",
+        "d_act_sigmoid": "sigmoid",
+        "d_framing_title": "What is the seed's and what the app adds",
+        "d_cell_i": "i (row of W, neuron of layer l)",
+        "d_cell_j": "j (column of W, neuron of layer l+1)",
+        "d_cell_r": "Sample r of the batch",
+        "d_cell_table": r"The seed's (4), $\partial L/\partial W_{{i,j}} = \delta_j\, z_i$, in batch form: "
+                        r"one row per sample, $a^{{{l}}}$ in place of $z^{{{l}}}$.",
+        "d_rest": "The rest of the derivation, with this step's numbers",
+        "d_16_title": "(16): δ^l straight from δ^n",
+        "d_24_title": "(24) to (25): why cross-entropy's δ^n is so simple",
+        "d_24_regression": "(24) needs class targets, and this is a regression data set.",
+        "d_entry_title": "One scalar through the chain rule: (2) to (4), (10) to (14), (20)",
+        "d_doc_link": "The whole derivation in words, with what the app adds marked: the **Derivation** view.",
+        "d_doc_open": "Open the derivation",
+        "d_doc_missing": "The text of the derivation is missing from this installation.",
 
         # -- strings that were English-only (issue 11, 中文) --
         "s_language": "Language",
@@ -325,7 +445,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "no_picture": "{n} 个输入与这些输出无法画出输入空间；请看损失曲线和准确率了解训练进展。",
         "layers_caption": "{shapes}：W^l 的第 i 行对应第 l 层的第 i 个神经元，第 j 列对应第 l+1 层的第 j 个神经元，与推导一致。",
         "log_scale": "对数坐标",
-        "subtitle": "全连接网络的反向传播，每次一步 SGD 更新，记号与推导一致：$z^{i+1} = a^i W^i + b^i$，$\\delta^i = \\partial L / \\partial z^i$。",
+        "subtitle": "全连接网络的反向传播，每次一步 SGD 更新。所讲的推导写作 $z^{i+1} = z^i W^i + b^i$，"
+                    "$\\delta^i = \\partial L / \\partial z^i$；本应用加上激活函数 $a^i = f(z^i)$ 和整批平均。",
         "step": "单步",
         "run": "运行 {n} 步",
         "play": "播放",
@@ -439,6 +560,107 @@ STRINGS: dict[str, dict[str, str]] = {
         "gc_none_same": "在这个网络和这一批上，这个错误恰好给出与反向传播完全相同的梯度：没有什么可发现的。",
 
         # -- the whole derivation (issue 11) --
+        "v_derivation": "推导",
+        "d_framing": r"**哪些是推导原文的，哪些是本应用加的。** 本应用所讲的推导把一个样本写成行向量，并且没有激活函数："
+                     r"一层是 $z^{i+1} = z^i W^i + b^i$，$\delta^i = \partial L/\partial z^i$ (1)，各偏导为 "
+                     r"(8) $(z^l)^T\delta^{l+1}$、(9) $\delta^{l+1}$ 和 (15) $\delta^{l+1}(W^l)^T$。本应用加了两点。"
+                     r"其一，每个隐藏层有激活函数 $f$，向后传递 $a^i = f(z^i)$（$a^1 = x$；输出层没有激活函数，$y = z^n$）："
+                     r"因此本应用的 (8) 写作 $(a^l)^T\delta^{l+1}$，(15) 多出 $\odot f'(z^l)$。其二，一批 $B$ 个样本，"
+                     r"每个样本一行：$\delta$ 按样本保存（第 $r$ 行就是样本 $r$ 在原文中的 $\delta$），而损失和偏导 "
+                     r"(8)、(9) 是整批的平均（$1/B$）。$B = 1$ 且 $f$ 为恒等函数时，每个数都与原文相同；$B = 1$ 而 $f$ "
+                     r"不是恒等函数时，(8) 和 (15) 与原文的差别恰好是 $a$ 和 $\odot f'$。每个符号只有一个含义：带层号的 "
+                     r"$a^l$ 是隐藏层的 $f(z^l)$（或 $x$），不带层号的 $a$ 是输出的 softmax，即 (22)。",
+        "d_note_8": r"$a^{{{l}}}$ 与 $\delta^{{{l1}}}$ 的第 $r$ 行都属于样本 $r$：矩阵乘积对整批求和，乘以 $1/B$ 得到平均。",
+        "d_origin_8": r"推导原文 (8)：单个样本、没有激活函数时 $\partial L/\partial W^{{{l}}} = (z^{{{l}}})^T\delta^{{{l1}}}$。"
+                      r"本应用所加：用 $a^{{{l}}} = f(z^{{{l}}})$ 代替 $z^{{{l}}}$，并对整批取平均 $1/B$。",
+        "d_origin_8_input": r"推导原文 (8)：单个样本时 $\partial L/\partial W^{{{l}}} = (z^{{{l}}})^T\delta^{{{l1}}}$。"
+                            r"这里 $a^{{{l}}} = z^{{{l}}} = x$，本应用只加上整批平均 $1/B$。",
+        "d_origin_9": r"推导原文 (9)：单个样本时 $\partial L/\partial b^{{{l}}} = \delta^{{{l1}}}$。"
+                      r"本应用所加：对 $\delta^{{{l1}}}$ 的各行取整批平均 $1/B$。",
+        "d_note_15_input": r"$\delta^1 = \partial L/\partial x$ 是损失对输入的偏导（梯度）：第 1 层没有激活函数，也没有要更新的参数。",
+        "d_origin_15_input": "推导原文 (15)，与原文相同；每个样本一行。",
+        "d_note_15": r"$f$ = {f}：乘积是 $\partial L/\partial a^{{{l}}}$；因为 $a^{{{l}}} = f(z^{{{l}}})$，由链式法则每个元素"
+                     r"再乘以 $f'(z^{{{l}}})$，才得到 $\delta^{{{l}}} = \partial L/\partial z^{{{l}}}$。",
+        "d_origin_15": r"推导原文 (15)：没有激活函数时 $\delta^{{{l}}} = \delta^{{{l1}}}(W^{{{l}}})^T$。"
+                       r"本应用所加：$\odot f'(z^{{{l}}})$。$\delta$ 仍按样本保存：每个样本一行，不乘 $1/B$。",
+        "d_note_21": r"均方差损失 (19)：$L = \tfrac12\sum_j (y_j - y^*_j)^2$，所以 $\partial L/\partial y = y - y^*$ (20)。",
+        "d_origin_21": "推导原文 (21)，与原文相同；每个样本一行。",
+        "d_note_25": r"带 softmax 的交叉熵损失 (23)：$L = -\sum_i y^*_i \log a_i$，其中 $a = \mathrm{{softmax}}(y)$ (22)；"
+                     r"经过 softmax 的雅可比矩阵 (24)，得到 $\partial L/\partial y = a - y^*$。",
+        "d_origin_25": "推导原文 (22) 与 (25)，与原文相同；每个样本一行。",
+        "d_origin_17": r"推导原文 (17)，与原文相同；$\partial L/\partial W^{{{l}}}$ 是 (8) 的整批平均。",
+        "d_origin_18": r"推导原文 (18)，与原文相同；$\partial L/\partial b^{{{l}}}$ 是 (9) 的整批平均。",
+        "d_origin_17_18": "推导原文 (17)、(18)，与原文相同，同时用于每一层。",
+        "d_sample_r": "样本 r",
+        "d_product": "乘积",
+        "d_origin_16": r"推导原文 (16)：从 $\delta^{{{n}}}$ 到 $\delta^{{{l}}}$ 反复应用 (15)，没有激活函数；"
+                       r"乘积从左到右计算，与反向传播的顺序相同。",
+        "d_note_16_same": r"与逐层用 (15) 得到的 $\delta^{{{l}}}$ 是同一个矩阵：这些层之间除了 1 没有别的 $f'$"
+                          r"（$f$ 是恒等函数，或中间没有隐藏层）。",
+        "d_note_16_f": r"$f$ = {f} 时，上面的乘积不是 $\delta^{{{l}}}$：对每个隐藏层 $k$ = {layers}，反向传播在乘完 "
+                       r"$(W^k)^T$ 之后逐元素乘以 $f'(z^k)$。只有每个 $f'$ 都是 1 时，(16) 才按原文成立。",
+        "d_origin_16_f": r"本应用所加：各个 $\odot f'$ 因子；右边是核心算出的 $\delta^{{{l}}}$。",
+        "d_note_24": r"第 $i$ 行第 $j$ 列：样本 {r} 的 $\partial a_i/\partial y_j$。每行之和为 0，因为概率之和恒为 1。",
+        "d_origin_24": "推导原文 (22) 与 (24)，与原文相同，针对样本 {r}。",
+        "d_note_24_25": r"由 (23) 得 $\partial L/\partial a_i = -y^*_i/a_i$。乘以雅可比矩阵 (24) 后，$1/a_i$ 与 $a_i$ 相消，"
+                        r"再用 $\sum_i y^*_i = 1$ 就只剩 $a - y^*$：正是核心算出的样本 {r} 的 $\delta^n$。",
+        "d_origin_24_25": "推导原文从 (24) 到 (25) 的步骤；中间的行向量在这里由 (24) 算出，与核心的 (25) 一致。",
+        "d_note_mse_softmax": r"如果在 softmax 之后用均方差损失，$\delta^n$ 会保留雅可比矩阵：$a$ 接近 0 或 1 时 (24) 的"
+                              r"每个元素都很小，错得很有把握的输出学得很慢。交叉熵的 $\log$ 抵消了雅可比矩阵，"
+                              r"所以它的 $\delta^n$ 就是 $a - y^*$。",
+        "d_origin_mse_softmax": "推导原文中没有：本应用加的对比，样本 {r}。",
+        "d_note_20": "样本 {r}，第 {j} 个输出：平方求导得到的 2 与 ½ 相消。",
+        "d_origin_20": "推导原文 (19) 到 (21)，针对一个元素，与原文相同；样本 {r}。",
+        "d_note_25_entry": "样本 {r}，第 {j} 个输出：softmax 概率减去真实值。",
+        "d_note_2_4": r"样本 {r}：$z^{{{l1}}}$ 中只有 $z^{{{l1}}}_{{{j}}}$ 含有 $W^{{{l}}}_{{{i},{j}}}$，"
+                      r"且在那里乘以 $a^{{{l}}}_{{{i}}}$。下表对每个样本都这样算；整批平均就是 (8) 的这个元素。",
+        "d_origin_2_4": r"推导原文 (2) 到 (4)，原文针对最后一层，用 $z^{{n-1}}_i$；本应用对任一层写出，"
+                        r"用 $a^{{{l}}}_{{{i}}} = f(z^{{{l}}}_{{{i}}})$。",
+        "d_origin_2_4_input": r"推导原文 (2) 到 (4)，原文针对最后一层；这里 $a^{{{l}}}_{{{i}}} = x_{{{i}}}$，与原文一致。",
+        "d_note_10_14": r"样本 {r}：$z^{{{l}}}_{{{i}}}$ 经 $W^{{{l}}}_{{{i},j}}$ 影响每一个 $z^{{{l1}}}_j$，所以链式法则"
+                        r"对 $j$ 求和：$W^{{{l}}}$ 的第 {i} 行与 $\delta^{{{l1}}}$ 逐项相乘。此和在这里逐项相加，"
+                        r"与核心的矩阵乘积一致。",
+        "d_origin_10_14": r"推导原文 (10) 到 (14)，没有激活函数。本应用所加：$\odot f'(z^{{{l}}}_{{{i}}})$，"
+                          r"因为 $z^{{{l}}}_{{{i}}}$ 只能经由 $a^{{{l}}}_{{{i}}} = f(z^{{{l}}}_{{{i}}})$ 影响下一层。",
+        "d_origin_10_14_input": "推导原文 (10) 到 (14)，与原文相同：第 {l} 层是输入层，没有激活函数。",
+        "d_ph_forward": "前向：第 {i} 层 → 第 {i1} 层",
+        "d_origin_forward": r"推导原文：$z^{{{i1}}} = z^{{{i}}}W^{{{i}}} + b^{{{i}}}$，没有激活函数。本应用所加："
+                            r"第 {i1} 层向后传递 $a^{{{i1}}} = f(z^{{{i1}}})$；每个样本一行。",
+        "d_origin_forward_out": r"推导原文：$z^{{{i1}}} = z^{{{i}}}W^{{{i}}} + b^{{{i}}}$，$y = z^{{{i1}}}$。"
+                                r"本应用的输出层同样没有激活函数；每个样本一行。",
+        "d_note_19": r"逐行比较 $y = z^{{{n}}}$ 与真实值 $y^*$。",
+        "d_origin_19": r"推导原文 (19) 是单个样本的损失。本应用所加：对 $B$ 个样本取平均。",
+        "d_note_23": r"$a = \mathrm{{softmax}}(y)$，$y = z^{{{n}}}$；先减去最大的 $y_k$，再按 "
+                     r"$y - \log\sum_k e^{{y_k}}$ 计算 $\log a$，指数不会溢出。",
+        "d_origin_23": r"推导原文 (22)、(23) 给出单个样本的损失。本应用所加：对 $B$ 个样本取平均。",
+        "d_ph_loss": "损失",
+        "d_ph_output": "输出误差 δ^{n}",
+        "d_ph_backward": "反向：第 {l} 层的 {number}",
+        "d_ph_update": "更新所有 W 和 b",
+        "d_handout_title": "一步 SGD 的完整推导",
+        "d_handout_network": "网络 {sizes}，激活函数 f = {f}，损失函数：{loss}，η = {lr}，批大小 B = {B}，第 {step} 步。",
+        "d_handout_input": "输入与真实值",
+        "d_handout_update": "更新 {number}，第 {l} 层",
+        "d_loss_mse": "均方差损失 (19)",
+        "d_loss_cross_entropy": "带 softmax 的交叉熵损失 (22), (23)",
+        "d_act_identity": "恒等函数",
+        "d_act_relu": "ReLU",
+        "d_act_tanh": "tanh",
+        "d_act_sigmoid": "sigmoid",
+        "d_framing_title": "哪些是推导原文的，哪些是本应用加的",
+        "d_cell_i": "i（W 的行，第 l 层的神经元）",
+        "d_cell_j": "j（W 的列，第 l+1 层的神经元）",
+        "d_cell_r": "批中的样本 r",
+        "d_cell_table": r"推导原文的 (4) $\partial L/\partial W_{{i,j}} = \delta_j\, z_i$ 的批形式：每个样本一行，"
+                        r"用 $a^{{{l}}}$ 代替 $z^{{{l}}}$。",
+        "d_rest": "推导的其余部分，代入本步的数值",
+        "d_16_title": "(16)：由 δ^n 直接得到 δ^l",
+        "d_24_title": "(24) 到 (25)：为什么交叉熵的 δ^n 如此简单",
+        "d_24_regression": "(24) 需要类别标签，而这是回归数据集。",
+        "d_entry_title": "一个标量走过链式法则：(2) 到 (4)、(10) 到 (14)、(20)",
+        "d_doc_link": "用文字写出的完整推导（标明本应用所加的部分）：见“推导”视图。",
+        "d_doc_open": "打开推导",
+        "d_doc_missing": "本安装缺少推导的正文。",
 
         # -- strings that were English-only (issue 11, 中文) --
         "s_language": "语言",

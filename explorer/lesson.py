@@ -7,6 +7,8 @@ the numbers come from `explorer.teach`, `explorer.gradcheck` and `explorer.bugs`
 
 from __future__ import annotations
 
+from functools import cache
+from pathlib import Path
 from urllib.parse import urlencode
 
 import numpy as np
@@ -20,14 +22,20 @@ from explorer.i18n import Message
 from explorer.training import HISTORY_BUDGET, Snapshot, Trainer
 
 _ = page.label
+DOCS = Path(__file__).resolve().parents[1] / "docs"
+
+
+def _lang() -> str:
+    return st.session_state.get("lang", "en")
 
 
 def _show(equation: teach.Equation) -> None:
     st.markdown(f"**{equation.number}**" if equation.number else "")
     st.latex(equation.symbolic)
     st.latex(equation.numeric)
-    if equation.note:
-        st.caption(equation.note)
+    for text in (equation.origin, equation.note):
+        if text:
+            st.caption(text)
 
 
 def _matrix_figure(M: np.ndarray, name: str):
@@ -49,20 +57,38 @@ def equations_view(t: Trainer, s: Snapshot) -> None:
     l = st.selectbox(_("eq_layer"), range(1, layers + 1), index=layers - 1, key="eq_layer",
                      format_func=lambda l: f"l = {l}: W^{l} {s.W[l - 1].shape[0]}×{s.W[l - 1].shape[1]}")
     st.caption(_("eq_intro", l=l, k=teach.WRITE_OUT))
-    net = t.network_at(s)
-    for equation in teach.layer_equations(net, s, l):
+    lang, net, g = _lang(), t.network_at(s), s.g
+    with st.expander(_("d_framing_title")):
+        st.markdown(teach.framing(lang))
+        st.button(_("d_doc_open"), key="open_derivation", on_click=_open_derivation)
+    for equation in teach.layer_equations(net, s, l, lang):
         _show(equation)
 
     st.subheader(_("cell"))
     m, n = s.W[l - 1].shape
-    left, right = st.columns(2)
-    i = left.number_input("i (row of W, neuron of layer l)", 1, m, key="cell_i")
-    j = right.number_input("j (column of W, neuron of layer l+1)", 1, n, key="cell_j")
-    terms = teach.cell_terms(s.g, l, int(i), int(j))
+    left, middle, right = st.columns(3)
+    i = int(left.number_input(_("d_cell_i"), 1, m, key="cell_i"))
+    j = int(middle.number_input(_("d_cell_j"), 1, n, key="cell_j"))
+    r = int(right.number_input(_("d_cell_r"), 1, len(s.batch.rows), key="cell_r"))
+    terms = teach.cell_terms(g, l, i, j, lang)
+    products = terms[_("d_product")]
     st.markdown(_("cell_text", l=l, l1=l + 1, i=i, j=j))
-    st.dataframe(pd.DataFrame(terms), hide_index=True, height=min(400, 36 * (len(terms["product"]) + 1) + 4))
-    st.markdown(_("cell_sum", mean=float(terms["product"].mean()), value=float(s.g.dW[l - 1][i - 1, j - 1]),
-                  l=l, i=i, j=j))
+    st.caption(_("d_cell_table", l=l))
+    st.dataframe(pd.DataFrame(terms), hide_index=True, height=min(400, 36 * (len(products) + 1) + 4))
+    st.markdown(_("cell_sum", mean=float(products.mean()), value=float(g.dW[l - 1][i - 1, j - 1]), l=l, i=i, j=j))
+    st.markdown(f"**{_('d_entry_title')}**")
+    for equation in teach.entry_chain(net, g, s.W_before, s.b_before, l, i, j, r, s.batch.Y, lang):
+        _show(equation)
+
+    st.subheader(_("d_16_title"))
+    for equation in teach.unrolled(net, g, s.W_before, l, lang):
+        _show(equation)
+    st.subheader(_("d_24_title"))
+    if t.dataset.task != "classification":
+        st.info(_("d_24_regression"))
+    else:  # one-hot targets for either loss: the softmax of this step's y against them
+        for equation in teach.softmax_chain(g.z[-1], s.batch.Y, r, lang):
+            _show(equation)
 
     st.subheader(_("compare"))
     if t.dataset.task != "classification":
@@ -79,6 +105,31 @@ def equations_view(t: Trainer, s: Snapshot) -> None:
     with right:
         st.latex(rf"(25)\;\; \delta^{{{n_layers}}} = a - y^* \qquad L_{{(23)}} = {teach.number(ce_loss)}")
         page.chart(_matrix_figure(ce_delta, f"cross-entropy: δ^{n_layers} = a − y*"), "compare_ce")
+
+
+def _open_derivation() -> None:
+    st.session_state["view"] = "derivation"
+
+
+# -- the derivation in words ------------------------------------------------------------------
+
+
+@cache
+def _document(name: str) -> str | None:
+    """A derivation document shipped in docs/ (read once per process: a few KB)."""
+    try:
+        return (DOCS / name).read_text(encoding="utf-8")
+    except OSError:
+        return None
+
+
+def derivation_view(t: Trainer, s: Snapshot) -> None:
+    """The derivation in words (docs/derivation.md, or its 中文 version), with its LaTeX."""
+    text = _document("derivation.zh.md" if _lang() == "zh" else "derivation.md")
+    if text is None:
+        st.error(_("d_doc_missing"))
+        return
+    st.markdown(text)
 
 
 # -- one update, phase by phase ---------------------------------------------------------------
@@ -105,7 +156,7 @@ def phases_view(t: Trainer, s: Snapshot) -> None:
         ss["phase"], ss["phase_of"] = 0, t.steps
     batch = t.next_batch()
     g = t.net.gradients(batch.X, batch.Y)  # exactly what the step will compute
-    all_phases = teach.phases(t.net, g, batch.Y, t.config.lr)
+    all_phases = teach.phases(t.net, g, batch.Y, t.config.lr, _lang())
     last, current = len(all_phases) - 1, ss["phase"]
     left, right = st.columns(2)
     left.button(_("phase_finish") if current == last else _("phase_next"), key="phase_next", type="primary",
@@ -235,7 +286,7 @@ def export_view(t: Trainer, s: Snapshot) -> None:
     st.download_button(_("export_loss"), export.loss_csv(t.loss_history, t.test_loss_history),
                        file_name="loss-history.csv", mime="text/csv", key="download_loss")
     if s.g is not None and teach.fits_handout(net, len(s.g.z[0])):
-        st.download_button(_("export_handout"), teach.handout(net, s), file_name=f"step{s.step}.md",
+        st.download_button(_("export_handout"), teach.handout(net, s, _lang()), file_name=f"step{s.step}.md",
                            mime="text/markdown", key="download_handout")
     else:
         st.caption(_("export_handout_big", k=teach.WRITE_OUT))

@@ -290,6 +290,7 @@ VIEWS = {
     "gradcheck": lesson.gradcheck_view,
     "history": lesson.history_view,
     "export": lesson.export_view,
+    "derivation": lesson.derivation_view,
 }
 
 

@@ -399,7 +399,8 @@ def test_lang_zh_shows_chinese_labels():
     assert at.button(key="undo").label == "撤销"
     assert at.title[0].value == "反向传播探索器"
     assert url(at)["lang"] == "zh"
-    assert at.segmented_control(key="view").options == ["网络", "公式", "分阶段", "梯度检验", "历史", "保存与加载"]
+    assert at.segmented_control(key="view").options == ["网络", "公式", "分阶段", "梯度检验", "历史", "保存与加载",
+                                                        "推导"]
     ok(at.segmented_control(key="lang").set_value("en").run())
     assert at.button(key="step").label == "Step"
 

@@ -339,7 +339,8 @@ def test_handout_holds_every_intermediate_number(loss):
         assert not missing, f"handout lacks matrices of shapes {missing}"
         assert r"\cdots" not in text
         assert f"step {step}" in text and f"η = {teach.number(s.lr)}" in text
-        assert f"activation f = {net.activation}" in text and f"loss = {loss}" in text
+        names = {"mse": "loss = MSE (19)", "cross_entropy": "loss = softmax cross-entropy (22), (23)"}
+        assert f"activation f = {net.activation}" in text and names[loss] in text
         for number in ("(8)", "(9)", "(15)", "(17)", "(18)", "(25)" if loss == "cross_entropy" else "(21)"):
             assert number in text
         assert text.count("$$") % 2 == 0
