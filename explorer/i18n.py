@@ -717,7 +717,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "rebuilt": "已按种子 {seed} 重建网络：网络、数据或种子改变了。",
         "diverged_step": "η = {lr:g} 的这一步使损失或权重溢出（不再是有限数）；权重保持为这一步之前的值。",
         # what a link or a widget got wrong (explorer/state.py)
-        "q_bad_value": "{param}：{error}；改用默认值 {default}。",
+        "q_bad_value": "{param}：{error}；改用默认值 `{default}`。",
         "q_bad_page": "{param}：`{name}` {error}；已忽略。",
         "q_hidden_count": "隐藏层最多 {n} 个",
         "q_hidden_sizes": "隐藏层大小必须是 1 到 {high} 的整数（数字 0–9），用逗号分隔",
@@ -728,7 +728,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "q_choice": "{what}必须是以下之一：`{choices}`",
         "q_flag": "必须是 1 或 0",
         "q_hide": "只能隐藏这些部分：`{parts}`",
-        "q_needs_classes": "`loss=cross_entropy` 需要类别，而 {dataset} 是回归数据集；改用均方差损失。",
+        "q_needs_classes": "`loss=cross_entropy` 需要类别，而 `{dataset}` 是回归数据集；改用均方差损失。",
         "q_batch_rows": "`batch={batch}` 超过了 {n} 行训练数据；改用 {n}。",
         "what_lr": "学习率 η ",
         "what_batch": "批大小",
