@@ -55,8 +55,8 @@ MAX_FEATURES = 100
 MAX_CLASSES = 20
 MIN_SAMPLES, MAX_SAMPLES = 10, 5000
 MAX_TEST_FRACTION = 0.9
-_ROWS_NOTE = Message("d_rows_note")
-_TOO_BIG = Message("d_too_big", mb=MAX_CSV_BYTES // 1024**2)
+_ROWS_NOTE = Message("data_rows_note")
+_TOO_BIG = Message("data_too_big", mb=MAX_CSV_BYTES // 1024**2)
 
 
 class DataError(ValueError):
@@ -96,7 +96,7 @@ class Dataset:
             # One-hot for both losses: MSE on one-hot rows is the seed's classification setup.
             return np.eye(self.n_outputs, dtype=np.float64)[y]
         if loss == "cross_entropy":
-            raise DataError(Message("d_regression_ce", name=self.name))
+            raise DataError(Message("data_regression_ce", name=self.name))
         return y.copy()
 
 
@@ -202,7 +202,7 @@ def _real(name: str) -> tuple[np.ndarray, np.ndarray, tuple[str, ...], tuple[str
         n, d, classes = 1797, 64, tuple(str(k) for k in range(10))
         features = tuple(f"pixel_{r}_{c}" for r in range(8) for c in range(8))
     if table.shape != (n, d + 1):
-        raise DataError(Message("d_damaged", name=name, shape=table.shape))
+        raise DataError(Message("data_damaged", name=name, shape=table.shape))
     X = table[:, :d].astype(np.float64)
     y = table[:, d].astype(np.int64)
     X.setflags(write=False)
@@ -325,7 +325,7 @@ def _read_bytes(source: CsvSource) -> tuple[bytes, str]:
                 raise DataError(_TOO_BIG)
             raw = path.read_bytes()
         except OSError as e:
-            raise DataError(Message("d_unreadable", name=path.name, reason=e.strerror)) from e
+            raise DataError(Message("data_unreadable", name=path.name, reason=e.strerror)) from e
         name = path.name
     else:
         # A file-like object, e.g. Streamlit's UploadedFile. Rewind, since the UI may have
@@ -344,7 +344,7 @@ def _read_bytes(source: CsvSource) -> tuple[bytes, str]:
 def _read_csv(source: CsvSource) -> tuple[pd.DataFrame, str]:
     raw, name = _read_bytes(source)
     if not raw.strip():
-        raise DataError(Message("d_empty"))
+        raise DataError(Message("data_empty"))
     try:
         with warnings.catch_warnings():
             # index_col=False stops pandas from silently turning a column into the index
@@ -358,27 +358,27 @@ def _read_csv(source: CsvSource) -> tuple[pd.DataFrame, str]:
                 low_memory=False,
             )
     except pd.errors.EmptyDataError as e:
-        raise DataError(Message("d_no_header")) from e
+        raise DataError(Message("data_no_header")) from e
     except UnicodeDecodeError as e:
-        raise DataError(Message("d_not_utf8")) from e
+        raise DataError(Message("data_not_utf8")) from e
     except pd.errors.ParserWarning as e:
-        raise DataError(Message("d_long_rows")) from e
+        raise DataError(Message("data_long_rows")) from e
     except ValueError as e:  # pandas' ParserError and friends
         # Turn the C parser's "Expected 2 fields in line 14, saw 4" into plain words.
         found = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(e))
         if found:
-            raise DataError(Message("d_bad_line", line=found[2], found=found[3], expected=found[1])) from e
-        raise DataError(Message("d_parse", detail=str(e).strip())) from e
+            raise DataError(Message("data_bad_line", line=found[2], found=found[3], expected=found[1])) from e
+        raise DataError(Message("data_parse", detail=str(e).strip())) from e
 
     n_rows, n_cols = df.shape
     if n_cols < 2:
-        raise DataError(Message("d_one_column", n=n_cols))
+        raise DataError(Message("data_one_column", n=n_cols))
     if n_cols - 1 > MAX_FEATURES:
-        raise DataError(Message("d_many_columns", n=n_cols, features=n_cols - 1, high=MAX_FEATURES))
+        raise DataError(Message("data_many_columns", n=n_cols, features=n_cols - 1, high=MAX_FEATURES))
     if n_rows < MIN_ROWS:
-        raise DataError(Message("d_few_rows", n=n_rows, low=MIN_ROWS))
+        raise DataError(Message("data_few_rows", n=n_rows, low=MIN_ROWS))
     if n_rows > MAX_ROWS:
-        raise DataError(Message("d_many_rows", n=n_rows, high=MAX_ROWS))
+        raise DataError(Message("data_many_rows", n=n_rows, high=MAX_ROWS))
     df.columns = [str(c) for c in df.columns]
     return df, name
 
@@ -410,7 +410,7 @@ def from_csv(
     _check_seed(seed)
     df, name = _read_csv(source)
     if target not in df.columns:
-        raise DataError(Message("d_no_column", target=target, columns=list(df.columns)))
+        raise DataError(Message("data_no_column", target=target, columns=list(df.columns)))
     features = [c for c in df.columns if c != target]
 
     not_numeric = []
@@ -419,22 +419,22 @@ def from_csv(
             # Point at the first offending cell: often a '?' or 'n/a' placeholder.
             bad = df[col].notna() & pd.to_numeric(df[col], errors="coerce").isna()
             first = int(np.argmax(bad.to_numpy()))
-            not_numeric.append(Message("d_cell", column=col, row=first + 1, value=df[col].iloc[first]))
+            not_numeric.append(Message("data_cell", column=col, row=first + 1, value=df[col].iloc[first]))
     if not_numeric:
-        raise DataError(Message("d_not_numeric", cells=not_numeric, note=_ROWS_NOTE))
+        raise DataError(Message("data_not_numeric", cells=not_numeric, note=_ROWS_NOTE))
 
     for col in df.columns:
         missing = df[col].isna().to_numpy()
         if missing.any():
             row = int(np.argmax(missing)) + 1
-            raise DataError(Message("d_missing", column=col, row=row, note=_ROWS_NOTE))
+            raise DataError(Message("data_missing", column=col, row=row, note=_ROWS_NOTE))
 
     numeric_target = pd.api.types.is_numeric_dtype(df[target])
     numeric = [*features, target] if numeric_target else features
     table = df[numeric].to_numpy(dtype=np.float64)
     rows, cols = np.nonzero(~np.isfinite(table))  # row-major: rows[0] is the first bad row
     if rows.size:
-        raise DataError(Message("d_infinite", column=numeric[cols[0]], row=rows[0] + 1, note=_ROWS_NOTE))
+        raise DataError(Message("data_infinite", column=numeric[cols[0]], row=rows[0] + 1, note=_ROWS_NOTE))
     X = table[:, : len(features)]
     values = table[:, -1] if numeric_target else None
 
@@ -446,15 +446,15 @@ def from_csv(
 
     if task == "regression":
         if not numeric_target:
-            raise DataError(Message("d_text_target", target=target))
+            raise DataError(Message("data_text_target", target=target))
         if np.ptp(values) == 0:
-            raise DataError(Message("d_constant_target", target=target))
+            raise DataError(Message("data_constant_target", target=target))
         y = values[:, None]
         target_names = (target,)
     else:
         classes, y = np.unique(df[target].to_numpy(), return_inverse=True)
         if not 2 <= len(classes) <= MAX_CLASSES:
-            raise DataError(Message("d_class_count", target=target, n=len(classes), high=MAX_CLASSES))
+            raise DataError(Message("data_class_count", target=target, n=len(classes), high=MAX_CLASSES))
         y = y.astype(np.int64)
         target_names = tuple(_class_name(c) for c in classes)
 

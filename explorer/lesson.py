@@ -101,10 +101,10 @@ def equations_view(t: Trainer, s: Snapshot) -> None:
     left, right = st.columns(2)
     with left:
         st.latex(rf"(21)\;\; \delta^{{{n_layers}}} = y - y^* \qquad L_{{(19)}} = {teach.number(mse_loss)}")
-        page.chart(_matrix_figure(mse_delta, f"MSE: δ^{n_layers} = y − y*"), "compare_mse")
+        page.chart(_matrix_figure(mse_delta, _("p_compare_mse", n=n_layers)), "compare_mse")
     with right:
         st.latex(rf"(25)\;\; \delta^{{{n_layers}}} = a - y^* \qquad L_{{(23)}} = {teach.number(ce_loss)}")
-        page.chart(_matrix_figure(ce_delta, f"cross-entropy: δ^{n_layers} = a − y*"), "compare_ce")
+        page.chart(_matrix_figure(ce_delta, _("p_compare_ce", n=n_layers)), "compare_ce")
 
 
 def _open_derivation() -> None:

@@ -374,7 +374,7 @@ def phases(net: Network, g: Gradients, Y: np.ndarray, lr: float, lang: str = "en
         Equation("(17), (18)", r"W \leftarrow W - \eta \frac{\partial L}{\partial W},\quad"
                  r" b \leftarrow b - \eta \frac{\partial L}{\partial b}", rf"\eta = {number(lr)}",
                  origin=i18n.text("d_origin_17_18", lang, n=n)),
-        {f"W^{k + 1} (new)": W for k, W in enumerate(W_after)},
+        {i18n.text("p_new", lang, name=f"W^{k + 1}"): W for k, W in enumerate(W_after)},
     ))
     return out
 

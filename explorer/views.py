@@ -80,7 +80,7 @@ def sidebar() -> tuple[Config, data.Dataset | None]:
         sizes = [dataset.n_inputs, *hidden, dataset.n_outputs]
         st.caption(_("s_sizes", sizes=sizes, count=count_parameters(sizes)))
         st.selectbox(_("s_activation"), list(ACTIVATIONS), key="cfg_activation",
-                     format_func=page.options("act_"))
+                     format_func=page.options("d_act_"))
         losses = ["cross_entropy", "mse"] if dataset.task == "classification" else ["mse"]
         if ss["cfg_loss"] not in losses:
             ss["cfg_loss"] = losses[0]
