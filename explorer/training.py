@@ -7,13 +7,15 @@ holds, and the tests drive it directly.
 from __future__ import annotations
 
 import math
+import time
+from bisect import bisect_right
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from explorer import data
+from explorer import data, limits
 from explorer.core import LOSS_FUNCTIONS, DivergedError, Gradients, Network, check_learning_rate
 
 
@@ -55,6 +57,7 @@ class Snapshot:
 
     The arrays are shared, not copied: `Network.step` makes new W and b arrays each
     update and never writes into old ones, so a snapshot costs only its gradients.
+    A `light` snapshot keeps only W and b (see `explorer.limits`).
     """
 
     step: int
@@ -67,16 +70,40 @@ class Snapshot:
     b_before: list[np.ndarray] | None = None
     epoch: int = 0
     position: int = 0
+    light: bool = False
 
     def nbytes(self) -> int:
+        """The memory this snapshot holds on its own (W_before is the previous snapshot's W)."""
         arrays = list(self.W) + list(self.b)
         if self.g is not None:
             arrays += self.g.z + self.g.a + self.g.delta + self.g.dW + self.g.db
+        if self.batch is not None:
+            arrays += [self.batch.X, self.batch.Y]
         return sum(a.nbytes for a in arrays)
 
+    def lightened(self) -> Snapshot:
+        """The same step with only its W and b."""
+        return replace(self, g=None, batch=None, W_before=None, b_before=None, light=True)
 
-# Memory a session may spend on its step history (a classroom of 30 shares a small host).
-HISTORY_BUDGET = 4 * 1024 * 1024
+
+# A step blows up when its batch loss exceeds BLOW_UP_LOSS × the starting loss or a weight
+# exceeds BLOW_UP_WEIGHT in size (a fresh network's weights are about 1); the trainer then
+# goes back to the latest kept weights whose loss was within SANE_LOSS × the starting loss
+# and whose weights are within SANE_WEIGHT. Long before anything overflows.
+BLOW_UP_LOSS = 1e3
+BLOW_UP_WEIGHT = 1e3
+SANE_LOSS = 10.0
+SANE_WEIGHT = 100.0
+START_LOSS_ROWS = 256  # the starting loss is measured on the first rows of the training set
+
+
+class BlowUpError(DivergedError):
+    """Training blew up (η too large); the trainer went back to its last sane weights."""
+
+    def __init__(self, step: int, loss: float, start_loss: float, back_to: int, lr: float):
+        self.step, self.loss, self.start_loss, self.back_to, self.lr = step, loss, start_loss, back_to, lr
+        super().__init__(f"the loss grew from {start_loss:.3g} to {loss:.3g} by step {step} at lr={lr:g}; "
+                         f"back to the weights of step {back_to}")
 
 
 def _norm(M: np.ndarray) -> float:
@@ -98,6 +125,8 @@ class Trainer:
     # Per step, a (3, layers) array: ‖δ^{l+1}‖ per sample (RMS over the batch), ‖∂L/∂W^l‖, ‖ΔW^l‖/‖W^l‖.
     norm_history: list[np.ndarray] = field(init=False, default_factory=list)
     history: deque[Snapshot] = field(init=False, default_factory=deque)
+    # The step of each point of the three curves above: 1, 2, 3, … until they are thinned.
+    curve_steps: list[int] = field(init=False, default_factory=list)
     steps: int = field(init=False, default=0)
     epoch: int = field(init=False, default=0)
     position: int = field(init=False, default=0)  # rows of this epoch's order already used
@@ -112,6 +141,7 @@ class Trainer:
             self.X_test, self.Y_test = self.net.check_batch(self.X_test, self.Y_test)
         self._order = (-1, np.arange(0))  # (epoch, its order): one permutation drawn per epoch
         self._history_bytes = 0
+        self._light = 0  # snapshots at the front of the history that keep only W and b
         self._start_history()
 
     @classmethod
@@ -163,7 +193,8 @@ class Trainer:
         """One SGD update (17), (18) on the next mini-batch.
 
         On divergence the DivergedError propagates and nothing changes: not the
-        weights, not the histories, not the position in the epoch.
+        weights, not the histories, not the position in the epoch. A blow-up (see
+        BLOW_UP_LOSS) takes the steps back to the last sane weights and raises BlowUpError.
         """
         batch = self.next_batch()
         W_before, b_before = self.net.W, self.net.b
@@ -171,13 +202,41 @@ class Trainer:
         self.epoch = batch.epoch
         self.position = (0 if self.position >= self.n_train else self.position) + len(batch.rows)
         self.steps += 1
+        self.curve_steps.append(self.steps)
         self.loss_history.append(g.loss)
         if self.has_test:
             self.test_loss_history.append(self.loss_on("test"))
         self.norm_history.append(self._norms(g, W_before))
+        if len(self.curve_steps) > limits.SERIES_POINTS:
+            self._thin_curves()
         self._remember(Snapshot(self.steps, self.net.W, self.net.b, g, batch, self.config.lr,
                                 W_before, b_before, self.epoch, self.position))
+        if g.loss > BLOW_UP_LOSS * self.start_loss or _largest(self.net) > BLOW_UP_WEIGHT:
+            self._roll_back(g.loss)
         return g
+
+    def _roll_back(self, loss: float) -> None:
+        """Undo the steps of a blow-up, back to the latest kept weights that were sane."""
+        step = self.steps
+        while self.can_undo():
+            loss_here = self.loss_history[-1]  # the loss of the weights before the latest step
+            self.undo()
+            if loss_here <= SANE_LOSS * self.start_loss and _largest(self.net) <= SANE_WEIGHT:
+                break
+        raise BlowUpError(step, loss, self.start_loss, self.steps, self.config.lr)
+
+    def _thin_curves(self) -> None:
+        """Keep every second point of the older part of the curves; the latest stay exact."""
+        older = len(self.curve_steps) - limits.RECENT_POINTS
+        for series in (self.curve_steps, self.loss_history, self.test_loss_history, self.norm_history):
+            if series:
+                del series[1:older:2]
+
+    def curve(self) -> tuple[list[int], list[float], list[float]]:
+        """The steps, batch losses and test losses to draw: at most limits.DRAW_POINTS points."""
+        keep = limits.thin(len(self.curve_steps), limits.DRAW_POINTS, limits.DRAW_RECENT)
+        test = [self.test_loss_history[k] for k in keep] if self.test_loss_history else []
+        return [self.curve_steps[k] for k in keep], [self.loss_history[k] for k in keep], test
 
     def _norms(self, g: Gradients, W_before: list[np.ndarray]) -> np.ndarray:
         B = len(g.delta[-1])
@@ -189,26 +248,53 @@ class Trainer:
         ])
 
     def run(self, n: int, progress: Callable[[int], None] | None = None) -> None:
-        """n steps; `progress(i)` is called now and then; stops at the first divergence (raised)."""
-        every = max(1, n // 50)
-        for i in range(n):
+        """n steps; stops at the first divergence (raised). `progress(i)` is called after
+        every limits.PROGRESS_SECONDS of work and at the end; between bursts of work the run
+        pauses limits.YIELD_SECONDS so that other sessions' threads get the interpreter."""
+        shown = time.perf_counter()
+        for done in range(1, n + 1):
             self.step()
-            if progress is not None and (i + 1) % every == 0:
-                progress(i + 1)
+            if progress is not None and (done == n or time.perf_counter() - shown >= limits.PROGRESS_SECONDS):
+                progress(done)
+                if done < n:
+                    time.sleep(limits.YIELD_SECONDS)
+                shown = time.perf_counter()
 
     # -- history -------------------------------------------------------------------------
 
     def _start_history(self) -> None:
         self.history = deque()
-        self._history_bytes = 0
+        self._history_bytes = self._light = 0
+        rows = self.X_train[:START_LOSS_ROWS]
+        self.start_loss = max(self.net.batch_loss(rows, self.Y_train[:START_LOSS_ROWS]), 0.01)
         self._remember(Snapshot(self.steps, self.net.W, self.net.b, epoch=self.epoch, position=self.position))
 
     def _remember(self, snapshot: Snapshot) -> None:
-        """Keep the snapshot; drop the oldest ones beyond the memory budget (always keep two)."""
-        self.history.append(snapshot)
+        """Keep the snapshot within the budget of limits.HISTORY_BYTES for all but the latest:
+        the oldest snapshots first lose all but W and b, then go (always keep two)."""
+        history = self.history
+        history.append(snapshot)
         self._history_bytes += snapshot.nbytes()
-        while self._history_bytes > HISTORY_BUDGET and len(self.history) > 2:
-            self._history_bytes -= self.history.popleft().nbytes()
+        while len(history) > 2 and (len(history) > limits.MAX_SNAPSHOTS + 1
+                                    or self._history_bytes - snapshot.nbytes() > limits.HISTORY_BYTES):
+            if self._light < len(history) - 1 and len(history) <= limits.MAX_SNAPSHOTS + 1:
+                self._lighten(self._light)
+            else:
+                self._history_bytes -= history.popleft().nbytes()
+                self._light = max(0, self._light - 1)
+                if not self._light:  # its W_before would hold on to the W just dropped
+                    self._lighten(0)
+
+    def _lighten(self, k: int) -> None:
+        light = self.history[k].lightened()
+        self._history_bytes += light.nbytes() - self.history[k].nbytes()
+        self.history[k] = light
+        self._light = k + 1
+
+    @property
+    def history_bytes(self) -> int:
+        """The memory all kept snapshots hold."""
+        return self._history_bytes
 
     def snapshot(self, step: int) -> Snapshot:
         """The kept snapshot of a step (KeyError if it is no longer kept)."""
@@ -225,18 +311,20 @@ class Trainer:
         if not self.can_undo():
             raise ValueError("nothing to undo: the step before this one is no longer kept")
         self._history_bytes -= self.history.pop().nbytes()
+        self._light = min(self._light, len(self.history))
         before = self.current
         self.net.W, self.net.b = before.W, before.b
         self.steps, self.epoch, self.position = before.step, before.epoch, before.position
-        for series in (self.loss_history, self.test_loss_history, self.norm_history):
-            del series[self.steps:]
+        cut = bisect_right(self.curve_steps, self.steps)
+        for series in (self.curve_steps, self.loss_history, self.test_loss_history, self.norm_history):
+            del series[cut:]
 
     def reset(self, W: list[np.ndarray] | None = None, b: list[np.ndarray] | None = None) -> None:
         """Back to the seeded weights (or the given ones) and the first batch, histories cleared."""
         if W is None or b is None:
             W, b = self.net.initial_parameters()
         self.net.W, self.net.b = W, b
-        for series in (self.loss_history, self.test_loss_history, self.norm_history):
+        for series in (self.curve_steps, self.loss_history, self.test_loss_history, self.norm_history):
             series.clear()
         self.steps = self.epoch = self.position = 0
         self._start_history()
@@ -287,4 +375,9 @@ class Trainer:
         return self.evaluate(split)[1]
 
 
-__all__ = ["Batch", "Config", "DivergedError", "Trainer"]
+def _largest(net: Network) -> float:
+    """The largest size of any weight or bias."""
+    return max(max(p.max(), -p.min()) for p in net.W + net.b)
+
+
+__all__ = ["Batch", "BlowUpError", "Config", "DivergedError", "Trainer"]

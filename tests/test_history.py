@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from explorer import training
+from explorer import limits
 from explorer.core import Network
 from explorer.training import Config, Trainer
 
@@ -130,9 +130,11 @@ def test_undo_keeps_the_same_network_object():
 
 
 def test_a_tiny_budget_keeps_the_last_two_snapshots(monkeypatch):
-    monkeypatch.setattr(training, "HISTORY_BUDGET", 1)
+    monkeypatch.setattr(limits, "HISTORY_BYTES", 1)
     t = run(6)
     assert [s.step for s in t.history] == [5, 6]
+    assert t.snapshot(5).light and t.snapshot(5).g is None  # only W and b: Undo needs no more
+    assert not t.current.light and t.current.g is not None
     assert same(t.snapshot(5).W, run(5).net.W)
     for dropped in range(5):
         with pytest.raises(KeyError, match=f"step {dropped} is not kept"):
@@ -148,15 +150,22 @@ def test_a_tiny_budget_keeps_the_last_two_snapshots(monkeypatch):
     assert_like_fresh(t, 6)
 
 
-def test_a_budget_of_a_few_snapshots_drops_the_oldest(monkeypatch):
+def older_bytes(t: Trainer) -> int:
+    return sum(s.nbytes() for s in list(t.history)[:-1])
+
+
+def test_a_budget_of_a_few_snapshots_keeps_only_W_and_b_of_older_steps(monkeypatch):
     probe = run(1)
     per_step = probe.current.nbytes()
-    monkeypatch.setattr(training, "HISTORY_BUDGET", int(3.5 * per_step))
+    monkeypatch.setattr(limits, "HISTORY_BYTES", int(3.5 * per_step))
     t = run(9)
     steps = [s.step for s in t.history]
-    assert steps == list(range(steps[0], 10)) and 2 <= len(steps) <= 4
-    assert sum(s.nbytes() for s in t.history) <= training.HISTORY_BUDGET
-    assert steps[0] > 0
+    assert steps == list(range(steps[0], 10))
+    assert older_bytes(t) <= limits.HISTORY_BYTES and t.history_bytes == older_bytes(t) + t.current.nbytes()
+    light = [s.light for s in t.history]
+    assert light == sorted(light, reverse=True) and any(light) and not light[-1]  # the newest keep everything
+    assert all(s.g is None and s.W_before is None for s in t.history if s.light)
+    assert all(s.g is not None for s in t.history if not s.light and s.step)
     for k in steps:
         assert same(t.snapshot(k).W, run(k).net.W)
     undone = 0
@@ -169,9 +178,9 @@ def test_a_budget_of_a_few_snapshots_drops_the_oldest(monkeypatch):
 
 def test_the_default_budget_bounds_a_long_run():
     t = run(400, CONFIG.with_(batch=16, hidden=(64, 64)))
-    kept = sum(s.nbytes() for s in t.history)
-    assert kept <= training.HISTORY_BUDGET
-    assert len(t.history) < 401 and len(t.loss_history) == 400
+    assert older_bytes(t) <= limits.HISTORY_BYTES
+    assert 2 < len(t.history) < 401 and len(t.loss_history) == 400
+    assert t.history[0].light and not t.history[-1].light
 
 
 # -- the per-layer norms --------------------------------------------------------------------------

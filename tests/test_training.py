@@ -13,7 +13,7 @@ import math
 import numpy as np
 import pytest
 
-from explorer import data
+from explorer import data, training
 from explorer.core import DivergedError, Network
 from explorer.training import Config, Trainer
 
@@ -244,8 +244,16 @@ def test_changing_batch_keeps_the_weights_and_continues_the_epoch():
 DIVERGES = Config(dataset="sine", loss="mse", hidden=(64, 64), activation="relu", lr=100.0, seed=0)
 
 
+@pytest.fixture
+def no_blow_up(monkeypatch):
+    """The core's own divergence (a loss or weight that is not finite), with the trainer's
+    earlier blow-up check out of the way (tests/test_limits.py tests that one)."""
+    monkeypatch.setattr(training, "BLOW_UP_LOSS", math.inf)
+    monkeypatch.setattr(training, "BLOW_UP_WEIGHT", math.inf)
+
+
 @pytest.mark.filterwarnings("ignore::RuntimeWarning")
-def test_divergence_changes_nothing():
+def test_divergence_changes_nothing(no_blow_up):
     t = Trainer.from_config(DIVERGES)
     with pytest.raises(DivergedError, match="lr=100"):
         for _ in range(100):
@@ -267,7 +275,7 @@ def test_divergence_changes_nothing():
 
 
 @pytest.mark.filterwarnings("ignore::RuntimeWarning")
-def test_run_stops_at_the_first_divergence_with_the_good_steps_kept():
+def test_run_stops_at_the_first_divergence_with_the_good_steps_kept(no_blow_up):
     t, ref = Trainer.from_config(DIVERGES), Reference(DIVERGES)
     with pytest.raises(DivergedError):
         t.run(100)

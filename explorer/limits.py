@@ -1,0 +1,89 @@
+"""The budget of one session: what it may keep and how much work one action may cost.
+
+A classroom of 30 shares one small host (about one core and 690 MB to 2.7 GB), so every
+session keeps a bounded amount of memory and every action a bounded amount of CPU:
+
+- Memory. The latest step is kept whole (the page draws its z, a, δ and gradients); its
+  activations are at most `MAX_ACTIVATIONS` values (B × Σ|l_i|, times 3 for z, a and δ).
+  Older steps share `HISTORY_BYTES`: the newest of them keep everything, older ones only
+  W and b, the oldest are dropped; at most `MAX_SNAPSHOTS` are kept. The step before the
+  latest is always kept (its W and b are the latest step's W_before anyway), so Undo works.
+  The loss, test-loss and norm curves keep at most `SERIES_POINTS` points: the last
+  `RECENT_POINTS` updates exactly, older ones thinned to every 2nd, 4th, … update.
+  The loss chart draws at most `DRAW_POINTS` of them.
+- Work. One update costs about `update_seconds`: the multiply-adds of the forward and
+  backward pass, P × 3B for P parameters and batch B, plus P × (test rows) for the test
+  loss after it, at `MACS_PER_SECOND`, plus a fixed overhead. A batch is refused when an
+  update would cost more than `MAX_UPDATE_SECONDS` or hold more than `MAX_ACTIVATIONS`.
+  Run n and a link's `step=N` are refused above `MAX_RUN_SECONDS`; from `LONG_RUN_SECONDS`
+  on they show progress at least every `PROGRESS_SECONDS` (each update of the bar lets
+  Streamlit stop the run when its tab goes away) and wait for one of `MAX_LONG_RUNS`
+  slots of the process, so long runs never crowd out the room's single Steps. Play steps
+  only networks whose update takes under `MAX_PLAY_SECONDS`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from explorer.core import count_parameters
+
+# -- memory ------------------------------------------------------------------------------------
+
+HISTORY_BYTES = 4 * 2**20     # older steps' snapshots, per session
+MAX_SNAPSHOTS = 1_000         # steps the history slider and Undo can go back to, at most
+MAX_ACTIVATIONS = 500_000     # B × Σ|l_i| of one step: z, a and δ take 3 × 8 B each (12 MB)
+SERIES_POINTS = 4_000         # points of each of the loss, test-loss and norm curves
+RECENT_POINTS = 2_000         # of them, the latest updates, kept exactly (≥ MAX_SNAPSHOTS)
+DRAW_POINTS = 1_000           # points of a curve sent to the chart
+DRAW_RECENT = 500             # of them, the latest updates, drawn exactly
+
+# -- work -----------------------------------------------------------------------------------------
+
+MACS_PER_SECOND = 2e9         # multiply-adds per second of one core, on the cautious side
+UPDATE_OVERHEAD = 1e-3        # seconds of an update beyond its arithmetic (Python, small arrays)
+MAX_UPDATE_SECONDS = 0.25     # one Step, at most
+MAX_PLAY_SECONDS = 0.1        # one tick of Play (a step every 0.4 s), at most
+LONG_RUN_SECONDS = 1.0        # a Run or replay this long waits for a slot and shows progress
+MAX_RUN_SECONDS = 120.0       # one Run or replay, at most
+MAX_LONG_RUNS = 1             # long runs at a time in the whole process; the others queue
+PROGRESS_SECONDS = 0.25       # a long run shows its progress at least this often
+YIELD_SECONDS = 0.02          # a long run pauses this long between bursts of work
+
+
+def activations(sizes: Sequence[int], batch: int) -> int:
+    """Values in one of z, a or δ of a step: B × Σ|l_i|."""
+    return batch * sum(sizes)
+
+
+def update_macs(sizes: Sequence[int], batch: int, test_rows: int = 0) -> int:
+    """Multiply-adds of one update: forward, δ and ∂L/∂W (P × 3B), then the test loss (P × test rows)."""
+    return count_parameters(sizes) * (3 * batch + test_rows)
+
+
+def update_seconds(sizes: Sequence[int], batch: int, test_rows: int = 0) -> float:
+    """The estimated server time of one update."""
+    return UPDATE_OVERHEAD + update_macs(sizes, batch, test_rows) / MACS_PER_SECOND
+
+
+def max_batch(sizes: Sequence[int], test_rows: int = 0) -> int:
+    """The largest batch whose update fits `MAX_UPDATE_SECONDS` and `MAX_ACTIVATIONS` (at least 1)."""
+    by_memory = MAX_ACTIVATIONS // sum(sizes)
+    macs = (MAX_UPDATE_SECONDS - UPDATE_OVERHEAD) * MACS_PER_SECOND
+    by_time = int((macs / count_parameters(sizes) - test_rows) // 3)
+    return max(1, min(by_memory, by_time))
+
+
+def max_run(sizes: Sequence[int], batch: int, test_rows: int = 0) -> int:
+    """The most updates one Run (or replay) may take."""
+    return max(1, int(MAX_RUN_SECONDS / update_seconds(sizes, batch, test_rows)))
+
+
+def thin(n: int, points: int, recent: int) -> list[int]:
+    """Indices of at most `points` of n points: the last `recent` all, older ones evenly spaced
+    (the first always among them)."""
+    if n <= points:
+        return list(range(n))
+    older = n - recent
+    spread = points - recent
+    return sorted({k * (older - 1) // max(1, spread - 1) for k in range(spread)}) + list(range(older, n))
