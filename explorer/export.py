@@ -72,9 +72,11 @@ def load_weights_npz(content: bytes, net: Network) -> tuple[list[np.ndarray], li
     return W, b
 
 
-def loss_csv(train: list[float], test: list[float]) -> bytes:
-    """One row per step: the batch loss and, where there is a test set, the test loss."""
-    table = pd.DataFrame({"step": np.arange(1, len(train) + 1), "train_batch_loss": train})
+def loss_csv(train: list[float], test: list[float], steps: list[int] | None = None) -> bytes:
+    """One row per step kept (every step 1, 2, … unless `steps` says which): the batch loss
+    and, where there is a test set, the test loss."""
+    steps = np.arange(1, len(train) + 1) if steps is None else steps
+    table = pd.DataFrame({"step": steps, "train_batch_loss": train})
     if test:
         table["test_loss"] = test
     return table.to_csv(index=False).encode()

@@ -101,8 +101,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "gc_ok": "Every layer agrees with finite differences: backprop is right.",
         "gc_kinks": "{n} sample(s) of the batch sit at a ReLU kink (a hidden z near 0), where finite differences are no derivative; they are left out of the check.",
         "gc_all_kinks": "Every sample of the batch sits at a ReLU kink (a hidden z near 0): finite differences cannot check it. Take a step and check again.",
-        "history_intro": "Every step is kept (within a memory budget of {mb} MB for this session): scrub back "
-                         "with the slider above the views. Below, per layer over the steps:",
+        "history_intro": "The last {kept} steps are kept (at most {most}, within {mb} MB for this session; the "
+                         "older of them keep only W and b): scrub back with the slider above the views. Below, per "
+                         "layer over the steps:",
         "share": "Share this step",
         "share_text": "This link opens the same network and replays the seeded run to step {s}:",
         "export_weights": "Download the weights (.npz)",
@@ -114,6 +115,24 @@ STRINGS: dict[str, dict[str, str]] = {
         "import_bad": "The file {name} was not loaded: {reason}.",
 
         # -- limits and budgets (issue 8, bounds) --
+        "blew_up": "**Training stopped at step {step}: the network diverged.** The loss grew from {start} to "
+                   "{loss} because η = {lr} is too large for it; the weights are back at step {back}, so lower η "
+                   "(for example by 10×) and go on, or press Reset.",
+        "run_too_long": "Running {n} steps of this network would take about {seconds} s of the shared server; "
+                        "at most {max} steps at a time here (a smaller network or batch runs more).",
+        "replay_too_long": "This link asks to replay {n} steps, about {seconds} s of the shared server for this "
+                           "network; at most {max} steps can be replayed, so it starts at step 0 instead.",
+        "queued": "Waiting for the server to run {n} steps: another long run is going on.",
+        "play_too_slow": "Play is for networks whose update takes under {max} s; this one takes about {seconds} s. "
+                         "Use Step or Run.",
+        "q_batch_cost": "`batch={batch}` is more than one step of this network may take on a shared server "
+                        "(time and memory); using {most}.",
+        "batch_capped": "At most {max} for this network: a larger batch takes too long or too much memory for a "
+                        "shared server.",
+        "light_snapshot": "Step {s} is kept as W and b only (this session's memory budget keeps δ and the "
+                          "gradients of the latest steps).",
+        "export_loss_thinned": "The file holds {n} of the {steps} steps: every step from step {exact} on, older "
+                               "steps thinned to every 2nd, 4th, … (its step column says which).",
 
         # -- links and uploads (issue 8, inputs) --
         "q_long": "a link value has at most {high} characters, this one {n}",
@@ -496,7 +515,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "gc_ok": "每一层都与有限差分一致：反向传播是正确的。",
         "gc_kinks": "本批有 {n} 个样本位于 ReLU 的折点（某个隐藏层 z 接近 0），有限差分在那里不是导数，已从检验中排除。",
         "gc_all_kinks": "本批每个样本都位于 ReLU 折点（隐藏层 z 接近 0），无法用有限差分检验。请先走一步再检验。",
-        "history_intro": "每一步都会保存（本会话内存上限 {mb} MB）：用视图上方的滑块回看。下面是各层随步数的变化：",
+        "history_intro": "保存了最近 {kept} 步（最多 {most} 步，本会话内存上限 {mb} MB；较早的步只保存 W 和 b）："
+                         "用视图上方的滑块回看。下面是各层随步数的变化：",
         "share": "分享这一步",
         "share_text": "此链接打开同一个网络，并按种子重放到第 {s} 步：",
         "export_weights": "下载权重 (.npz)",
@@ -508,6 +528,19 @@ STRINGS: dict[str, dict[str, str]] = {
         "import_bad": "未加载文件 {name}：{reason}。",
 
         # -- limits and budgets (issue 8, bounds) --
+        "blew_up": "**训练在第 {step} 步停止：网络发散。** 损失从 {start} 增大到 {loss}，因为学习率 η = {lr} "
+                   "对这个网络太大；权重已退回第 {back} 步，请调小 η（例如缩小 10 倍）后继续，或点击重置。",
+        "run_too_long": "这个网络运行 {n} 步大约要占用共享服务器 {seconds} 秒；这里一次最多运行 {max} 步"
+                        "（网络或批更小时可以运行更多步）。",
+        "replay_too_long": "此链接要求重放 {n} 步，对这个网络大约要占用共享服务器 {seconds} 秒；最多只能重放 {max} 步，"
+                           "因此从第 0 步开始。",
+        "queued": "等待服务器运行 {n} 步：另一个长时间运行正在进行。",
+        "play_too_slow": "播放只适用于每次更新少于 {max} 秒的网络；这个网络每次约 {seconds} 秒。请使用单步或运行。",
+        "q_batch_cost": "`batch={batch}` 超过了这个网络在共享服务器上一步所允许的大小（时间与内存）；改用 {most}。",
+        "batch_capped": "这个网络最多为 {max}：更大的批在共享服务器上耗时或占用内存过多。",
+        "light_snapshot": "第 {s} 步只保存了 W 和 b（本会话的内存预算只保存最近几步的 δ 和梯度）。",
+        "export_loss_thinned": "文件包含 {steps} 步中的 {n} 步：从第 {exact} 步起每一步都有，更早的步按每 2、4…… "
+                               "步抽取一步（见 step 列）。",
 
         # -- links and uploads (issue 8, inputs) --
         "q_long": "链接中的值最多 {high} 个字符，这个有 {n} 个",

@@ -15,11 +15,11 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from explorer import bugs, export, gradcheck, page, plots, state, teach
+from explorer import bugs, export, gradcheck, limits, page, plots, state, teach
 from explorer.core import Network
 from explorer.gradcheck import smooth_rows
 from explorer.i18n import Message
-from explorer.training import HISTORY_BUDGET, Snapshot, Trainer
+from explorer.training import Snapshot, Trainer
 
 _ = page.label
 DOCS = Path(__file__).resolve().parents[1] / "docs"
@@ -51,7 +51,7 @@ def _matrix_figure(M: np.ndarray, name: str):
 
 def equations_view(t: Trainer, s: Snapshot) -> None:
     if s.g is None:
-        st.info(_("eq_none"))
+        st.info(_("light_snapshot", s=s.step) if s.light else _("eq_none"))
         return
     layers = len(s.W)
     l = st.selectbox(_("eq_layer"), range(1, layers + 1), index=layers - 1, key="eq_layer",
@@ -262,9 +262,12 @@ def gradcheck_view(t: Trainer, s: Snapshot) -> None:
 
 
 def history_view(t: Trainer, s: Snapshot) -> None:
-    st.caption(_("history_intro", mb=HISTORY_BUDGET // 2**20))
+    st.caption(_("history_intro", kept=len(t.history) - 1, most=limits.MAX_SNAPSHOTS,
+                 mb=limits.HISTORY_BYTES // 2**20))
     if t.norm_history:
-        page.chart(plots.norms_figure(np.array(t.norm_history), label=_), "norms")
+        keep = limits.thin(len(t.curve_steps), limits.DRAW_POINTS, limits.DRAW_RECENT)
+        norms = np.array([t.norm_history[k] for k in keep])
+        page.chart(plots.norms_figure(norms, [t.curve_steps[k] for k in keep], label=_), "norms")
     st.subheader(_("share"))
     st.markdown(_("share_text", s=s.step))
     query = state.to_query(t.config) | {"step": str(s.step)}
@@ -283,8 +286,11 @@ def export_view(t: Trainer, s: Snapshot) -> None:
     net = t.network_at(s)
     st.download_button(_("export_weights"), export.weights_npz(net, s.step), file_name=f"weights-step{s.step}.npz",
                        mime="application/octet-stream", key="download_weights")
-    st.download_button(_("export_loss"), export.loss_csv(t.loss_history, t.test_loss_history),
+    st.download_button(_("export_loss"), export.loss_csv(t.loss_history, t.test_loss_history, t.curve_steps),
                        file_name="loss-history.csv", mime="text/csv", key="download_loss")
+    if len(t.curve_steps) < t.steps:  # thinned: say which steps the file holds
+        st.caption(_("export_loss_thinned", n=f"{len(t.curve_steps):,}", steps=f"{t.steps:,}",
+                     exact=f"{t.curve_steps[-limits.RECENT_POINTS]:,}"))
     if s.g is not None and teach.fits_handout(net, len(s.g.z[0])):
         st.download_button(_("export_handout"), teach.handout(net, s, _lang()), file_name=f"step{s.step}.md",
                            mime="text/markdown", key="download_handout")

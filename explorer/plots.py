@@ -222,11 +222,11 @@ class Panel:
     square: bool = False  # equal units on both axes (an input plane)
 
 
-def loss_panel(train: Sequence[float], test: Sequence[float] = (), *, log_y: bool = False,
-               mark: int | None = None, label: Label = ENGLISH) -> Panel:
-    """The batch loss of every update, and the test-set loss after it where there is one;
-    `mark` draws a vertical line at a step being looked at."""
-    steps = np.arange(1, len(train) + 1)
+def loss_panel(train: Sequence[float], test: Sequence[float] = (), *, steps: Sequence[int] | None = None,
+               log_y: bool = False, mark: int | None = None, label: Label = ENGLISH) -> Panel:
+    """The batch loss of every update (or of the given `steps`), and the test-set loss after it
+    where there is one; `mark` draws a vertical line at a step being looked at."""
+    steps = np.arange(1, len(train) + 1) if steps is None else np.asarray(steps)
     mode = "lines+markers" if len(train) <= 50 else "lines"  # a lone first point needs a marker
     train_name, test_name = label("p_train_batch"), label("p_test_set")
     traces = [{"type": "scatter", "x": steps, "y": np.asarray(train, dtype=float), "name": train_name,
@@ -340,12 +340,12 @@ def overview_figure(loss: Panel, data: Panel | None = None, titles: Sequence[str
     return figure(traces, layout)
 
 
-def norms_figure(norms: np.ndarray, label: Label = ENGLISH) -> go.Figure:
-    """Per layer over the steps: ‖δ^{l+1}‖, ‖∂L/∂W^l‖ and ‖ΔW^l‖ / ‖W^l‖ (log scale), to see
-    gradients vanish or explode. `norms` is (steps, 3, layers)."""
+def norms_figure(norms: np.ndarray, steps: Sequence[int] | None = None, label: Label = ENGLISH) -> go.Figure:
+    """Per layer over the steps (1, 2, … or the given ones): ‖δ^{l+1}‖, ‖∂L/∂W^l‖ and
+    ‖ΔW^l‖ / ‖W^l‖ (log scale), to see gradients vanish or explode. `norms` is (steps, 3, layers)."""
     titles = (label("p_norm_delta"), "‖∂L/∂W<sup>l</sup>‖", label("p_update_ratio"))
     fig = make_subplots(rows=3, cols=1, shared_xaxes=True, subplot_titles=titles, vertical_spacing=0.08)
-    steps = np.arange(1, len(norms) + 1)
+    steps = np.arange(1, len(norms) + 1) if steps is None else np.asarray(steps)
     for row in range(3):
         for k in range(norms.shape[2]):
             fig.add_trace(go.Scatter(x=steps, y=norms[:, row, k], name=label("p_layer", l=k + 1),

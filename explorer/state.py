@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import math
 import re
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import fields
 
 import streamlit as st
 
-from explorer import data
+from explorer import data, limits
 from explorer.core import ACTIVATIONS, LOSSES, DivergedError
 from explorer.i18n import Message, code
-from explorer.training import Config, Trainer
+from explorer.training import BlowUpError, Config, Trainer
 
 DEFAULT = Config()
 MAX_HIDDEN_LAYERS = 6
@@ -164,6 +165,11 @@ def fix_config(config: Config, problems: list[str] | None = None) -> tuple[Confi
     if config.batch > n_train:
         problems.append(Message("q_batch_rows", batch=config.batch, n=n_train))
         config = config.with_(batch=n_train)
+    sizes = [dataset.n_inputs, *config.hidden, dataset.n_outputs]
+    most = limits.max_batch(sizes, len(dataset.X_test))
+    if config.batch > most:
+        problems.append(Message("q_batch_cost", batch=config.batch, most=most))
+        config = config.with_(batch=most)
     return config, problems
 
 
@@ -300,7 +306,7 @@ def sync(config: Config, dataset: data.Dataset | None = None) -> str | None:
     else:
         current.config = config
     if st.session_state.pop("replay_to", 0):  # a link to step N replays the seeded run to it
-        act(trainer().run, page()["step"])
+        notice = run_steps(trainer(), page()["step"], "replay_too_long") or notice
     st.session_state["config"] = config
     query = to_query(config) | page_query(page())
     if {key: st.query_params.get(key) for key in st.query_params} != query:
@@ -309,11 +315,61 @@ def sync(config: Config, dataset: data.Dataset | None = None) -> str | None:
 
 
 def act(action: Callable[..., object], *args: object) -> None:
-    """Run a training action; a divergence is kept as the message to show, weights intact."""
+    """Run a training action; a divergence is kept as the message to show (in the session's
+    language), the weights as the trainer left them: as before the step, or, after a
+    blow-up, the last sane ones."""
     try:
         action(*args)
+    except BlowUpError as error:
+        st.session_state["diverged"] = Message("blew_up", step=error.step, start=f"{error.start_loss:.3g}",
+                                               loss=f"{error.loss:.3g}", lr=f"{error.lr:g}", back=error.back_to)
+        st.session_state["playing"] = False
     except DivergedError:  # the core's message is English; the page says it in its language
-        st.session_state["diverged"] = Message("diverged_step", lr=trainer().config.lr)
+        st.session_state["diverged"] = Message("diverged", message=Message("diverged_step", lr=trainer().config.lr))
         st.session_state["playing"] = False
     else:
         st.session_state.pop("diverged", None)
+
+
+# Long runs of the whole process take turns (see explorer.limits): a Step never waits.
+LONG_RUNS = threading.BoundedSemaphore(limits.MAX_LONG_RUNS)
+
+
+def _said(message: Message) -> str:
+    return message.to(st.session_state.get("lang", "en"))
+
+
+def run_steps(t: Trainer, n: int, refusal: str = "run_too_long") -> Message | None:
+    """n updates within the limits; returns the message of a refusal (None when it ran).
+
+    Refused beyond limits.MAX_RUN_SECONDS. A run of limits.LONG_RUN_SECONDS or more
+    waits its turn among the process's long runs and shows its progress every
+    limits.PROGRESS_SECONDS; each update of the page is where Streamlit stops the run
+    once its tab has gone (or the page reruns).
+    """
+    sizes, test_rows = t.net.sizes, len(t.dataset.X_test)
+    seconds = n * limits.update_seconds(sizes, t.config.batch, test_rows)
+    most = limits.max_run(sizes, t.config.batch, test_rows)
+    if n > most:
+        return Message(refusal, n=f"{n:,}", seconds=f"{seconds:,.0f}", max=f"{most:,}")
+    if seconds < limits.LONG_RUN_SECONDS:
+        act(t.run, n)
+        return None
+    box = st.empty()
+    while not LONG_RUNS.acquire(timeout=limits.PROGRESS_SECONDS):
+        box.info(_said(Message("queued", n=f"{n:,}")))
+    try:
+        bar = box.progress(0.0, text=f"0 / {n:,}")
+        act(t.run, n, lambda i: bar.progress(i / n, text=f"{i:,} / {n:,}"))
+    finally:
+        LONG_RUNS.release()
+        box.empty()
+    return None
+
+
+def play_refusal(t: Trainer) -> Message | None:
+    """Why Play cannot step this network (an update too slow for its ticks), or None."""
+    seconds = limits.update_seconds(t.net.sizes, t.config.batch, len(t.dataset.X_test))
+    if seconds <= limits.MAX_PLAY_SECONDS:
+        return None
+    return Message("play_too_slow", max=f"{limits.MAX_PLAY_SECONDS:g}", seconds=f"{seconds:.2f}")

@@ -8,13 +8,12 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from explorer import data, i18n, lesson, page, plots, state
+from explorer import data, i18n, lesson, limits, page, plots, state
 from explorer.core import ACTIVATIONS, count_parameters
 from explorer.training import Config, Snapshot, Trainer
 
 _ = page.label
 PLAY_INTERVAL = 0.4  # seconds between automatic steps while playing
-PROGRESS_FROM = 200  # a Run of at least this many steps shows a progress bar
 
 
 def _lr_from_preset() -> None:
@@ -96,8 +95,11 @@ def sidebar() -> tuple[Config, data.Dataset | None]:
             st.error(_("lr_bad", text=i18n.code(lr_text), error=page.say(error), lr=state.format_lr(previous.lr)))
             lr = previous.lr
         n_train = len(dataset.X_train)
-        ss["cfg_batch"] = min(ss["cfg_batch"], n_train)
-        st.number_input(_("s_batch", n=n_train), 1, n_train, key="cfg_batch")
+        most = min(n_train, limits.max_batch(sizes, len(dataset.X_test)))
+        ss["cfg_batch"] = min(ss["cfg_batch"], most)
+        st.number_input(_("s_batch", n=most), 1, most, key="cfg_batch")
+        if most < n_train:
+            st.caption(_("batch_capped", max=most))
         st.number_input(_("s_seed"), 0, state.MAX_SEED, key="cfg_seed",
                         help=_("s_seed_help"))
         st.toggle(_("s_lock"), key="lock_colours",
@@ -125,13 +127,12 @@ def link_problems() -> None:
 # -- driving the network -------------------------------------------------------------------
 
 
-def _run(t: Trainer, n: int) -> None:
-    if n < PROGRESS_FROM:
-        t.run(n)
-        return
-    bar = st.progress(0.0, text=f"{n}…")
-    t.run(n, progress=lambda i: bar.progress(i / n, text=f"{i} / {n}"))
-    bar.empty()
+def _play_refused(t: Trainer) -> bool:
+    """Whether Play must not step this network; the reason is kept to show."""
+    refused = state.play_refusal(t)
+    if refused:
+        st.session_state["play_refused"] = refused
+    return refused is not None
 
 
 def _reset(t: Trainer) -> None:
@@ -155,14 +156,21 @@ def controls(t: Trainer) -> None:
     if not state.hidden("run"):
         n = cols[1].number_input(_("n_steps_label"), 1, 10_000, value=50, key="n_steps", label_visibility="collapsed")
         if cols[2].button(_("run", n=n), key="run"):  # inline, to draw its progress bar
-            state.act(_run, t, int(n))
+            refused = state.run_steps(t, int(n))
+            if refused:
+                st.warning(page.say(refused))
         if cols[3].button(_("pause") if playing else _("play"), key="play"):
-            ss["playing"] = not playing
+            ss["playing"] = not playing and not _play_refused(t)
             st.rerun()  # the whole page, so that the timer starts or stops
     cols[4].button(_("undo"), key="undo", help=_("undo_help"), disabled=not t.can_undo(), on_click=_undo, args=(t,))
     cols[5].button(_("reset"), key="reset", help=_("reset_help"), on_click=_reset, args=(t,))
     if playing and not any(ss.get(key) for key in ("step", "run", "reset", "play", "undo")):
+        if _play_refused(t):  # the network or batch changed while playing
+            ss["playing"] = False
+            st.rerun()
         state.act(t.step)  # a tick of Play
+    if "play_refused" in ss:
+        st.warning(page.say(ss.pop("play_refused")))
 
 
 def status(t: Trainer) -> None:
@@ -179,7 +187,7 @@ def status(t: Trainer) -> None:
         for column, (label, value) in zip(st.columns(len(cells)), cells):
             column.metric(label, value)
     if "diverged" in st.session_state:
-        st.error(_("diverged", message=page.say(st.session_state["diverged"])))
+        st.error(page.say(st.session_state["diverged"]))
 
 
 def viewed_snapshot(t: Trainer) -> Snapshot:
@@ -245,7 +253,9 @@ def layers(s: Snapshot) -> None:
     fig = plots.network_figure(drawn, lr=s.lr if g is not None else None, show=shown, ranges=_ranges(panels),
                                label=_)
     page.chart(fig, "network")
-    if g is None:
+    if s.light:
+        st.caption(_("light_snapshot", s=s.step))
+    elif g is None:
         st.caption(_("press_step"))
 
 
@@ -269,7 +279,8 @@ def overview(t: Trainer, s: Snapshot) -> None:
     """The loss curve beside the data and the network's prediction, in one chart."""
     log_y = st.toggle(_("log_scale"), **_kept("loss_log", False))
     mark = s.step if s.step != t.steps else None
-    loss = plots.loss_panel(t.loss_history, t.test_loss_history, log_y=log_y, mark=mark, label=_)
+    steps, train, test = t.curve()  # at most limits.DRAW_POINTS points
+    loss = plots.loss_panel(train, test, steps=steps, log_y=log_y, mark=mark, label=_)
     data_part = None if state.hidden("data") else data_panel(t, s)
     if data_part is None and not state.hidden("data"):
         st.caption(_("no_picture", n=t.dataset.n_inputs))

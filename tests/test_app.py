@@ -534,15 +534,14 @@ def test_divergence_stops_with_a_message_and_keeps_the_last_good_weights():
     errors = texts(at.error)
     assert any("diverged" in e and "100" in e and "η" in e for e in errors), errors
     good = len(history(at))
-    assert 1 <= good < 50
+    assert good < 50  # stopped early, back at the last sane weights (tests/test_limits.py has the rule)
     reference = trained(config, good)
     assert history(at) == reference.loss_history
     assert same_parameters(net(at), reference.net)
     assert all(np.isfinite(p).all() for p in net(at).W + net(at).b)
     assert metrics(at)["Step"] == str(good)
-    click(at, "step")  # the same batch diverges again: nothing changes
-    assert any("diverged" in e for e in texts(at.error))
-    assert history(at) == reference.loss_history and same_parameters(net(at), reference.net)
+    click(at, "step")  # a student can go on from them
+    assert len(history(at)) == good + 1 and all(np.isfinite(p).all() for p in net(at).W + net(at).b)
     click(at, "reset")
     assert not any("diverged" in e for e in texts(at.error))
     assert history(at) == [] and same_parameters(net(at), fresh(config))
