@@ -332,6 +332,7 @@ PRESENTATION_CSS = """
 
 def header(notice: str | None) -> None:
     """Title, link problems, a rebuild notice; the projector's style when presenting."""
+    st.set_page_config(page_title=_("title"))  # the browser tab, in the session's language
     if state.page()["present"]:
         st.html(PRESENTATION_CSS)
     st.title(_("title"))
