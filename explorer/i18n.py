@@ -304,8 +304,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "d_cell_table": r"The seed's (4), $\partial L/\partial W_{{i,j}} = \delta_j\, z_i$, in batch form: "
                         r"one row per sample, $a^{{{l}}}$ in place of $z^{{{l}}}$.",
         "d_rest": "The rest of the derivation, with this step's numbers",
-        "d_16_title": "(16): δ^l straight from δ^n",
-        "d_24_title": "(24) to (25): why cross-entropy's δ^n is so simple",
+        "d_16_title": r"(16): $\delta^l$ straight from $\delta^n$",
+        "d_24_title": r"(24) to (25): why cross-entropy's $\delta^n$ is so simple",
         "d_24_regression": "(24) needs class targets, and this is a regression data set.",
         "d_entry_title": "One scalar through the chain rule: (2) to (4), (10) to (14), (20)",
         "d_doc_link": "The whole derivation in words, with what the app adds marked: the **Derivation** view.",
@@ -686,8 +686,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "d_cell_table": r"推导原文的 (4) $\partial L/\partial W_{{i,j}} = \delta_j\, z_i$ 的批形式：每个样本一行，"
                         r"用 $a^{{{l}}}$ 代替 $z^{{{l}}}$。",
         "d_rest": "推导的其余部分，代入本步的数值",
-        "d_16_title": "(16)：由 δ^n 直接得到 δ^l",
-        "d_24_title": "(24) 到 (25)：为什么交叉熵的 δ^n 如此简单",
+        "d_16_title": r"(16)：由 $\delta^n$ 直接得到 $\delta^l$",
+        "d_24_title": r"(24) 到 (25)：为什么交叉熵的 $\delta^n$ 如此简单",
         "d_24_regression": "(24) 需要类别标签，而这是回归数据集。",
         "d_entry_title": "一个标量走过链式法则：(2) 到 (4)、(10) 到 (14)、(20)",
         "d_doc_link": "用文字写出的完整推导（标明本应用所加的部分）：见“推导”视图。",

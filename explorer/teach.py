@@ -232,7 +232,7 @@ def softmax_chain(y: np.ndarray, y_star: np.ndarray, r: int, lang: str = "en") -
     y_r, t = y[r - 1: r], y_star[r - 1]
     a, J = softmax_jacobian(y_r)
     # ∂L/∂a_i = −y*_i / a_i (23); 0 where y*_i = 0, even where a_i underflowed to 0.
-    dL_da = -np.divide(t, a, out=np.zeros_like(a), where=t != 0)
+    dL_da = np.divide(-t, a, out=np.zeros_like(a), where=t != 0)
     via_jacobian = dL_da @ J
     delta_ce = cross_entropy(y_r, y_star[r - 1: r])[1]  # the core's (25)
     row = lambda v: matrix(v[None, :])  # noqa: E731 - a one-row matrix
@@ -296,27 +296,30 @@ def entry_chain(net: Network, g: Gradients, W: list[np.ndarray], b: list[np.ndar
         rf"{{\partial W^{{{l}}}_{{{i},{j}}}}}"
         rf" = \delta^{{{l + 1}}}_{{{j}}}\,\frac{{\partial(\sum_k a^{{{l}}}_k W^{{{l}}}_{{k,{j}}} + b^{{{l}}}_{{{j}}})}}"
         rf"{{\partial W^{{{l}}}_{{{i},{j}}}}} = \delta^{{{l + 1}}}_{{{j}}}\, a^{{{l}}}_{{{i}}}",
-        rf"z^{{{l + 1}}}_{{{j}}} = {terms(sum_z)} = {number(z_next[j - 1])};\quad"
+        rf"\begin{{gathered}}z^{{{l + 1}}}_{{{j}}} = {terms(sum_z)} = {number(z_next[j - 1])} \\"
         rf"\delta^{{{l + 1}}}_{{{j}}}\, a^{{{l}}}_{{{i}}} = {signed(d_next[j - 1])}\cdot{signed(a[i - 1])}"
-        rf" = {number(d_next[j - 1] * a[i - 1])}",
+        rf" = {number(d_next[j - 1] * a[i - 1])}\end{{gathered}}",
         i18n.text("d_note_2_4", lang, l=l, l1=l + 1, i=i, j=j, r=r),
         i18n.text("d_origin_2_4_input" if l == 1 else "d_origin_2_4", lang, l=l, i=i),
     ))
     # (10)–(14): every z^{l+1}_j holds z^l_i (through a^l_i), so the sum runs over j.
-    s13 = float(d_next @ Wl[i - 1])
-    symbolic = (rf"\delta^{{{l}}}_{{{i}}} = \sum_j \frac{{\partial L}}{{\partial z^{{{l + 1}}}_j}}"
-                rf"\frac{{\partial z^{{{l + 1}}}_j}}{{\partial z^{{{l}}}_{{{i}}}}}"
-                rf" = \sum_j \delta^{{{l + 1}}}_j W^{{{l}}}_{{{i},j}} = \delta^{{{l + 1}}}((W^{{{l}}})^T)_{{{i}}}")
-    numeric = terms([rf"{signed(d_next[k])}\cdot{signed(Wl[i - 1, k])}" for k in range(len(d_next))])
-    numeric += rf" = {number(s13)}"
+    s13 = entry_sum(g, W, l, i, r)
+    chain = rf"\delta^{{{l}}}_{{{i}}} = \sum_j \frac{{\partial L}}{{\partial z^{{{l + 1}}}_j}}" \
+            rf"\frac{{\partial z^{{{l + 1}}}_j}}{{\partial z^{{{l}}}_{{{i}}}}}"
+    written = terms([rf"{signed(d_next[k])}\cdot{signed(Wl[i - 1, k])}" for k in range(len(d_next))])
+    written += rf" = {number(s13)}"
     if l > 1:
         fp = float(net.f_prime(g.z[l - 1][r - 1: r], g.a[l - 1][r - 1: r])[0, i - 1])
-        symbolic += rf"\quad\odot f'(z^{{{l}}}_{{{i}}})"
-        numeric += rf";\quad {number(s13)}\cdot{signed(fp)} = {number(g.delta[l - 1][r - 1, i - 1])}"
+        symbolic = (rf"{chain} = \Big(\sum_j \delta^{{{l + 1}}}_j W^{{{l}}}_{{{i},j}}\Big) f'(z^{{{l}}}_{{{i}}})"
+                    rf" = \delta^{{{l + 1}}}((W^{{{l}}})^T)_{{{i}}}\, f'(z^{{{l}}}_{{{i}}})")
+        last = rf"{number(s13)}\cdot{signed(fp)} = {number(g.delta[l - 1][r - 1, i - 1])}"
         origin = i18n.text("d_origin_10_14", lang, l=l, i=i)
     else:
-        numeric += rf";\quad \delta^{{1}}_{{{i}}} = {number(g.delta[0][r - 1, i - 1])}"
+        symbolic = (rf"{chain} = \sum_j \delta^{{{l + 1}}}_j W^{{{l}}}_{{{i},j}}"
+                    rf" = \delta^{{{l + 1}}}((W^{{{l}}})^T)_{{{i}}}")
+        last = rf"\delta^{{1}}_{{{i}}} = {number(g.delta[0][r - 1, i - 1])}"
         origin = i18n.text("d_origin_10_14_input", lang, l=l, i=i)
+    numeric = rf"\begin{{gathered}}{written} \\ {last}\end{{gathered}}"
     note = i18n.text("d_note_10_14", lang, l=l, l1=l + 1, i=i, r=r)
     out.append(Equation("(10)–(14)", symbolic, numeric, note, origin))
     return out

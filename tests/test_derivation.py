@@ -159,8 +159,7 @@ def test_the_softmax_chain_of_a_step_ends_at_the_cores_delta(loss):
 # -- one entry through the chain rule ---------------------------------------------------------------
 
 
-def written_numbers(latex: str) -> list[str]:
-    return re.findall(r"-?\d+(?:\.\d+)?(?:\\mathrm\{e\}[-+]\d+)?", latex)
+END = r"\end{gathered}"
 
 
 @pytest.mark.parametrize("loss", ["cross_entropy", "mse"])
@@ -181,14 +180,15 @@ def test_one_entry_through_the_chain_rule_is_the_cores(loss, activation):
                     # (3): z^{l+1}_j written as Σ_k a_k W_kj + b_j, equal to the core's z.
                     z = a @ s.W_before[l - 1][:, j - 1] + s.b_before[l - 1][0, j - 1]
                     assert np.isclose(z, g.z[l][r - 1, j - 1], rtol=1e-12, atol=1e-14)
-                    assert f"= {teach.number(g.z[l][r - 1, j - 1])};" in by["(2)–(4)"].numeric
-                    assert by["(2)–(4)"].numeric.endswith(f"= {teach.number(d[j - 1] * a[i - 1])}")
+                    assert f"= {teach.number(g.z[l][r - 1, j - 1])} \\\\" in by["(2)–(4)"].numeric
+                    assert by["(2)–(4)"].numeric.endswith(f"= {teach.number(d[j - 1] * a[i - 1])}{END}")
                     products.append(d[j - 1] * a[i - 1])
                     # (13): the sum over j, then ⊙ f′(z^l_i), is the core's δ^l_i.
                     total = teach.entry_sum(g, s.W_before, l, i, r)
                     fp = net.f_prime(g.z[l - 1], g.a[l - 1])[r - 1, i - 1] if l > 1 else 1.0
                     assert np.isclose(total * fp, g.delta[l - 1][r - 1, i - 1], rtol=1e-12, atol=1e-14)
-                    assert by["(10)–(14)"].numeric.endswith(f"= {teach.number(g.delta[l - 1][r - 1, i - 1])}")
+                    assert by["(10)–(14)"].numeric.endswith(f"= {teach.number(g.delta[l - 1][r - 1, i - 1])}{END}")
+                    assert f"= {teach.number(total)} \\\\" in by["(10)–(14)"].numeric
                     if l == n - 1:  # (20) for MSE, the last line of (25) for cross-entropy
                         first = equations[0]
                         assert first.number == ("(20)" if loss == "mse" else "(25)")
