@@ -190,6 +190,40 @@ STRINGS: dict[str, dict[str, str]] = {
                            "the bug changes nothing here. Take a step or another seed to see it.",
         "gc_none_same": "On this network and batch the bug happens to give exactly backprop's gradients: there is "
                         "nothing to catch.",
+        "quiz_mode": "Predict, then step",
+        "quiz_mode_help": "Before each Step, commit a prediction about it and see it checked against the step's "
+                          "own numbers.",
+        "quiz_title": "Predict, then step",
+        "quiz_score": "score {right} of {asked}",
+        "quiz_kind": "What to predict",
+        "quiz_k_delta_sign": "the sign of δ at a neuron",
+        "quiz_k_zero_cells": "which cells of ∂L/∂W are exactly 0",
+        "quiz_k_loss_down": "whether the batch loss goes down",
+        "quiz_k_largest_change": "which weight changes most",
+        "quiz_q_delta_sign": "What sign will δ^{l} have at neuron {j} of layer {l}, for sample {r} of the next "
+                             "batch (B = {B})?",
+        "quiz_q_zero_cells": "Which cells of ∂L/∂W^{l} will be exactly zero in the next step? By (8), "
+                             "∂L/∂W^{l} = (a^{l})^T δ^{l1}, averaged over the batch.",
+        "quiz_q_loss_down": "At η = {lr}, will the next step lower the loss of its own batch (the same batch "
+                            "before and after the update)?",
+        "quiz_q_largest_change": "Which of these weights of W^{l} will change most in the next step (the largest "
+                                 "|ΔW|, with ΔW = −η ∂L/∂W by (17))?",
+        "quiz_cells": "Cells [i, j] that will be exactly 0 (leave empty for none)",
+        "quiz_answer": "Your prediction",
+        "quiz_commit": "Commit my prediction",
+        "quiz_committed": "Your prediction, {answer}, is locked in: press Step to see it checked.",
+        "quiz_right": "Right: you predicted {predicted}, and the step gave {actual}.",
+        "quiz_wrong": "Not this time: you predicted {predicted}; the step gave {actual}.",
+        "quiz_a_down": "goes down",
+        "quiz_a_not_down": "does not go down",
+        "quiz_a_none": "none",
+        "quiz_f_delta_sign": "The step computed δ^{l} = {value} at sample {r}, neuron {j}: {rule}",
+        "quiz_f_output": "the output layer's δ is prediction minus target, (21) y − y* or (25) a − y*.",
+        "quiz_f_hidden": "a hidden layer's δ comes from the layer above, (15) δ^{l} = δ^{l1} (W^{l})^T ⊙ f′(z^{l}).",
+        "quiz_f_zero_cells": "The step's ∂L/∂W^{l} has {n} of {total} cells exactly zero: {cells}. By (8) a cell "
+                             "[i, j] is zero when every sample has a^{l}_i = 0 (unit i off) or δ^{l1}_j = 0.",
+        "quiz_f_loss_down": "Batch loss before the update {before}; after it, on the same batch, {after}.",
+        "quiz_f_largest_change": "The largest change among them: ΔW^{l}[{i}, {j}] = {value}.",
 
         # -- the whole derivation (issue 11) --
         # Strings without values keep single LaTeX braces; strings formatted with values double them.
@@ -590,6 +624,35 @@ STRINGS: dict[str, dict[str, str]] = {
         "gc_none_all_off": "本批每个样本在隐藏层 {layer} 的每个单元都未激活（ReLU，z ≤ 0）：f′(z^{layer}) = 0 使 δ^{layer} "
                            "无论用 W 还是 W^T 都为零，其下各层的 δ 也为零，所以这个错误在这里不改变任何东西。走一步或换一个种子才能看到它。",
         "gc_none_same": "在这个网络和这一批上，这个错误恰好给出与反向传播完全相同的梯度：没有什么可发现的。",
+        "quiz_mode": "先预测，再单步",
+        "quiz_mode_help": "每次单步之前先提交对它的预测，再用这一步的实际数值检验。",
+        "quiz_title": "先预测，再单步",
+        "quiz_score": "得分：{asked} 题中答对 {right} 题",
+        "quiz_kind": "预测什么",
+        "quiz_k_delta_sign": "某个神经元上 δ 的符号",
+        "quiz_k_zero_cells": "∂L/∂W 的哪些元素恰好为 0",
+        "quiz_k_loss_down": "批损失是否下降",
+        "quiz_k_largest_change": "哪个权重变化最大",
+        "quiz_q_delta_sign": "对下一批（B = {B}）的第 {r} 个样本，第 {l} 层第 {j} 个神经元的 δ^{l} 是什么符号？",
+        "quiz_q_zero_cells": "下一步中 ∂L/∂W^{l} 的哪些元素恰好为零？由 (8)，∂L/∂W^{l} = (a^{l})^T δ^{l1}，对批取平均。",
+        "quiz_q_loss_down": "在 η = {lr} 下，下一步会降低它自己那一批的损失吗（同一批在更新前后的损失）？",
+        "quiz_q_largest_change": "下一步中 W^{l} 的这些权重里哪一个变化最大（|ΔW| 最大，由 (17)，ΔW = −η ∂L/∂W）？",
+        "quiz_cells": "将恰好为 0 的元素 [i, j]（没有就留空）",
+        "quiz_answer": "你的预测",
+        "quiz_commit": "提交我的预测",
+        "quiz_committed": "你的预测“{answer}”已锁定：点击“单步”查看结果。",
+        "quiz_right": "答对了：你预测“{predicted}”，这一步给出“{actual}”。",
+        "quiz_wrong": "这次没对：你预测“{predicted}”，这一步给出“{actual}”。",
+        "quiz_a_down": "下降",
+        "quiz_a_not_down": "不下降",
+        "quiz_a_none": "没有",
+        "quiz_f_delta_sign": "这一步算出第 {r} 个样本、第 {j} 个神经元的 δ^{l} = {value}：{rule}",
+        "quiz_f_output": "输出层的 δ 是预测减去目标，(21) y − y* 或 (25) a − y*。",
+        "quiz_f_hidden": "隐藏层的 δ 来自上一层，(15) δ^{l} = δ^{l1} (W^{l})^T ⊙ f′(z^{l})。",
+        "quiz_f_zero_cells": "这一步的 ∂L/∂W^{l} 在 {total} 个元素中有 {n} 个恰好为零：{cells}。由 (8)，当每个样本都有 "
+                             "a^{l}_i = 0（单元 i 未激活）或 δ^{l1}_j = 0 时，元素 [i, j] 为零。",
+        "quiz_f_loss_down": "更新前的批损失为 {before}；更新后，同一批的损失为 {after}。",
+        "quiz_f_largest_change": "其中变化最大的：ΔW^{l}[{i}, {j}] = {value}。",
 
         # -- the whole derivation (issue 11) --
         "v_derivation": "推导",

@@ -1,5 +1,6 @@
 """The teaching views: live equations, one update phase by phase, the gradient check
-with injected bugs, the history of a run, and what to save and load.
+with injected bugs, the history of a run, what to save and load, and the predict-then-step
+panel.
 
 Each view is a function of the session's `Trainer` and the `Snapshot` being looked at;
 the numbers come from `explorer.teach`, `explorer.gradcheck` and `explorer.bugs`.
@@ -15,7 +16,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from explorer import bugs, export, gradcheck, limits, page, plots, state, teach
+from explorer import bugs, export, gradcheck, limits, page, plots, quiz, state, teach
 from explorer.core import Network
 from explorer.gradcheck import smooth_rows
 from explorer.i18n import Message
@@ -309,3 +310,91 @@ def export_view(t: Trainer, s: Snapshot) -> None:
     kind, message = st.session_state.get("weights_message", (None, None))
     if kind:
         getattr(st, kind)(page.say(message))
+
+
+# -- predict, then step ------------------------------------------------------------------------
+
+
+def _say_answer(question: quiz.Question, value: object) -> str:
+    """A prediction or an outcome in words: a sign, a cell of W^l, a set of cells, down or not."""
+    if question.kind == "loss_down":
+        return _(f"quiz_a_{value}")
+    if question.kind == "largest_change":
+        return f"W^{question.layer}[{value[0]}, {value[1]}]"
+    if question.kind == "zero_cells":
+        return ", ".join(f"[{i}, {j}]" for i, j in sorted(value)) or _("quiz_a_none")
+    return str(value)
+
+
+def _score(t: Trainer) -> None:
+    """Score a committed prediction once its step has been taken, against what the step did."""
+    ss = st.session_state
+    committed = ss.get("quiz_prediction")
+    if committed is None or t.steps == committed["question"].step:
+        return
+    del ss["quiz_prediction"]
+    question = committed["question"]
+    try:
+        s = t.snapshot(question.step + 1)
+    except KeyError:  # undone, reset, or no longer kept: there is nothing to check against
+        return
+    after = t.net.with_parameters(s.W, s.b)
+    actual = quiz.outcome(question, s, after)
+    right = committed["answer"] == actual
+    ss["quiz_score"] = (ss["quiz_score"][0] + right, ss["quiz_score"][1] + 1)
+    ss["quiz_last"] = {"question": question, "predicted": committed["answer"], "actual": actual, "right": right,
+                       "facts": quiz.facts(question, s, after)}
+
+
+def _question(t: Trainer, kind: str) -> quiz.Question:
+    """The question of `kind` for the next step, made once per network state (it runs backprop)."""
+    ss = st.session_state
+    key = (t.steps, kind, id(t.net.W[0]), t.config.lr, t.config.batch, t.config.seed)
+    kept = ss.get("quiz_question")
+    if kept is None or kept[0] != key:
+        kept = (key, quiz.ask(kind, t.net, t.next_batch(), t.config.lr, t.steps, t.config.seed))
+        ss["quiz_question"] = kept
+    return kept[1]
+
+
+def quiz_panel(t: Trainer) -> None:
+    """Predict, then step: commit a prediction about the next Step, then see it checked."""
+    ss = st.session_state
+    ss.setdefault("quiz_score", (0, 0))
+    _score(t)
+    right, asked = ss["quiz_score"]
+    with st.container(border=True):
+        st.markdown(f"**{_('quiz_title')}** · {_('quiz_score', right=right, asked=asked)}")
+        last = ss.get("quiz_last")
+        if last is not None:
+            said = {"predicted": _say_answer(last["question"], last["predicted"]),
+                    "actual": _say_answer(last["question"], last["actual"])}
+            (st.success if last["right"] else st.error)(_("quiz_right" if last["right"] else "quiz_wrong", **said))
+            st.caption(page.say(last["facts"]))
+        committed = ss.get("quiz_prediction")
+        if committed is not None:
+            question = committed["question"]
+            st.markdown(page.say(question.prompt))
+            st.info(_("quiz_committed", answer=_say_answer(question, committed["answer"])))
+            return
+        available = quiz.kinds(t.net)
+        if ss.get("quiz_kind") not in available:
+            ss["quiz_kind"] = available[0]
+        kind = st.selectbox(_("quiz_kind"), available, key="quiz_kind", format_func=page.options("quiz_k_"))
+        question = _question(t, kind)
+        st.markdown(page.say(question.prompt))
+        widget = f"quiz_answer_{t.steps}_{kind}"
+        if kind == "zero_cells":
+            labels = {cell: _say_answer(question, {cell}) for cell in question.choices}
+            answer = frozenset(st.multiselect(_("quiz_cells"), question.choices, key=widget, format_func=labels.get))
+        else:
+            labels = {value: _say_answer(question, value) for value in question.choices}
+            answer = st.radio(_("quiz_answer"), question.choices, key=widget, horizontal=True, index=None,
+                              format_func=labels.get)
+        st.button(_("quiz_commit"), key="quiz_commit", disabled=answer is None, on_click=_commit,
+                  args=(question, answer))
+
+
+def _commit(question: quiz.Question, answer: object) -> None:
+    """Lock the prediction in (a button callback, so the page then draws it committed)."""
+    st.session_state["quiz_prediction"] = {"question": question, "answer": answer}

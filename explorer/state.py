@@ -203,6 +203,7 @@ PAGE = {
     "lang": (_parse_choice(("en", "zh"), "lang"), "en"),
     "present": (_parse_flag, False),
     "hide": (_parse_hide, frozenset()),
+    "quiz": (_parse_flag, False),  # predict, then step
 }
 
 
@@ -235,6 +236,8 @@ def page_query(options: Mapping[str, object]) -> dict[str, str]:
         query["present"] = "1"
     if options["hide"]:
         query["hide"] = ",".join(sorted(options["hide"]))
+    if options["quiz"]:
+        query["quiz"] = "1"
     return query
 
 
@@ -254,12 +257,14 @@ def start() -> None:
     st.session_state["config"] = config
     st.session_state["page"] = options
     st.session_state["lang"] = options["lang"]
+    st.session_state["quiz_mode"] = options["quiz"]
     st.session_state["replay_to"] = options["step"]
 
 
 def page() -> dict[str, object]:
-    """The page options of this session's link; the language follows its widget."""
-    return st.session_state["page"] | {"lang": st.session_state.get("lang", "en")}
+    """The page options of this session's link; the language and predict-then-step follow their widgets."""
+    ss = st.session_state
+    return ss["page"] | {"lang": ss.get("lang", "en"), "quiz": ss.get("quiz_mode", ss["page"]["quiz"])}
 
 
 def hidden(part: str) -> bool:
@@ -286,7 +291,7 @@ def install(new: Trainer) -> None:
     st.session_state["trainer"] = new
     st.session_state["net"] = new.net
     st.session_state["loss_history"] = new.loss_history
-    for stale in ("diverged", "locked_ranges", "gradcheck_result"):  # they belonged to the old network
+    for stale in ("diverged", "locked_ranges", "gradcheck_result", "quiz_prediction"):  # of the old network
         st.session_state.pop(stale, None)
 
 

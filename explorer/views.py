@@ -311,6 +311,10 @@ def workspace() -> None:
     controls(t)
     status(t)
     s = viewed_snapshot(t)
+    if not state.hidden("views"):
+        st.toggle(_("quiz_mode"), key="quiz_mode", help=_("quiz_mode_help"))
+    if state.page()["quiz"]:
+        lesson.quiz_panel(t)
     if state.hidden("views"):
         network_view(t, s)
         return
