@@ -45,7 +45,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "log_scale": "Log scale",
         "subtitle": "A fully connected network trained by backpropagation, one SGD update at a time. The derivation "
                     "it teaches writes $z^{i+1} = z^i W^i + b^i$ and $\\delta^i = \\partial L / \\partial z^i$; "
-                    "the app adds an activation, $a^i = f(z^i)$, and the mean over a batch.",
+                    "the app adds an activation, $a^i = f(z^i)$, and the mean over a batch. The **Derivation** view "
+                    "says which is which.",
         "step": "Step",
         "run": "Run {n} steps",
         "play": "Play",
@@ -228,94 +229,94 @@ STRINGS: dict[str, dict[str, str]] = {
         # -- the whole derivation (issue 11) --
         # Strings without values keep single LaTeX braces; strings formatted with values double them.
         "v_derivation": "Derivation",
-        "d_framing": r"**What is the seed's and what the app adds.** The derivation this app teaches writes one "
+        "d_framing": r"**What is the derivation's and what the app adds.** The derivation this app teaches writes one "
                      r"sample as a row vector and has no activation function: a layer is $z^{i+1} = z^i W^i + b^i$, "
                      r"$\delta^i = \partial L/\partial z^i$ (1), and its gradients are (8) $(z^l)^T\delta^{l+1}$, "
                      r"(9) $\delta^{l+1}$ and (15) $\delta^{l+1}(W^l)^T$. The app adds two things. First, an "
                      r"activation $f$ in every hidden layer, which then passes on $a^i = f(z^i)$ ($a^1 = x$; the "
                      r"output has none, $y = z^n$): so its (8) reads $(a^l)^T\delta^{l+1}$ and its (15) gains "
                      r"$\odot f'(z^l)$. Second, a batch of $B$ samples, one per row: $\delta$ is kept per sample "
-                     r"(row $r$ is the seed's $\delta$ for sample $r$), while the loss and the gradients (8), (9) are "
-                     r"means over the batch ($1/B$). With $B = 1$ and $f$ the identity every number is the seed's; "
-                     r"with $B = 1$ and another $f$, (8) and (15) differ from the seed's by exactly $a$ and "
+                     r"(row $r$ is the derivation's $\delta$ for sample $r$), while the loss and the gradients (8), (9) are "
+                     r"means over the batch ($1/B$). With $B = 1$ and $f$ the identity every number is the derivation's; "
+                     r"with $B = 1$ and another $f$, (8) and (15) differ from the derivation's by exactly $a$ and "
                      r"$\odot f'$. A symbol has one meaning: $a^l$ with a layer index is $f(z^l)$ of a hidden layer "
                      r"(or $x$), $a$ without one is the softmax of the output, (22).",
         "d_note_8": r"Row $r$ of $a^{{{l}}}$ and of $\delta^{{{l1}}}$ belong to sample $r$: the product sums over "
                     r"the batch, and $1/B$ makes the sum a mean.",
-        "d_origin_8": r"Seed (8): $\partial L/\partial W^{{{l}}} = (z^{{{l}}})^T\delta^{{{l1}}}$, one sample, no "
+        "d_origin_8": r"Derivation (8): $\partial L/\partial W^{{{l}}} = (z^{{{l}}})^T\delta^{{{l1}}}$, one sample, no "
                       r"activation. Added by the app: $a^{{{l}}} = f(z^{{{l}}})$ in place of $z^{{{l}}}$, and the "
                       r"batch mean $1/B$.",
-        "d_origin_8_input": r"Seed (8): $\partial L/\partial W^{{{l}}} = (z^{{{l}}})^T\delta^{{{l1}}}$, one sample. "
+        "d_origin_8_input": r"Derivation (8): $\partial L/\partial W^{{{l}}} = (z^{{{l}}})^T\delta^{{{l1}}}$, one sample. "
                             r"Here $a^{{{l}}} = z^{{{l}}} = x$, so the app adds only the batch mean $1/B$.",
-        "d_origin_9": r"Seed (9): $\partial L/\partial b^{{{l}}} = \delta^{{{l1}}}$, one sample. Added by the app: "
+        "d_origin_9": r"Derivation (9): $\partial L/\partial b^{{{l}}} = \delta^{{{l1}}}$, one sample. Added by the app: "
                       r"the batch mean $1/B$ over the rows of $\delta^{{{l1}}}$.",
         "d_note_15_input": r"$\delta^1 = \partial L/\partial x$ is the gradient with respect to the input: layer 1 "
                            r"has no activation and nothing to update.",
-        "d_origin_15_input": "Seed (15), as the seed writes it; one row per sample.",
+        "d_origin_15_input": "Derivation (15), as the derivation writes it; one row per sample.",
         "d_note_15": r"$f$ = {f}: the product is $\partial L/\partial a^{{{l}}}$; since $a^{{{l}}} = f(z^{{{l}}})$, "
                      r"the chain rule multiplies each entry by $f'(z^{{{l}}})$ to reach "
                      r"$\delta^{{{l}}} = \partial L/\partial z^{{{l}}}$.",
-        "d_origin_15": r"Seed (15): $\delta^{{{l}}} = \delta^{{{l1}}}(W^{{{l}}})^T$, no activation. Added by the "
+        "d_origin_15": r"Derivation (15): $\delta^{{{l}}} = \delta^{{{l1}}}(W^{{{l}}})^T$, no activation. Added by the "
                        r"app: $\odot f'(z^{{{l}}})$. $\delta$ stays per sample: one row each, no $1/B$.",
         "d_note_21": r"MSE (19): $L = \tfrac12\sum_j (y_j - y^*_j)^2$, so $\partial L/\partial y = y - y^*$ (20).",
-        "d_origin_21": "Seed (21), as the seed writes it; one row per sample.",
+        "d_origin_21": "Derivation (21), as the derivation writes it; one row per sample.",
         "d_note_25": r"Softmax cross-entropy (23): $L = -\sum_i y^*_i \log a_i$ with $a = \mathrm{{softmax}}(y)$ "
                      r"(22); through the softmax Jacobian (24), $\partial L/\partial y = a - y^*$.",
-        "d_origin_25": r"Seed (22) and (25), as the seed writes them; one row per sample.",
-        "d_origin_17": r"Seed (17), as the seed writes it; $\partial L/\partial W^{{{l}}}$ is the batch mean of (8).",
-        "d_origin_18": r"Seed (18), as the seed writes it; $\partial L/\partial b^{{{l}}}$ is the batch mean of (9).",
-        "d_origin_17_18": "Seed (17), (18), as the seed writes them, applied to every layer at once.",
+        "d_origin_25": r"Derivation (22) and (25), as the derivation writes them; one row per sample.",
+        "d_origin_17": r"Derivation (17), as the derivation writes it; $\partial L/\partial W^{{{l}}}$ is the batch mean of (8).",
+        "d_origin_18": r"Derivation (18), as the derivation writes it; $\partial L/\partial b^{{{l}}}$ is the batch mean of (9).",
+        "d_origin_17_18": "Derivation (17), (18), as the derivation writes them, applied to every layer at once.",
         "d_sample_r": "sample r",
         "d_product": "product",
-        "d_origin_16": r"Seed (16): (15) applied again and again from $\delta^{{{n}}}$ down to $\delta^{{{l}}}$, "
+        "d_origin_16": r"Derivation (16): (15) applied again and again from $\delta^{{{n}}}$ down to $\delta^{{{l}}}$, "
                        r"no activation; the product is taken left to right, as backprop does.",
         "d_note_16_same": r"The same matrix as $\delta^{{{l}}}$ from (15), layer by layer: no $f'$ other than 1 "
                           r"stands between these layers ($f$ is the identity, or no hidden layer lies between).",
         "d_note_16_f": r"With $f$ = {f} the product above is not $\delta^{{{l}}}$: backprop multiplies by "
                        r"$f'(z^k)$, entry by entry, right after $(W^k)^T$ for each hidden layer $k$ = {layers}. "
-                       r"(16) holds as the seed writes it only when every $f'$ is 1.",
+                       r"(16) holds as the derivation writes it only when every $f'$ is 1.",
         "d_origin_16_f": r"Added by the app: the $\odot f'$ factors; the right side is the core's $\delta^{{{l}}}$.",
         "d_note_24": r"Row $i$, column $j$: $\partial a_i/\partial y_j$ for sample {r}. Each row sums to 0, "
                      r"because the probabilities always sum to 1.",
-        "d_origin_24": "Seed (22) and (24), as the seed writes them, for sample {r}.",
+        "d_origin_24": "Derivation (22) and (24), as the derivation writes them, for sample {r}.",
         "d_note_24_25": r"$\partial L/\partial a_i = -y^*_i/a_i$ from (23). Times the Jacobian (24), the $1/a_i$ "
                         r"cancels against $a_i$, and $\sum_i y^*_i = 1$ leaves $a - y^*$: the core's $\delta^n$ "
                         r"for sample {r}.",
-        "d_origin_24_25": "The seed's steps from (24) to (25); the row vector in the middle is computed here from "
+        "d_origin_24_25": "The derivation's steps from (24) to (25); the row vector in the middle is computed here from "
                           "(24) and agrees with the core's (25).",
         "d_note_mse_softmax": r"With MSE on top of the softmax, $\delta^n$ keeps the Jacobian: where $a$ saturates "
                               r"near 0 or 1 every entry of (24) is small, so a confidently wrong output learns "
                               r"slowly. Cross-entropy's $\log$ cancels the Jacobian, which is why its $\delta^n$ is "
                               r"simply $a - y^*$.",
-        "d_origin_mse_softmax": "Not in the seed: the app's comparison, for sample {r}.",
+        "d_origin_mse_softmax": "Not in the derivation: the app's comparison, for sample {r}.",
         "d_note_20": "Sample {r}, output {j}: the derivative of the square brings down a 2, which cancels the ½.",
-        "d_origin_20": "Seed (19) to (21) for one entry, as the seed writes them; sample {r}.",
+        "d_origin_20": "Derivation (19) to (21) for one entry, as the derivation writes them; sample {r}.",
         "d_note_25_entry": "Sample {r}, output {j}: the softmax probability minus the target.",
         "d_note_2_4": r"Sample {r}: of all of $z^{{{l1}}}$ only $z^{{{l1}}}_{{{j}}}$ holds "
                       r"$W^{{{l}}}_{{{i},{j}}}$, and there it multiplies $a^{{{l}}}_{{{i}}}$. The table below does "
                       r"this for every sample; the mean over the batch is this entry of (8).",
-        "d_origin_2_4": r"Seed (2) to (4), written there for the last layer with $z^{{n-1}}_i$; the app writes them "
+        "d_origin_2_4": r"Derivation (2) to (4), written there for the last layer with $z^{{n-1}}_i$; the app writes them "
                         r"for any layer, with $a^{{{l}}}_{{{i}}} = f(z^{{{l}}}_{{{i}}})$.",
-        "d_origin_2_4_input": r"Seed (2) to (4), written there for the last layer; here "
-                              r"$a^{{{l}}}_{{{i}}} = x_{{{i}}}$, as in the seed.",
+        "d_origin_2_4_input": r"Derivation (2) to (4), written there for the last layer; here "
+                              r"$a^{{{l}}}_{{{i}}} = x_{{{i}}}$, as in the derivation.",
         "d_note_10_14": r"Sample {r}: $z^{{{l}}}_{{{i}}}$ feeds every $z^{{{l1}}}_j$ through "
                         r"$W^{{{l}}}_{{{i},j}}$, so the chain rule sums over $j$: row {i} of $W^{{{l}}}$ against "
                         r"$\delta^{{{l1}}}$. The sum is added up here and agrees with the core's matrix product.",
-        "d_origin_10_14": r"Seed (10) to (14), no activation. Added by the app: $\odot f'(z^{{{l}}}_{{{i}}})$, "
+        "d_origin_10_14": r"Derivation (10) to (14), no activation. Added by the app: $\odot f'(z^{{{l}}}_{{{i}}})$, "
                           r"because $z^{{{l}}}_{{{i}}}$ reaches the next layer only through "
                           r"$a^{{{l}}}_{{{i}}} = f(z^{{{l}}}_{{{i}}})$.",
-        "d_origin_10_14_input": "Seed (10) to (14), as the seed writes them: layer {l} is the input, with no "
+        "d_origin_10_14_input": "Derivation (10) to (14), as the derivation writes them: layer {l} is the input, with no "
                                 "activation.",
         "d_ph_forward": "Forward: layer {i} → {i1}",
-        "d_origin_forward": r"Seed: $z^{{{i1}}} = z^{{{i}}}W^{{{i}}} + b^{{{i}}}$, no activation. Added by the app: "
+        "d_origin_forward": r"Derivation: $z^{{{i1}}} = z^{{{i}}}W^{{{i}}} + b^{{{i}}}$, no activation. Added by the app: "
                             r"layer {i1} passes on $a^{{{i1}}} = f(z^{{{i1}}})$; one row per sample.",
-        "d_origin_forward_out": r"Seed: $z^{{{i1}}} = z^{{{i}}}W^{{{i}}} + b^{{{i}}}$ and $y = z^{{{i1}}}$. The "
+        "d_origin_forward_out": r"Derivation: $z^{{{i1}}} = z^{{{i}}}W^{{{i}}} + b^{{{i}}}$ and $y = z^{{{i1}}}$. The "
                                 r"output has no activation in the app either; one row per sample.",
         "d_note_19": r"$y = z^{{{n}}}$ against the target $y^*$, row by row.",
-        "d_origin_19": r"Seed (19) is the loss of one sample. Added by the app: the mean over the $B$ samples.",
+        "d_origin_19": r"Derivation (19) is the loss of one sample. Added by the app: the mean over the $B$ samples.",
         "d_note_23": r"$a = \mathrm{{softmax}}(y)$ with $y = z^{{{n}}}$; $\log a$ is computed as "
                      r"$y - \log\sum_k e^{{y_k}}$ after subtracting the largest $y_k$, so no exponential overflows.",
-        "d_origin_23": r"Seed (22), (23) give the loss of one sample. Added by the app: the mean over the $B$ samples.",
+        "d_origin_23": r"Derivation (22), (23) give the loss of one sample. Added by the app: the mean over the $B$ samples.",
         "d_ph_loss": "Loss",
         "d_ph_output": "Output error δ^{n}",
         "d_ph_backward": "Backward: {number} at layer {l}",
@@ -331,11 +332,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "d_act_relu": "relu",
         "d_act_tanh": "tanh",
         "d_act_sigmoid": "sigmoid",
-        "d_framing_title": "What is the seed's and what the app adds",
+        "d_framing_title": "What is the derivation's and what the app adds",
         "d_cell_i": "i (row of W, neuron of layer l)",
         "d_cell_j": "j (column of W, neuron of layer l+1)",
         "d_cell_r": "Sample r of the batch",
-        "d_cell_table": r"The seed's (4), $\partial L/\partial W_{{i,j}} = \delta_j\, z_i$, in batch form: "
+        "d_cell_table": r"The derivation's (4), $\partial L/\partial W_{{i,j}} = \delta_j\, z_i$, in batch form: "
                         r"one row per sample, $a^{{{l}}}$ in place of $z^{{{l}}}$.",
         "d_rest": "The rest of the derivation, with this step's numbers",
         "d_16_title": r"(16): $\delta^l$ straight from $\delta^n$",
@@ -498,7 +499,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "layers_caption": "{shapes}：W^l 的第 i 行对应第 l 层的第 i 个神经元，第 j 列对应第 l+1 层的第 j 个神经元，与推导一致。",
         "log_scale": "对数坐标",
         "subtitle": "全连接网络的反向传播，每次一步 SGD 更新。所讲的推导写作 $z^{i+1} = z^i W^i + b^i$，"
-                    "$\\delta^i = \\partial L / \\partial z^i$；本应用加上激活函数 $a^i = f(z^i)$ 和整批平均。",
+                    "$\\delta^i = \\partial L / \\partial z^i$；本应用加上激活函数 $a^i = f(z^i)$ 和整批平均。"
+                    "“推导”视图说明哪些是原文的、哪些是本应用加的。",
         "step": "单步",
         "run": "运行 {n} 步",
         "play": "播放",

@@ -61,7 +61,8 @@ def equations_view(t: Trainer, s: Snapshot) -> None:
     lang, net, g = _lang(), t.network_at(s), s.g
     with st.expander(_("d_framing_title")):
         st.markdown(teach.framing(lang))
-        st.button(_("d_doc_open"), key="open_derivation", on_click=_open_derivation)
+    st.button(_("d_doc_open"), key="open_derivation", type="tertiary", icon=":material/menu_book:",
+              on_click=_open_derivation)
     for equation in teach.layer_equations(net, s, l, lang):
         _show(equation)
 

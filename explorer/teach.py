@@ -7,7 +7,7 @@ unrolled chain (16) against (15), the softmax Jacobian (24) against (25), one en
 (13) against the matrix product) the second way is computed here, and the tests check
 that the two agree.
 
-Each `Equation` says where it comes from: the seed's formula as the seed writes it (one
+Each `Equation` says where it comes from: the derivation's formula as it writes it (one
 sample, no activation), or what the app adds to it (a = f(z), ⊙ f′, the batch mean 1/B).
 Prose comes in the language asked for (`lang`, "en" or "zh").
 """
@@ -59,11 +59,11 @@ def terms(products: list[str]) -> str:
 
 @dataclass(frozen=True)
 class Equation:
-    number: str  # the seed's formula number, e.g. "(8)"
+    number: str  # the derivation's formula number, e.g. "(8)"
     symbolic: str  # the formula as the app computes it
     numeric: str  # the same formula with this step's values
     note: str = ""  # why, in the chosen language (Markdown, inline $LaTeX$)
-    origin: str = ""  # what is the seed's and what the app adds, in the chosen language
+    origin: str = ""  # what is the derivation's and what the app adds, in the chosen language
 
 
 def activation_name(name: str, lang: str = "en") -> str:
@@ -72,7 +72,7 @@ def activation_name(name: str, lang: str = "en") -> str:
 
 
 def framing(lang: str = "en") -> str:
-    """Once, plainly: what the seed writes and what the app adds (Markdown with LaTeX)."""
+    """Once, plainly: what the derivation writes and what the app adds (Markdown with LaTeX)."""
     return i18n.text("d_framing", lang)
 
 
@@ -160,7 +160,7 @@ def layer_equations(net: Network, s: Snapshot, l: int, lang: str = "en") -> list
 
 
 def cell_terms(g: Gradients, l: int, i: int, j: int, lang: str = "en") -> dict[str, np.ndarray]:
-    """The seed's (4) in batch form for ∂L/∂W^l_{ij} (1-based i, j): column i of a^l and
+    """The derivation's (4) in batch form for ∂L/∂W^l_{ij} (1-based i, j): column i of a^l and
     column j of δ^{l+1}, sample by sample, whose products' mean over the batch is the entry."""
     a_i, d_j = g.a[l - 1][:, i - 1], g.delta[l][:, j - 1]
     return {i18n.text("d_sample_r", lang): np.arange(1, len(a_i) + 1), f"a^{l}_r,{i}": a_i,
@@ -176,7 +176,7 @@ def output_deltas(
     return y, (mse_loss, mse_delta), (ce_loss, ce_delta)
 
 
-# -- the rest of the seed: (16), (24), and one entry through the chain rule ----------------
+# -- the rest of the derivation: (16), (24), and one entry through the chain rule ----------------
 
 
 def _hidden_between(l: int, n: int) -> range:
@@ -185,7 +185,7 @@ def _hidden_between(l: int, n: int) -> range:
 
 
 def unrolled_product(g: Gradients, W: list[np.ndarray], l: int) -> np.ndarray:
-    """(16) as the seed writes it: δ^n (W^{n−1})^T ⋯ (W^l)^T, multiplied left to right."""
+    """(16) as the derivation writes it: δ^n (W^{n−1})^T ⋯ (W^l)^T, multiplied left to right."""
     product = g.delta[-1]
     for k in range(len(g.z) - 1, l - 1, -1):
         product = product @ W[k - 1].T
@@ -201,12 +201,12 @@ def unrolled(net: Network, g: Gradients, W: list[np.ndarray], l: int, lang: str 
     factors = "".join(rf"(W^{{{k}}})^T" for k in ks)
     product = unrolled_product(g, W, l)
     numeric = matrix(g.delta[-1]) + "".join(matrix(W[k - 1].T) for k in ks) + rf" = {matrix(product)}"
-    seed = Equation("(16)", rf"\delta^{{{l}}} = \delta^{{{n}}}{factors}", numeric,
+    written = Equation("(16)", rf"\delta^{{{l}}} = \delta^{{{n}}}{factors}", numeric,
                     origin=i18n.text("d_origin_16", lang, l=l, n=n))
     hidden = _hidden_between(l, n)
     if net.activation == "identity" or not hidden:
-        return [Equation(seed.number, seed.symbolic, seed.numeric + rf" = \delta^{{{l}}}_{{(15)}}",
-                         i18n.text("d_note_16_same", lang, l=l), seed.origin)]
+        return [Equation(written.number, written.symbolic, written.numeric + rf" = \delta^{{{l}}}_{{(15)}}",
+                         i18n.text("d_note_16_same", lang, l=l), written.origin)]
     chain = rf"\delta^{{{n}}}"
     for k in ks:
         chain = rf"{chain}(W^{{{k}}})^T" + (rf" \odot f'(z^{{{k}}})" if k in hidden else "")
@@ -216,7 +216,7 @@ def unrolled(net: Network, g: Gradients, W: list[np.ndarray], l: int, lang: str 
                    i18n.text("d_note_16_f", lang, l=l, f=activation_name(net.activation, lang),
                              layers=", ".join(str(k) for k in hidden)),
                    i18n.text("d_origin_16_f", lang, l=l))
-    return [seed, app]
+    return [written, app]
 
 
 def softmax_jacobian(y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -228,7 +228,7 @@ def softmax_jacobian(y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def softmax_chain(y: np.ndarray, y_star: np.ndarray, r: int, lang: str = "en") -> list[Equation]:
     """(24) and the lines to (25) for sample r (1-based) of the output y and targets y*:
     the Jacobian with the step's numbers, ∂L/∂a · J = a − y*, and beside it MSE on top of
-    the softmax (the app's comparison, not in the seed), whose δ keeps the Jacobian."""
+    the softmax (the app's comparison, not in the derivation), whose δ keeps the Jacobian."""
     y_r, t = y[r - 1: r], y_star[r - 1]
     a, J = softmax_jacobian(y_r)
     # ∂L/∂a_i = −y*_i / a_i (23); 0 where y*_i = 0, even where a_i underflowed to 0.

@@ -1,5 +1,5 @@
 """Tests of the rest of the derivation shown with a step's numbers, (16), (24) to (25) and
-one entry through the chain rule; of the labels that say what is the seed's and what the
+one entry through the chain rule; of the labels that say what is the derivation's and what the
 app adds; of the handout's notes and its 中文; and of the derivation documents.
 
 References are independent where the point is a second way to the same number: finite
@@ -39,7 +39,7 @@ def softmax(y: np.ndarray) -> np.ndarray:
     return e / e.sum(axis=-1, keepdims=True)
 
 
-# Words allowed in 中文 prose: the names of functions the formulas use, as the seed does.
+# Words allowed in 中文 prose: the names of functions the formulas use, as the derivation does.
 NAMES = {"softmax", "sgd", "relu", "tanh", "sigmoid"}
 
 
@@ -96,10 +96,10 @@ def test_the_unrolled_product_differs_exactly_by_f_prime(activation, hidden):
         if not hidden_between:  # δ^1 from δ^2 only: nothing between, (16) is (15)
             assert len(equations) == 1 and np.array_equal(product, g.delta[l - 1])
             continue
-        seed, app = equations
-        assert seed.number == "(16)" and app.number == "(15), (16)"
+        written, app = equations
+        assert written.number == "(16)" and app.number == "(15), (16)"
         assert not np.allclose(product, g.delta[l - 1])  # (16) as written misses the f′ factors
-        assert teach.matrix(product) in seed.numeric
+        assert teach.matrix(product) in written.numeric
         assert app.numeric == rf"\delta^{{{l}}} = {teach.matrix(g.delta[l - 1])}"
         assert re.findall(r"f'\(z\^\{(\d+)\}\)", app.symbolic) == [str(k) for k in reversed(hidden_between)]
         if len(hidden_between) == 1 and l == n - 1:  # one factor: the product ⊙ f′ is δ^l exactly
@@ -211,7 +211,7 @@ def test_a_long_sum_is_cut_short():
     assert np.isclose(teach.entry_sum(g, s.W_before, 1, 3, 1), g.delta[0][0, 2], rtol=1e-12, atol=1e-15)
 
 
-# -- what is the seed's and what the app adds ----------------------------------------------------------
+# -- what is the derivation's and what the app adds ----------------------------------------------------------
 
 
 @pytest.mark.parametrize("activation", ["identity", "tanh"])
@@ -221,14 +221,14 @@ def test_every_formula_says_where_it_comes_from(activation):
     n = len(net.sizes)
     for l in range(1, n):
         for e in teach.layer_equations(net, s, l):
-            assert e.origin.startswith(f"Seed {e.number}"), (e.number, e.origin)
+            assert e.origin.startswith(f"Derivation {e.number}"), (e.number, e.origin)
         by = {e.number: e for e in teach.layer_equations(net, s, l)}
         assert "1/B" in by["(8)"].origin and "1/B" in by["(9)"].origin
         assert ("the app: $a^{" in by["(8)"].origin) is (l > 1)  # a^1 = x = z^1: the input adds only 1/B
         assert ("f'(z^{" in by["(15)"].origin) is (l > 1)
-        assert "as the seed writes it" in by["(17)"].origin and "as the seed writes it" in by["(18)"].origin
+        assert "as the derivation writes it" in by["(17)"].origin and "as the derivation writes it" in by["(18)"].origin
     for p in teach.phases(net, g, s.batch.Y, s.lr):
-        assert p.equation.origin.startswith("Seed"), p.title
+        assert p.equation.origin.startswith("Derivation"), p.title
     assert "(4)" in i18n.text("d_cell_table", "en", l=1) and "(4)" in i18n.text("d_cell_table", "zh", l=1)
     assert teach.unrolled(net, g, s.W_before, 1)[0].number == "(16)"
     assert teach.softmax_chain(g.z[-1], np.eye(2)[[0] * len(g.z[-1])], 1)[0].number == "(24)"
@@ -318,7 +318,7 @@ def test_the_derivation_documents_exist_with_every_formula():
         numbers = {int(k) for k in re.findall(r"\((\d+)\)", text)}
         assert set(range(1, 26)) <= numbers, set(range(1, 26)) - numbers
         assert text.count("$$") % 2 == 0
-        assert "shared/" not in text and "seed/" not in text
+        assert "shared/" not in text and "seed" not in text.lower()
     assert "[app]" in (ROOT / "docs" / "derivation.md").read_text(encoding="utf-8")
     zh = (ROOT / "docs" / "derivation.zh.md").read_text(encoding="utf-8")
     assert "［本应用］" in zh
@@ -360,7 +360,7 @@ def test_the_equations_view_shows_the_rest_of_the_derivation():
     for number in ("**(16)**", "**(15), (16)**", "**(24)**", "**(25)**", "**(2)–(4)**", "**(10)–(14)**", "**(8)**"):
         assert number in markdown, number
     assert i18n.text("d_cell_table", "en", l=3) in captions
-    assert any(c.startswith("Seed (8):") for c in captions)
+    assert any(c.startswith("Derivation (8):") for c in captions)
     for e in teach.unrolled(net, g, s.W_before, 3) + teach.softmax_chain(g.z[-1], s.batch.Y, 1):
         assert e.numeric in latex
     assert teach.framing("en") in markdown
