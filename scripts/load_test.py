@@ -14,7 +14,13 @@ plus `--pages` real headless Chromium pages with their own seeds. Then:
 2. steady: every session and page presses Step `--steps` times, waiting a random
    0 … 2 × `--think` seconds before each press (students reading the heatmaps);
 3. burst: every session presses Step at the same moment, `--bursts` times (the teacher
-   says "now press Step").
+   says "now press Step");
+4. heavy (with `--heavy H`): H more sessions each press "Run `--heavy-steps` steps" at once
+   while the others go on stepping as in 2 until every heavy run has finished; their
+   latencies are reported beside the steady ones of the same run (the reference). The app
+   lets one long run work at a time (explorer/limits.py); the others queue.
+
+    .venv/bin/python scripts/load_test.py --sessions 20 --heavy 10 --pages 0   # the heavy-student case
 
 It reports the server's resident memory (VmRSS of the server and any children, from
 /proc, sampled every 0.2 s) and the step latency: for protocol sessions the round trip
@@ -137,10 +143,37 @@ async def browser_student(browser, url: str, seed: int, steps: int, think: float
 # -- the run ---------------------------------------------------------------------------------
 
 
-async def student(session: Session, steps: int, think: float, rng: random.Random, latencies: list) -> None:
-    for _ in range(steps):
+async def student(session: Session, steps: int, think: float, rng: random.Random, latencies: list,
+                  until: asyncio.Event | None = None) -> int:
+    """Presses Step `steps` times, or, given `until`, until it is set; returns the presses."""
+    pressed = 0
+    while (pressed < steps) if until is None else not until.is_set():
         await asyncio.sleep(rng.uniform(0, 2 * think))
         latencies.append(1000 * await session.click("step"))
+        pressed += 1
+    return pressed
+
+
+async def heavy_phase(server: Server, light: list[Session], args, rng: random.Random) -> tuple[list, list, list]:
+    """`args.heavy` sessions press Run `args.heavy_steps` at once while the light ones step:
+    (light latencies meanwhile, the heavy runs' durations in s, each light session's presses)."""
+    heavy = await asyncio.gather(*(Session.open(server.url, LINK.format(seed=FIRST_SEED + 500 + i))
+                                   for i in range(args.heavy)))
+    done, latencies = asyncio.Event(), []
+
+    async def runs() -> list[float]:
+        durations = await asyncio.gather(*(s.click("run", n_steps=args.heavy_steps, timeout=args.max_seconds)
+                                           for s in heavy))
+        done.set()
+        return durations
+
+    durations, *pressed = await asyncio.gather(
+        runs(), *(student(s, 0, args.think, random.Random(rng.random()), latencies, done) for s in light))
+    for i, session in enumerate(heavy):
+        if session.metrics.get("Step") != str(args.heavy_steps) or session.exceptions:
+            raise RuntimeError(f"heavy session {i} shows Step {session.metrics.get('Step')}: {session.exceptions}")
+    await asyncio.gather(*(s.close() for s in heavy))
+    return latencies, durations, pressed
 
 
 async def run(server: Server, args) -> int:
@@ -197,9 +230,17 @@ async def run(server: Server, args) -> int:
         await asyncio.sleep(1.0)
     memory.mark("after bursts")
 
+    heavy_light: list[float] = []
+    pressed = [0] * len(sessions)
+    if args.heavy:
+        t = time.perf_counter()
+        heavy_light, durations, pressed = await heavy_phase(server, sessions, args, rng)
+        heavy_s = time.perf_counter() - t
+        memory.mark(f"after {args.heavy} heavy runs")
+
     # Isolation, after: every counter shows that session's own clicks.
-    own = args.fill + args.steps + args.bursts
-    for seed, session in zip(seeds, sessions):
+    for seed, session, extra in zip(seeds, sessions, pressed):
+        own = args.fill + args.steps + args.bursts + extra
         if session.metrics.get("Step") != str(own):
             failures.append(f"session of seed {seed} shows Step {session.metrics.get('Step')}, expected {own}")
         if session.exceptions:
@@ -235,21 +276,32 @@ async def run(server: Server, args) -> int:
     line("steady, page click→finished", [v for p in pages for v in p["finished"]])
     line("steady, page click→redrawn", [v for p in pages for v in p["redrawn"]])
     line(f"burst of {args.sessions}, round trip", burst)
+    line(f"steady while {args.heavy} heavy Run", heavy_light)
     rate = (len(steady) + sum(len(p["redrawn"]) for p in pages)) / steady_s
     print(f"  (steady: {rate:.1f} steps/s offered by the room over {steady_s:.1f} s; think time 0 … "
           f"{2 * args.think:g} s)")
 
+    if args.heavy:
+        print(f"  (heavy: {args.heavy} sessions pressed Run {args.heavy_steps:,} at once; they finished in "
+              f"{min(durations):.1f} … {max(durations):.1f} s, {heavy_s:.1f} s in all, one at a time; the light "
+              f"sessions pressed Step {sum(pressed)} times meanwhile)")
     p95 = percentile(steady, 95)
     verdict = {True: "met", False: "MISSED"}
-    print(f"\nGoal RSS ≤ {GOAL_RSS_MB} MiB: peak {memory.peak:.0f} MiB, {verdict[memory.peak <= GOAL_RSS_MB]}")
+    print(f"\nGoal RSS ≤ {args.rss_goal:.0f} MiB: peak {memory.peak:.0f} MiB, {verdict[memory.peak <= args.rss_goal]}")
     print(f"Goal steady p95 ≤ {GOAL_P95_MS} ms (protocol sessions): {p95:.0f} ms, {verdict[p95 <= GOAL_P95_MS]}")
     if failures:
         print("\nIsolation FAILED:\n  " + "\n  ".join(failures))
     else:
         pages_note = f", {args.steps} per page" if args.pages else ""
         print(f"Isolation: all {args.sessions + args.pages} sessions showed their own seed's W¹ (all different) "
-              f"and counted only their own steps ({own} per protocol session{pages_note}).")
-    ok = not failures and memory.peak <= GOAL_RSS_MB and p95 <= GOAL_P95_MS
+              f"and counted only their own steps ({args.fill + args.steps + args.bursts} per protocol session"
+              f"{' plus its presses during the heavy runs' if args.heavy else ''}{pages_note}).")
+    ok = not failures and memory.peak <= args.rss_goal and p95 <= GOAL_P95_MS
+    if heavy_light:
+        heavy_p95 = percentile(heavy_light, 95)
+        print(f"Goal light p95 ≤ {GOAL_P95_MS} ms while heavy runs go on: {heavy_p95:.0f} ms, "
+              f"{verdict[heavy_p95 <= GOAL_P95_MS]}")
+        ok = ok and heavy_p95 <= GOAL_P95_MS
     return 0 if ok else 1
 
 
@@ -263,11 +315,17 @@ def main() -> int:
                         help="mean seconds between a session's presses, uniform 0 … 2×think (default 2)")
     parser.add_argument("--fill", type=int, default=1000, help="steps each session runs first (default 1000)")
     parser.add_argument("--bursts", type=int, default=3, help="presses by all sessions at once (default 3)")
+    parser.add_argument("--heavy", type=int, default=0, help="sessions pressing Run at once, phase 4 (default 0)")
+    parser.add_argument("--heavy-steps", type=int, default=10_000, help="the heavy sessions' Run n (default 10000)")
+    parser.add_argument("--rss-goal", type=float, default=GOAL_RSS_MB,
+                        help=f"peak RSS goal in MiB (default {GOAL_RSS_MB}; the issue asks 1229 for 100 sessions)")
     parser.add_argument("--max-seconds", type=float, default=600, help="give up after this long (default 600)")
     args = parser.parse_args()
     if not (1 <= args.sessions <= 100 and 0 <= args.pages <= 5 and 1 <= args.steps <= 200
-            and 0 <= args.think <= 10 and 0 <= args.fill <= 10_000 and 0 <= args.bursts <= 20):
-        parser.error("out of bounds: sessions 1…100, pages 0…5, steps 1…200, think 0…10, fill 0…10000, bursts 0…20")
+            and 0 <= args.think <= 10 and 0 <= args.fill <= 10_000 and 0 <= args.bursts <= 20
+            and 0 <= args.heavy <= 30 and 1 <= args.heavy_steps <= 10_000):
+        parser.error("out of bounds: sessions 1…100, pages 0…5, steps 1…200, think 0…10, fill 0…10000, bursts 0…20, "
+                     "heavy 0…30, heavy-steps 1…10000")
     with serving() as server:
         return asyncio.run(asyncio.wait_for(run(server, args), args.max_seconds))
 
