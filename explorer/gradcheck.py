@@ -38,6 +38,7 @@ from itertools import pairwise
 
 import numpy as np
 
+from explorer import limits
 from explorer.core import Network, count_parameters
 
 EPS = 1e-6
@@ -46,13 +47,17 @@ WRONG = 1e-4
 ROUNDOFF = float(np.finfo(np.float64).eps)  # u: the relative rounding of one float64 operation
 FLOOR_MARGIN = 10
 
-# Cost, in parameter-rows (one multiply-add of one parameter for one sample): a forward
-# pass of B rows through P parameters costs B·P plus a fixed FORWARD_OVERHEAD (about 85 µs
-# of Python and checks, whatever the size). Measured with one BLAS thread on a 2-core
-# machine: 4.4e9 parameter-rows/s at the largest network, so CHECK_BUDGET is about 0.9 s
-# there, leaving room for a slower shared core within the 2 s a click may take.
-CHECK_BUDGET = 4e9
-FORWARD_OVERHEAD = 3e5
+# Cost, in multiply-adds: a forward pass of B rows through P parameters costs B·P, plus
+# ELEMENT_COST for each of its B·Σ|l_i| values (f, softmax and the input checks: measured at
+# about 40 multiply-adds' time each, which dominates narrow layers with a large batch), plus
+# a fixed FORWARD_OVERHEAD (Python, about 85 µs measured, whatever the size).
+# One click may take CHECK_SECONDS at the session budget's cautious rate
+# (`limits.MACS_PER_SECOND`); measured with one BLAS thread on a 2-core machine the rate was
+# 4.4e9 multiply-adds/s at the largest network, so a click took about 1 s there.
+CHECK_SECONDS = 2.0
+CHECK_BUDGET = CHECK_SECONDS * limits.MACS_PER_SECOND
+FORWARD_OVERHEAD = 1e-4 * limits.MACS_PER_SECOND
+ELEMENT_COST = 40
 MAX_ENTRIES = 64   # entries checked per W^l and per b^l when the budget allows
 MIN_ENTRIES = 4    # below this many per W^l and b^l, fewer samples of the batch are used
 EXTRA_PASSES = 10  # backprop itself (about 3 passes), a buggy backward pass, the loss at θ
@@ -133,7 +138,7 @@ class Plan:
 
     rows: int     # the first `rows` samples of the batch
     entries: int  # entries checked per W^l and per b^l at most (all of a smaller one)
-    cost: float   # parameter-rows, at most the budget
+    cost: float   # multiply-adds, at most the budget
 
 
 def plan(sizes: Sequence[int], batch: int, max_entries: int = MAX_ENTRIES,
@@ -147,21 +152,21 @@ def plan(sizes: Sequence[int], batch: int, max_entries: int = MAX_ENTRIES,
     layers = len(sizes) - 1
     per_array = [m * n for m, n in pairwise(sizes)] + list(sizes[1:])
     wanted = max(1, min(max_entries, max(per_array)))
-    parameters = count_parameters(sizes)
+    per_row = count_parameters(sizes) + ELEMENT_COST * sum(sizes)
 
     def passes(entries: int) -> int:
         return 2 * sum(min(entries, size) for size in per_array) + 2 * layers + EXTRA_PASSES
 
     def affordable(rows: int) -> int:  # entries per array at this many rows, 0 if not even one
-        per_pass = rows * parameters + FORWARD_OVERHEAD
+        per_pass = rows * per_row + FORWARD_OVERHEAD
         return max((k for k in range(wanted + 1) if passes(k) * per_pass <= budget), default=0)
 
     rows = batch
     if affordable(rows) < min(MIN_ENTRIES, wanted):
         per_pass = budget / passes(min(MIN_ENTRIES, wanted))
-        rows = max(1, min(batch, int((per_pass - FORWARD_OVERHEAD) / parameters)))
+        rows = max(1, min(batch, int((per_pass - FORWARD_OVERHEAD) / per_row)))
     entries = max(1, affordable(rows))
-    return Plan(rows, entries, passes(entries) * (rows * parameters + FORWARD_OVERHEAD))
+    return Plan(rows, entries, passes(entries) * (rows * per_row + FORWARD_OVERHEAD))
 
 
 # -- finite differences ---------------------------------------------------------------------------
