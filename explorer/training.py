@@ -120,12 +120,15 @@ class Trainer:
     config: Config
     dataset: data.Dataset
     net: Network = field(init=False)
+    # The batch loss of every update, and the test loss after it. Past limits.SERIES_POINTS
+    # updates the older points are thinned (the latest limits.RECENT_POINTS stay exact).
     loss_history: list[float] = field(init=False, default_factory=list)
     test_loss_history: list[float] = field(init=False, default_factory=list)
     # Per step, a (3, layers) array: ‖δ^{l+1}‖ per sample (RMS over the batch), ‖∂L/∂W^l‖, ‖ΔW^l‖/‖W^l‖.
     norm_history: list[np.ndarray] = field(init=False, default_factory=list)
     history: deque[Snapshot] = field(init=False, default_factory=deque)
-    # The step of each point of the three curves above: 1, 2, 3, … until they are thinned.
+    # The step of each point of the three curves above: 1, 2, 3, … until they are thinned
+    # (every second point of the older part, each time the curves reach SERIES_POINTS).
     curve_steps: list[int] = field(init=False, default_factory=list)
     steps: int = field(init=False, default=0)
     epoch: int = field(init=False, default=0)
