@@ -576,7 +576,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "batch_capped": "这个网络最多为 {max}：更大的批在共享服务器上耗时或占用内存过多。",
         "light_snapshot": "第 {s} 步只保存了 W 和 b（本会话的内存预算只保存最近几步的 δ 和梯度）。",
         "export_loss_thinned": "文件包含 {steps} 步中的 {n} 步：从第 {exact} 步起每一步都有，更早的步按每 2、4…… "
-                               "步抽取一步（见 step 列）。",
+                               "步抽取一步（见 `step` 列）。",
 
         # -- links and uploads (issue 8, inputs) --
         "q_long": "链接中的值最多 {high} 个字符，这个有 {n} 个",
@@ -618,7 +618,7 @@ STRINGS: dict[str, dict[str, str]] = {
                     "所以 δ^{l1} W^{l} 无定义：只有转置 (W^l)^T 才能使形状匹配。",
         "gc_none_batch1": "B = 1 时忘记 1/B 不会改变结果：把批大小设为大于 1 才能看到这个错误。",
         "gc_none_no_hidden": "这个网络没有隐藏层，(15) 不参与任何 W 或 b 的梯度：这个错误在这里不改变任何东西。加一个隐藏层才能看到它。",
-        "gc_none_identity": "恒等激活函数的 f′(z) = 1，所以忘记 ⊙ f′(z^l) 不改变任何东西：选择 relu、tanh 或 sigmoid 才能看到这个错误。",
+        "gc_none_identity": "恒等激活函数的 f′(z) = 1，所以忘记 ⊙ f′(z^l) 不改变任何东西：选择 ReLU、tanh 或 sigmoid 才能看到这个错误。",
         "gc_none_all_on": "本批每个样本的每个隐藏 ReLU 单元都处于激活状态，f′(z^l) 处处为 1，忘记它在这里不改变任何东西。"
                           "走一步或换一个种子才能看到这个错误。",
         "gc_none_symmetric": "(15) 在这里用到的每个 W^l 都是对称的（W^l = (W^l)^T，1×1 矩阵就是如此），"

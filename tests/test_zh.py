@@ -28,6 +28,7 @@ from specs import chart
 from streamlit.testing.v1 import AppTest
 
 from explorer import teach, views
+from explorer.i18n import STRINGS
 
 APP = str(Path(__file__).parents[1] / "app.py")
 
@@ -333,6 +334,14 @@ def test_the_handout_speaks_chinese():
     s = t.snapshot(t.steps)
     text = teach.handout(t.network_at(s), s, lang="zh")
     assert_chinese([("handout", line) for line in prose(text).splitlines()])  # formulas span lines
+
+
+# -- every Chinese string, shown or not yet ------------------------------------------------------
+
+
+def test_every_chinese_string_is_chinese():
+    # Placeholders are filled in by the page; what fills them is checked where it is shown.
+    assert_chinese([(key, re.sub(r"\{[^{}]*\}", " ", text)) for key, text in STRINGS["zh"].items()])
 
 
 # -- the rule itself ------------------------------------------------------------------------------
