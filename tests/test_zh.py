@@ -230,6 +230,23 @@ def test_a_run_of_steps_and_the_history_speak_chinese():
     assert_chinese(shown)
 
 
+def test_predict_then_step_speaks_chinese():
+    at = open_zh(quiz="1", activation="relu", hidden="4")
+    shown = page_texts(at)
+    for index in range(len(at.selectbox(key="quiz_kind").options)):
+        at.selectbox(key="quiz_kind").select_index(index).run()
+        question = at.session_state["quiz_question"][1]
+        (answer,) = [w for w in at.main.get("radio") + at.main.get("multiselect") if str(w.key).startswith("quiz_")]
+        answer.set_value([question.choices[0]] if answer.type == "multiselect" else question.choices[0]).run()
+        shown += page_texts(at)
+        at.button(key="quiz_commit").click().run()
+        shown += page_texts(at)
+        at.button(key="step").click().run()  # the prediction is scored against the step
+        assert at.session_state["quiz_score"][1] == index + 1
+        shown += page_texts(at)
+    assert_chinese(shown)
+
+
 # -- warnings, notices and errors -------------------------------------------------------------------
 
 
