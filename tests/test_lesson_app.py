@@ -256,6 +256,19 @@ def test_a_bug_that_changes_nothing_says_why():
     assert not at.info and at.error
 
 
+def test_weights_too_large_to_check_are_said_to_be_so():
+    # Loaded weights 1e8 times the seeded ones: the loss is about 1e30 and a finite difference
+    # of it is rounding noise. The page says so, and blames no layer.
+    at = view(open_app({"dataset": "sine", "loss": "mse"}), "gradcheck")
+    t = at.session_state["trainer"]
+    t.reset([W * 1e8 for W in t.net.W], [b + 1.0 for b in t.net.b])  # as loading a weights file does
+    run_check(at)
+    (warning,) = texts(at.warning)
+    assert warning.startswith("Layer(s) 3: finite differences cannot check these weights (the largest |W| is ")
+    assert not at.error and not at.success
+    assert at.dataframe[0].value["verdict"].tolist()[-1] == "cannot tell"
+
+
 def test_a_network_too_costly_to_check_in_full_says_how_much_was_checked():
     at = AppTest.from_file(APP, default_timeout=60)
     for name, value in {"dataset": "digits", "hidden": "256,256,256,256,256,256", "split": "0",
