@@ -216,6 +216,11 @@ class Network:
             raise ValueError(f"activation must be one of {', '.join(ACTIVATIONS)}, got {activation!r}")
         if not isinstance(loss, str) or loss not in LOSS_FUNCTIONS:
             raise ValueError(f"loss must be one of {', '.join(LOSSES)}, got {loss!r}")
+        if loss == "cross_entropy" and self.sizes[-1] < 2:  # (22) softmax of one output is 1: L is always 0
+            raise ValueError(
+                f"loss cross_entropy needs at least 2 outputs (one per class), but sizes {self.sizes} end in 1; "
+                "use mse for a single output"
+            )
         if isinstance(seed, bool) or not isinstance(seed, Integral) or seed < 0:
             raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
         self.activation = activation

@@ -20,7 +20,7 @@ from typing import IO
 import numpy as np
 import pandas as pd
 
-from explorer.i18n import Message
+from explorer.i18n import Message, code
 
 __all__ = [
     "DATASETS",
@@ -49,14 +49,18 @@ _XY = tuple[np.ndarray, np.ndarray]  # features, targets
 _PLANE = (2.0, -1.0, 0.5)  # a, b, c of y = a x1 + b x2 + c; keep the label ds_plane (explorer/i18n.py) in sync
 
 # Limits that keep an uploaded CSV small enough for a shared host and a live demo.
-MAX_CSV_BYTES = 5 * 1024 * 1024
+MAX_CSV_MB = 5
+MAX_CSV_BYTES = MAX_CSV_MB * 1024 * 1024
 MIN_ROWS, MAX_ROWS = 10, 10_000
 MAX_FEATURES = 100
 MAX_CLASSES = 20
+# Values beyond this size would overflow float64 on the way: squared in the standard deviation
+# and in the loss (1e150² = 1e300), summed over up to MAX_ROWS rows (1e304 < 1.8e308).
+MAX_MAGNITUDE = 1e150
 MIN_SAMPLES, MAX_SAMPLES = 10, 5000
 MAX_TEST_FRACTION = 0.9
 _ROWS_NOTE = Message("data_rows_note")
-_TOO_BIG = Message("data_too_big", mb=MAX_CSV_BYTES // 1024**2)
+_TOO_BIG = Message("data_too_big", mb=MAX_CSV_MB)
 
 
 class DataError(ValueError):
@@ -96,7 +100,7 @@ class Dataset:
             # One-hot for both losses: MSE on one-hot rows is the seed's classification setup.
             return np.eye(self.n_outputs, dtype=np.float64)[y]
         if loss == "cross_entropy":
-            raise DataError(Message("data_regression_ce", name=self.name))
+            raise DataError(Message("data_regression_ce", name=code(self.name)))
         return y.copy()
 
 
@@ -325,7 +329,7 @@ def _read_bytes(source: CsvSource) -> tuple[bytes, str]:
                 raise DataError(_TOO_BIG)
             raw = path.read_bytes()
         except OSError as e:
-            raise DataError(Message("data_unreadable", name=path.name, reason=e.strerror)) from e
+            raise DataError(Message("data_unreadable", name=code(path.name), reason=e.strerror)) from e
         name = path.name
     else:
         # A file-like object, e.g. Streamlit's UploadedFile. Rewind, since the UI may have
@@ -345,6 +349,10 @@ def _read_csv(source: CsvSource) -> tuple[pd.DataFrame, str]:
     raw, name = _read_bytes(source)
     if not raw.strip():
         raise DataError(Message("data_empty"))
+    # Count the header's columns before pandas builds them: a 5 MB line of commas is a million.
+    n_cols = raw.split(b"\n", 1)[0].count(b",") + 1
+    if n_cols - 1 > MAX_FEATURES:
+        raise DataError(Message("data_many_columns", n=n_cols, features=n_cols - 1, high=MAX_FEATURES))
     try:
         with warnings.catch_warnings():
             # index_col=False stops pandas from silently turning a column into the index
@@ -368,7 +376,7 @@ def _read_csv(source: CsvSource) -> tuple[pd.DataFrame, str]:
         found = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(e))
         if found:
             raise DataError(Message("data_bad_line", line=found[2], found=found[3], expected=found[1])) from e
-        raise DataError(Message("data_parse", detail=str(e).strip())) from e
+        raise DataError(Message("data_parse")) from e  # pandas' own words are not for the page
 
     n_rows, n_cols = df.shape
     if n_cols < 2:
@@ -410,7 +418,7 @@ def from_csv(
     _check_seed(seed)
     df, name = _read_csv(source)
     if target not in df.columns:
-        raise DataError(Message("data_no_column", target=target, columns=list(df.columns)))
+        raise DataError(Message("data_no_column", target=code(target), columns=[code(c) for c in df.columns[:10]]))
     features = [c for c in df.columns if c != target]
 
     not_numeric = []
@@ -419,22 +427,26 @@ def from_csv(
             # Point at the first offending cell: often a '?' or 'n/a' placeholder.
             bad = df[col].notna() & pd.to_numeric(df[col], errors="coerce").isna()
             first = int(np.argmax(bad.to_numpy()))
-            not_numeric.append(Message("data_cell", column=col, row=first + 1, value=df[col].iloc[first]))
+            not_numeric.append(Message("data_cell", column=code(col), row=first + 1, value=code(df[col].iloc[first])))
     if not_numeric:
-        raise DataError(Message("data_not_numeric", cells=not_numeric, note=_ROWS_NOTE))
+        raise DataError(Message("data_not_numeric", cells=not_numeric[:5], note=_ROWS_NOTE))
 
     for col in df.columns:
         missing = df[col].isna().to_numpy()
         if missing.any():
             row = int(np.argmax(missing)) + 1
-            raise DataError(Message("data_missing", column=col, row=row, note=_ROWS_NOTE))
+            raise DataError(Message("data_missing", column=code(col), row=row, note=_ROWS_NOTE))
 
     numeric_target = pd.api.types.is_numeric_dtype(df[target])
     numeric = [*features, target] if numeric_target else features
     table = df[numeric].to_numpy(dtype=np.float64)
     rows, cols = np.nonzero(~np.isfinite(table))  # row-major: rows[0] is the first bad row
     if rows.size:
-        raise DataError(Message("data_infinite", column=numeric[cols[0]], row=rows[0] + 1, note=_ROWS_NOTE))
+        raise DataError(Message("data_infinite", column=code(numeric[cols[0]]), row=rows[0] + 1, note=_ROWS_NOTE))
+    rows, cols = np.nonzero(np.abs(table) > MAX_MAGNITUDE)
+    if rows.size:
+        raise DataError(Message("data_huge", column=code(numeric[cols[0]]), row=rows[0] + 1, high=MAX_MAGNITUDE,
+                                note=_ROWS_NOTE))
     X = table[:, : len(features)]
     values = table[:, -1] if numeric_target else None
 
@@ -446,15 +458,15 @@ def from_csv(
 
     if task == "regression":
         if not numeric_target:
-            raise DataError(Message("data_text_target", target=target))
+            raise DataError(Message("data_text_target", target=code(target)))
         if np.ptp(values) == 0:
-            raise DataError(Message("data_constant_target", target=target))
+            raise DataError(Message("data_constant_target", target=code(target)))
         y = values[:, None]
         target_names = (target,)
     else:
         classes, y = np.unique(df[target].to_numpy(), return_inverse=True)
         if not 2 <= len(classes) <= MAX_CLASSES:
-            raise DataError(Message("data_class_count", target=target, n=len(classes), high=MAX_CLASSES))
+            raise DataError(Message("data_class_count", target=code(target), n=len(classes), high=MAX_CLASSES))
         y = y.astype(np.int64)
         target_names = tuple(_class_name(c) for c in classes)
 

@@ -7,15 +7,21 @@ load) and accepted only when every array has exactly the shape the network expec
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 
 import numpy as np
 import pandas as pd
 
 from explorer.core import Network
-from explorer.i18n import Message
+from explorer.i18n import Message, code
 
-MAX_WEIGHTS_BYTES = 20 * 1024 * 1024
+# The largest network the app builds (100 inputs, six hidden layers of 256, 20 outputs) saves
+# to about 2.9 MB; the uploader and the server refuse anything larger than this before it is stored.
+MAX_WEIGHTS_MB = 4
+MAX_WEIGHTS_BYTES = MAX_WEIGHTS_MB * 1024 * 1024
+MAX_MEMBERS = 64  # this app writes 2 per layer and 5 more; at most 12 layers
+_LAYER = re.compile(r"([Wb])([0-9]+)")
 
 
 class WeightsError(ValueError):
@@ -31,44 +37,87 @@ def weights_npz(net: Network, step: int) -> bytes:
     return buffer.getvalue()
 
 
+# What a damaged zip or .npy raises; NumPy's and zipfile's own words are not for the page.
+_UNREADABLE = (ValueError, OSError, EOFError, KeyError, RuntimeError, NotImplementedError, zipfile.BadZipFile)
+
+
+def _header(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> tuple[tuple[int, ...], np.dtype]:
+    """The shape and dtype an .npy member declares, read from its header alone (nothing allocated)."""
+    try:
+        with archive.open(member) as f:
+            version = np.lib.format.read_magic(f)
+            read = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
+            shape, _, dtype = read(f)
+    except _UNREADABLE:
+        raise WeightsError(Message("wf_unreadable", detail=code(member.filename))) from None
+    return shape, dtype
+
+
+def _read(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> np.ndarray:
+    """An array whose header has been checked (its size is the network's)."""
+    try:
+        with archive.open(member) as f:
+            return np.lib.format.read_array(f, allow_pickle=False)
+    except _UNREADABLE:
+        raise WeightsError(Message("wf_unreadable", detail=code(member.filename))) from None
+
+
 def load_weights_npz(content: bytes, net: Network) -> tuple[list[np.ndarray], list[np.ndarray]]:
-    """W and b from a weights file, checked against `net`'s shapes; WeightsError otherwise."""
+    """W and b from a weights file, checked against `net`'s shapes; WeightsError otherwise.
+
+    Every check comes before NumPy allocates anything: the file's size, the number of members
+    and their unpacked size from the zip directory, then each member's .npy header (its dtype
+    and shape); only arrays of exactly the network's shapes are read.
+    """
     if len(content) > MAX_WEIGHTS_BYTES:
-        raise WeightsError(Message("wf_too_big", mb=MAX_WEIGHTS_BYTES // 2**20))
+        raise WeightsError(Message("wf_too_big", mb=MAX_WEIGHTS_MB))
     if not content.startswith(b"PK"):  # a .npz is a zip; anything else np.load would try to unpickle
         raise WeightsError(Message("wf_not_npz"))
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            unpacked = sum(member.file_size for member in archive.infolist())
-        if unpacked > MAX_WEIGHTS_BYTES:  # a small compressed file can unpack to gigabytes
-            raise WeightsError(Message("wf_unpacks", size=unpacked / 2**20, limit=MAX_WEIGHTS_BYTES // 2**20))
-        with np.load(io.BytesIO(content), allow_pickle=False) as npz:
-            arrays = {name: npz[name] for name in npz.files}
-    except ValueError as error:
-        if "allow_pickle" in str(error):
-            raise WeightsError(Message("wf_pickle")) from None
-        raise WeightsError(Message("wf_unreadable", detail=str(error))) from None
-    except (OSError, zipfile.BadZipFile, EOFError, KeyError) as error:
-        raise WeightsError(Message("wf_unreadable", detail=type(error).__name__)) from None
-    not_arrays = sorted(name for name, value in arrays.items() if not isinstance(value, np.ndarray))
-    if not_arrays:
-        raise WeightsError(Message("wf_not_arrays", names=not_arrays))
+            members = archive.infolist()
+            if len(members) > MAX_MEMBERS:
+                raise WeightsError(Message("wf_members", n=len(members), high=MAX_MEMBERS))
+            unpacked = sum(m.file_size for m in members)
+            if unpacked > MAX_WEIGHTS_BYTES:  # a small compressed file can unpack to gigabytes
+                raise WeightsError(Message("wf_unpacks", size=unpacked / 2**20, limit=MAX_WEIGHTS_MB))
+            not_arrays = [code(m.filename) for m in members if not m.filename.endswith(".npy")]
+            if not_arrays:
+                raise WeightsError(Message("wf_not_arrays", names=not_arrays[:5]))
+            headers = {}
+            for member in members:
+                shape, dtype = _header(archive, member)
+                if dtype.hasobject:
+                    raise WeightsError(Message("wf_pickle"))
+                headers[member.filename.removesuffix(".npy")] = (member, shape, dtype)
+            W, b = _layers(archive, headers, net)
+    except WeightsError:
+        raise
+    except _UNREADABLE:  # the zip directory itself
+        raise WeightsError(Message("wf_unreadable", detail=Message("wf_no_zip"))) from None
+    return W, b
+
+
+def _layers(archive: zipfile.ZipFile, headers: dict, net: Network) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """W1, b1, … read from the archive once their headers match the network's W and b."""
+    layers = [int(found[2]) for name in headers if (found := _LAYER.fullmatch(name))]
+    extra = sorted({f"W{k}" for k in layers if k > len(net.W)})
+    if extra:
+        raise WeightsError(Message("wf_extra", names=extra, sizes=str(net.sizes)))
     W, b = [], []
     for k, (W_now, b_now) in enumerate(zip(net.W, net.b), start=1):
         for name, expected, out in ((f"W{k}", W_now, W), (f"b{k}", b_now, b)):
-            if name not in arrays:
+            if name not in headers:
                 raise WeightsError(Message("wf_missing", name=name, n=len(net.W)))
-            array = arrays[name]
-            if array.shape != expected.shape:
-                raise WeightsError(Message("wf_shape", name=name, shape=array.shape, expected=expected.shape))
-            if not np.issubdtype(array.dtype, np.floating) and not np.issubdtype(array.dtype, np.integer):
-                raise WeightsError(Message("wf_dtype", name=name, dtype=array.dtype))
+            member, shape, dtype = headers[name]
+            if shape != expected.shape:
+                raise WeightsError(Message("wf_shape", name=name, shape=shape, expected=expected.shape))
+            if dtype.kind not in "fiu":
+                raise WeightsError(Message("wf_dtype", name=name, dtype=code(dtype)))
+            array = _read(archive, member)
             if not np.isfinite(array).all():
                 raise WeightsError(Message("wf_nonfinite", name=name))
             out.append(array.astype(np.float64))
-    extra = sorted(name for name in arrays if name[0] in "Wb" and name[1:].isdigit() and int(name[1:]) > len(net.W))
-    if extra:
-        raise WeightsError(Message("wf_extra", names=extra, sizes=str(net.sizes)))
     return W, b
 
 

@@ -136,6 +136,10 @@ STRINGS: dict[str, dict[str, str]] = {
                                "steps thinned to every 2nd, 4th, … (its step column says which).",
 
         # -- links and uploads (issue 8, inputs) --
+        "csv_link": "A link cannot carry an uploaded file, so the address bar leaves the data set out: whoever opens the link gets the default data set with these settings. Share the CSV file itself.",
+        "data_huge": "Column {column} has a value beyond ±{high:g} in row {row}, too large to compute with (it would overflow). {note}",
+        "wf_members": "it holds {n} files; a weights file holds at most {high}",
+        "wf_no_zip": "its zip directory is damaged",
         "q_long": "a link value has at most {high} characters, this one {n}",
         "q_repeated": "{param} appears {n} times in the link; the last one is used.",
 
@@ -426,12 +430,12 @@ STRINGS: dict[str, dict[str, str]] = {
         "what_step": "the step to replay to",
         "what_lang": "the language",
         # what is wrong with a data set or an uploaded CSV (explorer/data.py)
-        "data_regression_ce": "{name!r} is a regression data set (it predicts numbers, not classes), so the "
+        "data_regression_ce": "{name} is a regression data set (it predicts numbers, not classes), so the "
                            "cross-entropy loss does not apply; use the 'mse' loss",
         "data_damaged": "shipped file for {name!r} is damaged: shape {shape}",
         "data_rows_note": "Rows are counted from 1, starting at the first row after the header.",
         "data_too_big": "The file is larger than {mb} MB, the size limit.",
-        "data_unreadable": "cannot read the file {name!r}: {reason}",
+        "data_unreadable": "cannot read the file {name}: {reason}",
         "data_empty": "The file is empty.",
         "data_no_header": "The file is empty: it has no header row or columns.",
         "data_not_utf8": "The file is not a text CSV file (it is not UTF-8 text); save it as 'CSV UTF-8' and try again.",
@@ -439,23 +443,23 @@ STRINGS: dict[str, dict[str, str]] = {
                        "column names.",
         "data_bad_line": "The file could not be read as CSV: line {line} has {found} values but the lines before it "
                       "have {expected}; look for an extra comma or a text value with a comma and no quotes.",
-        "data_parse": "The file could not be read as CSV: {detail}",
+        "data_parse": "The file could not be read as CSV: look for an unclosed quote or a stray separator.",
         "data_one_column": "The file has {n} column; at least 2 are needed (one or more features and a target). "
                         "Is it comma-separated?",
         "data_many_columns": "The file has {n} columns, so {features} feature columns; at most {high} feature "
                           "columns are allowed.",
         "data_few_rows": "Too few data rows: the file has {n}; at least {low} are needed.",
         "data_many_rows": "Too many data rows: the file has {n:,}; at most {high:,} are allowed.",
-        "data_no_column": "There is no column {target!r}; the columns are: {columns}.",
-        "data_cell": "{column!r} (row {row}: {value!r})",
+        "data_no_column": "There is no column {target}; the columns are: {columns}.",
+        "data_cell": "{column} (row {row}: {value})",
         "data_not_numeric": "Feature columns must contain numbers only; these do not: {cells}. {note}",
-        "data_missing": "Column {column!r} has a missing value in row {row}. {note}",
-        "data_infinite": "Column {column!r} has an infinite value in row {row}. {note}",
-        "data_text_target": "The target column {target!r} is not numeric, so it cannot be a regression target; "
+        "data_missing": "Column {column} has a missing value in row {row}. {note}",
+        "data_infinite": "Column {column} has an infinite value in row {row}. {note}",
+        "data_text_target": "The target column {target} is not numeric, so it cannot be a regression target; "
                          "choose classification.",
-        "data_constant_target": "The target column {target!r} has the same value in every row, so there is "
+        "data_constant_target": "The target column {target} has the same value in every row, so there is "
                              "nothing to learn.",
-        "data_class_count": "The target column {target!r} has {n} distinct value(s); classification needs 2 to "
+        "data_class_count": "The target column {target} has {n} distinct value(s); classification needs 2 to "
                          "{high} classes.",
         # what is wrong with a weights file (explorer/export.py)
         "wf_too_big": "the file is over {mb} MB",
@@ -579,6 +583,10 @@ STRINGS: dict[str, dict[str, str]] = {
                                "步抽取一步（见 `step` 列）。",
 
         # -- links and uploads (issue 8, inputs) --
+        "csv_link": "链接无法携带上传的文件，因此地址栏中不包含数据集：打开此链接的人会以这些设置使用默认数据集。请直接分享 CSV 文件。",
+        "data_huge": "列 {column} 在第 {row} 行有一个绝对值超过 {high:g} 的值，太大，计算会溢出。{note}",
+        "wf_members": "它含有 {n} 个文件；权重文件最多含 {high} 个",
+        "wf_no_zip": "它的 zip 目录已损坏",
         "q_long": "链接中的值最多 {high} 个字符，这个有 {n} 个",
         "q_repeated": "{param} 在链接中出现了 {n} 次；使用最后一个。",
 
@@ -837,30 +845,30 @@ STRINGS: dict[str, dict[str, str]] = {
         "what_step": "要重放到的步数",
         "what_lang": "语言",
         # what is wrong with a data set or an uploaded CSV (explorer/data.py)
-        "data_regression_ce": "{name!r} 是回归数据集（预测的是数值而不是类别），交叉熵损失不适用；请用均方差损失",
+        "data_regression_ce": "{name} 是回归数据集（预测的是数值而不是类别），交叉熵损失不适用；请用均方差损失",
         "data_damaged": "随应用提供的 {name!r} 文件已损坏：形状为 {shape}",
         "data_rows_note": "行号从 1 开始，从表头之后的第一行算起。",
         "data_too_big": "文件超过了 {mb} MB 的大小上限。",
-        "data_unreadable": "无法读取文件 {name!r}：{reason}",
+        "data_unreadable": "无法读取文件 {name}：{reason}",
         "data_empty": "文件是空的。",
         "data_no_header": "文件是空的：没有表头行，也没有列。",
         "data_not_utf8": "这不是文本格式的 CSV 文件（不是 UTF-8 文本）；请另存为“CSV UTF-8”后重试。",
         "data_long_rows": "无法按 CSV 读取文件：有些行的字段数比表头的列名还多。",
         "data_bad_line": "无法按 CSV 读取文件：第 {line} 行有 {found} 个值，而它之前的行有 {expected} 个；"
                       "请检查是否多了一个逗号，或者某个含逗号的文本值没有加引号。",
-        "data_parse": "无法按 CSV 读取文件：{detail}",
+        "data_parse": "无法按 CSV 读取文件：请检查是否有未闭合的引号或多余的分隔符。",
         "data_one_column": "文件只有 {n} 列；至少需要 2 列（一个或多个特征，加一个目标）。它是用逗号分隔的吗？",
         "data_many_columns": "文件有 {n} 列，即 {features} 个特征列；最多允许 {high} 个特征列。",
         "data_few_rows": "数据行太少：文件有 {n} 行；至少需要 {low} 行。",
         "data_many_rows": "数据行太多：文件有 {n:,} 行；最多允许 {high:,} 行。",
-        "data_no_column": "没有名为 {target!r} 的列；现有的列是：{columns}。",
-        "data_cell": "{column!r}（第 {row} 行：{value!r}）",
+        "data_no_column": "没有名为 {target} 的列；现有的列是：{columns}。",
+        "data_cell": "{column}（第 {row} 行：{value}）",
         "data_not_numeric": "特征列只能包含数值；以下列不是：{cells}。{note}",
-        "data_missing": "列 {column!r} 在第 {row} 行缺少一个值。{note}",
-        "data_infinite": "列 {column!r} 在第 {row} 行有一个无穷大的值。{note}",
-        "data_text_target": "目标列 {target!r} 不是数值，不能作为回归的目标；请选择分类。",
-        "data_constant_target": "目标列 {target!r} 每一行的值都相同，没有可学的东西。",
-        "data_class_count": "目标列 {target!r} 有 {n} 个不同的值；分类需要 2 到 {high} 个类别。",
+        "data_missing": "列 {column} 在第 {row} 行缺少一个值。{note}",
+        "data_infinite": "列 {column} 在第 {row} 行有一个无穷大的值。{note}",
+        "data_text_target": "目标列 {target} 不是数值，不能作为回归的目标；请选择分类。",
+        "data_constant_target": "目标列 {target} 每一行的值都相同，没有可学的东西。",
+        "data_class_count": "目标列 {target} 有 {n} 个不同的值；分类需要 2 到 {high} 个类别。",
         # what is wrong with a weights file (explorer/export.py)
         "wf_too_big": "文件超过 {mb} MB",
         "wf_not_npz": "它不是可读取的 .npz 文件（.npz 是由数组组成的压缩包，与本应用保存的格式相同）",

@@ -19,7 +19,7 @@ import streamlit as st
 from explorer import bugs, export, gradcheck, limits, page, plots, quiz, state, teach
 from explorer.core import Network
 from explorer.gradcheck import smooth_rows
-from explorer.i18n import Message
+from explorer.i18n import Message, code
 from explorer.training import Snapshot, Trainer
 
 _ = page.label
@@ -272,6 +272,8 @@ def history_view(t: Trainer, s: Snapshot) -> None:
         page.chart(plots.norms_figure(norms, [t.curve_steps[k] for k in keep], label=_), "norms")
     st.subheader(_("share"))
     st.markdown(_("share_text", s=s.step))
+    if t.config.dataset == state.CSV:
+        st.caption(_("csv_link"))
     query = state.to_query(t.config) | {"step": str(s.step)}
     st.code(f"{_page_url()}?{urlencode(query)}", language=None)
 
@@ -298,16 +300,20 @@ def export_view(t: Trainer, s: Snapshot) -> None:
                            mime="text/markdown", key="download_handout")
     else:
         st.caption(_("export_handout_big", k=teach.WRITE_OUT))
-    upload = st.file_uploader(_("import_weights"), type="npz", key="upload_weights")
+    upload = st.file_uploader(_("import_weights"), type="npz", key="upload_weights",
+                              max_upload_size=export.MAX_WEIGHTS_MB)
     if upload is not None and st.session_state.get("loaded_weights") != upload.file_id:
         st.session_state["loaded_weights"] = upload.file_id
+        name = code(upload.name)
         try:
             W, b = export.load_weights_npz(upload.getvalue(), t.net)
         except export.WeightsError as error:
-            st.session_state["weights_message"] = ("error", Message("import_bad", name=upload.name, reason=error))
+            st.session_state["weights_message"] = ("error", Message("import_bad", name=name, reason=error))
         else:
             t.reset(W, b)
-            st.session_state["weights_message"] = ("success", Message("import_ok", name=upload.name))
+            state.install(t)  # what belonged to the old weights (a divergence, locked colours) goes
+            st.session_state["weights_message"] = ("success", Message("import_ok", name=name))
+            st.rerun()  # the whole page, so the header and Undo show the loaded weights at once
     kind, message = st.session_state.get("weights_message", (None, None))
     if kind:
         getattr(st, kind)(page.say(message))

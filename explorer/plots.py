@@ -16,6 +16,7 @@ session's language; the default is English.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
@@ -256,6 +257,9 @@ def _points(X: np.ndarray, colour: str, name: str, *, hollow: bool = False) -> d
 PLANE_AXES = ({"title": {"text": "x₁"}, "constrain": "domain"}, {"title": {"text": "x₂"}, "constrain": "domain"})
 
 
+NAME_LIMIT = 24  # characters of a class name in the chart's key
+
+
 def decision_panel(
     xs: np.ndarray, ys: np.ndarray, predicted: np.ndarray,
     X: np.ndarray, labels: np.ndarray, X_test: np.ndarray, labels_test: np.ndarray,
@@ -265,8 +269,11 @@ def decision_panel(
     """The class the network predicts over a grid (regions), with the data on top.
 
     `predicted` is the argmax class at each grid point, shape (len(ys), len(xs)).
-    Training points are filled, test points hollow.
+    Training points are filled, test points hollow. Class names may come from an uploaded
+    file: Plotly reads its text as HTML (a link would be live), so they are escaped and cut.
     """
+    class_names = [html.escape(name if len(name) <= NAME_LIMIT else name[: NAME_LIMIT - 1] + "…")
+                   for name in class_names]
     k = len(class_names)
     colours = [CLASS_COLOURS[c % len(CLASS_COLOURS)] for c in range(k)]
     # A discrete scale: class c occupies [c/k, (c+1)/k] of the range.

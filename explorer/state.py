@@ -174,8 +174,9 @@ def fix_config(config: Config, problems: list[str] | None = None) -> tuple[Confi
 
 
 def to_query(config: Config) -> dict[str, str]:
-    """The query parameters of a link that reproduces `config`."""
-    return {name: _show(config, name) for name in QUERY}
+    """The query parameters of a link that reproduces `config`; an uploaded CSV cannot travel
+    in a link, so its link leaves the data set out (the page says so)."""
+    return {name: _show(config, name) for name in QUERY if not (name == "dataset" and config.dataset == CSV)}
 
 
 # Parts of the page a classroom link can hide (`hide=config,views`), as the TensorFlow

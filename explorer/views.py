@@ -22,7 +22,7 @@ def _lr_from_preset() -> None:
 
 def _csv_dataset(test_fraction: float, seed: int) -> data.Dataset | None:
     """The uploaded CSV as a data set, parsed once per (file, target, task, split, seed)."""
-    upload = st.file_uploader(_("csv_file"), type="csv", key="csv_file")
+    upload = st.file_uploader(_("csv_file"), type="csv", key="csv_file", max_upload_size=data.MAX_CSV_MB)
     if upload is None:
         st.info(_("csv_wait"))
         return None
@@ -62,6 +62,8 @@ def sidebar() -> tuple[Config, data.Dataset | None]:
         uploaded = None
         if name == state.CSV:
             uploaded = _csv_dataset(ss["cfg_test_fraction"], ss["cfg_seed"])
+            if uploaded is not None or previous.dataset == state.CSV:
+                st.caption(_("csv_link"))
             if uploaded is None and previous.dataset == state.CSV:  # keep the CSV already in use
                 uploaded = state.trainer().dataset
             elif uploaded is None:  # keep training what is there until a usable file arrives
@@ -142,8 +144,11 @@ def _reset(t: Trainer) -> None:
 
 
 def _undo(t: Trainer) -> None:
-    t.undo()
-    st.session_state.pop("diverged", None)
+    # A click drawn before the history changed (a load, a Reset in another tab's rerun) finds
+    # nothing to take back: then it does nothing, and the page redraws Undo disabled.
+    if t.can_undo():
+        t.undo()
+        st.session_state.pop("diverged", None)
 
 
 def controls(t: Trainer) -> None:

@@ -28,6 +28,8 @@ ACTS = 1e-2
 
 def make(sizes, activation, loss, batch, seed):
     """A network with non-zero biases (b = 0 puts ReLU inputs exactly on the kink) and a batch."""
+    if loss == "cross_entropy" and sizes[-1] == 1:  # softmax needs two outputs; the core refuses one
+        sizes = [*sizes[:-1], 2]
     net = Network(sizes, activation, loss, seed)
     rng = np.random.default_rng(seed)
     net.b = [rng.normal(scale=0.5, size=b.shape) for b in net.b]

@@ -212,6 +212,8 @@ class Case:
 
 
 def make_case(sizes, activation, loss, batch, seed, data_seed, one_hot=True, bias=True) -> Case:
+    if loss == "cross_entropy" and sizes[-1] == 1:  # softmax needs two outputs; the core refuses one
+        sizes = [*sizes[:-1], 2]
     net = Network(sizes, activation=activation, loss=loss, seed=seed)
     rng = np.random.default_rng(data_seed)
     if bias:  # b starts at 0; give it values so that db and the "+ b" are exercised
@@ -533,6 +535,8 @@ def test_duplicating_the_batch_changes_nothing():
 @pytest.mark.parametrize("sizes", [[2, 1], [2, 8, 8, 2], [5, 3, 7, 1, 4]])
 @pytest.mark.parametrize("loss", LOSS_NAMES)
 def test_contract_shapes_and_types(sizes, loss):
+    if loss == "cross_entropy" and sizes[-1] == 1:  # softmax needs two outputs; the core refuses one
+        sizes = [*sizes[:-1], 2]
     net = Network(sizes=sizes, activation="tanh", loss=loss, seed=3)
     assert net.sizes == sizes and isinstance(net.sizes, list)
     n = len(sizes)
@@ -760,7 +764,7 @@ def test_too_many_parameters_rejected_and_the_cap_is_inclusive():
 
 def test_limits_are_inclusive():
     Network([2] * MAX_LAYERS)
-    Network([MAX_LAYER_SIZE, 1])
+    Network([MAX_LAYER_SIZE, 1], loss="mse")
 
 
 @pytest.mark.parametrize("activation", ["softmax", "Tanh", "", None, 3])

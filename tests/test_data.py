@@ -305,7 +305,7 @@ def test_regression_targets():
 
 
 def test_regression_with_cross_entropy_is_a_data_error():
-    with pytest.raises(DataError, match=r"'plane' is a regression data set.*'mse'"):
+    with pytest.raises(DataError, match=r"`plane` is a regression data set.*'mse'"):
         load("plane").targets("cross_entropy")
 
 
@@ -406,7 +406,7 @@ def test_csv_classification_round_trip(tmp_path):
 def test_csv_regression_needs_numeric_features():
     # 'species' is text, so it cannot be a feature for predicting weight.
     with pytest.raises(
-        DataError, match=r"numbers only; these do not: 'species' \(row 1: 'cat'\)\. Rows are counted from 1"
+        DataError, match=r"numbers only; these do not: `species` \(row 1: `cat`\)\. Rows are counted from 1"
     ):
         from_csv(csv_bytes(good_csv(40)), "weight")
 
@@ -505,7 +505,7 @@ def test_csv_not_parseable():
 
 
 def test_csv_missing_file(tmp_path):
-    with pytest.raises(DataError, match=r"cannot read the file 'nope\.csv'"):
+    with pytest.raises(DataError, match=r"cannot read the file `nope\.csv`"):
         from_csv(tmp_path / "nope.csv", "y")
 
 
@@ -543,42 +543,42 @@ def test_csv_too_many_feature_columns():
 
 
 def test_csv_target_absent():
-    with pytest.raises(DataError, match="no column 'label'; the columns are: x, y"):
+    with pytest.raises(DataError, match="no column `label`; the columns are: `x`, `y`"):
         from_csv(rows(12), "label")
 
 
 def test_csv_non_numeric_features_are_named():
     text = rows(12, "x,colour,size,y", "{i},red,{i},{c}").replace(b"\n5,red,5", b"\n5,red,?")
-    with pytest.raises(DataError, match=r"these do not: 'colour' \(row 1: 'red'\), 'size' \(row 6: '\?'\)\."):
+    with pytest.raises(DataError, match=r"these do not: `colour` \(row 1: `red`\), `size` \(row 6: `\?`\)\."):
         from_csv(text, "y")
 
 
 def test_csv_missing_values_name_column_and_row():
     text = rows(12).replace(b"\n3,1\n", b"\n3,\n")
-    with pytest.raises(DataError, match=r"Column 'y' has a missing value in row 4\. Rows are counted from 1"):
+    with pytest.raises(DataError, match=r"Column `y` has a missing value in row 4\. Rows are counted from 1"):
         from_csv(text, "y")
     text = rows(12, "x,z,y", "{i},{i},{c}").replace(b"\n7,7,", b"\n7,NA,")
-    with pytest.raises(DataError, match=r"Column 'z' has a missing value in row 8\. Rows are counted from 1"):
+    with pytest.raises(DataError, match=r"Column `z` has a missing value in row 8\. Rows are counted from 1"):
         from_csv(text, "y")
     short_row = rows(12, "x,z,y", "{i},{i},{c}").replace(b"\n2,2,0\n", b"\n2,2\n")
-    with pytest.raises(DataError, match=r"Column 'y' has a missing value in row 3\. Rows are counted from 1"):
+    with pytest.raises(DataError, match=r"Column `y` has a missing value in row 3\. Rows are counted from 1"):
         from_csv(short_row, "y")
 
 
 def test_csv_non_finite_values():
     text = rows(12, "x,z,y", "{i},{i},{c}").replace(b"\n4,4,", b"\n4,inf,")
-    with pytest.raises(DataError, match=r"Column 'z' has an infinite value in row 5\. Rows are counted from 1"):
+    with pytest.raises(DataError, match=r"Column `z` has an infinite value in row 5\. Rows are counted from 1"):
         from_csv(text, "y")
     text = rows(12, "x,y", "{i},{i}.5").replace(b"\n6,6.5", b"\n6,-inf")
-    with pytest.raises(DataError, match=r"Column 'y' has an infinite value in row 7\. Rows are counted from 1"):
+    with pytest.raises(DataError, match=r"Column `y` has an infinite value in row 7\. Rows are counted from 1"):
         from_csv(text, "y")
 
 
 def test_csv_class_count_limits():
-    with pytest.raises(DataError, match=r"'y' has 1 distinct value\(s\); classification needs 2 to 20"):
+    with pytest.raises(DataError, match=r"`y` has 1 distinct value\(s\); classification needs 2 to 20"):
         from_csv(rows(12, row="{i},same"), "y")
     labels = "x,y\n" + "".join(f"{i},c{i}\n" for i in range(21))
-    with pytest.raises(DataError, match=r"'y' has 21 distinct value\(s\); classification needs 2 to 20"):
+    with pytest.raises(DataError, match=r"`y` has 21 distinct value\(s\); classification needs 2 to 20"):
         from_csv(labels.encode(), "y")
     ints = "x,y\n" + "".join(f"{i},{i}\n" for i in range(21))
     with pytest.raises(DataError, match="21 distinct"):
@@ -588,9 +588,9 @@ def test_csv_class_count_limits():
 
 
 def test_csv_regression_target_problems():
-    with pytest.raises(DataError, match="'y' has the same value in every row"):
+    with pytest.raises(DataError, match="`y` has the same value in every row"):
         from_csv(rows(12, row="{i},2.5"), "y", task="regression")
-    with pytest.raises(DataError, match="'y' is not numeric, so it cannot be a regression target"):
+    with pytest.raises(DataError, match="`y` is not numeric, so it cannot be a regression target"):
         from_csv(rows(12, row="{i},abc{c}"), "y", task="regression")
 
 

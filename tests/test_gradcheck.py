@@ -31,6 +31,8 @@ from explorer.training import Config, Trainer
 
 
 def make_net(sizes, activation="tanh", loss="cross_entropy", seed=0, data_seed=0, batch=4):
+    if loss == "cross_entropy" and sizes[-1] == 1:  # softmax needs two outputs; the core refuses one
+        sizes = [*sizes[:-1], 2]
     net = Network(sizes, activation=activation, loss=loss, seed=seed)
     rng = np.random.default_rng(data_seed)
     net.b = [rng.normal(scale=0.5, size=b.shape) for b in net.b]  # b starts at 0: exercise it

@@ -516,7 +516,7 @@ def test_loading_saved_weights_restarts_the_history_from_them():
     assert at.get_by_key("download_handout")  # a small network: the worked step is offered
     saved = trained(5).net
     upload(at, "w.npz", export.weights_npz(saved, 5))
-    assert any("Loaded the weights from w.npz" in m for m in texts(at.success))
+    assert any("Loaded the weights from `w.npz`" in m for m in texts(at.success))
     net = at.session_state["net"]
     assert same(net.W, saved.W) and same(net.b, saved.b)
     assert at.session_state["loss_history"] == [] and at.session_state["trainer"].steps == 0
