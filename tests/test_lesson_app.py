@@ -538,7 +538,7 @@ def test_a_tampered_weights_file_is_refused_with_a_message(tamper, says):
     np.savez(buffer, **tamper(arrays))
     upload(at, "bad.npz", buffer.getvalue())
     (message,) = texts(at.error)
-    assert message.startswith("The file bad.npz was not loaded:") and says in message
+    assert message.startswith("The file `bad.npz` was not loaded:") and says in message
     assert same(at.session_state["net"].W, before) and len(at.session_state["loss_history"]) == 1
 
 
