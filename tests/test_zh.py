@@ -34,10 +34,10 @@ APP = str(Path(__file__).parents[1] / "app.py")
 
 # The words that stay as they are in Chinese, each because it is a name, not prose:
 ALLOWED = {
-    # the activations', the losses' and the method's own names, as the seed and the formulas write them
-    "ReLU", "tanh", "sigmoid", "softmax", "SGD", "MSE",
-    # functions inside formulas written in plain text, e.g. "L = −Σ y* log a"
-    "log", "exp", "max", "sin",
+    # the activations' and the method's own names, as the formulas write them
+    "ReLU", "tanh", "sigmoid", "softmax", "SGD",
+    # functions in formulas written in plain text: "y = sin x", "max |M|"
+    "sin", "max",
     # formats and encodings a user has to recognise on their own files
     "CSV", "csv", "npz", "UTF", "Markdown", "LaTeX",
     # the logic gate the XOR data set is named after
