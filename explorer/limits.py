@@ -30,8 +30,8 @@ from explorer.core import count_parameters
 
 # -- memory ------------------------------------------------------------------------------------
 
-HISTORY_BYTES = 4 * 2**20     # older steps' snapshots, per session
-MAX_SNAPSHOTS = 1_000         # steps the history slider and Undo can go back to, at most
+HISTORY_BYTES = 2 * 2**20     # older steps' snapshots, per session
+MAX_SNAPSHOTS = 500           # steps the history slider and Undo can go back to, at most
 MAX_ACTIVATIONS = 500_000     # B × Σ|l_i| of one step: z, a and δ take 3 × 8 B each (12 MB)
 SERIES_POINTS = 4_000         # points of each of the loss, test-loss and norm curves
 RECENT_POINTS = 2_000         # of them, the latest updates, kept exactly (≥ MAX_SNAPSHOTS)
