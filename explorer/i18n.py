@@ -586,7 +586,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "csv_link": "链接无法携带上传的文件，因此地址栏中不包含数据集：打开此链接的人会以这些设置使用默认数据集。请直接分享 CSV 文件。",
         "data_huge": "列 {column} 在第 {row} 行有一个绝对值超过 {high:g} 的值，太大，计算会溢出。{note}",
         "wf_members": "它含有 {n} 个文件；权重文件最多含 {high} 个",
-        "wf_no_zip": "它的 zip 目录已损坏",
+        "wf_no_zip": "它的压缩包目录已损坏",
         "q_long": "链接中的值最多 {high} 个字符，这个有 {n} 个",
         "q_repeated": "{param} 在链接中出现了 {n} 次；使用最后一个。",
 
