@@ -220,6 +220,12 @@ def test_every_view_speaks_chinese_before_and_after_a_step(dataset):
     assert_chinese(shown)
 
 
+def test_the_network_view_of_digits_speaks_chinese():  # 64 inputs: pictures of its own, where there are any
+    at = open_zh(dataset="digits")
+    at.button(key="step").click().run()
+    assert_chinese(explore_view(at, "network"))
+
+
 def test_a_run_of_steps_and_the_history_speak_chinese():
     at = open_zh(dataset="spiral3")
     at.number_input(key="n_steps").set_value(3).run()
