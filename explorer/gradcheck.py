@@ -9,13 +9,20 @@ error of one entry is |a − n| / max(|a|, |n|, floor) (CS231n's relative error)
 layer's verdict is that of its worst entry, which is named, so that one wrong entry
 cannot hide in a layer's norm. The layer summary ‖a − n‖ / (‖a‖ + ‖n‖) is kept beside it.
 
-- ε = 1e-6. The finite difference is off by its round-off, about R = u·|L|/ε (u the
-  float64 unit, 2.2e-16), and by its truncation, about ε²·L'''/6, negligible here.
+- ε = 1e-6. The finite difference is off by its round-off, about R = u·(|L| + 1)/ε (u the
+  float64 unit, 2.2e-16), and by its truncation, about ε²·L'''/6, negligible here. The + 1:
+  the loss is computed from terms of order one even when it is tiny (cross-entropy takes
+  the log of a sum that is at least 1, so a confident network's L ≈ 1e-5 still rounds
+  like 1), and the data are standardised.
 - The floor: an entry smaller than FLOOR_MARGIN·R/GOOD cannot be measured to GOOD by finite
   differences, since their round-off alone would be a tenth of GOOD of it; such entries
-  (both a and n near zero) are compared with that floor instead of their own size. The
-  floor never exceeds the largest entry checked, which is therefore always judged by
-  its own size.
+  (both a and n near zero) are compared with that floor instead of their own size, as
+  long as they differ by no more than the finite difference resolves (GOOD·floor, ten
+  times its round-off): a confident network, whose every gradient is tiny, is then judged
+  as far as it can be measured. Entries that differ by more are judged by their own size,
+  so a huge loss (after a blow-up), which makes the floor huge, hides nothing.
+- A layer whose largest entry is under 100 times that round-off (its loss is huge, after a
+  blow-up) cannot be checked to even 1 %: it is "unresolved", not judged.
 - Thresholds on the worst entry: below GOOD = 1e-6 "good", above WRONG = 1e-4 "wrong",
   "doubtful" between. Across every data set, activation and loss the app offers, correct
   backprop scores below 3e-7 at the seeded start and after training (tests/
@@ -60,6 +67,9 @@ FORWARD_OVERHEAD = 1e-4 * limits.MACS_PER_SECOND
 ELEMENT_COST = 40
 MAX_ENTRIES = 64   # entries checked per W^l and per b^l when the budget allows
 MIN_ENTRIES = 4    # below this many per W^l and b^l, fewer samples of the batch are used
+# A layer whose largest entry is not at least 1/RESOLUTION times the round-off cannot be
+# checked at all: finite differences do not resolve it to 1 % (its loss is huge).
+RESOLUTION = 1e-2
 EXTRA_PASSES = 10  # backprop itself (about 3 passes), a buggy backward pass, the loss at θ
 
 
@@ -122,9 +132,11 @@ def relative_error(analytic: np.ndarray, numeric: np.ndarray) -> float:
 
 
 def entry_errors(analytic: np.ndarray, numeric: np.ndarray, floor: float) -> np.ndarray:
-    """|a − n| / max(|a|, |n|, floor) entry by entry; 0 where a = n (also both 0)."""
+    """|a − n| / max(|a|, |n|) entry by entry, with the floor in the scale where the two differ
+    by no more than finite differences resolve (|a − n| ≤ GOOD·floor); 0 where a = n."""
     difference = np.abs(analytic - numeric)
-    scale = np.maximum(np.maximum(np.abs(analytic), np.abs(numeric)), floor)
+    scale = np.maximum(np.abs(analytic), np.abs(numeric))
+    scale = np.where(difference <= GOOD * floor, np.maximum(scale, floor), scale)
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(difference == 0, 0.0, difference / scale)
 
@@ -263,10 +275,9 @@ def gradient_check(
             arrays.append((param, flat, np.asarray(analytic, dtype=np.float64).reshape(-1)[flat], numeric))
         measured.append(arrays)
 
-    roundoff = ROUNDOFF * abs(loss) / eps
-    largest = max((float(np.nanmax(np.abs(values), initial=0.0))
-                   for arrays in measured for _, _, a, n in arrays for values in (a, n)), default=0.0)
-    floor = min(FLOOR_MARGIN * roundoff / GOOD, largest) if math.isfinite(roundoff) else largest
+    roundoff = ROUNDOFF * (abs(loss) + 1.0) / eps
+    noise = FLOOR_MARGIN * roundoff
+    floor = noise / GOOD
 
     checks = []
     for k, arrays in enumerate(measured):
@@ -279,8 +290,9 @@ def gradient_check(
                 at = int(ranks.argmax())
                 worst = (ranks[at], name, param, int(flat[at]), float(a[at]), float(n[at]), float(errors[at]))
         _, name, param, flat_index, a_worst, n_worst, error = worst
-        resolved = True
-        if verdict(error) != "good":  # measure again with ε/2: is the finite difference settled?
+        largest = max(float(np.nanmax(np.abs(v), initial=0.0)) for _, _, a, n in arrays for v in (a, n))
+        resolved = math.isfinite(noise) and not (largest > 0 and noise > RESOLUTION * largest)
+        if resolved and verdict(error) != "good":  # measure again with ε/2: is the finite difference settled?
             n_half = numeric_derivative(probe, param, flat_index, X, Y, eps / 2)
             settled = 4 * (abs(n_worst - n_half) + roundoff)
             resolved = math.isfinite(n_worst) and math.isfinite(n_half) and abs(a_worst - n_worst) > settled

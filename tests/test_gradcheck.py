@@ -125,12 +125,14 @@ def test_entries_are_named_in_the_seeds_1_based_indices():
 
 
 def test_entry_errors_use_the_larger_size_or_the_floor():
-    a, n = np.array([1.0, 1e-12, 0.0, -3e-3]), np.array([1.0 + 1e-9, 3e-12, 0.0, 1e-3])
+    a, n = np.array([1.0, 1e-12, 0.0, -3e-3, 1e-9]), np.array([1.0 + 1e-9, 1.5e-12, 0.0, 1e-3, 2e-9])
     errors = entry_errors(a, n, floor=1e-6)
     assert errors[0] == pytest.approx(1e-9 / (1 + 1e-9), rel=1e-6)
-    assert errors[1] == pytest.approx(2e-12 / 1e-6)  # both below the floor: measured against it
+    # both below the floor and within what finite differences resolve (GOOD·floor): against the floor
+    assert errors[1] == pytest.approx(0.5e-12 / 1e-6)
     assert errors[2] == 0.0
     assert errors[3] == pytest.approx(4e-3 / 3e-3)  # a flipped and tripled entry
+    assert errors[4] == pytest.approx(0.5)  # tiny, but differing by more than resolved: its own size
 
 
 # --------------------------------------------------------------------------------------
