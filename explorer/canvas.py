@@ -21,9 +21,15 @@ from plotly.io.json import to_json_plotly
 from streamlit.components import v1 as components_v1
 
 PLOTLY_FILES = Path(plotly.__file__).parent / "package_data"  # plotly.min.js and templates/plotly.json
-_mount = st.components.v2.component(
-    "backprop_canvas", js=Path(__file__).with_name("canvas.js").read_text(encoding="utf-8"), isolate_styles=False,
-)
+
+
+def _component(name: str, js: str) -> object:
+    return st.components.v2.component(name, js=Path(__file__).with_name(js).read_text(encoding="utf-8"),
+                                      isolate_styles=False)
+
+
+_mount = _component("backprop_canvas", "canvas.js")
+_clock = _component("backprop_clock", "clock.js")
 
 
 @cache
@@ -46,3 +52,9 @@ def chart(fig: go.Figure, key: str) -> None:
     # registered on every run because a registration belongs to the running server.
     components_v1.declare_component("plotly", path=str(PLOTLY_FILES))
     _mount(key=key, data=payload(fig))
+
+
+def clock(frame: int, key: str) -> None:
+    """While mounted, ask for the next run (frame + 1) as soon as every chart has drawn this
+    one, at most 20 a second (clock.js). The run it causes is the next frame."""
+    _clock(key=key, data={"frame": frame})

@@ -144,6 +144,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "q_repeated": "{param} appears {n} times in the link; the last one is used.",
 
         # -- live canvas and Play (issue 9) --
+        "per_frame": "Steps per frame of Play",
+        "per_frame_n": "{k} / frame",
+        "per_frame_help": "How many SGD updates each frame of Play makes (fewer on a large network)",
 
         # -- network diagram and colours (issue 10) --
 
@@ -591,6 +594,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "q_repeated": "{param} 在链接中出现了 {n} 次；使用最后一个。",
 
         # -- live canvas and Play (issue 9) --
+        "per_frame": "播放时每帧的步数",
+        "per_frame_n": "每帧 {k} 步",
+        "per_frame_help": "播放时每一帧做多少次 SGD 更新（网络很大时会少一些）",
 
         # -- network diagram and colours (issue 10) --
 

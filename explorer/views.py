@@ -8,12 +8,12 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from explorer import data, i18n, lesson, limits, page, plots, state
+from explorer import canvas, data, i18n, lesson, limits, page, plots, state
 from explorer.core import ACTIVATIONS, count_parameters
 from explorer.training import Config, Snapshot, Trainer
 
 _ = page.label
-PLAY_INTERVAL = 0.4  # seconds between automatic steps while playing
+PER_FRAME = (1, 10, 100, 1000)  # Play's steps per frame, within limits.MAX_PLAY_SECONDS of work
 
 
 def _lr_from_preset() -> None:
@@ -151,12 +151,22 @@ def _undo(t: Trainer) -> None:
         st.session_state.pop("diverged", None)
 
 
-def controls(t: Trainer) -> None:
-    """Step, Run n steps, Play/Pause, Undo, Reset. Step, Undo and Reset act in callbacks,
-    before the page is drawn, so every button (Undo's enabled state too) shows their result."""
+def _play(t: Trainer) -> None:
     ss = st.session_state
-    playing = ss.get("playing", False)
-    cols = st.columns([1, 1.1, 1.5, 1, 1, 1], vertical_alignment="bottom")
+    ss["playing"] = not ss.get("playing", False) and not _play_refused(t)
+
+
+def frame_steps(t: Trainer) -> int:
+    """The steps of one frame of Play: the chosen steps per frame, within limits.MAX_PLAY_SECONDS."""
+    seconds = limits.update_seconds(t.net.sizes, t.config.batch, len(t.dataset.X_test))
+    return max(1, min(st.session_state.get("per_frame", 1), int(limits.MAX_PLAY_SECONDS / seconds)))
+
+
+def controls(t: Trainer) -> None:
+    """Step, Run n steps, Play/Pause and its steps per frame, Undo, Reset. Step, Play, Undo and
+    Reset act in callbacks, before the page is drawn, so every button shows their result."""
+    ss = st.session_state
+    cols = st.columns([1, 1.1, 1.5, 1, 1.2, 1, 1], vertical_alignment="bottom")
     cols[0].button(_("step"), key="step", type="primary", help=_("step_help"), on_click=state.act, args=(t.step,))
     if not state.hidden("run"):
         n = cols[1].number_input(_("n_steps_label"), 1, 10_000, value=50, key="n_steps", label_visibility="collapsed")
@@ -164,16 +174,17 @@ def controls(t: Trainer) -> None:
             refused = state.run_steps(t, int(n))
             if refused:
                 st.warning(page.say(refused))
-        if cols[3].button(_("pause") if playing else _("play"), key="play"):
-            ss["playing"] = not playing and not _play_refused(t)
-            st.rerun()  # the whole page, so that the timer starts or stops
-    cols[4].button(_("undo"), key="undo", help=_("undo_help"), disabled=not t.can_undo(), on_click=_undo, args=(t,))
-    cols[5].button(_("reset"), key="reset", help=_("reset_help"), on_click=_reset, args=(t,))
-    if playing and not any(ss.get(key) for key in ("step", "run", "reset", "play", "undo")):
+        cols[3].button(_("pause") if ss.get("playing") else _("play"), key="play", on_click=_play, args=(t,))
+        lang = ss.get("lang", "en")  # fixed now, as page.options does
+        cols[4].selectbox(_("per_frame"), PER_FRAME, key="per_frame", label_visibility="collapsed",
+                          format_func=lambda k: i18n.text("per_frame_n", lang, k=k), help=_("per_frame_help"))
+    cols[5].button(_("undo"), key="undo", help=_("undo_help"), disabled=not t.can_undo(), on_click=_undo, args=(t,))
+    cols[6].button(_("reset"), key="reset", help=_("reset_help"), on_click=_reset, args=(t,))
+    if ss.get("playing") and not any(ss.get(key) for key in ("step", "run", "reset", "play", "undo")):
         if _play_refused(t):  # the network or batch changed while playing
             ss["playing"] = False
-            st.rerun()
-        state.act(t.step)  # a tick of Play
+        else:  # a frame of Play: the clock (below the charts) asked for it
+            state.act(t.run, frame_steps(t))
     if "play_refused" in ss:
         st.warning(page.say(ss.pop("play_refused")))
 
@@ -322,10 +333,14 @@ def workspace() -> None:
         lesson.quiz_panel(t)
     if state.hidden("views"):
         network_view(t, s)
-        return
-    view = st.segmented_control(_("view"), list(VIEWS), key="view", required=True, default="network",
-                                format_func=page.options("v_"), label_visibility="collapsed")
-    VIEWS[view](t, s)
+    else:
+        view = st.segmented_control(_("view"), list(VIEWS), key="view", required=True, default="network",
+                                    format_func=page.options("v_"), label_visibility="collapsed")
+        VIEWS[view](t, s)
+    ss = st.session_state
+    if ss.get("playing"):  # after the charts: the clock asks for the next frame once they are drawn
+        ss["frame"] = ss.get("frame", 0) + 1
+        canvas.clock(ss["frame"], key="clock")
 
 
 # Projector mode: larger type everywhere, so the back row can read the numbers.
@@ -353,6 +368,5 @@ def header(notice: str | None) -> None:
 
 
 def show_workspace() -> None:
-    """Run the workspace as a fragment; while playing it reruns itself every PLAY_INTERVAL."""
-    interval = PLAY_INTERVAL if st.session_state.get("playing") else None
-    st.fragment(workspace, run_every=interval)()
+    """Run the workspace as a fragment: a Step, and each frame of Play, reruns only it."""
+    st.fragment(workspace)()

@@ -178,6 +178,32 @@ def test_a_step_redraws_in_place_what_the_core_computes(page: Page, server: str)
         np.testing.assert_array_equal(losses(snapshot), trainer.loss_history)
 
 
+def test_play_moves_every_chart_in_place_and_pause_stops_it(page: Page, server: str):
+    start = open_link(page, server)
+    page.evaluate(MARK_JS, "before Play")
+    page.get_by_role("button", name="Play", exact=True).click()
+    # Several frames: the loss curve grows, the decision regions and every W move.
+    playing = wait_for(page, r"""(c, before) => {
+        const regions = o => JSON.stringify(Object.entries(o).find(([k]) => k.startsWith('predicted class'))[1]);
+        return c.overview['train (batch)'].length >= 3 && regions(c.overview) !== regions(before.overview)
+          && ['W1', 'W2', 'W3'].every(k => JSON.stringify(c.network[k]) !== JSON.stringify(before.network[k])); }""",
+                       start, timeout=3 * TIMEOUT)
+    assert page.evaluate(MARKED_JS) == ["before Play"] * len(playing), "a chart was mounted again"
+    page.get_by_role("button", name="Pause", exact=True).click()
+    expect(page.get_by_role("button", name="Play", exact=True)).to_be_visible()
+    steps = int(metric(page, "Step").inner_text())
+    shown = wait_for(page, "(c, n) => c.overview['train (batch)'].length === n", steps)
+    page.wait_for_timeout(1500)  # what a frame would take many times over
+    expect(metric(page, "Step")).to_have_text(str(steps))
+    assert charts(page) == shown
+    # Every frame was what the core computes, step after step.
+    trainer = Trainer.from_config(Config(dataset="xor", hidden=(4, 4), seed=3))
+    trainer.run(steps)
+    np.testing.assert_array_equal(losses(shown), trainer.loss_history)
+    np.testing.assert_array_equal(np.array(shown["network"]["W2"]), trainer.net.W[1])
+    no_exception(page)
+
+
 def test_loss_and_layer_sizes_follow_the_sidebar(page: Page, server: str):
     before = step(page, open_link(page, server))
     sidebar = page.locator('[data-testid="stSidebar"]')
