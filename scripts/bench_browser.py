@@ -1,19 +1,26 @@
-"""Benchmark (not a test): how long a Step takes to show, in headless Chromium.
+"""Benchmark (not a test): how long a Step takes to show, in headless Chromium, against the
+platform's own floor measured in the same run.
 
-    .venv/bin/python scripts/bench_browser.py              # 20 clicks after 5 warm-up clicks
+    .venv/bin/python scripts/bench_browser.py              # 20 clicks each after 5 warm-up clicks
     .venv/bin/python scripts/bench_browser.py --clicks 50
 
-Starts the app on a free loopback port (scripts/serve.py) and, for the default network and
-a wide one (two hidden layers of 64), prints the median and p90 of:
+Starts the app and a floor page (one button and one number: scripts/bench_server.py's FLOOR)
+on free loopback ports (scripts/serve.py). The app's pages open at step 1000 of the seeded run
+(`step=1000` in the link) for the default network and a wide one (two hidden layers of 64).
+The floor's page and the app's pages are clicked in turn, round after round (the order
+rotates), so that other work on the machine slows every side alike. Prints medians and p90 of:
 
 - click → redrawn: from the Step click to every chart drawn again (Plotly's afterplot on
-  each chart), measured in the page; the goal is a median of at most 150 ms at the default
-  network;
+  each chart), measured in the page; for the floor, to its number shown. The ratio to the
+  floor is the goal: at most 3× (first milestone 4×), and the wide network at most 1.3× the
+  default;
 - click → finished: from the click to the run's `script_finished` message, as the page
   received it (the server's share, plus the page's own delay in reading its socket);
-- server, protocol: one Step over Streamlit's websocket protocol without a browser (the
-  fragment rerun the browser causes, on loopback: the server's time and nothing else);
-- server, AppTest: one Step in-process with `streamlit.testing` (a whole-script rerun).
+- server, protocol: one Step over Streamlit's websocket protocol without a browser, and the
+  bytes the server sent for it (goal: at most 30 KB at the default network);
+- server, AppTest: one Step in-process with `streamlit.testing` (a whole-script rerun);
+- Play: redraws of the network chart per second while playing (goal: at least 10), one step
+  a frame, and 10 steps a frame.
 """
 
 from __future__ import annotations
@@ -26,50 +33,125 @@ import argparse
 import asyncio
 import statistics
 import sys
+import tempfile
 import time
+from pathlib import Path
 from urllib.parse import parse_qsl
 
+from bench_server import FLOOR
 from clients import CHARTS_READY_JS, STEP_JS, WS_TIMING_JS, Session, percentile
-from serve import CHROMIUM, CHROMIUM_ARGS, ROOT, serving
+from serve import CHROMIUM, CHROMIUM_ARGS, ROOT, start_server
 
-NETWORKS = {"default": "", "wide 64,64": "hidden=64,64"}
-GOAL_MS = 150.0
+FILL = 1000  # the app's pages open at this step of the seeded run
+NETWORKS = {"default": f"step={FILL}", "wide 64,64": f"hidden=64,64&step={FILL}"}
+GOALS = {"ratio": 3.0, "milestone": 4.0, "wide": 1.3, "fps": 10.0, "kb": 30.0}
 VIEWPORT = {"width": 1600, "height": 1000}
 
+# The floor's click: from the click on Step to its number shown changed (and the run's
+# script_finished received), the floor's counterpart of STEP_JS.
+FLOOR_STEP_JS = """(timeoutMs) => new Promise((resolve) => {
+  const value = () => document.querySelector('[data-testid=stMetricValue]').textContent;
+  const before = value(), log = window.__wsLog, from = log.length;
+  let t0 = 0, shown = null;
+  const finished = () => log.slice(from).some(e => e.finished);
+  const check = () => {
+    if (shown === null && value() !== before) shown = performance.now() - t0;
+    if (shown !== null && finished()) done(true);
+  };
+  const observer = new MutationObserver(check);
+  const poll = setInterval(check, 5);
+  const timer = setTimeout(() => done(false), timeoutMs);
+  function done(ok) {
+    observer.disconnect(); clearInterval(poll); clearTimeout(timer);
+    const end = log.slice(from).find(e => e.finished);
+    resolve({ok, redrawn_ms: shown, server_ms: end ? end.t - t0 : null, charts: 1, redrawn: 1});
+  }
+  observer.observe(document.body, {subtree: true, childList: true, characterData: true});
+  t0 = performance.now();
+  document.querySelector('.st-key-step button').click();
+})"""
 
-def browser_times(browser, url: str, query: str, clicks: int, warmup: int) -> dict[str, list[float]]:
+# Redraws of the network chart while playing, counted in the page over `ms` milliseconds.
+PLAY_JS = """(ms) => new Promise((resolve) => {
+  const gd = document.querySelector('.st-key-network .js-plotly-plot'), times = [];
+  const count = () => times.push(performance.now());
+  gd.on('plotly_afterplot', count);
+  setTimeout(() => { gd.removeListener('plotly_afterplot', count); resolve(times); }, ms);
+})"""
+
+
+def open_page(browser, url: str, query: str, ready_js: str, charts: int):
     page = browser.new_page(viewport=VIEWPORT)
+    page.add_init_script(WS_TIMING_JS)
+    page.goto(f"{url}/?{query}")
+    page.wait_for_function(ready_js, arg=charts, timeout=120_000)
+    page.wait_for_timeout(1000)  # first render settled
+    return page
+
+
+def click(page, js: str) -> dict:
+    page.bring_to_front()
+    result = page.evaluate(js, 10_000)
+    if not result["ok"]:
+        raise RuntimeError(f"not redrawn within 10 s: {result}")
+    if page.locator('[data-testid="stException"]').count():
+        raise RuntimeError("the page shows an exception")
+    return result
+
+
+def browser_times(browser, urls: dict[str, str], clicks: int, warmup: int) -> dict[str, dict[str, list]]:
+    """Step on the floor's page and each network's page in turn, `warmup` + `clicks` rounds."""
+    pages = {"floor": (open_page(browser, urls["floor"], "", "n => document.querySelector("
+                                 "'[data-testid=stMetricValue]')", 1), FLOOR_STEP_JS)}
+    for name, query in NETWORKS.items():
+        pages[name] = (open_page(browser, urls["app"], query, CHARTS_READY_JS, 2), STEP_JS)
+    times = {name: {"redrawn": [], "finished": [], "charts": set()} for name in pages}
+    order = list(pages)
     try:
-        page.add_init_script(WS_TIMING_JS)
-        page.goto(f"{url}/?{query}")
-        page.wait_for_function(CHARTS_READY_JS, arg=2, timeout=60_000)
-        page.wait_for_timeout(1000)  # first render settled
-        times: dict[str, list[float]] = {"redrawn": [], "finished": []}
-        charts = set()
         for i in range(warmup + clicks):
-            result = page.evaluate(STEP_JS, 10_000)
-            if not result["ok"]:
-                raise RuntimeError(f"click {i + 1}: not redrawn within 10 s: {result}")
-            charts.add((result["redrawn"], result["charts"]))
-            if i >= warmup:
-                times["redrawn"].append(result["redrawn_ms"])
-                times["finished"].append(result["server_ms"])
-            page.wait_for_timeout(100)
-        if page.locator('[data-testid="stException"]').count():
-            raise RuntimeError("the page shows an exception")
-        times["charts"] = sorted(charts)
+            for name in order:
+                page, js = pages[name]
+                result = click(page, js)
+                times[name]["charts"].add((result["redrawn"], result["charts"]))
+                if i >= warmup:
+                    times[name]["redrawn"].append(result["redrawn_ms"])
+                    times[name]["finished"].append(result["server_ms"])
+                page.wait_for_timeout(50)
+            order = order[1:] + order[:1]
         return times
+    finally:
+        for page, _ in pages.values():
+            page.close()
+
+
+def play_rate(browser, url: str, per_frame: int, seconds: float = 5.0) -> float:
+    """Network chart redraws per second while playing `per_frame` steps a frame."""
+    page = open_page(browser, url, NETWORKS["default"], CHARTS_READY_JS, 2)
+    try:
+        page.bring_to_front()
+        if per_frame != 1:
+            page.locator(".st-key-per_frame").click()
+            page.get_by_role("option", name=f"{per_frame} / frame").click()
+        page.get_by_role("button", name="Play", exact=True).click()
+        page.wait_for_timeout(1000)  # the first frames
+        times = page.evaluate(PLAY_JS, int(seconds * 1000))
+        page.get_by_role("button", name="Pause", exact=True).click()
+        return (len(times) - 1) / ((times[-1] - times[0]) / 1000) if len(times) > 1 else 0.0
     finally:
         page.close()
 
 
-async def protocol_times(url: str, query: str, clicks: int, warmup: int) -> list[float]:
+async def protocol_times(url: str, query: str, clicks: int, warmup: int) -> dict[str, list[float]]:
     session = await Session.open(url, query)
     try:
-        times = [await session.click("step") for _ in range(warmup + clicks)]
+        times, sizes = [], []
+        for _ in range(warmup + clicks):
+            before = session.bytes_in
+            times.append(1000 * await session.click("step"))
+            sizes.append(session.bytes_in - before)
         if session.exceptions:
             raise RuntimeError(f"the app raised: {session.exceptions[0]}")
-        return [1000 * t for t in times[warmup:]]
+        return {"protocol": times[warmup:], "bytes": sizes[warmup:]}
     finally:
         await session.close()
 
@@ -79,7 +161,7 @@ def apptest_times(query: str, clicks: int, warmup: int) -> list[float]:
     from streamlit.testing.v1 import AppTest
 
     logger.set_log_level("error")  # no "missing ScriptRunContext" warning per run
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     for key, value in parse_qsl(query, keep_blank_values=True):
         at.query_params[key] = value
     at.run()
@@ -99,7 +181,7 @@ def summary(values: list[float]) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--clicks", type=int, default=20, help="measured clicks per network (default 20)")
+    parser.add_argument("--clicks", type=int, default=20, help="measured clicks per page (default 20)")
     parser.add_argument("--warmup", type=int, default=5, help="clicks before measuring (default 5)")
     args = parser.parse_args()
     if not 1 <= args.clicks <= 500 or not 0 <= args.warmup <= 100:
@@ -107,32 +189,53 @@ def main() -> int:
 
     from playwright.sync_api import sync_playwright
 
-    rows = {}
-    with serving() as server:
-        for name, query in NETWORKS.items():
-            rows[name] = {"protocol": asyncio.run(protocol_times(server.url, query, args.clicks, args.warmup))}
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            version = browser.version
-            for name, query in NETWORKS.items():
-                rows[name] |= browser_times(browser, server.url, query, args.clicks, args.warmup)
-            browser.close()
+    load = [os.getloadavg()[0]]
+    with tempfile.TemporaryDirectory() as tmp:
+        floor_script = Path(tmp) / "floor.py"
+        floor_script.write_text(FLOOR)
+        app, floor = start_server(timeout=60), start_server(timeout=60, script=str(floor_script))
+        try:
+            rows = {name: asyncio.run(protocol_times(app.url, query, args.clicks, args.warmup))
+                    for name, query in NETWORKS.items()}
+            with sync_playwright() as p:
+                browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+                version = browser.version
+                load.append(os.getloadavg()[0])
+                for name, times in browser_times(browser, {"app": app.url, "floor": floor.url},
+                                                 args.clicks, args.warmup).items():
+                    rows.setdefault(name, {}).update(times)
+                load.append(os.getloadavg()[0])
+                play = {k: play_rate(browser, app.url, k) for k in (1, 10)}
+                browser.close()
+        finally:
+            app.stop()
+            floor.stop()
     for name, query in NETWORKS.items():
         rows[name]["apptest"] = apptest_times(query, args.clicks, args.warmup)
+    load.append(os.getloadavg()[0])
 
-    print(f"\nStep timing, ms: {args.clicks} clicks after {args.warmup} warm-up, viewport "
-          f"{VIEWPORT['width']}×{VIEWPORT['height']}, Chromium {version}, {os.cpu_count()} CPUs, "
-          f"Python {sys.version.split()[0]}, load average {os.getloadavg()[0]:.2f}")
-    print(f"{'network':<12} {'click → redrawn':>15} {'click → finished':>16} {'server, protocol':>16} "
-          f"{'server, AppTest':>16}   charts redrawn/shown")
-    print(f"{'':<12} {'median     p90':>15} {'median     p90':>16} {'median     p90':>16} {'median     p90':>16}")
+    print(f"\nStep timing, ms: {args.clicks} clicks a page after {args.warmup} warm-up, pages clicked in turn; "
+          f"app pages at step {FILL}; viewport {VIEWPORT['width']}×{VIEWPORT['height']}, Chromium {version}, "
+          f"{os.cpu_count()} CPUs, Python {sys.version.split()[0]}; "
+          f"load average (1 min) during the run {min(load):.1f}–{max(load):.1f}")
+    print(f"{'page':<12} {'click → redrawn':>15} {'× floor':>8} {'click → finished':>16} {'server, protocol':>16} "
+          f"{'server, AppTest':>16} {'KiB/Step':>9}   charts redrawn/shown")
+    print(f"{'':<12} {'median     p90':>15} {'':>8} {'median     p90':>16} {'median     p90':>16} "
+          f"{'median     p90':>16}")
+    floor_ms = statistics.median(rows["floor"]["redrawn"])
     for name, row in rows.items():
-        print(f"{name:<12} {summary(row['redrawn']):>15} {summary(row['finished']):>16} "
-              f"{summary(row['protocol']):>16} {summary(row['apptest']):>16}   "
-              f"{', '.join(f'{r}/{c}' for r, c in row['charts'])}")
-    default = statistics.median(rows["default"]["redrawn"])
-    verdict = "meets" if default <= GOAL_MS else "misses"
-    print(f"\nGoal: median click → redrawn ≤ {GOAL_MS:g} ms at the default network: {default:.0f} ms, {verdict} it.")
+        ratio = statistics.median(row["redrawn"]) / floor_ms
+        server = [summary(row[k]) if k in row else f"{'–':>15}" for k in ("protocol", "apptest")]
+        size = f"{statistics.median(row['bytes']) / 1024:9.1f}" if "bytes" in row else f"{'–':>9}"
+        print(f"{name:<12} {summary(row['redrawn']):>15} {ratio:>7.2f}× {summary(row['finished']):>16} "
+              f"{server[0]:>16} {server[1]:>16} {size}   {', '.join(f'{r}/{c}' for r, c in sorted(row['charts']))}")
+    default = statistics.median(rows["default"]["redrawn"]) / floor_ms
+    wide = statistics.median(rows["wide 64,64"]["redrawn"]) / statistics.median(rows["default"]["redrawn"])
+    kb = statistics.median(rows["default"]["bytes"]) / 1000
+    print(f"\nPlay at the default network: {play[1]:.1f} redraws/s at 1 step a frame, {play[10]:.1f} at 10.")
+    print(f"Goals: click → redrawn ≤ {GOALS['ratio']:g}× the floor (milestone {GOALS['milestone']:g}×): "
+          f"{default:.2f}×; wide ≤ {GOALS['wide']:g}× default: {wide:.2f}×; Play ≥ {GOALS['fps']:g}/s: "
+          f"{play[1]:.1f}/s; bytes per Step ≤ {GOALS['kb']:g} KB: {kb:.1f} KB.")
     return 0
 
 

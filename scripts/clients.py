@@ -61,14 +61,16 @@ STEP_JS = """(timeoutMs) => new Promise((resolve) => {
   const expected = new Set([...document.querySelectorAll(sel)].map(keyOf));
   const drawn = new Map();
   let t0 = 0;
+  const hooked = new Map();  // graph div -> this click's listener (a div can outlive the click)
   const hook = (gd) => {
-    if (gd.__benchHooked) return;
-    gd.__benchHooked = true;
-    gd.on('plotly_afterplot', () => {
+    if (hooked.has(gd) || !gd.on) return;
+    const listener = () => {
       const k = keyOf(gd);
       if (t0 && !drawn.has(k)) drawn.set(k, performance.now());
       check();
-    });
+    };
+    hooked.set(gd, listener);
+    gd.on('plotly_afterplot', listener);
   };
   const log = window.__wsLog;
   const logFrom = log ? log.length : 0;
@@ -88,6 +90,7 @@ STEP_JS = """(timeoutMs) => new Promise((resolve) => {
     if (all || (drawn.size && performance.now() - last > QUIET_MS)) finish(true);
   }
   function finish(ok) {
+    hooked.forEach((listener, gd) => gd.removeListener('plotly_afterplot', listener));
     observer.disconnect();
     clearInterval(poll);
     clearTimeout(timer);
