@@ -177,7 +177,7 @@ def controls(t: Trainer) -> None:
         cols[3].button(_("pause") if ss.get("playing") else _("play"), key="play", on_click=_play, args=(t,))
         lang = ss.get("lang", "en")  # fixed now, as page.options does
         cols[4].selectbox(_("per_frame"), PER_FRAME, key="per_frame", label_visibility="collapsed",
-                          format_func=lambda k: i18n.text("per_frame_n", lang, k=k), help=_("per_frame_help"))
+                          format_func=lambda k: i18n.text("per_frame_n", lang, k=f"{k:d}"), help=_("per_frame_help"))
     cols[5].button(_("undo"), key="undo", help=_("undo_help"), disabled=not t.can_undo(), on_click=_undo, args=(t,))
     cols[6].button(_("reset"), key="reset", help=_("reset_help"), on_click=_reset, args=(t,))
     if ss.get("playing") and not any(ss.get(key) for key in ("step", "run", "reset", "play", "undo")):
