@@ -91,6 +91,9 @@ def figure_texts(spec: dict) -> list[str]:
             out.append(axis["title"].get("text", ""))
     for trace in spec.get("data", []):
         out += [str(trace.get("name", "")), str(trace.get("hovertemplate", ""))]
+        for bar in (trace.get("colorbar"), trace.get("marker", {}).get("colorbar")):
+            if isinstance(bar, dict) and isinstance(bar.get("title"), dict):
+                out.append(bar["title"].get("text", ""))
     return out
 
 
@@ -387,8 +390,9 @@ def test_the_rule_finds_english_words_outside_formulas(text, words):
 
 def test_figure_texts_reads_titles_keys_axes_and_names():
     spec = json.loads(json.dumps({
-        "data": [{"name": "train", "hovertemplate": "x=%{x}"}],
+        "data": [{"name": "train", "hovertemplate": "x=%{x}"},
+                 {"marker": {"colorbar": {"title": {"text": "bar"}}}}],
         "layout": {"title": {"text": "T"}, "annotations": [{"text": "key"}], "xaxis2": {"title": {"text": "step"}}},
     }))
-    assert set(figure_texts(spec)) >= {"T", "key", "step", "train", "x=%{x}"}
+    assert set(figure_texts(spec)) >= {"T", "key", "step", "train", "x=%{x}", "bar"}
 
