@@ -10,13 +10,10 @@ internet and the 4.8 MB script is never re-sent with a figure.
 
 from __future__ import annotations
 
-from functools import cache
 from pathlib import Path
 
 import plotly
-import plotly.graph_objects as go
 import streamlit as st
-from plotly.io import templates
 from plotly.io.json import to_json_plotly
 from streamlit.components import v1 as components_v1
 
@@ -32,21 +29,14 @@ _mount = _component("backprop_canvas", "canvas.js")
 _clock = _component("backprop_clock", "clock.js")
 
 
-@cache
-def _template(name: str) -> dict:
-    return templates[name].to_plotly_json()
+def payload(fig: dict) -> bytes:
+    """The figure's JSON as the component receives it: an `explorer.plots` figure is already
+    Plotly's JSON, arrays as typed arrays. Plotly's default template (the same 7 KB for every
+    figure) is not in it: the page loads it once, beside plotly.min.js."""
+    return to_json_plotly(fig).encode()
 
 
-def payload(fig: go.Figure) -> bytes:
-    """The figure's JSON as the component receives it. Plotly's default template (the same
-    7 KB for every figure) stays out: the page loads it once, beside plotly.min.js."""
-    spec = fig.to_plotly_json()
-    if spec["layout"].get("template") == _template(templates.default):
-        del spec["layout"]["template"]
-    return to_json_plotly(spec).encode()
-
-
-def chart(fig: go.Figure, key: str) -> None:
+def chart(fig: dict, key: str) -> None:
     """Draw `fig` in the persistent chart named `key` (a key stays one graph div)."""
     # Serves plotly.min.js at component/explorer.canvas.plotly/ (the name canvas.js loads);
     # registered on every run because a registration belongs to the running server.

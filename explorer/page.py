@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import plotly.graph_objects as go
 import streamlit as st
 
-from explorer import canvas, i18n, state
+from explorer import canvas, i18n, plots, state
 
 PRESENTATION_FONT = 18  # chart text on the projector
 
@@ -29,8 +28,8 @@ def say(message: object) -> str:
     return i18n.say(message, st.session_state.get("lang", "en"))
 
 
-def chart(fig: go.Figure, key: str) -> None:
+def chart(fig: plots.Figure, key: str) -> None:
     """Draw a figure in its persistent chart (explorer/canvas.py); larger text in presentation mode."""
     if state.page()["present"]:
-        fig.update_layout(font_size=PRESENTATION_FONT)
+        fig["layout"]["font"] = {**fig["layout"].get("font", {}), "size": PRESENTATION_FONT}
     canvas.chart(fig, key)

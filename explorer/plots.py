@@ -1,7 +1,8 @@
 """Figure builders: pure functions from NumPy arrays to Plotly figures.
 
-Arrays go to Plotly as they are (it sends them to the browser as typed arrays, about
-100× cheaper than Python lists for large matrices). Matrices are drawn in the seed's
+A figure here is Plotly's JSON of it, a dict `{"data": [...], "layout": {...}}`, with
+every array as Plotly's base64 typed array (about 100× cheaper to send than a list for
+a large matrix). Matrices are drawn in the seed's
 orientation: row i, column j of the heatmap is entry (i, j) of the matrix, row 1 at
 the top, with the seed's 1-based indices.
 
@@ -16,6 +17,7 @@ session's language; the default is English.
 
 from __future__ import annotations
 
+import base64
 import html
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -27,6 +29,7 @@ from plotly.subplots import make_subplots
 
 from explorer import i18n
 
+Figure = dict  # Plotly's JSON of a figure: {"data": [trace dicts], "layout": {...}}
 Label = Callable[..., str]  # label(key, **values) -> the text, as `explorer.page.label`
 ENGLISH: Label = partial(i18n.text, lang="en")
 
@@ -52,14 +55,47 @@ def symmetric_range(M: np.ndarray) -> float:
     return m if m > 0 else 1.0
 
 
-def figure(data: list[dict], layout: dict) -> go.Figure:
-    """A Figure from trace and layout dicts, without Plotly's per-property validation.
+def figure(data: list[dict], layout: dict) -> Figure:
+    """The figure of these trace and layout dicts, as the page sends it: new dicts and lists
+    all the way down (the arguments are not changed, nor shared), NumPy arrays as typed arrays.
 
-    Validation is most of the cost of building a figure (about 15 ms for one layer's
-    subplots, against 1.5 ms without), and a Step redraws every figure. The dicts built
-    here are validated once in the tests instead (tests/test_plots.py).
+    No plotly `go.Figure` is built: building one and turning it back into JSON, even without
+    validation, was most of a Step's server time. Plotly takes this dict wherever it takes
+    a figure, and `go.Figure(fig)` validates it, as the tests do (tests/test_plots.py).
     """
-    return go.Figure(data=data, layout=layout, _validate=False)
+    return {"data": _json(data), "layout": _json(layout)}
+
+
+def _json(value: object) -> object:
+    """`value` with its dicts, lists and tuples copied and its NumPy arrays as typed arrays."""
+    if isinstance(value, dict):
+        return {key: _json(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json(item) for item in value]
+    if isinstance(value, np.ndarray):
+        return typed_array(value)
+    return value
+
+
+# Plotly.js has no 64-bit integers: integers go as the narrowest of these that holds them.
+_INTEGER_TYPES = (np.int8, np.int16, np.int32)
+_TYPE_CODES = {"float64": "f8", "float32": "f4", "int8": "i1", "int16": "i2", "int32": "i4"}
+
+
+def typed_array(a: np.ndarray) -> dict | list:
+    """Plotly's base64 typed array of `a`, as plotly.py 7 writes it: float64 as "f8", integers
+    as the narrowest of i1, i2, i4 that holds them; anything else (and an empty array) as a list."""
+    if a.dtype.kind == "i" and a.size:
+        low, high = a.min(), a.max()
+        fits = [t for t in _INTEGER_TYPES if np.iinfo(t).min <= low and high <= np.iinfo(t).max]
+        if fits:
+            a = a.astype(fits[0])
+    if a.dtype.name not in _TYPE_CODES or not a.size:
+        return a.tolist()
+    spec = {"dtype": _TYPE_CODES[a.dtype.name], "bdata": base64.b64encode(np.ascontiguousarray(a)).decode("ascii")}
+    if a.ndim > 1:
+        spec["shape"] = ", ".join(str(n) for n in a.shape)
+    return spec
 
 
 def heatmap(M: np.ndarray, name: str, zmax: float | None = None, *, text: bool | None = None) -> dict:
@@ -158,7 +194,9 @@ def _network_layout(shapes: tuple[tuple[int, int], ...], titles: tuple[tuple[str
             for r, c in cells
         ))
     grid.update_layout(height=plot_height + 70, margin={"l": 40, "r": 10, "t": 40, "b": 30}, font=FONT)
-    return grid.layout.to_plotly_json(), tuple(refs)
+    layout = grid.layout.to_plotly_json()
+    layout.pop("template", None)  # the page loads Plotly's default template once (explorer/canvas.py)
+    return layout, tuple(refs)
 
 
 def network_figure(
@@ -168,7 +206,7 @@ def network_figure(
     show: Collection[str] = ("dW", "update"),
     ranges: Mapping[tuple[int, str], float] | None = None,
     label: Label = ENGLISH,
-) -> go.Figure:
+) -> Figure:
     """Every layer l = 1 … n−1: W^l, b^l; after a step δ^{l+1}, ∂L/∂W^l, ∂L/∂b^l and the
     update ΔW^l = −η ∂L/∂W^l (the gradient panels when named in `show`).
 
@@ -326,7 +364,7 @@ def fit_panel(xs: np.ndarray, fitted: np.ndarray, X: np.ndarray, y: np.ndarray,
 
 
 def overview_figure(loss: Panel, data: Panel | None = None, titles: Sequence[str] = (ENGLISH("loss"), ENGLISH("data")),
-                    ) -> go.Figure:
+                    ) -> Figure:
     """The loss curve (left) and, where the input can be drawn, the data and prediction (right)."""
     panels = [loss] if data is None else [loss, data]
     domains = [(0.0, 1.0)] if data is None else [(0.0, 0.44), (0.54, 1.0)]
@@ -347,7 +385,7 @@ def overview_figure(loss: Panel, data: Panel | None = None, titles: Sequence[str
     return figure(traces, layout)
 
 
-def norms_figure(norms: np.ndarray, steps: Sequence[int] | None = None, label: Label = ENGLISH) -> go.Figure:
+def norms_figure(norms: np.ndarray, steps: Sequence[int] | None = None, label: Label = ENGLISH) -> Figure:
     """Per layer over the steps (1, 2, … or the given ones): ‖δ^{l+1}‖, ‖∂L/∂W^l‖ and
     ‖ΔW^l‖ / ‖W^l‖ (log scale), to see gradients vanish or explode. `norms` is (steps, 3, layers)."""
     titles = (label("p_norm_delta"), "‖∂L/∂W<sup>l</sup>‖", label("p_update_ratio"))
@@ -363,4 +401,6 @@ def norms_figure(norms: np.ndarray, steps: Sequence[int] | None = None, label: L
     fig.update_yaxes(type="log", exponentformat="power")
     fig.update_xaxes(title_text=label("p_step_axis"), row=3, col=1)
     fig.update_layout(height=620, margin={"l": 60, "r": 10, "t": 40, "b": 40}, font=FONT)
-    return fig
+    spec = fig.to_plotly_json()
+    spec["layout"].pop("template", None)
+    return figure(spec["data"], spec["layout"])

@@ -143,6 +143,11 @@ class Trainer:
         if len(self.X_test):
             self.X_test, self.Y_test = self.net.check_batch(self.X_test, self.Y_test)
         self._order = (-1, np.arange(0))  # (epoch, its order): one permutation drawn per epoch
+        # What the page asks for on every rerun, computed once: the grid's points by size,
+        # and by split the scores of the weights they were computed for (W and b lists, by
+        # identity: a step, undo, reset or load puts new lists in the network).
+        self._grid_points: dict[int, tuple[np.ndarray, np.ndarray | None, np.ndarray]] = {}
+        self._scores: dict[str, tuple[list[np.ndarray], list[np.ndarray], tuple[float, float]]] = {}
         self._history_bytes = 0
         self._light = 0  # snapshots at the front of the history that keep only W and b
         self._start_history()
@@ -208,7 +213,7 @@ class Trainer:
         self.curve_steps.append(self.steps)
         self.loss_history.append(g.loss)
         if self.has_test:
-            self.test_loss_history.append(self.loss_on("test"))
+            self.test_loss_history.append(self.evaluate("test")[0])  # the page then shows it without a pass
         self.norm_history.append(self._norms(g, W_before))
         if len(self.curve_steps) > limits.SERIES_POINTS:
             self._thin_curves()
@@ -340,14 +345,16 @@ class Trainer:
         """A network's output (by default this one's) over the input space around the data: for
         1 input a line (xs, None, out[i]), for 2 inputs a grid (xs, ys, out[row of ys, column of xs])."""
         net = self.net if net is None else net
-        X = np.concatenate([self.dataset.X_train, self.dataset.X_test])
-        lo, hi = X.min(axis=0) - 0.5, X.max(axis=0) + 0.5
-        xs = np.linspace(lo[0], hi[0], n)
-        if X.shape[1] == 1:
-            return xs, None, net.predict(xs[:, None])
-        ys = np.linspace(lo[1], hi[1], n)
-        points = np.stack(np.meshgrid(xs, ys), axis=-1).reshape(-1, 2)
-        return xs, ys, net.predict(points).reshape(n, n, -1)
+        if n not in self._grid_points:
+            X = np.concatenate([self.dataset.X_train, self.dataset.X_test])
+            lo, hi = X.min(axis=0) - 0.5, X.max(axis=0) + 0.5
+            xs = np.linspace(lo[0], hi[0], n)
+            ys = None if X.shape[1] == 1 else np.linspace(lo[1], hi[1], n)
+            points = xs[:, None] if ys is None else np.stack(np.meshgrid(xs, ys), axis=-1).reshape(-1, 2)
+            self._grid_points[n] = (xs, ys, points)
+        xs, ys, points = self._grid_points[n]
+        out = net.predict(points)
+        return xs, ys, out if ys is None else out.reshape(n, n, -1)
 
     # -- metrics ---------------------------------------------------------------------
 
@@ -358,7 +365,14 @@ class Trainer:
 
     def evaluate(self, split: str) -> tuple[float, float]:
         """The mean loss over a whole split (train or test), and the share of rows whose largest
-        output is the true class (NaN for regression), from one forward pass."""
+        output is the true class (NaN for regression), from one forward pass per weights."""
+        kept = self._scores.get(split)
+        if kept is not None and kept[0] is self.net.W and kept[1] is self.net.b:
+            return kept[2]
+        self._scores[split] = (self.net.W, self.net.b, self._evaluate(split))
+        return self._scores[split][2]
+
+    def _evaluate(self, split: str) -> tuple[float, float]:
         X, Y = self.split(split)
         if not len(X):
             return math.nan, math.nan
@@ -370,9 +384,7 @@ class Trainer:
         return loss, float(np.mean(y.argmax(axis=1) == labels))  # softmax keeps the argmax of y
 
     def loss_on(self, split: str) -> float:
-        """The mean loss over a whole split (NaN for an empty one), without the accuracy."""
-        X, Y = self.split(split)
-        return LOSS_FUNCTIONS[self.net.loss](self.net.forward(X)[0][-1], Y)[0] if len(X) else math.nan
+        return self.evaluate(split)[0]
 
     def accuracy(self, split: str) -> float:
         return self.evaluate(split)[1]

@@ -1,7 +1,8 @@
 """Tests of explorer.plots: every figure is valid Plotly, and it draws exactly the numbers given.
 
-`plots.figure` builds figures with `_validate=False` for speed, so the validation Plotly
-would have done is done here instead: `go.Figure(fig.to_dict())` must accept each figure.
+`plots.figure` builds figures as plain dicts (Plotly's JSON of a figure) without validation, for
+speed, so the validation Plotly would have done is done here instead: `go.Figure(fig)` must
+accept each figure.
 """
 
 from __future__ import annotations
@@ -19,9 +20,10 @@ from explorer import plots
 RNG = np.random.default_rng(12345)
 
 
-def validated(fig: go.Figure) -> go.Figure:
+def validated(fig: dict) -> go.Figure:
     """Plotly's own validation of every property; raises ValueError on anything invalid."""
-    return go.Figure(fig.to_dict())
+    assert isinstance(fig, dict) and set(fig) == {"data", "layout"}
+    return go.Figure(fig)
 
 
 
@@ -140,7 +142,7 @@ def test_network_figure_after_a_step_is_valid_and_exact(shape, show):
     sizes = [3, *shape, 2]  # W^2 has the shape under test, between two other layers
     results, layers = network(sizes, batch)
     fig = plots.network_figure(layers, lr=lr, show=show)
-    validated(fig)
+    fig = validated(fig)
     for l, r in enumerate(results, start=1):
         rows, cols = r["W"].shape
         names = prefixes(l)
@@ -181,7 +183,7 @@ def test_network_figure_before_a_step_has_only_W_and_b():
 def test_network_figure_update_panel_needs_lr():
     _, layers = network([2, 3, 2], batch=4)
     fig = plots.network_figure(layers, lr=None)
-    validated(fig)
+    fig = validated(fig)
     assert not any(h.startswith("ΔW") or h.startswith("Δb") for h in hovers(fig))
     assert any(h.startswith("∂L/∂W<sup>1</sup>[") for h in hovers(fig))
     assert any(h.startswith("∂L/∂W<sup>2</sup>[") for h in hovers(fig))
@@ -192,7 +194,7 @@ def test_network_figure_orientation_rows_reversed_and_panels_aligned():
     """Row 1 at the top; b^l sits under W^l in the same columns j; the gradient panels beside
     them in order, δ^{l+1} on the right across both rows; layer l+1 below layer l."""
     _, layers = network([3, 4, 6, 2], batch=3)
-    fig = plots.network_figure(layers, lr=0.1)
+    fig = validated(plots.network_figure(layers, lr=0.1))
     layout = fig.to_dict()["layout"]
 
     def axis(t: dict, letter: str) -> dict:
@@ -233,7 +235,7 @@ def test_network_figure_ranges_lock_each_panel_by_layer_and_b_follows_its_W():
     ranges = {(1, "W"): 5.0, (1, "dW"): 0.5, (1, "update"): 0.05, (1, "delta"): 7.0,
               (2, "W"): 6.0, (2, "dW"): 0.6, (2, "update"): 0.06, (2, "delta"): 8.0}
     fig = plots.network_figure(layers, lr=lr, ranges=ranges)
-    validated(fig)
+    fig = validated(fig)
     for l in (1, 2):
         for key, (top, bottom) in prefixes(l).items():
             for prefix in (top, bottom):
@@ -242,7 +244,7 @@ def test_network_figure_ranges_lock_each_panel_by_layer_and_b_follows_its_W():
         t = trace(fig, delta_prefix(l))
         assert (t["zmin"], t["zmax"]) == (-ranges[(l, "delta")], ranges[(l, "delta")])
 
-    fig = plots.network_figure(layers, lr=lr, ranges={(2, "dW"): 0.25})  # one panel locked, the rest fitted
+    fig = validated(plots.network_figure(layers, lr=lr, ranges={(2, "dW"): 0.25}))  # one panel locked, the rest fitted
     for l, r in enumerate(results, start=1):
         fitted = [(prefixes(l)["W"][0], r["W"]), (prefixes(l)["W"][1], r["b"]), (delta_prefix(l), r["delta_next"]),
                   (prefixes(l)["update"][0], -lr * r["dW"]), (prefixes(l)["update"][1], -lr * r["db"])]
@@ -258,22 +260,23 @@ def test_network_figure_ranges_lock_each_panel_by_layer_and_b_follows_its_W():
 def test_network_figure_layout_cache_is_not_shared_between_figures():
     _, layers = network([2, 3, 2], stepped=False)
     first = plots.network_figure(layers)
-    first.update_layout(height=999, font_size=18)  # as presentation mode does to the figure it shows
-    first.layout.annotations[0].text = "changed"
-    first.layout.yaxis.autorange = None
-    first.layout.xaxis.domain = [0, 0.1]
-    first.to_dict()["layout"]["annotations"][1]["text"] = "changed too"
-    second = plots.network_figure(layers)
+    first["layout"]["height"] = 999
+    first["layout"]["font"]["size"] = 18
+    first["layout"]["annotations"][0]["text"] = "changed"
+    first["layout"]["annotations"][1]["text"] = "changed too"
+    first["layout"]["yaxis"]["autorange"] = None
+    first["layout"]["xaxis"]["domain"][0] = 0.1
+    second = validated(plots.network_figure(layers))
     assert second.layout.height != 999 and second.layout.font.size == plots.FONT["size"]
     assert [a.text for a in second.layout.annotations] == ["W<sup>1</sup>", "b<sup>1</sup>", "W<sup>2</sup>",
                                                            "b<sup>2</sup>"]
     assert second.layout.yaxis.autorange == "reversed" and second.layout.xaxis.domain != (0, 0.1)
     # The same shapes with other panels: their own titles, not those of the cached layout.
     _, stepped = network([2, 3, 2])
-    shown = plots.network_figure(stepped, lr=0.1, show=("dW",))
+    shown = validated(plots.network_figure(stepped, lr=0.1, show=("dW",)))
     assert [a.text for a in shown.layout.annotations][:5] == [
         "W<sup>1</sup>", "∂L/∂W<sup>1</sup>", "δ<sup>2</sup> (a row per sample)", "b<sup>1</sup>", "∂L/∂b<sup>1</sup>"]
-    third = plots.network_figure(layers)
+    third = validated(plots.network_figure(layers))
     assert [a.text for a in third.layout.annotations] == [a.text for a in second.layout.annotations]
 
 
@@ -289,7 +292,7 @@ def test_network_figure_layout_cache_is_not_shared_between_figures():
 def test_numbers_in_cells_per_layer_only_where_they_fit(sizes, show, batch, expected):
     _, layers = network(sizes, batch, stepped=show is not None)
     fig = plots.network_figure(layers, lr=0.1, show=show or ())
-    validated(fig)
+    fig = validated(fig)
     for l, (in_matrices, in_delta) in expected.items():
         for key, names in prefixes(l).items():
             for prefix in names:
@@ -398,10 +401,11 @@ def test_overview_leaves_its_panels_and_the_plane_axes_unchanged():
     loss_state, data_state = copy.deepcopy((loss.xaxis, loss.yaxis, loss.shapes, loss.key)), copy.deepcopy(
         (data.xaxis, data.yaxis, data.key))
     first = plots.overview_figure(loss, data)
-    first.update_layout(font_size=18)  # as presentation mode does
-    first.layout.yaxis2.scaleanchor = None
-    first.layout.xaxis2.domain = [0.0, 0.1]
-    second = plots.overview_figure(loss, data)
+    first["layout"]["font"]["size"] = 18
+    first["layout"]["yaxis2"]["scaleanchor"] = None
+    first["layout"]["xaxis2"]["domain"][1] = 0.1
+    first["data"][0]["line"]["color"] = "black"
+    second = validated(plots.overview_figure(loss, data))
     assert plane == plots.PLANE_AXES
     assert (loss.xaxis, loss.yaxis, loss.shapes, loss.key) == loss_state
     assert (data.xaxis, data.yaxis, data.key) == data_state
@@ -410,7 +414,7 @@ def test_overview_leaves_its_panels_and_the_plane_axes_unchanged():
     assert tuple(second.layout.xaxis2.domain) == (0.54, 1.0)
     fit = plots.fit_panel(np.linspace(0, 1, 5), np.ones(5), np.zeros((3, 1)), np.zeros(3), np.zeros((0, 1)),
                           np.zeros(0))
-    assert plots.overview_figure(loss, fit).layout.yaxis2.scaleanchor is None  # nothing left over from the plane
+    assert validated(plots.overview_figure(loss, fit)).layout.yaxis2.scaleanchor is None  # nothing left from the plane
 
 
 @pytest.mark.parametrize("k", [2, 3, 10])
@@ -480,7 +484,7 @@ def test_norms_figure():
 
 
 def test_validation_here_does_reject_an_invalid_figure():
-    """The check above is real: an invalid property built with _validate=False is caught."""
+    """The check above is real: an invalid property that plots.figure lets through is caught."""
     fig = plots.figure([{"type": "heatmap", "z": np.ones((2, 2)), "colourscale": "RdBu"}], {})
     with pytest.raises(ValueError):
         validated(fig)

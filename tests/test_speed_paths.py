@@ -13,7 +13,7 @@ import math
 import numpy as np
 import pytest
 
-from explorer import data
+from explorer import data, plots
 from explorer.core import ACTIVATIONS, LOSSES, DivergedError, Gradients, Network
 from explorer.training import Config, Trainer, _norm
 
@@ -151,3 +151,96 @@ def test_norm_history_uses_each_norm_once_with_numpys_bits():
         assert np.array_equal(norms[1], [np.linalg.norm(dW) for dW in g.dW])
         assert np.array_equal(norms[2], [t.config.lr * np.linalg.norm(dW) / np.linalg.norm(W)
                                          for dW, W in zip(g.dW, W_before)])
+
+
+# -- what the page asks for on every rerun, computed once ----------------------------------------
+
+
+def fresh_scores(t: Trainer, split: str) -> tuple[float, float]:
+    """evaluate() written out again on a copy of the current weights."""
+    X, Y = t.split(split)
+    net = t.net.with_parameters([W.copy() for W in t.net.W], [b.copy() for b in t.net.b])
+    y = net.forward(X)[0][-1]
+    labels = t.dataset.y_train if split == "train" else t.dataset.y_test
+    return net.batch_loss(X, Y), float(np.mean(y.argmax(axis=1) == labels))
+
+
+def test_scores_follow_step_undo_reset_and_load():
+    t = Trainer.from_config(Config(batch=8))
+    seen = []
+
+    def check():
+        for split in ("train", "test"):
+            assert t.evaluate(split) == fresh_scores(t, split)
+            assert t.evaluate(split) is t.evaluate(split)  # the second time from the cache
+        seen.append(t.evaluate("train"))
+
+    check()
+    for _ in range(3):
+        t.step()
+        assert t.test_loss_history[-1] == t.evaluate("test")[0]
+        check()
+    t.undo()
+    check()
+    assert seen[-1] == seen[-3]  # back to the weights of two checks ago
+    loaded = Network(t.net.sizes, seed=9)
+    t.reset(loaded.W, loaded.b)
+    check()
+    t.reset()
+    check()
+    assert seen[-1] == seen[0]
+
+
+def test_grid_is_the_documented_grid_for_each_network():
+    t = Trainer.from_config(Config())
+    X = np.concatenate([t.dataset.X_train, t.dataset.X_test])
+    lo, hi = X.min(axis=0) - 0.5, X.max(axis=0) + 0.5
+    xs, ys = np.linspace(lo[0], hi[0], 60), np.linspace(lo[1], hi[1], 60)
+    points = np.stack(np.meshgrid(xs, ys), axis=-1).reshape(-1, 2)
+    before = t.grid()
+    t.step()
+    start = t.network_at(t.history[0])
+    for net, got in ((t.net, t.grid()), (start, t.grid(net=start)), (start, before)):
+        assert np.array_equal(got[0], xs) and np.array_equal(got[1], ys)
+        assert np.array_equal(got[2], net.predict(points).reshape(60, 60, -1))
+    assert not np.array_equal(t.grid()[2], before[2])
+    small = t.grid(n=7)
+    assert small[2].shape == (7, 7, 2) and np.array_equal(small[0], np.linspace(lo[0], hi[0], 7))
+    line = Trainer.from_config(Config(dataset="sine", loss="mse"))
+    xs, ys, out = line.grid()
+    assert ys is None and np.array_equal(out, line.net.predict(xs[:, None]))
+
+
+# -- figures as Plotly's JSON ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("a", [
+    np.linspace(-1, 1, 7), np.arange(1, 9), np.arange(0, 300), np.arange(-70_000, 70_000, 7),
+    np.array([2**40, 1]), np.eye(3), np.ones((2, 3), dtype=np.float32), np.zeros(0), np.array([True, False]),
+])
+def test_typed_arrays_are_plotlys_own(a):
+    from _plotly_utils.utils import to_typed_array_spec
+
+    theirs = to_typed_array_spec(a)
+    assert plots.typed_array(a) == (theirs if isinstance(theirs, dict) else a.tolist())
+
+
+def test_a_figure_is_what_plotly_would_send_and_shares_nothing():
+    import json
+
+    import plotly.graph_objects as go
+    from plotly.io.json import to_json_plotly
+
+    M = np.random.default_rng(3).standard_normal((4, 3))
+    traces = [plots.heatmap(M, "W<sup>1</sup>"),
+              {"type": "scatter", "x": np.arange(1, 5), "y": M[:, 0], "marker": {"color": M[:, 1]}}]
+    layout = {"height": 300, "xaxis": {"domain": (0.0, 0.5)}, "annotations": [{"text": "W"}], "font": plots.FONT}
+    fig = plots.figure(traces, layout)
+    plotly_json = go.Figure(data=traces, layout=layout, _validate=False).to_dict()
+    plotly_json["layout"].pop("template")
+    assert json.loads(to_json_plotly(fig)) == json.loads(to_json_plotly(plotly_json))
+    fig["layout"]["font"]["size"] = 99
+    fig["layout"]["annotations"][0]["text"] = "changed"
+    fig["data"][1]["marker"]["color"] = "black"
+    assert plots.FONT == {"size": 13} and layout["annotations"] == [{"text": "W"}]
+    assert isinstance(traces[1]["marker"]["color"], np.ndarray)
