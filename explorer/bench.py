@@ -9,7 +9,7 @@ Every case is a tanh network trained with softmax cross-entropy on fixed random 
 (`np.random.default_rng(0)`, one-hot targets). Each case times, side by side:
 
 - `step`: `Network.step`, the public call, which checks X, Y and η on every call;
-- `update`: `Network.update` on a batch checked once, which is what `Trainer.step` calls;
+- `update`: `Network.update` on a batch checked once and without δ^1, as `Trainer.step` calls it;
 - `plain`: the same math written as a minimal NumPy loop (`plain_step`): no checks, no
   δ^1, no divergence test, W and b updated in place;
 - `torch`: the idiomatic PyTorch equivalent: `nn.Linear` layers with tanh between them,
@@ -98,7 +98,7 @@ def numpy_step(net: Network, X: np.ndarray, Y: np.ndarray) -> Step:
 
 def update_step(net: Network, X: np.ndarray, Y: np.ndarray) -> Step:
     X, Y = net.check_batch(X, Y)  # once, as a Trainer does
-    return lambda: net.update(X, Y, LEARNING_RATE)
+    return lambda: net.update(X, Y, LEARNING_RATE, input_delta=False)
 
 
 def plain_step(W: list[np.ndarray], b: list[np.ndarray], X: np.ndarray, Y: np.ndarray, lr: float) -> float:

@@ -51,6 +51,7 @@ def _matrix_figure(M: np.ndarray, name: str):
 
 
 def equations_view(t: Trainer, s: Snapshot) -> None:
+    s = t.complete(s)  # (15) at layer 1 writes out δ^1
     if s.g is None:
         st.info(_("light_snapshot", s=s.step) if s.light else _("eq_none"))
         return
@@ -287,6 +288,7 @@ def _page_url() -> str:
 
 
 def export_view(t: Trainer, s: Snapshot) -> None:
+    s = t.complete(s)  # the handout writes out δ^1
     net = t.network_at(s)
     st.download_button(_("export_weights"), export.weights_npz(net, s.step), file_name=f"weights-step{s.step}.npz",
                        mime="application/octet-stream", key="download_weights")

@@ -79,7 +79,7 @@ class Snapshot:
             arrays += self.g.z + self.g.a + self.g.delta + self.g.dW + self.g.db
         if self.batch is not None:
             arrays += [self.batch.X, self.batch.Y]
-        return sum(a.nbytes for a in arrays)
+        return sum(a.nbytes for a in arrays if a is not None)  # δ^1 may be left out
 
     def lightened(self) -> Snapshot:
         """The same step with only its W and b."""
@@ -206,7 +206,8 @@ class Trainer:
         """
         batch = self.next_batch()
         W_before, b_before = self.net.W, self.net.b
-        g = self.net.update(batch.X, batch.Y, check_learning_rate(self.config.lr))
+        # δ^1 updates nothing and only the lesson views show it: `complete` adds it when they do.
+        g = self.net.update(batch.X, batch.Y, check_learning_rate(self.config.lr), input_delta=False)
         self.epoch = batch.epoch
         self.position = (0 if self.position >= self.n_train else self.position) + len(batch.rows)
         self.steps += 1
@@ -336,6 +337,15 @@ class Trainer:
             series.clear()
         self.steps = self.epoch = self.position = 0
         self._start_history()
+
+    def complete(self, snapshot: Snapshot) -> Snapshot:
+        """The snapshot with δ^1 in its gradients (a step leaves it out): the step's backprop
+        again, from the weights and the batch it used, which gives every other array's bits too."""
+        g = snapshot.g
+        if g is None or g.delta[0] is not None:
+            return snapshot
+        used = self.net.with_parameters(snapshot.W_before, snapshot.b_before)
+        return replace(snapshot, g=used.backprop(snapshot.batch.X, snapshot.batch.Y))
 
     def network_at(self, snapshot: Snapshot) -> Network:
         """The network with the weights it had at a kept step."""

@@ -109,7 +109,8 @@ def test_the_equations_view_writes_the_cores_numbers():
     click(at, "step")
     view(at, "equations")
     ref = trained(1)
-    s, g = ref.current, ref.current.g
+    s = ref.complete(ref.current)  # with δ^1, as the view shows it
+    g = s.g
     shown = latex(at)
     for M in (g.delta[-1], g.a[1].T, g.dW[1], g.db[1], s.W_before[1].T, s.W_before[1], s.W[1], s.b[1],
               s.batch.Y, g.delta[1]):  # the last layer (2), chosen by default

@@ -125,12 +125,30 @@ def test_trainer_steps_are_public_steps_bit_for_bit(config):
         rows = t.current.batch.rows
         assert np.array_equal(rows, t.epoch_order(t.epoch)[t.position - len(rows) : t.position])
         h = ref.step(t.dataset.X_train[rows], t.dataset.targets(config.loss)[rows], config.lr)
-        assert_same_gradients(g, h)
+        assert g.delta[0] is None  # a step leaves δ^1 out ...
+        assert_same_gradients(g, h, skip_input_delta=True)
+        assert_same_gradients(t.complete(t.current).g, h)  # ... and complete() adds its bits
         if t.has_test:
             assert t.test_loss_history[-1] == ref.batch_loss(t.dataset.X_test, Y_test)
             assert t.loss_on("test") == t.evaluate("test")[0]
     for p, q in zip(t.net.W + t.net.b, ref.W + ref.b):
         assert np.array_equal(p, q)
+
+
+def test_complete_adds_input_delta_to_any_kept_step_and_nothing_else():
+    t = Trainer.from_config(Config(batch=4))
+    assert t.complete(t.current) is t.current  # no step, no gradients
+    for _ in range(3):
+        t.step()
+    for k in (1, 2, 3):
+        s = t.snapshot(k)
+        full = t.complete(s)
+        assert full.g.delta[0] is not None and t.complete(full) is full
+        assert_same_gradients(full.g, s.g, skip_input_delta=True)
+        used = Network(t.net.sizes, seed=0).with_parameters(s.W_before, s.b_before)
+        assert np.array_equal(full.g.delta[0], used.gradients(s.batch.X, s.batch.Y).delta[0])
+        assert (full.step, full.W, full.b, full.batch, full.lr) == (s.step, s.W, s.b, s.batch, s.lr)
+    assert t.snapshot(3).nbytes() < t.complete(t.snapshot(3)).nbytes()
 
 
 def test_norms_are_numpys_bits():

@@ -131,7 +131,7 @@ def test_the_write_out_limit_is_inclusive_and_adjustable():
 @pytest.mark.parametrize("activation", ["tanh", "sigmoid", "relu"])
 def test_each_equation_of_each_layer_writes_the_cores_arrays(loss, activation):
     t = trained(loss=loss, activation=activation)
-    s, net = t.current, t.net
+    s, net = t.complete(t.current), t.net  # with δ^1, as the equations view shows it
     _, g = reference(net, s.W_before, s.b_before, s.batch.X, s.batch.Y)
     n, B, lr = len(net.sizes), len(s.batch.rows), s.lr
     assert not any(np.array_equal(w0, w1) for w0, w1 in zip(s.W_before, s.W))  # (15) must pick the right one
@@ -325,7 +325,7 @@ def test_phases_in_order_with_the_cores_arrays_and_the_steps_weights(hidden, los
 def test_handout_holds_every_intermediate_number(loss):
     t = trained(steps=3, loss=loss)
     for step in (2, 3):  # a past step (through network_at) and the latest one
-        s = t.snapshot(step)
+        s = t.complete(t.snapshot(step))  # with δ^1, as the export view hands it out
         net = t.network_at(s)
         assert teach.fits_handout(net, len(s.batch.rows))
         text = teach.handout(net, s)
@@ -357,6 +357,6 @@ def test_fits_handout_limits(hidden, batch, fits):
 
 def test_a_handout_of_a_large_step_writes_matrices_by_shape():
     t = trained(steps=1, hidden=(8,), batch=16)
-    text = teach.handout(t.net, t.current)
+    text = teach.handout(t.net, t.complete(t.current))
     assert not teach.fits_handout(t.net, 16)
     assert r"\underset{16\times8}" in text and r"\underset{2\times8}" in text
