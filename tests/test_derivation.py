@@ -62,7 +62,8 @@ def test_english_words_finds_prose_and_skips_formulas():
 @pytest.mark.parametrize("hidden", [(), (3,), (3, 4), (2, 3, 2)])
 def test_the_unrolled_product_is_delta_when_f_is_the_identity(hidden):
     t = trained(hidden=hidden, activation="identity")
-    s, net, g = t.current, t.net, t.current.g
+    s = t.complete(t.current)  # with δ^1, as the equations view shows it
+    net, g = t.net, s.g
     n = len(net.sizes)
     for l in range(1, n):
         product = teach.unrolled_product(g, s.W_before, l)
@@ -80,7 +81,8 @@ def test_the_unrolled_product_is_delta_when_f_is_the_identity(hidden):
 @pytest.mark.parametrize("hidden", [(3,), (3, 4), (2, 3, 2)])
 def test_the_unrolled_product_differs_exactly_by_f_prime(activation, hidden):
     t = trained(hidden=hidden, activation=activation)
-    s, net, g = t.current, t.net, t.current.g
+    s = t.complete(t.current)  # with δ^1, as the equations view shows it
+    net, g = t.net, s.g
     n = len(net.sizes)
     for l in range(1, n):
         hidden_between = [k for k in range(l, n) if k >= 2]
@@ -145,7 +147,8 @@ def test_the_jacobian_times_dL_da_is_a_minus_target(k, seed, one_hot):
 @pytest.mark.parametrize("loss", ["cross_entropy", "mse"])
 def test_the_softmax_chain_of_a_step_ends_at_the_cores_delta(loss):
     t = trained(loss=loss)
-    s, g = t.current, t.current.g
+    s = t.complete(t.current)  # with δ^1, as the equations view shows it
+    g = s.g
     for r in range(1, len(s.batch.rows) + 1):
         _, to25, _ = teach.softmax_chain(g.z[-1], s.batch.Y, r)
         a = np.exp(log_softmax(g.z[-1]))[r - 1]
@@ -166,7 +169,8 @@ END = r"\end{gathered}"
 @pytest.mark.parametrize("activation", ["identity", "tanh", "relu"])
 def test_one_entry_through_the_chain_rule_is_the_cores(loss, activation):
     t = trained(loss=loss, activation=activation)
-    s, net, g = t.current, t.net, t.current.g
+    s = t.complete(t.current)  # with δ^1, as the equations view shows it
+    net, g = t.net, s.g
     n, B = len(net.sizes), len(s.batch.rows)
     for l in range(1, n):
         m, k = s.W_before[l - 1].shape
@@ -205,7 +209,8 @@ def test_one_entry_through_the_chain_rule_is_the_cores(loss, activation):
 def test_a_long_sum_is_cut_short():
     t = Trainer.from_config(Config(dataset="digits", hidden=(8,), batch=2, seed=1))
     t.step()
-    s, g = t.current, t.current.g
+    s = t.complete(t.current)  # with δ^1, as the equations view shows it
+    g = s.g
     chain, _ = teach.entry_chain(t.net, g, s.W_before, s.b_before, 1, 3, 2, 1, s.batch.Y)
     assert r"\cdots" in chain.numeric and chain.numeric.count(r"\cdot") <= teach.WRITE_TERMS + 1
     assert np.isclose(teach.entry_sum(g, s.W_before, 1, 3, 1), g.delta[0][0, 2], rtol=1e-12, atol=1e-15)
@@ -217,7 +222,8 @@ def test_a_long_sum_is_cut_short():
 @pytest.mark.parametrize("activation", ["identity", "tanh"])
 def test_every_formula_says_where_it_comes_from(activation):
     t = trained(activation=activation, loss="mse")
-    s, net, g = t.current, t.net, t.current.g
+    s = t.complete(t.current)  # with δ^1, as the equations view shows it
+    net, g = t.net, s.g
     n = len(net.sizes)
     for l in range(1, n):
         for e in teach.layer_equations(net, s, l):
@@ -249,7 +255,7 @@ def test_one_meaning_for_a():
     """a^l with a layer index is f(z^l) (or x); a alone is softmax(y). No a^n anywhere."""
     for loss in ("mse", "cross_entropy"):
         t = trained(loss=loss)
-        s, net = t.current, t.net
+        s, net = t.complete(t.current), t.net
         n = len(net.sizes)
         text = teach.handout(net, s)
         assert not re.search(rf"(?<![A-Za-z\\])a\^\{{?{n}\b", text)  # no a^n (\delta^n, \beta^n are other symbols)
@@ -267,7 +273,7 @@ def test_one_meaning_for_a():
 @pytest.mark.parametrize("loss", ["cross_entropy", "mse"])
 def test_the_handout_carries_every_note_and_origin(lang, loss):
     t = trained(loss=loss, activation="tanh")
-    s, net = t.current, t.net
+    s, net = t.complete(t.current), t.net
     text = teach.handout(net, s, lang)
     assert teach.framing(lang) in text
     phases = teach.phases(net.with_parameters(s.W_before, s.b_before), s.g, s.batch.Y, s.lr, lang)
@@ -285,7 +291,8 @@ def test_the_handout_carries_every_note_and_origin(lang, loss):
 @pytest.mark.parametrize("loss", ["cross_entropy", "mse"])
 def test_no_english_prose_in_chinese(activation, loss):
     t = trained(loss=loss, activation=activation)
-    s, net, g = t.current, t.net, t.current.g
+    s = t.complete(t.current)  # with δ^1, as the equations view shows it
+    net, g = t.net, s.g
     n = len(net.sizes)
     assert english_words(teach.handout(net, s, "zh")) == []
     equations = [p.equation for p in teach.phases(net, g, s.batch.Y, s.lr, "zh")]
@@ -353,7 +360,8 @@ def open_view(view: str, **params: str) -> AppTest:
 def test_the_equations_view_shows_the_rest_of_the_derivation():
     at = open_view("equations")
     t = trained(1, hidden=(3, 4), batch=4, seed=2, lr=0.3)
-    s, net, g = t.current, t.net, t.current.g
+    s = t.complete(t.current)  # with δ^1, as the equations view shows it
+    net, g = t.net, s.g
     markdown = [str(m.value) for m in at.markdown]
     captions = [str(c.value) for c in at.caption]
     latex = "\n".join(str(e.value) for e in at.latex)
