@@ -391,7 +391,8 @@ class Trainer:
         if self.dataset.task != "classification":
             return loss, math.nan
         labels = self.dataset.y_train if split == "train" else self.dataset.y_test
-        return loss, float(np.mean(y.argmax(axis=1) == labels))  # softmax keeps the argmax of y
+        right = np.count_nonzero(y.argmax(axis=1) == labels)  # softmax keeps the argmax of y
+        return loss, right / len(labels)  # the bits of np.mean, without its overhead on every step
 
     def loss_on(self, split: str) -> float:
         return self.evaluate(split)[0]

@@ -357,7 +357,7 @@ def test_the_handout_speaks_chinese():
     at = open_zh(hidden="3", batch="4")
     at.button(key="step").click().run()
     t = at.session_state["trainer"]
-    s = t.snapshot(t.steps)
+    s = t.complete(t.snapshot(t.steps))  # with δ^1, as the export view hands it out
     text = teach.handout(t.network_at(s), s, lang="zh")
     assert_chinese([("handout", line) for line in prose(text).splitlines()])  # formulas span lines
 
