@@ -8,9 +8,12 @@ loopback ports (scripts/serve.py), opens one session on each over Streamlit's ow
 websocket protocol (scripts/clients.py) and presses Step on each in turn, alternating
 which goes first. A Step's server time is the round trip from the click to the run's
 `script_finished`, on loopback with no browser: what the server spends on it, plus a
-socket. Bytes are what the server sent for that Step. The app is first run `--fill`
-Steps (Run n) so that its loss curve and history are not empty. Prints medians, the
-ratio app/floor, and the load average (other work on the machine slows both sides).
+socket. Beside it, the server process's CPU time per Step (user + system, from /proc,
+summed over the Steps and divided by their number): on a machine shared with other work
+the round trip mostly measures waiting for a core, the CPU time what the Step costs.
+Bytes are what the server sent for that Step. The app is first run `--fill` Steps (Run n)
+so that its loss curve and history are not empty. Prints medians, the ratios app/floor,
+and the load average.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ import tempfile
 from pathlib import Path
 
 from clients import Session, percentile
-from serve import ROOT, start_server
+from serve import ROOT, Server, start_server
 
 GOAL_MS = 10.0
 # The platform's floor: the least a Streamlit page whose button changes one number costs.
@@ -39,8 +42,15 @@ st.metric("steps", st.session_state["n"])
 """
 
 
-async def measure(app_url: str, floor_url: str, link: str, steps: int, fill: int) -> dict[str, list[float]]:
-    app, floor = await Session.open(app_url, link), await Session.open(floor_url)
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (/proc/<pid>/stat, fields 14 and 15)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def measure(app: Server, floor: Server, link: str, steps: int, fill: int) -> dict[str, list[float]]:
+    servers = {"app": app, "floor": floor}
+    app, floor = await Session.open(app.url, link), await Session.open(floor.url)
     try:
         if fill:
             await app.click("run", n_steps=fill)
@@ -49,12 +59,13 @@ async def measure(app_url: str, floor_url: str, link: str, steps: int, fill: int
                 await session.click("step")
         if app.exceptions:
             raise SystemExit(f"the app raised: {app.exceptions}")
-        results: dict[str, list[float]] = {"app_ms": [], "app_bytes": [], "floor_ms": [], "floor_bytes": []}
+        results: dict[str, list[float]] = {f"{name}_{what}": [] for name in servers for what in ("ms", "cpu", "bytes")}
         order = [("app", app), ("floor", floor)]
         for _ in range(steps):
             for name, session in order:
-                before = session.bytes_in
+                before, cpu = session.bytes_in, cpu_seconds(servers[name].pid)
                 seconds = await session.click("step")
+                results[f"{name}_cpu"].append((cpu_seconds(servers[name].pid) - cpu) * 1000)
                 results[f"{name}_ms"].append(seconds * 1000)
                 results[f"{name}_bytes"].append(session.bytes_in - before)
             order.reverse()
@@ -75,7 +86,7 @@ def main() -> None:
         floor_script.write_text(FLOOR)
         app_server, floor_server = start_server(), start_server(script=str(floor_script))
         try:
-            r = asyncio.run(measure(app_server.url, floor_server.url, args.link, args.steps, args.fill))
+            r = asyncio.run(measure(app_server, floor_server, args.link, args.steps, args.fill))
         finally:
             app_server.stop()
             floor_server.stop()
@@ -84,6 +95,9 @@ def main() -> None:
     print(f"server time per Step: app {app_ms:.1f} ms (p90 {percentile(r['app_ms'], 90):.1f}), "
           f"floor {floor_ms:.1f} ms (p90 {percentile(r['floor_ms'], 90):.1f}): {app_ms / floor_ms:.2f}x the floor; "
           f"goal app <= {GOAL_MS:g} ms: {'met' if app_ms <= GOAL_MS else 'NOT met'}")
+    app_cpu, floor_cpu = (sum(r[f"{name}_cpu"]) / len(r[f"{name}_cpu"]) for name in ("app", "floor"))
+    print(f"server CPU time per Step (mean): app {app_cpu:.1f} ms, floor {floor_cpu:.1f} ms: "
+          f"{app_cpu / floor_cpu:.2f}x the floor; app <= {GOAL_MS:g} ms: {'met' if app_cpu <= GOAL_MS else 'NOT met'}")
     print(f"bytes per Step: app {statistics.median(r['app_bytes']) / 1024:.1f} KiB, "
           f"floor {statistics.median(r['floor_bytes']) / 1024:.1f} KiB")
     print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} cores")
