@@ -149,6 +149,24 @@ STRINGS: dict[str, dict[str, str]] = {
         "per_frame_help": "How many SGD updates each frame of Play makes (fewer on a large network)",
 
         # -- network diagram and colours (issue 10) --
+        "dg_edges": "Edges show",
+        "dg_nodes": "Neurons show",
+        "dg_sample": "Sample r (1 … {b})",
+        "dg_pick": "Pick a weight W^l[i, j]",
+        "dg_scale": "Colour scale",
+        "dg_scale_matrix": "each matrix",
+        "dg_scale_family": "one per kind, all layers",
+        "dg_summary": "A large network: the diagram draws each layer's strongest edges only ({n} in all) and at "
+                      "most {k} neurons a layer (marked *); the heatmaps below show every weight.",
+        "dg_learned": "What each neuron learned",
+        "dg_learned_2d": "Each hidden neuron's output a over the input plane, in the diagram's order (a^l_j is "
+                         "neuron j of layer l), from its lowest a (class 1's colour) through white to its highest "
+                         "(class 2's colour).",
+        "dg_learned_digits": "Column j of W¹ as an 8×8 image: the pattern neuron j of layer 2 responds to (red "
+                             "adds, blue subtracts). Below, test digits with the network's prediction (the true "
+                             "digit in brackets when it is wrong).",
+        "dg_digits_W": "W¹: what each first-layer neuron looks for",
+        "dg_digits_samples": "Digits → the network's prediction",
 
         # -- gradient check and predict-then-step (issue 11) --
         "gc_intro": "Backprop's ∂L/∂W and ∂L/∂b against central differences n = (L(θ+ε) − L(θ−ε)) / 2ε with "
@@ -599,6 +617,21 @@ STRINGS: dict[str, dict[str, str]] = {
         "per_frame_help": "播放时每一帧做多少次 SGD 更新（网络很大时会少一些）",
 
         # -- network diagram and colours (issue 10) --
+        "dg_edges": "连线显示",
+        "dg_nodes": "神经元显示",
+        "dg_sample": "样本 r（1 … {b}）",
+        "dg_pick": "选一个权重 W^l[i, j]",
+        "dg_scale": "颜色范围",
+        "dg_scale_matrix": "每个矩阵各自",
+        "dg_scale_family": "同类矩阵跨层统一",
+        "dg_summary": "网络较大：示意图每层只画最强的连线（共 {n} 条），每层最多 {k} 个神经元（标 *）；下方热力图显示全部权重。",
+        "dg_learned": "每个神经元学到了什么",
+        "dg_learned_2d": "每个隐藏神经元的输出 a 在输入平面上的分布，顺序与示意图一致（a^l_j 是第 l 层第 j 个神经元），"
+                         "颜色从该层最小的 a（类别 1 的颜色）经白色到最大的 a（类别 2 的颜色）。",
+        "dg_learned_digits": "W¹ 的第 j 列画成 8×8 图像：第 2 层第 j 个神经元响应的模式（红色加、蓝色减）。"
+                             "下面是测试集中的数字和网络的预测（预测错误时括号里是真实数字）。",
+        "dg_digits_W": "W¹：第一层每个神经元在找什么",
+        "dg_digits_samples": "数字 → 网络的预测",
 
         # -- gradient check and predict-then-step (issue 11) --
         "gc_intro": "用中心差分 n = (L(θ+ε) − L(θ−ε)) / 2ε（ε = {eps}）逐个检验反向传播得到的偏导 ∂L/∂W 和 ∂L/∂b"

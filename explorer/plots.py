@@ -47,6 +47,8 @@ GAP_CELLS = 100
 FONT = {"size": 13}
 # Lines and points that are not classes: train, test, the network's curve.
 LINE_COLOURS = ("#636efa", "#ef553b", "#00cc96")
+# A picked weight: amber, on neither side of the diverging scale (the diagram marks its edge alike).
+HIGHLIGHT = "#ffb000"
 
 
 def symmetric_range(M: np.ndarray) -> float:
@@ -175,7 +177,7 @@ def _network_layout(shapes: tuple[tuple[int, int], ...], titles: tuple[tuple[str
     plot_height = sum(heights) + gap * (len(heights) - 1)
     grid = make_subplots(
         rows=len(heights), cols=columns, specs=specs, subplot_titles=[t for layer in titles for t in layer],
-        row_heights=heights, vertical_spacing=gap / plot_height, horizontal_spacing=0.04,
+        row_heights=heights, vertical_spacing=gap / plot_height, horizontal_spacing=0.08,
     )
     grid.update_yaxes(autorange="reversed", tickmode="auto")
     refs = []
@@ -193,10 +195,28 @@ def _network_layout(shapes: tuple[tuple[int, int], ...], titles: tuple[tuple[str
              grid.get_subplot(r, c).yaxis.plotly_name.replace("axis", ""))
             for r, c in cells
         ))
-    grid.update_layout(height=plot_height + 70, margin={"l": 40, "r": 10, "t": 40, "b": 30}, font=FONT)
+    grid.update_layout(height=plot_height + 70, margin={"l": 40, "r": 50, "t": 40, "b": 30}, font=FONT)
     layout = grid.layout.to_plotly_json()
     layout.pop("template", None)  # the page loads Plotly's default template once (explorer/canvas.py)
     return layout, tuple(refs)
+
+
+def family_ranges(panels: Mapping[tuple[int, str], np.ndarray]) -> dict[tuple[int, str], float]:
+    """One colour half-width per family across all layers: for each key ("W", "delta", …) the
+    largest |entry| of that key's matrices in every layer, so that a layer whose δ or ∂L/∂W is
+    a hundred times smaller than another's looks a hundred times paler (vanishing gradients)."""
+    widest: dict[str, float] = {}
+    for (_, key), M in panels.items():
+        widest[key] = max(widest.get(key, 0.0), symmetric_range(M))
+    return {(l, key): widest[key] for l, key in panels}
+
+
+def _colour_bar(layout: dict, xref: str, yrefs: Sequence[str]) -> dict:
+    """A thin colour bar just right of the panel on axes (xref, the rows yrefs), as tall as they are."""
+    x = layout["xaxis" + xref[1:]]["domain"][1]
+    lows, highs = zip(*(layout["yaxis" + y[1:]]["domain"] for y in yrefs))
+    return {"x": x + 0.004, "xanchor": "left", "y": max(highs), "yanchor": "top", "len": max(highs) - min(lows),
+            "thickness": 7, "tickfont": {"size": 9}, "tickformat": ".2~g", "nticks": 4, "outlinewidth": 0}
 
 
 def network_figure(
@@ -206,14 +226,17 @@ def network_figure(
     show: Collection[str] = ("dW", "update"),
     ranges: Mapping[tuple[int, str], float] | None = None,
     label: Label = ENGLISH,
+    highlight: tuple[int, int, int] | None = None,
 ) -> Figure:
     """Every layer l = 1 … n−1: W^l, b^l; after a step δ^{l+1}, ∂L/∂W^l, ∂L/∂b^l and the
     update ΔW^l = −η ∂L/∂W^l (the gradient panels when named in `show`).
 
     A layer's panels share the columns j = 1 … |l_{l+1}|, the neurons of layer l+1:
     W^l and its gradients on top, b^l and its gradients below, δ^{l+1} on the right.
+    Each top panel has a colour bar beside it.
     `ranges` fixes a panel's colour half-width by (l, key), key one of "W", "dW",
-    "update", "delta" (b follows its W), so that colours stay comparable across steps.
+    "update", "delta" (b follows its W), so that colours stay comparable across steps
+    or layers. `highlight` = (l, i, j) outlines cell (i, j) of W^l (and of its gradients).
     """
     ranges = ranges or {}
     with_delta = layers[0].delta_next is not None
@@ -224,7 +247,7 @@ def network_figure(
         for l, panels in enumerate(all_panels, start=1)
     )
     layout, refs = _network_layout(tuple(layer.W.shape for layer in layers), titles, len(all_panels[0]), with_delta)
-    traces = []
+    traces, shapes = [], []
     for l, (layer, panels, axes) in enumerate(zip(layers, all_panels, refs), start=1):
         m, n = layer.W.shape
         text = m <= TEXT_ROWS and n * (len(panels) + with_delta) <= TEXT_CELLS  # numbers only where they fit
@@ -236,8 +259,16 @@ def network_figure(
         row += [heatmap(bottom, name, ranges.get((l, key)), text=text) for key, _, bottom, _, name in panels]
         for trace, (xref, yref) in zip(row, axes):
             trace["xaxis"], trace["yaxis"] = xref, yref
+        below = axes[len(panels) + with_delta:]
+        for k, trace in enumerate(row[:len(panels) + with_delta]):  # the top panels: W, its gradients, δ
+            rows = [axes[k][1]] + ([below[k][1]] if k < len(panels) else [])
+            trace["showscale"], trace["colorbar"] = True, _colour_bar(layout, axes[k][0], rows)
         traces += row
-    return figure(traces, layout)
+        if highlight is not None and highlight[0] == l and highlight[1] <= m and highlight[2] <= n:
+            _, i, j = highlight
+            shapes += [{"type": "rect", "xref": xref, "yref": yref, "x0": j - 0.5, "x1": j + 0.5, "y0": i - 0.5,
+                        "y1": i + 0.5, "line": {"color": HIGHLIGHT, "width": 4}} for xref, yref in axes[:len(panels)]]
+    return figure(traces, {**layout, "shapes": shapes})
 
 
 # -- the overview: the loss curve beside the data and the network's prediction -----------------

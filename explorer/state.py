@@ -181,7 +181,7 @@ def to_query(config: Config) -> dict[str, str]:
 
 # Parts of the page a classroom link can hide (`hide=config,views`), as the TensorFlow
 # Playground's links do; `present=1` is the projector mode: large type, configuration hidden.
-HIDEABLE = ("config", "views", "gradients", "data", "loss", "metrics", "run")
+HIDEABLE = ("config", "views", "gradients", "data", "loss", "metrics", "run", "diagram")
 MAX_REPLAY = 10_000
 
 

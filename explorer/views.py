@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from explorer import canvas, data, i18n, lesson, limits, page, plots, state
+from explorer import canvas, data, diagram, i18n, lesson, limits, page, plots, state
 from explorer.core import ACTIVATIONS, count_parameters
 from explorer.training import Config, Snapshot, Trainer
 
@@ -231,48 +231,157 @@ def _kept(key: str, default: object) -> dict:
     return {"key": key, "on_change": lambda: ss.__setitem__(f"kept_{key}", ss[key])}
 
 
+# How heatmap colours compare: each matrix on its own scale, or one scale per family (W, δ,
+# ∂L/∂W, ΔW) across all layers, where vanishing or exploding gradients show.
+SCALES = ("matrix", "family")
+
+
 def _ranges(panels: dict[tuple[int, str], np.ndarray]) -> dict[tuple[int, str], float]:
-    """Colour half-widths by (layer, panel): fixed while "Lock colour scales" is on, else
-    fitted to the data (empty)."""
+    """Colour half-widths by (layer, panel): per family across layers when asked; fixed from
+    now on while "Lock colour scales" is on; else fitted to each matrix (empty)."""
     ss = st.session_state
+    mode = ss.get("colour_scale", "matrix")
+    current = plots.family_ranges(panels) if mode == "family" else {}
     if not ss.get("lock_colours"):
         ss["locked_ranges"] = {}
-        return {}
+        return current
+    if ss.get("locked_mode") != mode:
+        ss["locked_mode"], ss["locked_ranges"] = mode, {}
     locked = ss.setdefault("locked_ranges", {})
     for key, M in panels.items():
-        locked.setdefault(key, plots.symmetric_range(M))
+        locked.setdefault(key, current.get(key) or plots.symmetric_range(M))
     return {key: locked[key] for key in panels}
 
 
 # The optional panels of the network figure: label -> key in `plots.network_figure(show=...)`.
 GRADIENT_PANELS = {"∂L/∂W, ∂L/∂b": "dW", "ΔW = −η ∂L/∂W": "update"}
+# What the diagram's edges can show, the heatmaps' names for them; what its nodes can show.
+EDGE_KINDS = {"W": "W", "dW": "∂L/∂W", "update": "ΔW"}
+NODE_KINDS = ("z", "a", "δ")
 
 
-def layers(s: Snapshot) -> None:
+def _panels(s: Snapshot) -> dict[tuple[int, str], np.ndarray]:
+    """Every matrix the network figure and the diagram can colour, by (layer, family)."""
+    g, panels = s.g, {}
+    for l, W in enumerate(s.W, start=1):
+        panels[(l, "W")] = W
+        if g is not None:
+            panels |= {(l, "delta"): g.delta[l], (l, "dW"): g.dW[l - 1], (l, "update"): -s.lr * g.dW[l - 1]}
+    return panels
+
+
+def picked(s: Snapshot) -> tuple[int, int, int] | None:
+    """The weight W^l[i, j] picked to highlight (1-based), or None; always inside the network."""
+    ss = st.session_state
+    if not ss.get("pick"):
+        return None
+    l = min(int(ss.get("pick_l", 1)), len(s.W))
+    m, n = s.W[l - 1].shape
+    return l, min(int(ss.get("pick_i", 1)), m), min(int(ss.get("pick_j", 1)), n)
+
+
+def pick_controls(s: Snapshot) -> None:
+    """Pick W^l[i, j]: its heatmap cell and its edge in the diagram are both outlined."""
+    ss = st.session_state
+    on = st.toggle(_("dg_pick"), **_kept("pick", False))
+    if not on:
+        return
+    layers = len(s.W)
+    ss["pick_l"] = min(ss.get("pick_l", 1), layers)
+    cols = st.columns(3)
+    l = cols[0].number_input("l", 1, layers, key="pick_l")
+    m, n = s.W[l - 1].shape
+    ss["pick_i"], ss["pick_j"] = min(ss.get("pick_i", 1), m), min(ss.get("pick_j", 1), n)
+    cols[1].number_input("i", 1, m, key="pick_i")
+    cols[2].number_input("j", 1, n, key="pick_j")
+    l, i, j = picked(s)
+    st.caption(f"W{l}[{i}, {j}] = {s.W[l - 1][i - 1, j - 1]:.6g}")
+
+
+def layers(s: Snapshot, ranges: dict[tuple[int, str], float]) -> None:
     """For every layer l: W^l, b^l and, after a step, δ^{l+1}, ∂L/∂W^l and the update ΔW^l."""
     g = s.g
     # Off at first: each panel costs the browser time on every Step (see explorer/plots.py).
-    shown = [] if state.hidden("gradients") else [
-        GRADIENT_PANELS[label]
-        for label in st.pills(_("also_show"), list(GRADIENT_PANELS), selection_mode="multi", **_kept("show_panels", []))
-    ]
+    left, right = st.columns([2, 1])
+    with left:
+        shown = [] if state.hidden("gradients") else [
+            GRADIENT_PANELS[label] for label in
+            st.pills(_("also_show"), list(GRADIENT_PANELS), selection_mode="multi", **_kept("show_panels", []))
+        ]
+    right.radio(_("dg_scale"), SCALES, format_func=page.options("dg_scale_"), horizontal=True,
+                **_kept("colour_scale", "matrix"))
     st.caption(_("layers_caption", shapes=", ".join(f"W{l} {W.shape[0]}×{W.shape[1]}" for l, W in enumerate(s.W, 1))))
     if g is None:
         drawn = [plots.Layer(W, b) for W, b in zip(s.W, s.b)]
     else:
         drawn = [plots.Layer(W, b, g.delta[k + 1], g.dW[k], g.db[k]) for k, (W, b) in enumerate(zip(s.W, s.b))]
-    panels = {}
-    for l, layer in enumerate(drawn, start=1):
-        panels[(l, "W")] = layer.W
-        if g is not None:
-            panels |= {(l, "delta"): layer.delta_next, (l, "dW"): layer.dW, (l, "update"): -s.lr * layer.dW}
-    fig = plots.network_figure(drawn, lr=s.lr if g is not None else None, show=shown, ranges=_ranges(panels),
-                               label=_)
+    fig = plots.network_figure(drawn, lr=s.lr if g is not None else None, show=shown, ranges=ranges,
+                               highlight=picked(s), label=_)
     page.chart(fig, "network")
     if s.light:
         st.caption(_("light_snapshot", s=s.step))
     elif g is None:
         st.caption(_("press_step"))
+
+
+def diagram_part(t: Trainer, s: Snapshot, ranges: dict[tuple[int, str], float]) -> None:
+    """The network as neurons and weights: edges W, ∂L/∂W or ΔW, nodes z, a or δ of one sample,
+    a bar per layer for ‖δ‖ and ‖∂L/∂W‖, the picked weight outlined."""
+    ss, g = st.session_state, s.g
+    cols = st.columns([1.2, 1, 1])
+    kinds = list(EDGE_KINDS) if g is not None else ["W"]
+    if ss.get("dg_edges") not in kinds:
+        ss["dg_edges"] = "W"
+    kind = cols[0].segmented_control(_("dg_edges"), kinds, format_func=EDGE_KINDS.get, required=True,
+                                     **_kept("dg_edges", "W"))
+    nodes = None
+    if g is not None:
+        node = cols[1].segmented_control(_("dg_nodes"), NODE_KINDS, required=True, **_kept("dg_nodes", "a"))
+        batch = len(g.z[0])
+        ss["dg_sample"] = min(ss.get("dg_sample", 1), batch)
+        r = cols[2].number_input(_("dg_sample", b=batch), 1, batch, **_kept("dg_sample", 1))
+        values = {"z": g.z, "a": g.a, "δ": g.delta}[node]
+        nodes = [v[r - 1] for v in values]
+    if kind == "W":
+        edges, biases = s.W, s.b
+    else:
+        factor = 1.0 if kind == "dW" else -s.lr
+        edges, biases = [factor * M for M in g.dW], [factor * M for M in g.db]
+    zmax = max((ranges[(l, kind)] for l in range(1, len(s.W) + 1) if (l, kind) in ranges), default=None)
+    norms = t.norm_history[s.step - 1][:2] if 0 < s.step <= len(t.norm_history) else None
+    fig = diagram.network_diagram(s.W, s.b, edges=edges, biases=biases, edge_name=EDGE_KINDS[kind], nodes=nodes,
+                                  node_name=f"{node} (r = {r})" if nodes else "a", highlight=picked(s),
+                                  norms=norms, zmax=zmax)
+    page.chart(fig, "diagram")
+    sizes = t.net.sizes
+    if diagram.summarised(sizes):
+        st.caption(_("dg_summary", n=diagram.MAX_EDGES, k=diagram.MAX_NODES))
+    pick_controls(s)
+
+
+def learned(t: Trainer, s: Snapshot) -> None:
+    """What each neuron learned: hidden neurons' a over the input plane (2-D data), or W¹'s
+    columns as images and a few digits with the prediction (8×8 digits)."""
+    ds = t.dataset
+    pictures = ds.n_inputs == 2 and len(s.W) > 1
+    digits = ds.n_inputs == 64 and ds.task == "classification"
+    if not (pictures or digits) or not st.toggle(_("dg_learned"), **_kept("show_learned", False)):
+        return
+    net = t.network_at(s)
+    if pictures:
+        xs, ys, _out = t.grid(diagram.PICTURE, net=net)
+        points = np.stack(np.meshgrid(xs, ys), axis=-1).reshape(-1, 2)
+        a = net.forward(points)[1][1:-1]  # the hidden layers' a over the grid
+        hidden = [layer.T.reshape(-1, len(ys), len(xs)) for layer in a]
+        st.caption(_("dg_learned_2d"))
+        page.chart(diagram.neuron_pictures(hidden), "learned")
+        return
+    X, labels = (ds.X_test, ds.y_test) if len(ds.X_test) else (ds.X_train, ds.y_train)
+    X, labels = X[:diagram.DIGITS], labels[:diagram.DIGITS]
+    predicted = net.predict(X).argmax(axis=1)
+    st.caption(_("dg_learned_digits"))
+    page.chart(diagram.digit_features(s.W[0], X, [int(p) for p in predicted], [int(v) for v in labels],
+                                      titles=(_("dg_digits_W"), _("dg_digits_samples"))), "learned")
 
 
 def data_panel(t: Trainer, s: Snapshot) -> plots.Panel | None:
@@ -304,10 +413,22 @@ def overview(t: Trainer, s: Snapshot) -> None:
 
 
 def network_view(t: Trainer, s: Snapshot) -> None:
-    if not state.hidden("loss"):
-        overview(t, s)
+    """The loss and data beside the diagram, then every layer's matrices."""
+    ranges = _ranges(_panels(s))
+    if state.hidden("diagram"):
+        if not state.hidden("loss"):
+            overview(t, s)
+    elif state.hidden("loss"):
+        diagram_part(t, s, ranges)
+    else:
+        left, right = st.columns([1.15, 1])
+        with left:
+            overview(t, s)
+        with right:
+            diagram_part(t, s, ranges)
+    learned(t, s)
     st.subheader(_("layers"))
-    layers(s)
+    layers(s, ranges)
 
 
 VIEWS = {

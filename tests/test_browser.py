@@ -130,7 +130,7 @@ def test_a_shared_link_steps_and_every_heatmap_redraws(page: Page, server: str):
     sidebar = page.locator('[data-testid="stSidebar"]')
     expect(sidebar.get_by_label("Hidden layers", exact=True)).to_have_value("2")
     expect(sidebar.get_by_label("Neurons in layer 2", exact=True)).to_have_value("4")
-    assert set(start) == {"overview", "network"}  # two charts: the loss and data, every layer
+    assert set(start) == {"overview", "diagram", "network"}  # the loss and data, the diagram, every layer
     assert shapes(start) == [(2, 4), (4, 4), (4, 2)]  # xor: 2 inputs, 2 classes
     assert losses(start) == []
     assert not any(name.startswith(("δ", "∂L", "Δ")) for name in start["network"])  # δ only exists after a step

@@ -458,14 +458,14 @@ def test_hide_views_hides_the_view_switcher():
     with pytest.raises(KeyError):
         at.segmented_control(key="view")
     assert np.array_equal(panel(chart(at, "network"), "W<sup>1</sup>["), trained(0).net.W[0])  # the network view
-    assert charts(at) == {"overview", "network"}
+    assert charts(at) == {"overview", "diagram", "network"}
     assert url(at)["hide"] == "views"
 
 
 def test_hide_loss_hides_the_whole_overview_chart():
     at = open_app(hide="loss")
     click(at, "step")
-    assert charts(at) == {"network"}
+    assert charts(at) == {"diagram", "network"}
     with pytest.raises(KeyError):
         at.toggle(key="loss_log")
     assert np.array_equal(panel(chart(at, "network"), "W<sup>1</sup>["), trained(1).net.W[0])
@@ -475,7 +475,7 @@ def test_hide_loss_hides_the_whole_overview_chart():
 def test_hide_data_keeps_the_loss_half_of_the_overview():
     at = open_app(hide="data")
     click(at, "step")
-    assert charts(at) == {"overview", "network"}
+    assert charts(at) == {"overview", "diagram", "network"}
     spec = chart(at, "overview")
     assert [t["name"] for t in spec["data"]] == ["train (batch)", "test (whole set)"]
     assert all((t["xaxis"], t["yaxis"]) == ("x", "y") for t in spec["data"])

@@ -1,0 +1,299 @@
+"""The network diagram and the pictures of what each neuron learned: figure builders
+(explorer.diagram, checked by Plotly's own validation) and the page (AppTest), where the
+diagram's edges must carry exactly the numbers of the heatmaps beside them."""
+
+from __future__ import annotations
+
+from itertools import pairwise
+from pathlib import Path
+
+import numpy as np
+import plotly.graph_objects as go
+import pytest
+from specs import chart, decode
+from streamlit.testing.v1 import AppTest
+
+from explorer import diagram, plots
+from explorer.core import Network
+
+APP = str(Path(__file__).parents[1] / "app.py")
+RNG = np.random.default_rng(2024)
+
+
+def validated(fig: go.Figure) -> dict:
+    """The figure as the browser gets it, after Plotly's own validation of every property."""
+    go.Figure(fig.to_dict())
+    return fig.to_plotly_json()
+
+
+def named(spec: dict, name: str) -> list[dict]:
+    return [t for t in spec["data"] if t.get("name") == name]
+
+
+def edges(spec: dict) -> np.ndarray:
+    """(l, i, j, value) of every edge drawn, from the hover markers' customdata."""
+    (hover,) = named(spec, "edges")
+    return decode(hover["customdata"])
+
+
+def segments(spec: dict) -> int:
+    """How many line segments the edge traces draw (each ends with a NaN gap)."""
+    lines = [t for t in spec["data"] if str(t.get("name", "")).startswith("edges #")]
+    return sum(int(np.isnan(decode(t["x"])).sum()) for t in lines)
+
+
+def network(sizes: list[int]) -> tuple[Network, object]:
+    net = Network(sizes, "tanh", "cross_entropy", seed=1)
+    X = RNG.standard_normal((5, sizes[0]))
+    Y = np.eye(sizes[-1])[RNG.integers(0, sizes[-1], 5)]
+    return net, net.gradients(X, Y)
+
+
+# -- the builders ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("sizes", [[2, 4, 3, 2], [1, 1], [3, 8, 8, 8, 4]])
+def test_one_edge_per_weight_named_W_l_i_j_with_its_value(sizes):
+    net, g = network(sizes)
+    spec = validated(diagram.network_diagram(net.W, net.b, nodes=[a[0] for a in g.a]))
+    found = edges(spec)
+    assert len(found) == segments(spec) == sum(m * n for m, n in pairwise(sizes))
+    seen = set()
+    for l, i, j, value in found:
+        l, i, j = int(l), int(i), int(j)
+        assert value == net.W[l - 1][i - 1, j - 1]  # 1-based, as the heatmap's hover names it
+        seen.add((l, i, j))
+    assert len(seen) == len(found)
+    (hover,) = named(spec, "edges")
+    assert hover["hovertemplate"].startswith("W<sup>%{customdata[0]}</sup>[%{customdata[1]}, %{customdata[2]}]")
+    assert hover["marker"]["showscale"] is True  # the edges' colour bar
+    # Biases on their nodes: b^l[1, j] for every neuron of layers 2 … n.
+    (bias,) = named(spec, "biases")
+    b = decode(bias["customdata"])
+    assert len(b) == sum(sizes[1:])
+    for l, j, value in b:
+        assert value == net.b[int(l) - 1][0, int(j) - 1]
+    # Nodes: one per neuron, coloured by a of sample 1.
+    (nodes,) = named(spec, "neurons")
+    values = decode(nodes["customdata"])[:, 2]
+    assert np.array_equal(values, np.concatenate([a[0] for a in g.a]))
+
+
+def test_edge_colour_is_the_sign_and_width_grows_with_the_magnitude():
+    W = [np.array([[-3.0, -0.1, 0.1, 3.0]])]
+    spec = validated(diagram.network_diagram(W, [np.zeros((1, 4))]))
+    lines = {t["line"]["color"]: t for t in spec["data"] if str(t.get("name", "")).startswith("edges #")}
+    assert set(lines) == {diagram.NEGATIVE[0], diagram.NEGATIVE[-1], diagram.POSITIVE[0], diagram.POSITIVE[-1]}
+    assert lines[diagram.POSITIVE[-1]]["line"]["width"] > lines[diagram.POSITIVE[0]]["line"]["width"]
+    (hover,) = named(spec, "edges")
+    assert (hover["marker"]["cmin"], hover["marker"]["cmax"]) == (-3.0, 3.0)  # the colour bar spans ±max |w|
+
+
+def test_edges_can_show_the_gradient_or_the_update_under_their_own_names():
+    net, g = network([2, 3, 2])
+    spec = validated(diagram.network_diagram(net.W, net.b, edges=g.dW, biases=g.db, edge_name="∂L/∂W"))
+    for l, i, j, value in edges(spec):
+        assert value == g.dW[int(l) - 1][int(i) - 1, int(j) - 1]
+    assert named(spec, "edges")[0]["hovertemplate"].startswith("∂L/∂W<sup>")
+    assert named(spec, "biases")[0]["hovertemplate"].startswith("∂L/∂b<sup>")
+
+
+def test_a_large_network_keeps_each_layers_strongest_edges_only():
+    sizes = [64, 32, 10]
+    net, _ = network(sizes)
+    assert diagram.summarised(sizes) and not diagram.summarised([2, 8, 8, 2])
+    spec = validated(diagram.network_diagram(net.W, net.b))
+    found = edges(spec)
+    assert len(found) == segments(spec) <= diagram.MAX_EDGES
+    for l, W in enumerate(net.W, start=1):
+        kept = found[found[:, 0] == l]
+        mask = np.zeros(W.shape, bool)
+        mask[kept[:, 1].astype(int) - 1, kept[:, 2].astype(int) - 1] = True
+        if mask.all():
+            continue
+        assert np.abs(W[mask]).min() >= np.abs(W[~mask]).max()  # the strongest ones, by |w|
+
+
+def test_the_size_of_the_figure_is_bounded_by_the_edge_cap():
+    """Traces are per colour band, not per edge: a 64-256-256-10 network sends few traces."""
+    net = Network([64, 256, 256, 10], "relu", "cross_entropy", seed=0)
+    spec = validated(diagram.network_diagram(net.W, net.b))
+    assert len(spec["data"]) <= 2 * 2 * diagram.BANDS + 4
+    assert len(edges(spec)) <= diagram.MAX_EDGES
+    assert len(named(spec, "neurons")[0]["x"]["bdata"]) < 4 * 8 * (64 + 3 * diagram.MAX_NODES)
+
+
+def test_the_picked_weight_is_highlighted_in_the_diagram_and_the_heatmap():
+    net, g = network([2, 4, 3, 2])
+    spec = validated(diagram.network_diagram(net.W, net.b, highlight=(2, 4, 3)))
+    (line,) = named(spec, "highlight")
+    ys = diagram._positions(net.sizes)
+    assert list(line["x"]) == [1, 2] and list(line["y"]) == [ys[1][3], ys[2][2]]
+    layers = [plots.Layer(W, b, g.delta[k + 1], g.dW[k], g.db[k]) for k, (W, b) in enumerate(zip(net.W, net.b))]
+    fig = validated(plots.network_figure(layers, lr=0.1, show=("dW",), highlight=(2, 4, 3)))
+    shapes = fig["layout"]["shapes"]
+    assert len(shapes) == 2  # W² and ∂L/∂W² (not δ, whose columns are not W's)
+    axes = {t["hovertemplate"].split("[")[0]: t["xaxis"] for t in fig["data"]}
+    assert {s["xref"] for s in shapes} == {axes["W<sup>2</sup>"], axes["∂L/∂W<sup>2</sup>"]}
+    for s in shapes:
+        assert (s["x0"], s["x1"], s["y0"], s["y1"]) == (2.5, 3.5, 3.5, 4.5)  # column j = 3, row i = 4
+    assert validated(plots.network_figure(layers, lr=0.1, highlight=None))["layout"].get("shapes") in (None, [])
+
+
+def test_every_top_heatmap_has_a_colour_bar():
+    net, g = network([2, 4, 2])
+    layers = [plots.Layer(W, b, g.delta[k + 1], g.dW[k], g.db[k]) for k, (W, b) in enumerate(zip(net.W, net.b))]
+    fig = validated(plots.network_figure(layers, lr=0.1, show=("dW", "update")))
+    scaled = [t["hovertemplate"].split("[")[0] for t in fig["data"] if t.get("showscale")]
+    assert scaled == ["W<sup>1</sup>", "∂L/∂W<sup>1</sup>", "ΔW<sup>1</sup> = −η ∂L/∂W<sup>1</sup>", "δ<sup>2</sup>",
+                      "W<sup>2</sup>", "∂L/∂W<sup>2</sup>", "ΔW<sup>2</sup> = −η ∂L/∂W<sup>2</sup>", "δ<sup>3</sup>"]
+
+
+def test_family_ranges_share_one_scale_per_kind_across_layers():
+    panels = {(1, "W"): np.array([[1.0, -2.0]]), (2, "W"): np.array([[0.5]]),
+              (1, "delta"): np.array([[1e-4]]), (2, "delta"): np.array([[-3.0]])}
+    assert plots.family_ranges(panels) == {(1, "W"): 2.0, (2, "W"): 2.0, (1, "delta"): 3.0, (2, "delta"): 3.0}
+
+
+def test_a_phase_lights_its_layer_and_points_the_arrow_its_way():
+    net, _ = network([2, 4, 3, 2])
+    for backward in (False, True):
+        spec = validated(diagram.network_diagram(net.W, net.b, flow=diagram.Flow(2, backward, "(15)")))
+        lit = [t for t in spec["data"] if str(t.get("name", "")).startswith("edges #") and t["opacity"] == 1.0]
+        faded = [t for t in spec["data"] if str(t.get("name", "")).startswith("edges #") and t["opacity"] < 1.0]
+        x_lit = np.concatenate([decode(t["x"]) for t in lit])
+        x_faded = np.concatenate([decode(t["x"]) for t in faded])
+        assert set(x_lit[np.isfinite(x_lit)]) == {1.0, 2.0}  # the edges of W² only
+        assert set(x_faded[np.isfinite(x_faded)]) == {0.0, 1.0, 2.0, 3.0}  # W¹ and W³, faded
+        (arrow,) = [a for a in spec["layout"]["annotations"] if a.get("showarrow")]
+        assert (arrow["x"] < arrow["ax"]) == backward  # δ flows from layer 3 back to layer 2
+
+
+def test_norm_bars_one_pair_per_layer():
+    net, _ = network([2, 4, 3, 2])
+    norms = np.array([[1e-6, 1e-3, 1.0], [2e-6, 2e-3, 2.0]])
+    spec = validated(diagram.network_diagram(net.W, net.b, norms=norms))
+    bars = [t for t in spec["data"] if t["type"] == "bar"]
+    assert [list(decode(t["y"])) for t in bars] == [list(norms[0]), list(norms[1])]
+    assert spec["layout"]["yaxis2"]["type"] == "log"
+
+
+def test_neuron_pictures_one_row_per_layer_in_the_diagrams_order():
+    hidden = [RNG.standard_normal((3, 5, 5)), RNG.standard_normal((2, 5, 5))]
+    spec = validated(diagram.neuron_pictures(hidden, columns=4))
+    (trace,) = spec["data"]
+    values = decode(trace["customdata"])
+    assert values.shape == (2 * 6 - 1, 4 * 6 - 1)  # two rows of four tiles with one-cell gaps
+    # Neuron 2 of layer 2 is the second tile of the first row, flipped so x₂ grows upwards.
+    assert np.array_equal(values[0:5, 6:11], hidden[0][1][::-1])
+    assert np.array_equal(values[6:11, 6:11], hidden[1][1][::-1])
+    assert np.isnan(values[0:5, 18:23]).all()  # layer 2 has three neurons: the fourth tile is empty
+    labels = [a["text"] for a in spec["layout"]["annotations"]]
+    assert labels == ["a<sup>2</sup><sub>1</sub>", "a<sup>2</sup><sub>2</sub>", "a<sup>2</sup><sub>3</sub>",
+                      "a<sup>3</sup><sub>1</sub>", "a<sup>3</sup><sub>2</sub>"]
+
+
+def test_digit_features_show_each_column_of_W1_as_an_image():
+    W1 = RNG.standard_normal((64, 5))
+    spec = validated(diagram.digit_features(W1, RNG.random((6, 64)), [1, 2, 3, 4, 5, 6], [1, 2, 3, 4, 5, 0]))
+    mosaic = decode(spec["data"][0]["z"])
+    for j in range(5):
+        assert np.array_equal(mosaic[0:8, 9 * j: 9 * j + 8], W1[:, j].reshape(8, 8))
+    assert "→ 6 (0)" in [a["text"] for a in spec["layout"]["annotations"]]  # a wrong prediction names the truth
+
+
+# -- the page -----------------------------------------------------------------------------
+
+
+def ok(at: AppTest) -> AppTest:
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def open_app(**params: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for name, value in params.items():
+        at.query_params[name] = value
+    return ok(at.run())
+
+
+def heatmap(spec: dict, prefix: str) -> np.ndarray:
+    (trace,) = [t for t in spec["data"] if str(t.get("hovertemplate", "")).startswith(prefix)]
+    return trace
+
+
+def test_the_diagrams_edges_carry_the_heatmaps_numbers():
+    at = open_app()
+    net = at.session_state["net"]
+    spec = chart(at, "diagram")
+    assert len(edges(spec)) == sum(W.size for W in net.W)  # 2-8-8-2: every weight
+    ok(at.button(key="step").click().run())
+    network_spec = chart(at, "network")
+    for kind, prefix in (("W", "W"), ("dW", "∂L/∂W"), ("update", "ΔW")):
+        ok(at.segmented_control(key="dg_edges").set_value(kind).run())
+        ok(at.pills(key="show_panels").set_value(["∂L/∂W, ∂L/∂b", "ΔW = −η ∂L/∂W"]).run())
+        spec, network_spec = chart(at, "diagram"), chart(at, "network")
+        for l, i, j, value in edges(spec):
+            M = decode(heatmap(network_spec, f"{prefix}<sup>{int(l)}</sup>")["z"])
+            assert value == M[int(i) - 1, int(j) - 1], (kind, l, i, j)
+        assert named(spec, "edges")[0]["hovertemplate"].startswith(f"{prefix}<sup>")
+    # The nodes show δ of the chosen sample.
+    ok(at.segmented_control(key="dg_nodes").set_value("δ").run())
+    ok(at.number_input(key="dg_sample").set_value(3).run())
+    trainer = at.session_state["trainer"]
+    values = decode(named(chart(at, "diagram"), "neurons")[0]["customdata"])[:, 2]
+    assert np.array_equal(values, np.concatenate([d[2] for d in trainer.last.delta]))
+
+
+def test_picking_a_weight_outlines_its_cell_and_its_edge():
+    at = open_app()
+    assert not named(chart(at, "diagram"), "highlight")
+    ok(at.toggle(key="pick").set_value(True).run())
+    ok(at.number_input(key="pick_l").set_value(2).run())
+    ok(at.number_input(key="pick_i").set_value(5).run())
+    ok(at.number_input(key="pick_j").set_value(7).run())
+    (line,) = named(chart(at, "diagram"), "highlight")
+    assert list(line["x"]) == [1, 2]
+    (shape,) = chart(at, "network")["layout"]["shapes"]
+    assert (shape["x0"], shape["y0"]) == (6.5, 4.5)  # column j = 7, row i = 5 of W²
+    net = at.session_state["net"]
+    assert any(f"{net.W[1][4, 6]:.6g}" in c.value for c in at.caption)
+
+
+def test_one_scale_per_family_shows_vanishing_gradients():
+    at = open_app(dataset="digits", hidden="8,8,8,8,8,8", activation="sigmoid")
+    assert any("strongest" in c.value for c in at.caption)  # a summary, and the page says so
+    assert len(edges(chart(at, "diagram"))) <= diagram.MAX_EDGES
+    ok(at.button(key="step").click().run())
+    g = at.session_state["trainer"].last
+    spec = chart(at, "network")
+    own = [heatmap(spec, f"δ<sup>{l}</sup>[")["zmax"] for l in range(2, 9)]
+    assert own == [float(np.abs(d).max()) for d in g.delta[1:]]
+    assert own[0] < own[-1] / 10  # δ² is far smaller than δ⁸: the gradient vanishes on the way back
+    ok(at.radio(key="colour_scale").set_value("family").run())
+    spec = chart(at, "network")
+    shared = {heatmap(spec, f"δ<sup>{l}</sup>[")["zmax"] for l in range(2, 9)}
+    assert shared == {max(own)}
+    assert {heatmap(spec, f"W<sup>{l}</sup>[")["zmax"] for l in range(1, 8)} == {
+        max(float(np.abs(W).max()) for W in at.session_state["net"].W)}
+    # The per-layer norms sit under the diagram.
+    bars = [t for t in chart(at, "diagram")["data"] if t["type"] == "bar"]
+    assert len(bars) == 2 and len(decode(bars[0]["y"])) == 7
+
+
+def test_what_each_neuron_learned():
+    at = open_app(dataset="xor", hidden="4,3")
+    ok(at.toggle(key="show_learned").set_value(True).run())
+    values = decode(chart(at, "learned")["data"][0]["customdata"])
+    assert values.shape[0] == 2 * (diagram.PICTURE + 1) - 1  # a row per hidden layer
+    at = open_app(dataset="digits", hidden="16")
+    ok(at.toggle(key="show_learned").set_value(True).run())
+    mosaic = decode(chart(at, "learned")["data"][0]["z"])
+    assert np.array_equal(mosaic[0:8, 0:8], at.session_state["net"].W[0][:, 0].reshape(8, 8))
+
+
+def test_hide_diagram_leaves_the_loss_and_the_matrices():
+    at = open_app(hide="diagram")
+    assert chart(at, "overview")["data"] and chart(at, "network")["data"]
+    with pytest.raises(KeyError):
+        at.get_by_key("diagram")
