@@ -19,7 +19,8 @@ from itertools import pairwise
 import numpy as np
 import plotly.graph_objects as go
 
-from explorer.plots import CLASS_COLOURS, FONT, HIGHLIGHT, figure, symmetric_range
+from explorer.core import Gradients
+from explorer.plots import CLASS_COLOURS, ENGLISH, FONT, HIGHLIGHT, Label, figure, symmetric_range
 
 # Edges drawn at most; a larger network shows each layer's strongest edges only.
 MAX_EDGES = 600
@@ -84,6 +85,7 @@ def network_diagram(
     norms: np.ndarray | None = None,
     zmax: float | None = None,
     max_edges: int = MAX_EDGES,
+    label: Label = ENGLISH,
 ) -> go.Figure:
     """Neurons layer by layer and W^l[i, j] as the edge from neuron i of layer l to neuron j of
     layer l+1: colour its sign, width its |value|, one colour bar for every layer.
@@ -168,7 +170,7 @@ def network_diagram(
     traces.append(_nodes(sizes, ys, nodes, node_name))
     layout = _layout(sizes, flow)
     if norms is not None:
-        _norm_bars(traces, layout, norms)
+        _norm_bars(traces, layout, norms, label)
     return figure(traces, layout)
 
 
@@ -194,8 +196,8 @@ def _nodes(sizes: Sequence[int], ys: list[np.ndarray], nodes: Sequence[np.ndarra
         "type": "scatter", "mode": "markers", "name": "neurons", "showlegend": False,
         "x": k_all - 1.0, "y": np.concatenate(ys), "customdata": np.stack([k_all, i_all, values], axis=1),
         "marker": marker,
-        "hovertemplate": f"neuron %{{customdata[1]}} of layer %{{customdata[0]}}: {node_name} = %{{customdata[2]:.6g}}"
-                         "<extra></extra>",
+        "hovertemplate": f"{node_name}<sup>%{{customdata[0]}}</sup><sub>%{{customdata[1]}}</sub>"
+                         " = %{customdata[2]:.6g}<extra></extra>",
     }
 
 
@@ -221,7 +223,7 @@ def _layout(sizes: Sequence[int], flow: Flow | None) -> dict:
     }
 
 
-def _norm_bars(traces: list[dict], layout: dict, norms: np.ndarray) -> None:
+def _norm_bars(traces: list[dict], layout: dict, norms: np.ndarray, label: Label) -> None:
     """Below the diagram, between layers l and l+1: ‖δ^{l+1}‖ and ‖∂L/∂W^l‖, log scale, so that
     vanishing or exploding gradients show in the Network view itself."""
     layout["yaxis"]["domain"] = [0.3, 1.0]
@@ -241,9 +243,40 @@ def _norm_bars(traces: list[dict], layout: dict, norms: np.ndarray) -> None:
     layout["annotations"].append({
         "x": 0.0, "y": 0.21, "xref": "paper", "yref": "paper", "xanchor": "left", "yanchor": "bottom",
         "showarrow": False, "font": {"size": 12},
-        "text": "<span style='color:#7f7f7f'>▮</span> ‖δ<sup>l+1</sup>‖ (per sample)   "
-                "<span style='color:#17becf'>▮</span> ‖∂L/∂W<sup>l</sup>‖   (log scale)",
+        "text": label("dg_norms_key"),
     })
+
+
+def phase_figure(W: Sequence[np.ndarray], b: Sequence[np.ndarray], g: Gradients, lr: float, index: int,
+                 layer: int | None, number: str, label: Label = ENGLISH) -> go.Figure:
+    """The diagram during phase `index` of one update (`explorer.teach.phases`), sample 1 of the batch.
+
+    The first n−1 phases are the forward pass: layer l's edges light up and the neurons fill
+    with a up to layer l+1. Then the loss (every a), δ^n at the output, and backwards: at
+    layer l, δ of layers l+1 … n (and δ^l once (15) has run) while W^l's edges carry δ from
+    right to left, (15) δ^l = δ^{l+1} (W^l)^T. The update phase shows ΔW = −η ∂L/∂W.
+    """
+    n = len(W) + 1
+    blank: list[np.ndarray | None] = [None] * n
+    if index < n - 1:  # forward through W^{index+1}
+        nodes = [a[0] if k <= index + 1 else None for k, a in enumerate(g.a)]
+        return network_diagram(W, b, nodes=nodes, node_name="a", label=label,
+                               flow=Flow(index + 1, False, f"z<sup>{index + 2}</sup> = a<sup>{index + 1}</sup>"
+                                                           f" W<sup>{index + 1}</sup> + b<sup>{index + 1}</sup>"))
+    if layer is None and "(17)" in number:  # the update
+        return network_diagram(W, b, edges=[-lr * dW for dW in g.dW], biases=[-lr * db for db in g.db],
+                               edge_name="ΔW", nodes=blank, label=label)
+    if layer is None:  # the loss: the whole forward pass is done
+        return network_diagram(W, b, nodes=[a[0] for a in g.a], node_name="a", label=label)
+    known = layer if "(15)" in number else layer + 1  # δ^known … δ^n are computed by now
+    nodes = [d[0] if k + 1 >= known else None for k, d in enumerate(g.delta)]
+    if "(21)" in number or "(25)" in number:  # δ^n, the output error
+        return network_diagram(W, b, nodes=nodes, node_name="δ", label=label)
+    text = {"(15)": f"δ<sup>{layer}</sup> = δ<sup>{layer + 1}</sup> (W<sup>{layer}</sup>)<sup>T</sup>",
+            "(8)": f"∂L/∂W<sup>{layer}</sup> = (a<sup>{layer}</sup>)<sup>T</sup> δ<sup>{layer + 1}</sup>",
+            "(9)": f"∂L/∂b<sup>{layer}</sup> = δ<sup>{layer + 1}</sup>"}
+    return network_diagram(W, b, nodes=nodes, node_name="δ", label=label,
+                           flow=Flow(layer, True, next((v for k, v in text.items() if k in number), "")))
 
 
 # -- what each neuron learned -------------------------------------------------------------------

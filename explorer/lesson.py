@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from explorer import bugs, export, gradcheck, limits, page, plots, quiz, state, teach
+from explorer import bugs, diagram, export, gradcheck, limits, page, plots, quiz, state, teach
 from explorer.core import Network
 from explorer.gradcheck import smooth_rows
 from explorer.i18n import Message, code
@@ -174,6 +174,9 @@ def phases_view(t: Trainer, s: Snapshot) -> None:
         for k, p in enumerate(all_phases)
     ))
     phase = all_phases[current]
+    if not state.hidden("diagram"):  # the diagram follows the phases: forward, then δ backwards
+        page.chart(diagram.phase_figure(t.net.W, t.net.b, g, t.config.lr, current, phase.layer,
+                                        phase.equation.number, label=_), "phase_diagram")
     _show(phase.equation)
     columns = st.columns(max(1, min(3, len(phase.shows))))
     for k, (name, M) in enumerate(phase.shows.items()):

@@ -350,8 +350,8 @@ def diagram_part(t: Trainer, s: Snapshot, ranges: dict[tuple[int, str], float]) 
     zmax = max((ranges[(l, kind)] for l in range(1, len(s.W) + 1) if (l, kind) in ranges), default=None)
     norms = t.norm_history[s.step - 1][:2] if 0 < s.step <= len(t.norm_history) else None
     fig = diagram.network_diagram(s.W, s.b, edges=edges, biases=biases, edge_name=EDGE_KINDS[kind], nodes=nodes,
-                                  node_name=f"{node} (r = {r})" if nodes else "a", highlight=picked(s),
-                                  norms=norms, zmax=zmax)
+                                  node_name=node if nodes else "a", highlight=picked(s),
+                                  norms=norms, zmax=zmax, label=_)
     page.chart(fig, "diagram")
     sizes = t.net.sizes
     if diagram.summarised(sizes):

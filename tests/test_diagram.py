@@ -297,3 +297,42 @@ def test_hide_diagram_leaves_the_loss_and_the_matrices():
     assert chart(at, "overview")["data"] and chart(at, "network")["data"]
     with pytest.raises(KeyError):
         at.get_by_key("diagram")
+
+
+def test_phase_by_phase_lights_the_forward_pass_then_delta_flows_back():
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["hidden"] = "4,3"
+    at.session_state["view"] = "phases"
+    ok(at.run())
+    trainer = at.session_state["trainer"]
+    net, batch = trainer.net, trainer.next_batch()
+    g = net.gradients(batch.X, batch.Y)
+    n = len(net.sizes)
+    seen_backward = []
+    for k in range(100):
+        spec = chart(at, "phase_diagram")
+        nodes = decode(named(spec, "neurons")[0]["customdata"])
+        arrows = [a for a in spec["layout"]["annotations"] if a.get("showarrow")]
+        lit = [t for t in spec["data"] if str(t.get("name", "")).startswith("edges #") and t["opacity"] == 1.0]
+        x = np.concatenate([decode(t["x"]) for t in lit])
+        layers = set(x[np.isfinite(x)])
+        if k < n - 1:  # forward through W^{k+1}: a filled in up to layer k+2, nothing beyond
+            assert layers == {float(k), float(k + 1)} and arrows[0]["x"] > arrows[0]["ax"]
+            filled = nodes[np.isfinite(nodes[:, 2])]
+            assert filled[:, 0].max() == k + 2
+            assert np.array_equal(filled[:, 2], np.concatenate([a[0] for a in g.a[:k + 2]]))
+        elif arrows:  # backward: δ flows from layer l+1 to layer l along W^l's edges
+            l = int(max(layers))
+            assert arrows[0]["x"] < arrows[0]["ax"]
+            seen_backward.append(l)
+            filled = nodes[np.isfinite(nodes[:, 2])]
+            assert filled[:, 0].min() >= l
+            for row in filled:
+                assert row[2] == g.delta[int(row[0]) - 1][0, int(row[1]) - 1]
+        label = at.button(key="phase_next").label
+        if label == "Finish: apply the update":
+            for kl, i, j, value in edges(spec):
+                assert value == -0.1 * g.dW[int(kl) - 1][int(i) - 1, int(j) - 1]  # the update shows ΔW = −η ∂L/∂W
+            break
+        ok(at.button(key="phase_next").click().run())
+    assert seen_backward == [3, 3, 3, 2, 2, 2, 1, 1, 1]  # (8), (9), (15) at each layer, from the output back
