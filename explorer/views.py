@@ -5,6 +5,8 @@ the views that draw it. Each function lays out one part; numbers come from the
 
 from __future__ import annotations
 
+import bisect
+
 import numpy as np
 import streamlit as st
 
@@ -329,26 +331,25 @@ def diagram_part(t: Trainer, s: Snapshot, ranges: dict[tuple[int, str], float]) 
     a bar per layer for ‖δ‖ and ‖∂L/∂W‖, the picked weight outlined."""
     ss, g = st.session_state, s.g
     cols = st.columns([1.2, 1, 1])
-    kinds = list(EDGE_KINDS) if g is not None else ["W"]
-    if ss.get("dg_edges") not in kinds:
-        ss["dg_edges"] = "W"
-    kind = cols[0].segmented_control(_("dg_edges"), kinds, format_func=EDGE_KINDS.get, required=True,
+    kind = cols[0].segmented_control(_("dg_edges"), list(EDGE_KINDS), format_func=EDGE_KINDS.get, required=True,
                                      **_kept("dg_edges", "W"))
-    nodes = None
-    if g is not None:
-        node = cols[1].segmented_control(_("dg_nodes"), NODE_KINDS, required=True, **_kept("dg_nodes", "a"))
-        batch = len(g.z[0])
-        ss["dg_sample"] = min(ss.get("dg_sample", 1), batch)
-        r = cols[2].number_input(_("dg_sample", b=batch), 1, batch, **_kept("dg_sample", 1))
-        values = {"z": g.z, "a": g.a, "δ": g.delta}[node]
-        nodes = [v[r - 1] for v in values]
+    if g is None:  # no gradient before the first step
+        kind = "W"
+    # Always drawn (disabled before a step): the same elements every run keep the chart mounted.
+    node = cols[1].segmented_control(_("dg_nodes"), NODE_KINDS, required=True, disabled=g is None,
+                                     **_kept("dg_nodes", "a"))
+    batch = len(g.z[0]) if g is not None else t.config.batch
+    ss["dg_sample"] = min(ss.get("dg_sample", 1), batch)
+    r = cols[2].number_input(_("dg_sample", b=batch), 1, batch, disabled=g is None, **_kept("dg_sample", 1))
+    nodes = None if g is None else [v[r - 1] for v in {"z": g.z, "a": g.a, "δ": g.delta}[node]]
     if kind == "W":
         edges, biases = s.W, s.b
     else:
         factor = 1.0 if kind == "dW" else -s.lr
         edges, biases = [factor * M for M in g.dW], [factor * M for M in g.db]
     zmax = max((ranges[(l, kind)] for l in range(1, len(s.W) + 1) if (l, kind) in ranges), default=None)
-    norms = t.norm_history[s.step - 1][:2] if 0 < s.step <= len(t.norm_history) else None
+    k = bisect.bisect_left(t.curve_steps, s.step)  # the curves may be thinned: the step's norms if kept
+    norms = t.norm_history[k][:2] if k < len(t.curve_steps) and t.curve_steps[k] == s.step else None
     fig = diagram.network_diagram(s.W, s.b, edges=edges, biases=biases, edge_name=EDGE_KINDS[kind], nodes=nodes,
                                   node_name=node if nodes else "a", highlight=picked(s),
                                   norms=norms, zmax=zmax, label=_)
@@ -446,12 +447,15 @@ def workspace() -> None:
     """Everything that changes when the network steps: one fragment, so a Step reruns only this."""
     t = state.trainer()
     controls(t)
-    status(t)
-    s = viewed_snapshot(t)
-    if not state.hidden("views"):
-        st.toggle(_("quiz_mode"), key="quiz_mode", help=_("quiz_mode_help"))
-    if state.page()["quiz"]:
-        lesson.quiz_panel(t)
+    # One block whatever it holds (a slider appears after the first step, an error when
+    # diverged): the views below keep their places, so their charts stay mounted.
+    with st.container():
+        status(t)
+        s = viewed_snapshot(t)
+        if not state.hidden("views"):
+            st.toggle(_("quiz_mode"), key="quiz_mode", help=_("quiz_mode_help"))
+        if state.page()["quiz"]:
+            lesson.quiz_panel(t)
     if state.hidden("views"):
         network_view(t, s)
     else:
