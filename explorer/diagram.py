@@ -131,18 +131,18 @@ def network_diagram(
                     "x": np.stack([x0[chosen], x1[chosen], nan], axis=1).ravel(),
                     "y": np.stack([y0[chosen], y1[chosen], nan], axis=1).ravel(),
                     "line": {"color": colour, "width": 0.8 + 1.4 * k},
-                    "opacity": FADED if fade else 1.0, "name": f"edges {colour}",
+                    "opacity": FADED if fade else 1.0, "uid": f"edges-{'faded-' if fade else ''}{colour}",
                 })
     if highlight is not None:
         l, i, j = highlight
         if 1 <= l <= len(W) and i <= len(ys[l - 1]) and j <= len(ys[l]):
             traces.append({"type": "scatter", "mode": "lines", "hoverinfo": "skip", "showlegend": False,
-                           "name": "highlight", "x": [l - 1, l], "y": [ys[l - 1][i - 1], ys[l][j - 1]],
+                           "uid": "highlight", "x": [l - 1, l], "y": [ys[l - 1][i - 1], ys[l][j - 1]],
                            "line": {"color": HIGHLIGHT, "width": 7}, "opacity": 0.9})
     # The edges' hover labels and data, one invisible marker at each midpoint; its colour bar
     # is the edges' scale.
     traces.append({
-        "type": "scatter", "mode": "markers", "name": "edges", "showlegend": False,
+        "type": "scatter", "mode": "markers", "uid": "edge-labels", "showlegend": False,
         "x": (x0 + x1) / 2, "y": (y0 + y1) / 2,
         "customdata": np.stack([l_all, i_all + 1, j_all + 1, v_all], axis=1),
         "marker": {"size": 8, "opacity": 0, "color": v_all, "cmin": -zmax, "cmax": zmax, "colorscale": BANDED,
@@ -160,7 +160,7 @@ def network_diagram(
     bj = np.concatenate([np.arange(1, len(ys[l]) + 1) for l in range(1, len(sizes))])
     bias_name = {"W": "b"}.get(edge_name, edge_name.replace("W", "b"))
     traces.append({
-        "type": "scatter", "mode": "markers", "name": "biases", "showlegend": False, "x": bx, "y": by,
+        "type": "scatter", "mode": "markers", "uid": "biases", "showlegend": False, "x": bx, "y": by,
         "customdata": np.stack([bl, bj, bv], axis=1),
         "marker": {"symbol": "square", "size": 7, "color": bv, "cmin": -zmax, "cmax": zmax, "colorscale": BANDED,
                    "line": {"width": 0.5, "color": "#666"}},
@@ -193,7 +193,7 @@ def _nodes(sizes: Sequence[int], ys: list[np.ndarray], nodes: Sequence[np.ndarra
                                                    "len": 0.7, "y": 1.0, "yanchor": "top", "x": -0.02,
                                                    "xanchor": "right", "tickformat": ".2~g"}}
     return {
-        "type": "scatter", "mode": "markers", "name": "neurons", "showlegend": False,
+        "type": "scatter", "mode": "markers", "uid": "neurons", "showlegend": False,
         "x": k_all - 1.0, "y": np.concatenate(ys), "customdata": np.stack([k_all, i_all, values], axis=1),
         "marker": marker,
         "hovertemplate": f"{node_name}<sup>%{{customdata[0]}}</sup><sub>%{{customdata[1]}}</sub>"
@@ -235,7 +235,7 @@ def _norm_bars(traces: list[dict], layout: dict, norms: np.ndarray, label: Label
                                                  ("‖∂L/∂W<sup>l</sup>‖", "#17becf", 0.09))):
         traces.append({
             "type": "bar", "x": centres + shift, "y": np.maximum(norms[row], 1e-300), "width": 0.16,
-            "yaxis": "y2", "name": name, "marker": {"color": colour}, "showlegend": False,
+            "yaxis": "y2", "uid": f"norms-{row}", "marker": {"color": colour}, "showlegend": False,
             "customdata": np.arange(1, norms.shape[1] + 1),
             "hovertemplate": name.replace("l+1", "%{customdata}+1").replace(">l<", ">%{customdata}<")
                              + " = %{y:.3g}<extra></extra>",

@@ -310,8 +310,8 @@ def layers(s: Snapshot, ranges: dict[tuple[int, str], float]) -> None:
             GRADIENT_PANELS[label] for label in
             st.pills(_("also_show"), list(GRADIENT_PANELS), selection_mode="multi", **_kept("show_panels", []))
         ]
-    right.radio(_("dg_scale"), SCALES, format_func=page.options("dg_scale_"), horizontal=True,
-                **_kept("colour_scale", "matrix"))
+    right.segmented_control(_("dg_scale"), SCALES, format_func=page.options("dg_scale_"), required=True,
+                            **_kept("colour_scale", "matrix"))
     st.caption(_("layers_caption", shapes=", ".join(f"W{l} {W.shape[0]}×{W.shape[1]}" for l, W in enumerate(s.W, 1))))
     if g is None:
         drawn = [plots.Layer(W, b) for W, b in zip(s.W, s.b)]

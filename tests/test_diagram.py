@@ -27,18 +27,18 @@ def validated(fig: go.Figure) -> dict:
 
 
 def named(spec: dict, name: str) -> list[dict]:
-    return [t for t in spec["data"] if t.get("name") == name]
+    return [t for t in spec["data"] if t.get("uid") == name]
 
 
 def edges(spec: dict) -> np.ndarray:
     """(l, i, j, value) of every edge drawn, from the hover markers' customdata."""
-    (hover,) = named(spec, "edges")
+    (hover,) = named(spec, "edge-labels")
     return decode(hover["customdata"])
 
 
 def segments(spec: dict) -> int:
     """How many line segments the edge traces draw (each ends with a NaN gap)."""
-    lines = [t for t in spec["data"] if str(t.get("name", "")).startswith("edges #")]
+    lines = [t for t in spec["data"] if str(t.get("uid", "")).startswith("edges-")]
     return sum(int(np.isnan(decode(t["x"])).sum()) for t in lines)
 
 
@@ -64,7 +64,7 @@ def test_one_edge_per_weight_named_W_l_i_j_with_its_value(sizes):
         assert value == net.W[l - 1][i - 1, j - 1]  # 1-based, as the heatmap's hover names it
         seen.add((l, i, j))
     assert len(seen) == len(found)
-    (hover,) = named(spec, "edges")
+    (hover,) = named(spec, "edge-labels")
     assert hover["hovertemplate"].startswith("W<sup>%{customdata[0]}</sup>[%{customdata[1]}, %{customdata[2]}]")
     assert hover["marker"]["showscale"] is True  # the edges' colour bar
     # Biases on their nodes: b^l[1, j] for every neuron of layers 2 … n.
@@ -82,10 +82,10 @@ def test_one_edge_per_weight_named_W_l_i_j_with_its_value(sizes):
 def test_edge_colour_is_the_sign_and_width_grows_with_the_magnitude():
     W = [np.array([[-3.0, -0.1, 0.1, 3.0]])]
     spec = validated(diagram.network_diagram(W, [np.zeros((1, 4))]))
-    lines = {t["line"]["color"]: t for t in spec["data"] if str(t.get("name", "")).startswith("edges #")}
+    lines = {t["line"]["color"]: t for t in spec["data"] if str(t.get("uid", "")).startswith("edges-")}
     assert set(lines) == {diagram.NEGATIVE[0], diagram.NEGATIVE[-1], diagram.POSITIVE[0], diagram.POSITIVE[-1]}
     assert lines[diagram.POSITIVE[-1]]["line"]["width"] > lines[diagram.POSITIVE[0]]["line"]["width"]
-    (hover,) = named(spec, "edges")
+    (hover,) = named(spec, "edge-labels")
     assert (hover["marker"]["cmin"], hover["marker"]["cmax"]) == (-3.0, 3.0)  # the colour bar spans ±max |w|
 
 
@@ -94,7 +94,7 @@ def test_edges_can_show_the_gradient_or_the_update_under_their_own_names():
     spec = validated(diagram.network_diagram(net.W, net.b, edges=g.dW, biases=g.db, edge_name="∂L/∂W"))
     for l, i, j, value in edges(spec):
         assert value == g.dW[int(l) - 1][int(i) - 1, int(j) - 1]
-    assert named(spec, "edges")[0]["hovertemplate"].startswith("∂L/∂W<sup>")
+    assert named(spec, "edge-labels")[0]["hovertemplate"].startswith("∂L/∂W<sup>")
     assert named(spec, "biases")[0]["hovertemplate"].startswith("∂L/∂b<sup>")
 
 
@@ -159,8 +159,8 @@ def test_a_phase_lights_its_layer_and_points_the_arrow_its_way():
     net, _ = network([2, 4, 3, 2])
     for backward in (False, True):
         spec = validated(diagram.network_diagram(net.W, net.b, flow=diagram.Flow(2, backward, "(15)")))
-        lit = [t for t in spec["data"] if str(t.get("name", "")).startswith("edges #") and t["opacity"] == 1.0]
-        faded = [t for t in spec["data"] if str(t.get("name", "")).startswith("edges #") and t["opacity"] < 1.0]
+        lit = [t for t in spec["data"] if str(t.get("uid", "")).startswith("edges-") and t["opacity"] == 1.0]
+        faded = [t for t in spec["data"] if str(t.get("uid", "")).startswith("edges-") and t["opacity"] < 1.0]
         x_lit = np.concatenate([decode(t["x"]) for t in lit])
         x_faded = np.concatenate([decode(t["x"]) for t in faded])
         assert set(x_lit[np.isfinite(x_lit)]) == {1.0, 2.0}  # the edges of W² only
@@ -236,7 +236,7 @@ def test_the_diagrams_edges_carry_the_heatmaps_numbers():
         for l, i, j, value in edges(spec):
             M = decode(heatmap(network_spec, f"{prefix}<sup>{int(l)}</sup>")["z"])
             assert value == M[int(i) - 1, int(j) - 1], (kind, l, i, j)
-        assert named(spec, "edges")[0]["hovertemplate"].startswith(f"{prefix}<sup>")
+        assert named(spec, "edge-labels")[0]["hovertemplate"].startswith(f"{prefix}<sup>")
     # The nodes show δ of the chosen sample.
     ok(at.segmented_control(key="dg_nodes").set_value("δ").run())
     ok(at.number_input(key="dg_sample").set_value(3).run())
@@ -270,7 +270,7 @@ def test_one_scale_per_family_shows_vanishing_gradients():
     own = [heatmap(spec, f"δ<sup>{l}</sup>[")["zmax"] for l in range(2, 9)]
     assert own == [float(np.abs(d).max()) for d in g.delta[1:]]
     assert own[0] < own[-1] / 10  # δ² is far smaller than δ⁸: the gradient vanishes on the way back
-    ok(at.radio(key="colour_scale").set_value("family").run())
+    ok(at.segmented_control(key="colour_scale").set_value("family").run())
     spec = chart(at, "network")
     shared = {heatmap(spec, f"δ<sup>{l}</sup>[")["zmax"] for l in range(2, 9)}
     assert shared == {max(own)}
@@ -313,7 +313,7 @@ def test_phase_by_phase_lights_the_forward_pass_then_delta_flows_back():
         spec = chart(at, "phase_diagram")
         nodes = decode(named(spec, "neurons")[0]["customdata"])
         arrows = [a for a in spec["layout"]["annotations"] if a.get("showarrow")]
-        lit = [t for t in spec["data"] if str(t.get("name", "")).startswith("edges #") and t["opacity"] == 1.0]
+        lit = [t for t in spec["data"] if str(t.get("uid", "")).startswith("edges-") and t["opacity"] == 1.0]
         x = np.concatenate([decode(t["x"]) for t in lit])
         layers = set(x[np.isfinite(x)])
         if k < n - 1:  # forward through W^{k+1}: a filled in up to layer k+2, nothing beyond
