@@ -52,7 +52,7 @@ def network(sizes: list[int]) -> tuple[Network, object]:
 # -- the builders ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("sizes", [[2, 4, 3, 2], [1, 1], [3, 8, 8, 8, 4]])
+@pytest.mark.parametrize("sizes", [[2, 4, 3, 2], [1, 2], [3, 8, 8, 8, 4]])
 def test_one_edge_per_weight_named_W_l_i_j_with_its_value(sizes):
     net, g = network(sizes)
     spec = validated(diagram.network_diagram(net.W, net.b, nodes=[a[0] for a in g.a]))
