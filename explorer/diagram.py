@@ -1,6 +1,6 @@
 """The network as a picture: neurons as nodes, weights as edges, and what each neuron learned.
 
-Pure figure builders, like `explorer.plots`: arrays in, Plotly figures out. Indices follow
+Pure figure builders, like `explorer.plots`: arrays in, Plotly's JSON of a figure out (`plots.figure`). Indices follow
 the heatmaps: edge W^l[i, j] (1-based) joins neuron i of layer l to neuron j of layer l+1.
 
 Plotly draws each line trace on its own, so edges are grouped: one line trace per colour
@@ -17,10 +17,9 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 import numpy as np
-import plotly.graph_objects as go
 
 from explorer.core import Gradients
-from explorer.plots import CLASS_COLOURS, ENGLISH, FONT, HIGHLIGHT, Label, figure, symmetric_range
+from explorer.plots import CLASS_COLOURS, ENGLISH, FONT, HIGHLIGHT, Figure, Label, figure, symmetric_range
 
 # Edges drawn at most; a larger network shows each layer's strongest edges only.
 MAX_EDGES = 600
@@ -86,7 +85,7 @@ def network_diagram(
     zmax: float | None = None,
     max_edges: int = MAX_EDGES,
     label: Label = ENGLISH,
-) -> go.Figure:
+) -> Figure:
     """Neurons layer by layer and W^l[i, j] as the edge from neuron i of layer l to neuron j of
     layer l+1: colour its sign, width its |value|, one colour bar for every layer.
 
@@ -248,7 +247,7 @@ def _norm_bars(traces: list[dict], layout: dict, norms: np.ndarray, label: Label
 
 
 def phase_figure(W: Sequence[np.ndarray], b: Sequence[np.ndarray], g: Gradients, lr: float, index: int,
-                 layer: int | None, number: str, label: Label = ENGLISH) -> go.Figure:
+                 layer: int | None, number: str, label: Label = ENGLISH) -> Figure:
     """The diagram during phase `index` of one update (`explorer.teach.phases`), sample 1 of the batch.
 
     The first n−1 phases are the forward pass: layer l's edges light up and the neurons fill
@@ -306,7 +305,7 @@ def _tile_labels(labels: Sequence[str], columns: int, h: int, w: int, axes: str 
              "font": {"size": 11}} for n, text in enumerate(labels) if text]
 
 
-def neuron_pictures(hidden: Sequence[np.ndarray], columns: int = 8) -> go.Figure:
+def neuron_pictures(hidden: Sequence[np.ndarray], columns: int = 8) -> Figure:
     """Each hidden neuron's output a over the input plane, as TensorFlow Playground draws it.
 
     `hidden[k]` is (neurons, h, w): a^{k+2} of hidden layer k+2 on a grid whose rows run over
@@ -342,7 +341,8 @@ def neuron_pictures(hidden: Sequence[np.ndarray], columns: int = 8) -> go.Figure
 
 
 def digit_features(W1: np.ndarray, samples: np.ndarray, predicted: Sequence[int], truth: Sequence[int],
-                   titles: tuple[str, str] = ("W¹: what each first-layer neuron looks for", "samples")) -> go.Figure:
+                   titles: tuple[str, str] = ("W¹: what each first-layer neuron looks for", "samples"),
+                   label: Label = ENGLISH) -> Figure:
     """For 8×8 digits: column j of W¹ as an 8×8 image (blue negative, red positive), and a few
     sample digits with the network's prediction."""
     side = round(np.sqrt(W1.shape[0]))
@@ -356,9 +356,10 @@ def digit_features(W1: np.ndarray, samples: np.ndarray, predicted: Sequence[int]
          "colorscale": BANDED, "showscale": True, "hoverongaps": False,
          "colorbar": {"thickness": 10, "len": 0.6, "y": 1.0, "yanchor": "top", "tickformat": ".2~g",
                       "title": {"text": "W¹", "side": "top"}},
-         "hovertemplate": "W¹ value %{z:.4g}<extra></extra>"},
+         "hovertemplate": "W¹ = %{z:.4g}<extra></extra>"},
         {"type": "heatmap", "z": _mosaic(digits, DIGITS), "colorscale": "Greys", "showscale": False,
-         "xaxis": "x2", "yaxis": "y2", "hoverongaps": False, "hovertemplate": "pixel %{z:.3g}<extra></extra>"},
+         "xaxis": "x2", "yaxis": "y2", "hoverongaps": False,
+         "hovertemplate": label("dg_pixel") + " %{z:.3g}<extra></extra>"},
     ]
     rows = -(-neurons // columns)
     notes = _tile_labels([f"j={j + 1}" for j in range(neurons)], columns, side, side)

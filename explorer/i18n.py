@@ -167,6 +167,7 @@ STRINGS: dict[str, dict[str, str]] = {
                              "digit in brackets when it is wrong).",
         "dg_digits_W": "W¹: what each first-layer neuron looks for",
         "dg_digits_samples": "Digits → the network's prediction",
+        "dg_pixel": "pixel",
         "dg_norms_key": "<span style='color:#7f7f7f'>▮</span> ‖δ<sup>l+1</sup>‖ (per sample)   "
                         "<span style='color:#17becf'>▮</span> ‖∂L/∂W<sup>l</sup>‖   (log scale)",
 
@@ -634,6 +635,7 @@ STRINGS: dict[str, dict[str, str]] = {
                              "下面是测试集中的数字和网络的预测（预测错误时括号里是真实数字）。",
         "dg_digits_W": "W¹：第一层每个神经元在找什么",
         "dg_digits_samples": "数字 → 网络的预测",
+        "dg_pixel": "像素",
         "dg_norms_key": "<span style='color:#7f7f7f'>▮</span> ‖δ<sup>l+1</sup>‖（每个样本）   "
                         "<span style='color:#17becf'>▮</span> ‖∂L/∂W<sup>l</sup>‖   （对数坐标）",
 

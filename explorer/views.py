@@ -341,6 +341,8 @@ def diagram_part(t: Trainer, s: Snapshot, ranges: dict[tuple[int, str], float]) 
     batch = len(g.z[0]) if g is not None else t.config.batch
     ss["dg_sample"] = min(ss.get("dg_sample", 1), batch)
     r = cols[2].number_input(_("dg_sample", b=batch), 1, batch, disabled=g is None, **_kept("dg_sample", 1))
+    if g is not None and node == "δ":  # a step leaves δ^1 out; the input layer's nodes show it
+        g = t.complete(s).g
     nodes = None if g is None else [v[r - 1] for v in {"z": g.z, "a": g.a, "δ": g.delta}[node]]
     if kind == "W":
         edges, biases = s.W, s.b
@@ -382,7 +384,7 @@ def learned(t: Trainer, s: Snapshot) -> None:
     predicted = net.predict(X).argmax(axis=1)
     st.caption(_("dg_learned_digits"))
     page.chart(diagram.digit_features(s.W[0], X, [int(p) for p in predicted], [int(v) for v in labels],
-                                      titles=(_("dg_digits_W"), _("dg_digits_samples"))), "learned")
+                                      titles=(_("dg_digits_W"), _("dg_digits_samples")), label=_), "learned")
 
 
 def data_panel(t: Trainer, s: Snapshot) -> plots.Panel | None:

@@ -20,10 +20,12 @@ APP = str(Path(__file__).parents[1] / "app.py")
 RNG = np.random.default_rng(2024)
 
 
-def validated(fig: go.Figure) -> dict:
-    """The figure as the browser gets it, after Plotly's own validation of every property."""
-    go.Figure(fig.to_dict())
-    return fig.to_plotly_json()
+def validated(fig: dict) -> dict:
+    """The figure as the browser gets it (Plotly's JSON, built without a go.Figure), after
+    Plotly's own validation of every property."""
+    assert isinstance(fig, dict) and set(fig) == {"data", "layout"}
+    go.Figure(fig)
+    return fig
 
 
 def named(spec: dict, name: str) -> list[dict]:
@@ -237,12 +239,17 @@ def test_the_diagrams_edges_carry_the_heatmaps_numbers():
             M = decode(heatmap(network_spec, f"{prefix}<sup>{int(l)}</sup>")["z"])
             assert value == M[int(i) - 1, int(j) - 1], (kind, l, i, j)
         assert named(spec, "edge-labels")[0]["hovertemplate"].startswith(f"{prefix}<sup>")
-    # The nodes show δ of the chosen sample.
+    # The nodes show δ of the chosen sample, δ^1 too (a step leaves it out: backprop of the step's
+    # weights and batch again gives it, and the step's own δ of every other layer).
     ok(at.segmented_control(key="dg_nodes").set_value("δ").run())
     ok(at.number_input(key="dg_sample").set_value(3).run())
     trainer = at.session_state["trainer"]
+    s = trainer.current
+    delta = trainer.net.with_parameters(s.W_before, s.b_before).backprop(s.batch.X, s.batch.Y).delta
+    assert trainer.last.delta[0] is None
+    assert all(np.array_equal(d, e) for d, e in zip(delta[1:], trainer.last.delta[1:]))
     values = decode(named(chart(at, "diagram"), "neurons")[0]["customdata"])[:, 2]
-    assert np.array_equal(values, np.concatenate([d[2] for d in trainer.last.delta]))
+    assert np.array_equal(values, np.concatenate([d[2] for d in delta]))
 
 
 def test_picking_a_weight_outlines_its_cell_and_its_edge():
