@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import base64
 import html
+import re
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
@@ -401,19 +402,40 @@ def overview_figure(loss: Panel, data: Panel | None = None, titles: Sequence[str
     domains = [(0.0, 1.0)] if data is None else [(0.0, 0.44), (0.54, 1.0)]
     layout = {"height": 420, "margin": {"l": 50, "r": 10, "t": 60, "b": 40}, "font": FONT, "annotations": [],
               "shapes": [], "showlegend": False}
-    traces = []
+    traces, lines = [], 1
     for k, (panel, (lo, hi)) in enumerate(zip(panels, domains)):
         suffix = "" if k == 0 else str(k + 1)
         layout["xaxis" + suffix] = {**panel.xaxis, "domain": [lo, hi], "anchor": "y" + suffix, "automargin": True}
         layout["yaxis" + suffix] = {**panel.yaxis, "anchor": "x" + suffix, "automargin": True}
         if panel.square:
             layout["yaxis" + suffix]["scaleanchor"] = "x" + suffix
-        title = f"<b>{titles[k]}</b>" + (f"<br><span style='font-size:12px'>{panel.key}</span>" if panel.key else "")
+        key = "<br>".join(f"<span style='font-size:12px'>{line}</span>" for line in _key_lines(panel.key))
+        title = f"<b>{titles[k]}</b>" + (f"<br>{key}" if key else "")
+        lines = max(lines, 1 + len(_key_lines(panel.key)))
         layout["annotations"].append({"text": title, "x": (lo + hi) / 2, "y": 1.0, "xref": "paper", "yref": "paper",
                                       "yanchor": "bottom", "yshift": 8, "showarrow": False, "font": {"size": 16}})
         layout["shapes"] += [{**shape, "xref": "x" + suffix} for shape in panel.shapes]
         traces += [{**trace, "xaxis": "x" + suffix, "yaxis": "y" + suffix} for trace in panel.traces]
+    layout["margin"]["t"] = 28 + 18 * lines  # room for every line of the keys above the panels
     return figure(traces, layout)
+
+
+def _key_lines(key: str, width: int = 28) -> list[str]:
+    """A key cut into lines of about `width` characters at its entries (or commas), so that
+    the keys of two panels side by side never run into each other."""
+    def visible(text: str) -> int:  # the characters shown: HTML tags take no room
+        return len(re.sub("<[^>]+>", "", text))
+
+    # Cut at a comma or colon of the text, never inside a tag (style='color:#636efa').
+    parts = [part for entry in key.split("   ") if entry
+             for part in (re.split(r"(?<=[,，:：])(?![^<]*>)\s*", entry) if visible(entry) > width else [entry])]
+    lines: list[str] = []
+    for part in parts:
+        if lines and visible(lines[-1] + part) + 3 <= width:
+            lines[-1] += "   " + part
+        else:
+            lines.append(part)
+    return lines
 
 
 def norms_figure(norms: np.ndarray, steps: Sequence[int] | None = None, label: Label = ENGLISH) -> Figure:

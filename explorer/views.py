@@ -470,13 +470,27 @@ def workspace() -> None:
         canvas.clock(ss["frame"], key="clock")
 
 
-# Projector mode: larger type everywhere, so the back row can read the numbers.
+# Every page: a metric's value shrinks with the window instead of being cut to "0.067…", and a
+# wide equation scrolls inside its own box.
+PAGE_CSS = """
+<style>
+  [data-testid="stMetricValue"] { font-size: clamp(1.1rem, 2vw, 2.25rem); }
+  [data-testid="stMetricValue"] * { overflow: visible !important; text-overflow: clip !important; }
+  .katex-display { overflow-x: auto; overflow-y: hidden; padding: 2px 0; }
+</style>
+"""
+# Projector mode: larger type everywhere, so the back row can read the numbers; the header bar
+# is see-through (it hid the title's top); little space above, so one screen holds the charts.
 PRESENTATION_CSS = """
 <style>
   html { font-size: 20px; }
-  [data-testid="stMetricValue"] { font-size: 2.6rem; }
-  .stButton button { font-size: 1.2rem; padding: 0.5rem 1.4rem; }
-  [data-testid="stMainBlockContainer"] { padding-top: 1.5rem; }
+  [data-testid="stMetricValue"] { font-size: clamp(1.2rem, 2.3vw, 2.6rem); }
+  [data-testid="stMetric"] label { font-size: 0.8rem; }
+  .stButton button { font-size: 1.1rem; padding: 0.3rem 1.2rem; }
+  [data-testid="stHeader"] { background: transparent; pointer-events: none; }
+  [data-testid="stHeader"] * { pointer-events: auto; }
+  [data-testid="stMainBlockContainer"] { padding-top: 1rem; }
+  h1 { padding-top: 0.2rem !important; padding-bottom: 0.2rem !important; }
 </style>
 """
 
@@ -484,8 +498,7 @@ PRESENTATION_CSS = """
 def header(notice: str | None) -> None:
     """Title, link problems, a rebuild notice; the projector's style when presenting."""
     st.set_page_config(page_title=_("title"))  # the browser tab, in the session's language
-    if state.page()["present"]:
-        st.html(PRESENTATION_CSS)
+    st.html(PAGE_CSS + (PRESENTATION_CSS if state.page()["present"] else ""))
     st.title(_("title"))
     if not state.page()["present"]:
         st.caption(_("subtitle"))

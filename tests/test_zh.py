@@ -55,8 +55,9 @@ CLICKS = 30  # at most this many presses of a view's button (every phase of an u
 
 
 def prose(text: str) -> str:
-    """`text` without formulas, code, tags and icons; the text of LaTeX's \\text{…} kept."""
+    """`text` without formulas, code, tags, style sheets and icons; the text of LaTeX's \\text{…} kept."""
     kept = " ".join(re.findall(r"\\(?:text|textrm|textbf|mbox)\{([^{}]*)\}", text))
+    text = re.sub(r"<style>.*?</style>", " ", text, flags=re.S)  # CSS is never shown
     text = re.sub(r"\$\$.*?\$\$", " ", text, flags=re.S)
     text = re.sub(r"(?<!\\)\$.+?(?<!\\)\$", " ", text, flags=re.S)
     text = re.sub(r"`[^`]*`", " ", text)
@@ -381,6 +382,7 @@ def test_every_chinese_string_is_chinese():
     ("`dataset=nope`：数据集必须是以下之一", []),
     ("<b>损失</b><br><span style='font-size:12px'>训练</span>", []),
     (":material/check_circle: **前向**", []),
+    ("<style>h1 { padding-top: 0.2rem; }</style>Press", ["Press"]),
     ("predicted class %{z}<extra></extra>", ["predicted", "class"]),
     ("ReLU、tanh 与 CSV", []),
 ])
