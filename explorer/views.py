@@ -330,7 +330,7 @@ def diagram_part(t: Trainer, s: Snapshot, ranges: dict[tuple[int, str], float]) 
     """The network as neurons and weights: edges W, ∂L/∂W or ΔW, nodes z, a or δ of one sample,
     a bar per layer for ‖δ‖ and ‖∂L/∂W‖, the picked weight outlined."""
     ss, g = st.session_state, s.g
-    cols = st.columns([1.2, 1, 1])
+    cols = st.columns([1.5, 1, 0.8])  # the edge switch needs room for ΔW in large type
     kind = cols[0].segmented_control(_("dg_edges"), list(EDGE_KINDS), format_func=EDGE_KINDS.get, required=True,
                                      **_kept("dg_edges", "W"))
     if g is None:  # no gradient before the first step
