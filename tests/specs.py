@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import base64
 import json
+from pathlib import Path
 
 import numpy as np
 from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
 
 def decode(value) -> np.ndarray:
@@ -39,3 +42,17 @@ def charts(at: AppTest) -> dict[str, dict]:
 def chart(at: AppTest, key: str) -> dict:
     """The figure of the chart with this key."""
     return _figure(at.get_by_key(key))
+
+
+def ok(at: AppTest) -> AppTest:
+    """The run showed no exception on the page."""
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def open_app(**params: str | list[str]) -> AppTest:
+    """The page as a link with these query parameters opens it (a list: a repeated key)."""
+    at = AppTest.from_file(APP, default_timeout=60)
+    for name, value in params.items():
+        at.query_params[name] = value
+    return ok(at.run())

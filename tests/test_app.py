@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from specs import chart, decode
+from specs import chart, decode, ok, open_app
 from streamlit.testing.v1 import AppTest
 
 from explorer import data
@@ -31,18 +31,6 @@ DIVERGING_LINK = {"dataset": "sine", "loss": "mse", "lr": "100", "hidden": "64,6
 
 # -- helpers ------------------------------------------------------------------------------
 
-
-def ok(at: AppTest) -> AppTest:
-    assert not at.exception, [e.message for e in at.exception]
-    return at
-
-
-def open_app(**params: str) -> AppTest:
-    """The page as a link with these query parameters opens it."""
-    at = AppTest.from_file(APP, default_timeout=30)
-    for name, value in params.items():
-        at.query_params[name] = value
-    return ok(at.run())
 
 
 def click(at: AppTest, key: str) -> AppTest:

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import plotly.graph_objects as go
 import pytest
-from specs import chart, decode
+from specs import chart, decode, ok, open_app
 from streamlit.testing.v1 import AppTest
 
 from explorer import diagram, plots
@@ -206,17 +206,6 @@ def test_digit_features_show_each_column_of_W1_as_an_image():
 
 # -- the page -----------------------------------------------------------------------------
 
-
-def ok(at: AppTest) -> AppTest:
-    assert not at.exception, [e.message for e in at.exception]
-    return at
-
-
-def open_app(**params: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    for name, value in params.items():
-        at.query_params[name] = value
-    return ok(at.run())
 
 
 def heatmap(spec: dict, prefix: str) -> np.ndarray:

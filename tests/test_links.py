@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 import pytest
+from specs import ok, open_app
 from streamlit.testing.v1 import AppTest
 
 from explorer import i18n
@@ -21,17 +22,6 @@ APP = str(Path(__file__).parents[1] / "app.py")
 LINK_BREAKOUT = "`[Click for the answers](https://example.com)` `"  # the issue's `hidden=` value
 IMAGE = "`![x](https://example.com/pixel.png)`"  # a remote image, breaking out of the backticks
 
-
-def ok(at: AppTest) -> AppTest:
-    assert not at.exception, [e.message for e in at.exception]
-    return at
-
-
-def open_app(**params: str | list[str]) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=30)
-    for name, value in params.items():
-        at.query_params[name] = value
-    return ok(at.run())
 
 
 def texts(elements) -> list[str]:

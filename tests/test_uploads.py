@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from specs import chart
+from specs import chart, ok, open_app
 from streamlit.testing.v1 import AppTest
 from test_links import inert
 
@@ -31,17 +31,6 @@ ROOT = Path(__file__).parents[1]
 APP = str(ROOT / "app.py")
 HOSTILE_NAME = "`[Click for the answers](https://example.com)` `"
 
-
-def ok(at: AppTest) -> AppTest:
-    assert not at.exception, [e.message for e in at.exception]
-    return at
-
-
-def open_app(**params: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=30)
-    for name, value in params.items():
-        at.query_params[name] = value
-    return ok(at.run())
 
 
 def texts(elements) -> list[str]:
