@@ -130,7 +130,8 @@ def network_diagram(
                     "x": np.stack([x0[chosen], x1[chosen], nan], axis=1).ravel(),
                     "y": np.stack([y0[chosen], y1[chosen], nan], axis=1).ravel(),
                     "line": {"color": colour, "width": 0.8 + 1.4 * k},
-                    "opacity": FADED if fade else 1.0, "uid": f"edges-{'faded-' if fade else ''}{colour}",
+                    "opacity": FADED if fade else 1.0,
+                    "uid": f"edges-{'faded-' if fade else ''}{'pos' if positive else 'neg'}-{k}",
                 })
     if highlight is not None:
         l, i, j = highlight

@@ -332,3 +332,17 @@ def test_phase_by_phase_lights_the_forward_pass_then_delta_flows_back():
             break
         ok(at.button(key="phase_next").click().run())
     assert seen_backward == [3, 3, 3, 2, 2, 2, 1, 1, 1]  # (8), (9), (15) at each layer, from the output back
+
+
+def test_every_trace_uid_is_a_valid_css_class():
+    """Plotly.react looks a vanished trace's colour bar up by `.cb<uid>`: a uid holding "#" or
+    "+" made it throw when a band of edge colours emptied from one Step to the next, and the
+    diagram showed the error instead of the network."""
+    net, g = network([3, 8, 8, 4])
+    fig = diagram.network_diagram(net.W, net.b, edges=g.dW, biases=g.db, edge_name="∂L/∂W",
+                                  nodes=[d[0] for d in g.delta], node_name="δ", highlight=(2, 3, 4),
+                                  flow=diagram.Flow(2, True))
+    uids = [trace["uid"] for trace in fig["data"] if "uid" in trace]
+    assert len(uids) > 3
+    for uid in uids:
+        assert uid.replace("-", "").replace("_", "").isalnum(), uid
