@@ -152,8 +152,8 @@ def _next_phase(t: Trainer, last: int) -> None:
 def phases_view(t: Trainer, s: Snapshot) -> None:
     ss = st.session_state
     st.caption(_("phase_intro"))
-    if s is not t.current:
-        st.info(_("viewing_past", s=s.step, n=t.steps))
+    if s is not t.current:  # the line above the views says which step is shown, with a way back
+        st.info(_("phase_latest"))
         return
     if ss.get("phase_of") != t.steps:  # a step taken elsewhere starts the phases again
         ss["phase"], ss["phase_of"] = 0, t.steps
@@ -268,6 +268,11 @@ def gradcheck_view(t: Trainer, s: Snapshot) -> None:
 
 
 def history_view(t: Trainer, s: Snapshot) -> None:
+    ss = st.session_state
+    if len(t.history) >= 2:  # look back: every view then shows the step chosen here (views.viewed_snapshot)
+        ss["view_step"] = ss["viewed_step"]
+        st.slider(_("viewing"), t.history[0].step, t.steps, key="view_step",
+                  on_change=lambda: ss.__setitem__("viewed_step", ss["view_step"]))
     st.caption(_("history_intro", kept=len(t.history) - 1, most=limits.MAX_SNAPSHOTS,
                  mb=limits.HISTORY_BYTES // 2**20))
     if t.norm_history:

@@ -28,6 +28,15 @@ def say(message: object) -> str:
     return i18n.say(message, st.session_state.get("lang", "en"))
 
 
+def kept(key: str, default: object) -> dict:
+    """Widget arguments that keep a view's setting while another view is shown: Streamlit
+    forgets a widget's state when a run does not draw it, so a copy lives on beside it."""
+    ss = st.session_state
+    if key not in ss:
+        ss[key] = ss.get(f"kept_{key}", default)
+    return {"key": key, "on_change": lambda: ss.__setitem__(f"kept_{key}", ss[key])}
+
+
 def chart(fig: plots.Figure, key: str) -> None:
     """Draw a figure in its persistent chart (explorer/canvas.py); larger text in presentation mode."""
     if state.page()["present"]:

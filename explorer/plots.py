@@ -69,12 +69,16 @@ def figure(data: list[dict], layout: dict) -> Figure:
     return {"data": _json(data), "layout": _json(layout)}
 
 
+_NESTED = (dict, list, tuple, np.ndarray)
+
+
 def _json(value: object) -> object:
     """`value` with its dicts, lists and tuples copied and its NumPy arrays as typed arrays."""
+    # Numbers and strings are taken as they are, without a call each: a figure holds thousands.
     if isinstance(value, dict):
-        return {key: _json(item) for key, item in value.items()}
+        return {key: _json(item) if isinstance(item, _NESTED) else item for key, item in value.items()}
     if isinstance(value, list | tuple):
-        return [_json(item) for item in value]
+        return [_json(item) if isinstance(item, _NESTED) else item for item in value]
     if isinstance(value, np.ndarray):
         return typed_array(value)
     return value

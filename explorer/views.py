@@ -168,20 +168,23 @@ def controls(t: Trainer) -> None:
     """Step, Run n steps, Play/Pause and its steps per frame, Undo, Reset. Step, Play, Undo and
     Reset act in callbacks, before the page is drawn, so every button shows their result."""
     ss = st.session_state
-    cols = st.columns([1, 1.1, 1.5, 1, 1.2, 1, 1], vertical_alignment="bottom")
-    cols[0].button(_("step"), key="step", type="primary", help=_("step_help"), on_click=state.act, args=(t.step,))
+    # One row that wraps on a narrow window: a horizontal container is one element where
+    # columns are one per button, and a Step re-sends every element of its fragment.
+    row = st.container(horizontal=True, vertical_alignment="bottom")
+    row.button(_("step"), key="step", type="primary", help=_("step_help"), on_click=state.act, args=(t.step,))
     if not state.hidden("run"):
-        n = cols[1].number_input(_("n_steps_label"), 1, 10_000, value=50, key="n_steps", label_visibility="collapsed")
-        if cols[2].button(_("run", n=n), key="run"):  # inline, to draw its progress bar
+        n = row.number_input(_("n_steps_label"), 1, 10_000, value=50, key="n_steps", label_visibility="collapsed",
+                             width=110)
+        if row.button(_("run", n=n), key="run"):  # inline, to draw its progress bar
             refused = state.run_steps(t, int(n))
             if refused:
                 st.warning(page.say(refused))
-        cols[3].button(_("pause") if ss.get("playing") else _("play"), key="play", on_click=_play, args=(t,))
+        row.button(_("pause") if ss.get("playing") else _("play"), key="play", on_click=_play, args=(t,))
         lang = ss.get("lang", "en")  # fixed now, as page.options does
-        cols[4].selectbox(_("per_frame"), PER_FRAME, key="per_frame", label_visibility="collapsed",
-                          format_func=lambda k: i18n.text("per_frame_n", lang, k=f"{k:d}"), help=_("per_frame_help"))
-    cols[5].button(_("undo"), key="undo", help=_("undo_help"), disabled=not t.can_undo(), on_click=_undo, args=(t,))
-    cols[6].button(_("reset"), key="reset", help=_("reset_help"), on_click=_reset, args=(t,))
+        row.selectbox(_("per_frame"), PER_FRAME, key="per_frame", label_visibility="collapsed", width=150,
+                      format_func=lambda k: i18n.text("per_frame_n", lang, k=f"{k:d}"), help=_("per_frame_help"))
+    row.button(_("undo"), key="undo", help=_("undo_help"), disabled=not t.can_undo(), on_click=_undo, args=(t,))
+    row.button(_("reset"), key="reset", help=_("reset_help"), on_click=_reset, args=(t,))
     if ss.get("playing") and not any(ss.get(key) for key in ("step", "run", "reset", "play", "undo")):
         if _play_refused(t):  # the network or batch changed while playing
             ss["playing"] = False
@@ -202,35 +205,28 @@ def status(t: Trainer) -> None:
     if t.dataset.task == "classification":
         cells += [(_(f"m_{split}_acc"), f"{scores[split][1]:.1%}") for split in splits]
     if not state.hidden("metrics"):
-        for column, (label, value) in zip(st.columns(len(cells)), cells):
-            column.metric(label, value)
+        row = st.container(horizontal=True, gap="medium")
+        for label, value in cells:
+            row.metric(label, value)
     if "diverged" in st.session_state:
         st.error(page.say(st.session_state["diverged"]))
 
 
 def viewed_snapshot(t: Trainer) -> Snapshot:
-    """The step the views show: the latest, unless the history slider went back."""
+    """The step the views show: the latest, unless the History view's slider went back
+    (`lesson.history_view`); then a line says so, with a way back."""
     ss = st.session_state
     first = t.history[0].step
-    if ss.get("view_latest") != t.steps or not first <= ss.get("view_step", t.steps) <= t.steps:
-        ss["view_step"] = ss["view_latest"] = t.steps  # a new step (or undo) shows the latest
-    if len(t.history) >= 2:
-        st.slider(_("viewing"), first, t.steps, key="view_step")
-        if ss["view_step"] != t.steps:
-            st.info(_("viewing_past", s=ss["view_step"], n=t.steps))
-    return t.snapshot(ss["view_step"])
+    if ss.get("view_latest") != t.steps or not first <= ss.get("viewed_step", t.steps) <= t.steps:
+        ss["viewed_step"] = ss["view_latest"] = t.steps  # a new step (or undo) shows the latest
+    if ss["viewed_step"] != t.steps:
+        row = st.container(horizontal=True, vertical_alignment="center")
+        row.info(_("viewing_past", s=ss["viewed_step"], n=t.steps))
+        row.button(_("view_back", n=t.steps), key="view_back", on_click=ss.__setitem__, args=("viewed_step", t.steps))
+    return t.snapshot(ss["viewed_step"])
 
 
 # -- seeing it -----------------------------------------------------------------------------
-
-
-def _kept(key: str, default: object) -> dict:
-    """Widget arguments that keep a view's setting while another view is shown: Streamlit
-    forgets a widget's state when a run does not draw it, so a copy lives on beside it."""
-    ss = st.session_state
-    if key not in ss:
-        ss[key] = ss.get(f"kept_{key}", default)
-    return {"key": key, "on_change": lambda: ss.__setitem__(f"kept_{key}", ss[key])}
 
 
 # How heatmap colours compare: each matrix on its own scale, or one scale per family (W, δ,
@@ -285,7 +281,7 @@ def picked(s: Snapshot) -> tuple[int, int, int] | None:
 def pick_controls(s: Snapshot) -> None:
     """Pick W^l[i, j]: its heatmap cell and its edge in the diagram are both outlined."""
     ss = st.session_state
-    on = st.toggle(_("dg_pick"), **_kept("pick", False))
+    on = st.toggle(_("dg_pick"), **page.kept("pick", False))
     if not on:
         return
     layers = len(s.W)
@@ -304,14 +300,13 @@ def layers(s: Snapshot, ranges: dict[tuple[int, str], float]) -> None:
     """For every layer l: W^l, b^l and, after a step, δ^{l+1}, ∂L/∂W^l and the update ΔW^l."""
     g = s.g
     # Off at first: each panel costs the browser time on every Step (see explorer/plots.py).
-    left, right = st.columns([2, 1])
-    with left:
-        shown = [] if state.hidden("gradients") else [
-            GRADIENT_PANELS[label] for label in
-            st.pills(_("also_show"), list(GRADIENT_PANELS), selection_mode="multi", **_kept("show_panels", []))
-        ]
-    right.segmented_control(_("dg_scale"), SCALES, format_func=page.options("dg_scale_"), required=True,
-                            **_kept("colour_scale", "matrix"))
+    row = st.container(horizontal=True, vertical_alignment="bottom", gap="large")
+    shown = [] if state.hidden("gradients") else [
+        GRADIENT_PANELS[label] for label in
+        row.pills(_("also_show"), list(GRADIENT_PANELS), selection_mode="multi", **page.kept("show_panels", []))
+    ]
+    row.segmented_control(_("dg_scale"), SCALES, format_func=page.options("dg_scale_"), required=True,
+                          **page.kept("colour_scale", "matrix"))
     st.caption(_("layers_caption", shapes=", ".join(f"W{l} {W.shape[0]}×{W.shape[1]}" for l, W in enumerate(s.W, 1))))
     if g is None:
         drawn = [plots.Layer(W, b) for W, b in zip(s.W, s.b)]
@@ -330,17 +325,18 @@ def diagram_part(t: Trainer, s: Snapshot, ranges: dict[tuple[int, str], float]) 
     """The network as neurons and weights: edges W, ∂L/∂W or ΔW, nodes z, a or δ of one sample,
     a bar per layer for ‖δ‖ and ‖∂L/∂W‖, the picked weight outlined."""
     ss, g = st.session_state, s.g
-    cols = st.columns([1.5, 1, 0.8])  # the edge switch needs room for ΔW in large type
-    kind = cols[0].segmented_control(_("dg_edges"), list(EDGE_KINDS), format_func=EDGE_KINDS.get, required=True,
-                                     **_kept("dg_edges", "W"))
+    row = st.container(horizontal=True, vertical_alignment="bottom")
+    kind = row.segmented_control(_("dg_edges"), list(EDGE_KINDS), format_func=EDGE_KINDS.get, required=True,
+                                     **page.kept("dg_edges", "W"))
     if g is None:  # no gradient before the first step
         kind = "W"
     # Always drawn (disabled before a step): the same elements every run keep the chart mounted.
-    node = cols[1].segmented_control(_("dg_nodes"), NODE_KINDS, required=True, disabled=g is None,
-                                     **_kept("dg_nodes", "a"))
+    node = row.segmented_control(_("dg_nodes"), NODE_KINDS, required=True, disabled=g is None,
+                                     **page.kept("dg_nodes", "a"))
     batch = len(g.z[0]) if g is not None else t.config.batch
     ss["dg_sample"] = min(ss.get("dg_sample", 1), batch)
-    r = cols[2].number_input(_("dg_sample", b=batch), 1, batch, disabled=g is None, **_kept("dg_sample", 1))
+    r = row.number_input(_("dg_sample", b=batch), 1, batch, disabled=g is None, width=130,
+                         **page.kept("dg_sample", 1))
     if g is not None and node == "δ":  # a step leaves δ^1 out; the input layer's nodes show it
         g = t.complete(s).g
     nodes = None if g is None else [v[r - 1] for v in {"z": g.z, "a": g.a, "δ": g.delta}[node]]
@@ -368,7 +364,7 @@ def learned(t: Trainer, s: Snapshot) -> None:
     ds = t.dataset
     pictures = ds.n_inputs == 2 and len(s.W) > 1
     digits = ds.n_inputs == 64 and ds.task == "classification"
-    if not (pictures or digits) or not st.toggle(_("dg_learned"), **_kept("show_learned", False)):
+    if not (pictures or digits) or not st.toggle(_("dg_learned"), **page.kept("show_learned", False)):
         return
     net = t.network_at(s)
     if pictures:
@@ -405,7 +401,7 @@ def data_panel(t: Trainer, s: Snapshot) -> plots.Panel | None:
 
 def overview(t: Trainer, s: Snapshot) -> None:
     """The loss curve beside the data and the network's prediction, in one chart."""
-    log_y = st.toggle(_("log_scale"), **_kept("loss_log", False))
+    log_y = st.toggle(_("log_scale"), **page.kept("loss_log", False))
     mark = s.step if s.step != t.steps else None
     steps, train, test = t.curve()  # at most limits.DRAW_POINTS points
     loss = plots.loss_panel(train, test, steps=steps, log_y=log_y, mark=mark, label=_)
@@ -449,21 +445,20 @@ def workspace() -> None:
     """Everything that changes when the network steps: one fragment, so a Step reruns only this."""
     t = state.trainer()
     controls(t)
-    # One block whatever it holds (a slider appears after the first step, an error when
-    # diverged): the views below keep their places, so their charts stay mounted.
+    # One block whatever it holds (an error when diverged, a line when looking back): the
+    # views below keep their places, so their charts stay mounted.
     with st.container():
         status(t)
         s = viewed_snapshot(t)
-        if not state.hidden("views"):
-            st.toggle(_("quiz_mode"), key="quiz_mode", help=_("quiz_mode_help"))
-        if state.page()["quiz"]:
-            lesson.quiz_panel(t)
-    if state.hidden("views"):
-        network_view(t, s)
-    else:
-        view = st.segmented_control(_("view"), list(VIEWS), key="view", required=True, default="network",
-                                    format_func=page.options("v_"), label_visibility="collapsed")
-        VIEWS[view](t, s)
+    view = "network"
+    if not state.hidden("views"):
+        row = st.container(horizontal=True, vertical_alignment="center", gap="large")
+        view = row.segmented_control(_("view"), list(VIEWS), key="view", required=True, default="network",
+                                     format_func=page.options("v_"), label_visibility="collapsed")
+        row.toggle(_("quiz_mode"), key="quiz_mode", help=_("quiz_mode_help"))
+    if state.page()["quiz"]:
+        lesson.quiz_panel(t)
+    VIEWS[view](t, s)
     ss = st.session_state
     if ss.get("playing"):  # after the charts: the clock asks for the next frame once they are drawn
         ss["frame"] = ss.get("frame", 0) + 1

@@ -54,6 +54,12 @@ def view(at: AppTest, name: str) -> AppTest:
     return ok(at.segmented_control(key="view").set_value(name).run())
 
 
+def look_back(at: AppTest, step: int) -> AppTest:
+    """Move the History view's slider to `step`: every view then shows that step."""
+    view(at, "history")
+    return ok(at.slider(key="view_step").set_value(step).run())
+
+
 def trained(steps: int, config: Config = CONFIG) -> Trainer:
     t = Trainer.from_config(config)
     t.run(steps)
@@ -142,7 +148,7 @@ def test_the_equations_of_a_past_step_are_that_steps():
     at = open_app()
     for _ in range(3):
         click(at, "step")
-    ok(at.slider(key="view_step").set_value(1).run())
+    look_back(at, 1)
     view(at, "equations")
     g = trained(1).current.g
     assert teach.matrix(g.dW[1]) in latex(at)
@@ -340,7 +346,8 @@ def test_scrubbing_back_shows_that_steps_weights_in_the_layer_heatmaps():
     at = open_app()
     for _ in range(3):
         click(at, "step")
-    ok(at.slider(key="view_step").set_value(1).run())
+    look_back(at, 1)
+    view(at, "network")
     show_gradient_panels(at)
     one = trained(1)
     spec = chart(at, "network")
@@ -350,11 +357,28 @@ def test_scrubbing_back_shows_that_steps_weights_in_the_layer_heatmaps():
         assert np.array_equal(panel(spec, f"∂L/∂W<sup>{l}</sup>["), one.current.g.dW[l - 1])
     assert any("step 1 of 3" in m for m in texts(at.info))
     assert same(at.session_state["net"].W, trained(3).net.W)  # looking back changes nothing
-    ok(at.slider(key="view_step").set_value(0).run())
+    look_back(at, 0)
+    view(at, "network")
     assert np.array_equal(panel(chart(at, "network"), "W<sup>1</sup>["), trained(0).net.W[0])
     click(at, "step")  # a step continues from step 3 and shows the latest again
     assert same(at.session_state["net"].W, trained(4).net.W)
+    assert not any("of 4" in m for m in texts(at.info))
+    assert np.array_equal(panel(chart(at, "network"), "W<sup>1</sup>["), trained(4).net.W[0])
+    view(at, "history")
     assert at.slider(key="view_step").value == 4
+
+
+def test_the_line_that_says_a_past_step_is_shown_goes_back_to_the_latest():
+    at = open_app()
+    for _ in range(2):
+        click(at, "step")
+    look_back(at, 1)
+    view(at, "network")
+    assert np.array_equal(panel(chart(at, "network"), "W<sup>1</sup>["), trained(1).net.W[0])
+    ok(at.button(key="view_back").click().run())
+    assert not any("step 1 of 2" in m for m in texts(at.info))
+    assert np.array_equal(panel(chart(at, "network"), "W<sup>1</sup>["), trained(2).net.W[0])
+    assert same(at.session_state["net"].W, trained(2).net.W)
 
 
 def test_the_gradient_panels_chosen_stay_on_after_a_visit_to_another_view():
@@ -395,8 +419,7 @@ def test_the_history_view_shares_a_link_that_replays_the_viewed_step():
     at = open_app()
     for _ in range(5):
         click(at, "step")
-    ok(at.slider(key="view_step").set_value(3).run())
-    view(at, "history")
+    look_back(at, 3)
     (code,) = texts(at.code)
     params = dict(parse_qsl(urlsplit(code).query))
     assert params["step"] == "3"

@@ -235,8 +235,9 @@ def test_a_run_of_steps_and_the_history_speak_chinese():
     at.number_input(key="n_steps").set_value(3).run()
     at.button(key="run").click().run()
     shown = page_texts(at)
+    shown += explore_view(at, "history")
     at.slider(key="view_step").set_value(1).run()  # looking back at an earlier step
-    shown += page_texts(at) + explore_view(at, "history")
+    shown += page_texts(at) + explore_view(at, "network") + explore_view(at, "phases")
     assert_chinese(shown)
 
 
