@@ -82,8 +82,10 @@ STRINGS: dict[str, dict[str, str]] = {
                     "overshoots and the weights grow until they overflow. Lower η (for example by 10×) and "
                     "press Reset, or keep the current weights and go on.",
         "eq_layer": "Layer l",
-        "eq_intro": "The formulas of the last step for layer {l}, with its numbers. Matrices up to {k}×{k} are "
-                    "written out; larger ones appear by shape, and the heatmaps carry their values.",
+        "eq_intro": "The formulas of the last step for layer {l}, with its numbers. A matrix with one row per "
+                    "sample shows its first samples (chosen above) and at most {k} columns, then ⋮ and ⋯; W, b "
+                    "and the gradients are written out up to {k}×{k}, larger ones appear by shape, and the "
+                    "heatmaps carry their values.",
         "eq_none": "Press Step first: the equations show the numbers of the latest step.",
         "cell": "Where does one entry of ∂L/∂W come from?",
         "cell_text": "$\\partial L/\\partial W^{{{l}}}_{{{i},{j}}}$ is the mean over the batch of "
@@ -172,6 +174,12 @@ STRINGS: dict[str, dict[str, str]] = {
         "dg_pixel": "pixel",
         "dg_norms_key": "<span style='color:#7f7f7f'>▮</span> ‖δ<sup>l+1</sup>‖ (per sample)   "
                         "<span style='color:#17becf'>▮</span> ‖∂L/∂W<sup>l</sup>‖   (log scale)",
+        "eq_rows": "Samples written out (the first k)",
+        "eq_rows_help": "Matrices with one row per sample (X = a¹, z, a, δ, y*) write out their first k samples. "
+                        "∂L/∂W and ∂L/∂b are still the mean over every sample of the batch.",
+        "eq_rows_shown": "Samples 1–{k} of {B} are written out; ⋮ stands for the other {rest}. The batch means "
+                         "(8) and (9) use all {B}.",
+        "d_mean_all": "The mean runs over all {B} samples of the batch, not only the first {k} written out.",
 
         # -- gradient check and predict-then-step (issue 11) --
         "gc_intro": "Backprop's ∂L/∂W and ∂L/∂b against central differences n = (L(θ+ε) − L(θ−ε)) / 2ε with "
@@ -565,7 +573,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "diverged": "**训练已停止：网络发散。** {message} 学习率 η 过大时，每次更新都会越过最优点，权重不断增大直至溢出。"
                     "请把 η 调小（例如缩小 10 倍）后点击重置，或保留当前权重继续。",
         "eq_layer": "第 l 层",
-        "eq_intro": "第 {l} 层在最近一步中的公式与数值。不超过 {k}×{k} 的矩阵会写出全部元素，更大的只写形状，数值见热力图。",
+        "eq_intro": "第 {l} 层在最近一步中的公式与数值。每行对应一个样本的矩阵写出前几个样本（在上方选择）和至多 {k} 列，"
+                    "其余以 ⋮ 和 ⋯ 表示；W、b 及其偏导不超过 {k}×{k} 时写出全部元素，更大的只写形状，数值见热力图。",
         "eq_none": "请先点击“单步”：公式显示最近一步的数值。",
         "cell": "∂L/∂W 的一个元素从何而来？",
         "cell_text": "$\\partial L/\\partial W^{{{l}}}_{{{i},{j}}}$ 是 $a^{{{l}}}_{{r,{i}}}\\,\\delta^{{{l1}}}_{{r,{j}}}$ "
@@ -642,6 +651,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "dg_pixel": "像素",
         "dg_norms_key": "<span style='color:#7f7f7f'>▮</span> ‖δ<sup>l+1</sup>‖（每个样本）   "
                         "<span style='color:#17becf'>▮</span> ‖∂L/∂W<sup>l</sup>‖   （对数坐标）",
+        "eq_rows": "写出的样本数（前 k 个）",
+        "eq_rows_help": "每行对应一个样本的矩阵（X = a¹、z、a、δ、y*）只写出前 k 个样本。"
+                        "偏导 ∂L/∂W 和 ∂L/∂b 仍是本批全部样本的平均。",
+        "eq_rows_shown": "写出了 {B} 个样本中的第 1–{k} 个；⋮ 代表其余 {rest} 个。批平均 (8) 和 (9) 用的是全部 {B} 个样本。",
+        "d_mean_all": "平均是对本批全部 {B} 个样本求的，不只是写出的前 {k} 个。",
 
         # -- gradient check and predict-then-step (issue 11) --
         "gc_intro": "用中心差分 n = (L(θ+ε) − L(θ−ε)) / 2ε（ε = {eps}）逐个检验反向传播得到的偏导 ∂L/∂W 和 ∂L/∂b"

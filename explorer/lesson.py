@@ -47,6 +47,17 @@ def _matrix_figure(M: np.ndarray, name: str):
     })
 
 
+def _rows(size: int) -> int:
+    """The "first k samples" control of the Equations and Phase by phase views (one setting
+    for both): how many samples of a batch of `size` the per-sample matrices write out, at
+    most teach.WRITE_OUT so that a written matrix stays small on a projector."""
+    k = int(st.number_input(_("eq_rows"), 1, teach.WRITE_OUT, help=_("eq_rows_help"),
+                            **page.kept("eq_rows", teach.WRITE_OUT)))
+    if size > k:
+        st.caption(_("eq_rows_shown", k=k, B=size, rest=size - k))
+    return k
+
+
 # -- equations with live numbers ------------------------------------------------------------
 
 
@@ -56,15 +67,18 @@ def equations_view(t: Trainer, s: Snapshot) -> None:
         st.info(_("light_snapshot", s=s.step) if s.light else _("eq_none"))
         return
     layers = len(s.W)
-    l = st.selectbox(_("eq_layer"), range(1, layers + 1), index=layers - 1, key="eq_layer",
-                     format_func=lambda l: f"l = {l}: W^{l} {s.W[l - 1].shape[0]}×{s.W[l - 1].shape[1]}")
+    left, right = st.columns(2)
+    l = left.selectbox(_("eq_layer"), range(1, layers + 1), index=layers - 1, key="eq_layer",
+                       format_func=lambda l: f"l = {l}: W^{l} {s.W[l - 1].shape[0]}×{s.W[l - 1].shape[1]}")
+    with right:
+        rows = _rows(len(s.batch.rows))
     st.caption(_("eq_intro", l=l, k=teach.WRITE_OUT))
     lang, net, g = _lang(), t.network_at(s), s.g
     with st.expander(_("d_framing_title")):
         st.markdown(teach.framing(lang))
     st.button(_("d_doc_open"), key="open_derivation", type="tertiary", icon=":material/menu_book:",
               on_click=_open_derivation)
-    for equation in teach.layer_equations(net, s, l, lang):
+    for equation in teach.layer_equations(net, s, l, lang, rows):
         _show(equation)
 
     st.subheader(_("cell"))
@@ -84,7 +98,7 @@ def equations_view(t: Trainer, s: Snapshot) -> None:
         _show(equation)
 
     st.subheader(_("d_16_title"))
-    for equation in teach.unrolled(net, g, s.W_before, l, lang):
+    for equation in teach.unrolled(net, g, s.W_before, l, lang, rows):
         _show(equation)
     st.subheader(_("d_24_title"))
     if t.dataset.task != "classification":
@@ -159,7 +173,8 @@ def phases_view(t: Trainer, s: Snapshot) -> None:
         ss["phase"], ss["phase_of"] = 0, t.steps
     batch = t.next_batch()
     g = t.net.gradients(batch.X, batch.Y)  # exactly what the step will compute
-    all_phases = teach.phases(t.net, g, batch.Y, t.config.lr, _lang())
+    rows = _rows(len(batch.rows))
+    all_phases = teach.phases(t.net, g, batch.Y, t.config.lr, _lang(), rows)
     last, current = len(all_phases) - 1, ss["phase"]
     left, right = st.columns(2)
     left.button(_("phase_finish") if current == last else _("phase_next"), key="phase_next", type="primary",

@@ -23,6 +23,8 @@ from explorer.core import Gradients, Network, cross_entropy, log_softmax, mse
 from explorer.training import Snapshot
 
 # A matrix is written out in full up to this many rows and columns; larger ones by shape.
+# A per-sample matrix (one row per sample of the batch) is instead written as its first k
+# samples (k ≤ WRITE_OUT) and its first WRITE_OUT columns: at most (k+1)×(WRITE_OUT+1) cells.
 WRITE_OUT = 6
 # A sum is written term by term up to this many terms; longer ones end in "+ ⋯".
 WRITE_TERMS = 6
@@ -48,6 +50,27 @@ def matrix(M: np.ndarray, limit: int = WRITE_OUT) -> str:
         return rf"\underset{{{shape(M)}}}{{[\;\cdots\;]}}"
     rows = [" & ".join(number(v) for v in row) for row in M]
     return r"\begin{bmatrix}" + r" \\ ".join(rows) + r"\end{bmatrix}"
+
+
+def samples(M: np.ndarray, k: int = WRITE_OUT, transposed: bool = False) -> str:
+    """LaTeX for a per-sample matrix M (B×n, sample r in row r), or for M^T if `transposed`:
+    the core's own entries of its first k samples and first WRITE_OUT columns, sliced, never
+    recomputed. A ⋮ row (a ⋯ column in M^T) stands for samples k+1…B, a ⋯ column for the
+    columns past WRITE_OUT; then M's full shape is written under it. When nothing is left
+    out this is exactly `matrix(M)`."""
+    k, (size, width) = max(1, min(k, WRITE_OUT)), M.shape
+    if size <= k and width <= WRITE_OUT:
+        return matrix(M.T if transposed else M)
+    more = [r"\cdots"] if width > WRITE_OUT else []  # columns past WRITE_OUT
+    cells = [[number(v) for v in row[:WRITE_OUT]] + more for row in M[:k]]
+    if size > k:  # samples k+1…B
+        cells.append([r"\vdots"] * min(width, WRITE_OUT) + [r"\ddots"] * len(more))
+    if transposed:  # samples become columns: ⋮ and ⋯ trade places
+        swap = {r"\vdots": r"\cdots", r"\cdots": r"\vdots"}
+        cells = [[swap.get(c, c) for c in column] for column in zip(*cells)]
+        M = M.T
+    body = r" \\ ".join(" & ".join(row) for row in cells)
+    return rf"\underset{{{shape(M)}}}{{\begin{{bmatrix}}{body}\end{{bmatrix}}}}"
 
 
 def terms(products: list[str]) -> str:
@@ -79,60 +102,71 @@ def framing(lang: str = "en") -> str:
 # -- the formulas of one layer ----------------------------------------------------------------
 
 
-def dL_dW(g: Gradients, l: int, lang: str = "en") -> Equation:
-    """(8) for layer l (1-based): ∂L/∂W^l = (a^l)^T δ^{l+1}, the batch mean."""
+def mean_note(note: str, size: int, rows: int, lang: str) -> str:
+    """A batch mean's note; when only the first `rows` of the batch's `size` samples are
+    written, it says that the mean still runs over all of them."""
+    return " ".join(t for t in (note, i18n.text("d_mean_all", lang, B=size, k=rows) if size > rows else "") if t)
+
+
+def dL_dW(g: Gradients, l: int, lang: str = "en", rows: int = WRITE_OUT) -> Equation:
+    """(8) for layer l (1-based): ∂L/∂W^l = (a^l)^T δ^{l+1}, the batch mean (of all B
+    samples, whichever `rows` of them are written)."""
     a, d, dW = g.a[l - 1], g.delta[l], g.dW[l - 1]
     B = len(d)
     return Equation(
         "(8)",
         rf"\frac{{\partial L}}{{\partial W^{{{l}}}}} = \frac{{1}}{{B}} (a^{{{l}}})^T \delta^{{{l + 1}}}",
-        rf"\frac{{1}}{{{B}}} \underbrace{{{matrix(a.T)}}}_{{{shape(a.T)}}}"
-        rf"\underbrace{{{matrix(d)}}}_{{{shape(d)}}} = \underbrace{{{matrix(dW)}}}_{{{shape(dW)}}}",
-        i18n.text("d_note_8", lang, l=l, l1=l + 1),
+        rf"\frac{{1}}{{{B}}} \underbrace{{{samples(a, rows, transposed=True)}}}_{{{shape(a.T)}}}"
+        rf"\underbrace{{{samples(d, rows)}}}_{{{shape(d)}}} = \underbrace{{{matrix(dW)}}}_{{{shape(dW)}}}",
+        mean_note(i18n.text("d_note_8", lang, l=l, l1=l + 1), B, rows, lang),
         i18n.text("d_origin_8_input" if l == 1 else "d_origin_8", lang, l=l, l1=l + 1),
     )
 
 
-def dL_db(g: Gradients, l: int, lang: str = "en") -> Equation:
-    """(9): ∂L/∂b^l = δ^{l+1}, the batch mean of its rows."""
+def dL_db(g: Gradients, l: int, lang: str = "en", rows: int = WRITE_OUT) -> Equation:
+    """(9): ∂L/∂b^l = δ^{l+1}, the batch mean of its rows (all B of them)."""
     d, db = g.delta[l], g.db[l - 1]
+    B = len(d)
     return Equation(
         "(9)",
         rf"\frac{{\partial L}}{{\partial b^{{{l}}}}} = \frac{{1}}{{B}}\sum_{{r=1}}^{{B}} \delta^{{{l + 1}}}_r",
-        rf"\frac{{1}}{{{len(d)}}}\sum_r {matrix(d)}_r = \underbrace{{{matrix(db)}}}_{{{shape(db)}}}",
+        rf"\frac{{1}}{{{B}}}\sum_{{r=1}}^{{{B}}} {samples(d, rows)}_r = \underbrace{{{matrix(db)}}}_{{{shape(db)}}}",
+        mean_note("", B, rows, lang),
         origin=i18n.text("d_origin_9", lang, l=l, l1=l + 1),
     )
 
 
-def delta_back(net: Network, g: Gradients, W: list[np.ndarray], l: int, lang: str = "en") -> Equation:
+def delta_back(net: Network, g: Gradients, W: list[np.ndarray], l: int, lang: str = "en",
+               rows: int = WRITE_OUT) -> Equation:
     """(15): δ^l = δ^{l+1} (W^l)^T, ⊙ f'(z^l) for a hidden layer; W is the weights the step used."""
     d_next, Wt, d = g.delta[l], W[l - 1].T, g.delta[l - 1]
-    numeric = rf"\underbrace{{{matrix(d_next)}}}_{{{shape(d_next)}}}\underbrace{{{matrix(Wt)}}}_{{{shape(Wt)}}}"
+    numeric = rf"\underbrace{{{samples(d_next, rows)}}}_{{{shape(d_next)}}}\underbrace{{{matrix(Wt)}}}_{{{shape(Wt)}}}"
     if l == 1:
         return Equation(
-            "(15)", r"\delta^{1} = \delta^{2} (W^{1})^T", numeric + rf" = {matrix(d)}",
+            "(15)", r"\delta^{1} = \delta^{2} (W^{1})^T", numeric + rf" = {samples(d, rows)}",
             i18n.text("d_note_15_input", lang, l=l), i18n.text("d_origin_15_input", lang, l=l),
         )
     f_prime = net.f_prime(g.z[l - 1], g.a[l - 1])
     return Equation(
         "(15)",
         rf"\delta^{{{l}}} = \delta^{{{l + 1}}} (W^{{{l}}})^T \odot f'(z^{{{l}}})",
-        numeric + rf"\odot \underbrace{{{matrix(f_prime)}}}_{{f'(z^{{{l}}})}}"
-        rf" = \underbrace{{{matrix(d)}}}_{{{shape(d)}}}",
+        numeric + rf"\odot \underbrace{{{samples(f_prime, rows)}}}_{{f'(z^{{{l}}})}}"
+        rf" = \underbrace{{{samples(d, rows)}}}_{{{shape(d)}}}",
         i18n.text("d_note_15", lang, f=activation_name(net.activation, lang), l=l),
         i18n.text("d_origin_15", lang, l=l, l1=l + 1),
     )
 
 
-def output_delta(loss: str, g: Gradients, Y: np.ndarray, lang: str = "en") -> Equation:
+def output_delta(loss: str, g: Gradients, Y: np.ndarray, lang: str = "en", rows: int = WRITE_OUT) -> Equation:
     """(21) δ^n = y − y* for MSE, (25) δ^n = a − y* with a = softmax(y) for cross-entropy."""
     n, y, d = len(g.z), g.z[-1], g.delta[-1]
     if loss == "mse":
-        return Equation("(21)", rf"\delta^{{{n}}} = y - y^*", rf"{matrix(y)} - {matrix(Y)} = {matrix(d)}",
+        return Equation("(21)", rf"\delta^{{{n}}} = y - y^*",
+                        rf"{samples(y, rows)} - {samples(Y, rows)} = {samples(d, rows)}",
                         i18n.text("d_note_21", lang, n=n), i18n.text("d_origin_21", lang, n=n))
     a = np.exp(log_softmax(y))
     return Equation("(25)", rf"\delta^{{{n}}} = a - y^*,\quad a = \mathrm{{softmax}}(y)\;(22)",
-                    rf"{matrix(a)} - {matrix(Y)} = {matrix(d)}",
+                    rf"{samples(a, rows)} - {samples(Y, rows)} = {samples(d, rows)}",
                     i18n.text("d_note_25", lang, n=n), i18n.text("d_origin_25", lang, n=n))
 
 
@@ -149,13 +183,14 @@ def update(s: Snapshot, l: int, lang: str = "en") -> list[Equation]:
     ]
 
 
-def layer_equations(net: Network, s: Snapshot, l: int, lang: str = "en") -> list[Equation]:
-    """Every formula of a step that involves layer l's W^l, b^l and δ^{l+1}, in backward order."""
+def layer_equations(net: Network, s: Snapshot, l: int, lang: str = "en", rows: int = WRITE_OUT) -> list[Equation]:
+    """Every formula of a step that involves layer l's W^l, b^l and δ^{l+1}, in backward order;
+    per-sample matrices written as their first `rows` samples."""
     g = s.g
     equations = []
     if l == len(net.sizes) - 1:
-        equations.append(output_delta(net.loss, g, s.batch.Y, lang))
-    equations += [dL_dW(g, l, lang), dL_db(g, l, lang), delta_back(net, g, s.W_before, l, lang)]
+        equations.append(output_delta(net.loss, g, s.batch.Y, lang, rows))
+    equations += [dL_dW(g, l, lang, rows), dL_db(g, l, lang, rows), delta_back(net, g, s.W_before, l, lang, rows)]
     return equations + update(s, l, lang)
 
 
@@ -192,7 +227,8 @@ def unrolled_product(g: Gradients, W: list[np.ndarray], l: int) -> np.ndarray:
     return product
 
 
-def unrolled(net: Network, g: Gradients, W: list[np.ndarray], l: int, lang: str = "en") -> list[Equation]:
+def unrolled(net: Network, g: Gradients, W: list[np.ndarray], l: int, lang: str = "en",
+             rows: int = WRITE_OUT) -> list[Equation]:
     """(16) for δ^l with the step's matrices (W: the weights the step used). With f the
     identity (or no hidden layer in between) the product is (15)'s δ^l; otherwise the
     second equation shows where ⊙ f′(z^k) enters and the core's δ^l."""
@@ -200,7 +236,8 @@ def unrolled(net: Network, g: Gradients, W: list[np.ndarray], l: int, lang: str 
     ks = range(n - 1, l - 1, -1)
     factors = "".join(rf"(W^{{{k}}})^T" for k in ks)
     product = unrolled_product(g, W, l)
-    numeric = matrix(g.delta[-1]) + "".join(matrix(W[k - 1].T) for k in ks) + rf" = {matrix(product)}"
+    numeric = (samples(g.delta[-1], rows) + "".join(matrix(W[k - 1].T) for k in ks)
+               + rf" = {samples(product, rows)}")
     written = Equation("(16)", rf"\delta^{{{l}}} = \delta^{{{n}}}{factors}", numeric,
                     origin=i18n.text("d_origin_16", lang, l=l, n=n))
     hidden = _hidden_between(l, n)
@@ -212,7 +249,7 @@ def unrolled(net: Network, g: Gradients, W: list[np.ndarray], l: int, lang: str 
         chain = rf"{chain}(W^{{{k}}})^T" + (rf" \odot f'(z^{{{k}}})" if k in hidden else "")
         if k != l:
             chain = rf"\big({chain}\big)"
-    app = Equation("(15), (16)", rf"\delta^{{{l}}} = {chain}", rf"\delta^{{{l}}} = {matrix(g.delta[l - 1])}",
+    app = Equation("(15), (16)", rf"\delta^{{{l}}} = {chain}", rf"\delta^{{{l}}} = {samples(g.delta[l - 1], rows)}",
                    i18n.text("d_note_16_f", lang, l=l, f=activation_name(net.activation, lang),
                              layers=", ".join(str(k) for k in hidden)),
                    i18n.text("d_origin_16_f", lang, l=l))
@@ -341,10 +378,12 @@ class Phase:
     layer: int | None = None  # the layer l whose W^l it concerns, if any
 
 
-def phases(net: Network, g: Gradients, Y: np.ndarray, lr: float, lang: str = "en") -> list[Phase]:
+def phases(net: Network, g: Gradients, Y: np.ndarray, lr: float, lang: str = "en",
+           rows: int = WRITE_OUT) -> list[Phase]:
     """One SGD update in the order it is computed: forward layer by layer, the loss, δ^n,
     back through each layer (δ, ∂W, ∂b), and the update. `g` is the core's result for
-    the batch; the last phase is carried out by the core's `step` itself."""
+    the batch; the last phase is carried out by the core's `step` itself. Per-sample
+    matrices are written as their first `rows` samples."""
     n, out = len(net.sizes), []
     for i in range(1, n):
         z, a_prev = g.z[i], g.a[i - 1]
@@ -353,7 +392,7 @@ def phases(net: Network, g: Gradients, Y: np.ndarray, lr: float, lang: str = "en
         out.append(Phase(
             i18n.text("d_ph_forward", lang, i=i, i1=i + 1),
             Equation("", rf"z^{{{i + 1}}} = a^{{{i}}} W^{{{i}}} + b^{{{i}}}" + act,
-                     rf"{matrix(a_prev)} {matrix(net.W[i - 1])} + {matrix(net.b[i - 1])} = {matrix(z)}",
+                     rf"{samples(a_prev, rows)} {matrix(net.W[i - 1])} + {matrix(net.b[i - 1])} = {samples(z, rows)}",
                      origin=origin),
             {f"z^{i + 1}": z, f"a^{i + 1}": g.a[i]} if i < n - 1 else {f"y = z^{n}": z},
             i,
@@ -364,10 +403,10 @@ def phases(net: Network, g: Gradients, Y: np.ndarray, lr: float, lang: str = "en
     loss = Equation(tag, formula, rf"L = {number(g.loss)}", i18n.text(f"d_note_{key}", lang, n=n),
                     i18n.text(f"d_origin_{key}", lang, n=n))
     out.append(Phase(i18n.text("d_ph_loss", lang), loss, {"y*": Y}))
-    out.append(Phase(i18n.text("d_ph_output", lang, n=n), output_delta(net.loss, g, Y, lang), {f"δ^{n}": g.delta[-1]},
-                     n - 1))
+    out.append(Phase(i18n.text("d_ph_output", lang, n=n), output_delta(net.loss, g, Y, lang, rows),
+                     {f"δ^{n}": g.delta[-1]}, n - 1))
     for l in range(n - 1, 0, -1):
-        for equation in (dL_dW(g, l, lang), dL_db(g, l, lang), delta_back(net, g, net.W, l, lang)):
+        for equation in (dL_dW(g, l, lang, rows), dL_db(g, l, lang, rows), delta_back(net, g, net.W, l, lang, rows)):
             shows = {"(8)": {f"∂L/∂W^{l}": g.dW[l - 1]}, "(9)": {f"∂L/∂b^{l}": g.db[l - 1]},
                      "(15)": {f"δ^{l}": g.delta[l - 1]}}[equation.number]
             out.append(Phase(i18n.text("d_ph_backward", lang, number=equation.number, l=l), equation, shows, l))

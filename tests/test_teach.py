@@ -177,18 +177,34 @@ def teach_softmax(y: np.ndarray) -> np.ndarray:
     return a
 
 
-def test_large_matrices_appear_by_shape_and_small_ones_written_out():
+def test_large_parameters_appear_by_shape_and_per_sample_matrices_by_their_first_rows():
     t = trained(steps=1, hidden=(8,), batch=16)  # sizes [2, 8, 2], B = 16
     s, g = t.current, t.current.g
-    dW1 = teach.dL_dW(g, 1).numeric  # (a^1)^T 2×16, δ^2 16×8, ∂L/∂W^1 2×8: all by shape
-    for r, c in ((2, 16), (16, 8), (2, 8)):
-        assert rf"\underset{{{r}\times{c}}}{{[\;\cdots\;]}}" in dW1
-    assert BEGIN not in dW1
-    db2 = teach.dL_db(g, 2).numeric  # δ^3 16×2 by shape, ∂L/∂b^2 1×2 written out
-    assert r"\underset{16\times2}" in db2
-    assert_written(db2, [g.db[1]])
+    dW1 = teach.dL_dW(g, 1).numeric  # ∂L/∂W^1 2×8: by shape; (a^1)^T 2×16 and δ^2 16×8: their first samples
+    assert r"\underset{2\times8}{[\;\cdots\;]}" in dW1
+    assert teach.samples(g.a[0], teach.WRITE_OUT, transposed=True) in dW1 and teach.samples(g.delta[1]) in dW1
+    db2 = teach.dL_db(g, 2).numeric  # δ^3 16×2: its first WRITE_OUT rows, then ⋮; ∂L/∂b^2 1×2 written out
+    assert r"\underset{16\times2}{\begin{bmatrix}" in db2 and r"\vdots & \vdots\end{bmatrix}" in db2
+    assert_written(db2.replace(r" \\ \vdots & \vdots", ""), [g.delta[2][: teach.WRITE_OUT], g.db[1]])
     W2 = teach.update(s, 2)[0].numeric  # W^2 is 8×2: by shape
     assert r"\underset{8\times2}" in W2 and BEGIN not in W2
+
+
+def test_samples_write_the_first_rows_and_columns_of_a_per_sample_matrix():
+    M = np.arange(16 * 8, dtype=float).reshape(16, 8)
+    assert teach.samples(M[:4, :3], 4) == teach.matrix(M[:4, :3])  # nothing left out: as before
+    latex = teach.samples(M, 2)
+    assert latex.startswith(r"\underset{16\times8}{" + BEGIN)
+    body = BMATRIX.search(latex).group(1).split(r" \\ ")
+    assert [row.split(" & ") for row in body] == [
+        [teach.number(v) for v in M[0, :6]] + [r"\cdots"], [teach.number(v) for v in M[1, :6]] + [r"\cdots"],
+        [r"\vdots"] * 6 + [r"\ddots"]]
+    transposed = teach.samples(M, 2, transposed=True)  # samples as columns
+    rows = [row.split(" & ") for row in BMATRIX.search(transposed).group(1).split(r" \\ ")]
+    assert transposed.startswith(r"\underset{8\times16}") and len(rows) == 7
+    assert rows[-1] == [r"\vdots"] * 2 + [r"\ddots"]
+    assert rows[0] == [teach.number(M[0, 0]), teach.number(M[1, 0]), r"\cdots"]
+    assert teach.samples(M, 100).count(r"\\") == teach.WRITE_OUT  # k beyond WRITE_OUT is WRITE_OUT
 
 
 # -- one entry of ∂L/∂W -------------------------------------------------------------------------
