@@ -17,4 +17,4 @@ config, uploaded = views.sidebar()
 notice = state.sync(config, uploaded)
 
 views.header(notice)
-views.show_workspace()
+views.workspace()

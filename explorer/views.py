@@ -6,9 +6,11 @@ the views that draw it. Each function lays out one part; numbers come from the
 from __future__ import annotations
 
 import bisect
+from dataclasses import dataclass
 
 import numpy as np
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from explorer import canvas, data, diagram, i18n, lesson, limits, page, plots, state
 from explorer.core import ACTIVATIONS, count_parameters
@@ -278,67 +280,66 @@ def picked(s: Snapshot) -> tuple[int, int, int] | None:
     return l, min(int(ss.get("pick_i", 1)), m), min(int(ss.get("pick_j", 1)), n)
 
 
-def pick_controls(s: Snapshot) -> None:
+# -- the Network view: its switches are drawn by the page's run, its charts by a Step's --------
+
+
+@dataclass
+class Slots:
+    """Where a Step draws the Network view: containers that the whole page's run lays out
+    between the view's switches, and the Step's fragment fills (Streamlit 1.67 lets a
+    fragment write into a container made outside it). A Step then re-sends its charts, not
+    the switches around them. None: that part is hidden."""
+
+    overview: DeltaGenerator | None
+    diagram: DeltaGenerator | None
+    pick: DeltaGenerator | None
+    learned: DeltaGenerator | None
+    layers: DeltaGenerator
+
+
+def pick_switches(t: Trainer) -> DeltaGenerator | None:
     """Pick W^l[i, j]: its heatmap cell and its edge in the diagram are both outlined."""
     ss = st.session_state
-    on = st.toggle(_("dg_pick"), **page.kept("pick", False))
-    if not on:
-        return
-    layers = len(s.W)
-    ss["pick_l"] = min(ss.get("pick_l", 1), layers)
-    cols = st.columns(3)
-    l = cols[0].number_input("l", 1, layers, key="pick_l")
-    m, n = s.W[l - 1].shape
+    if not st.toggle(_("dg_pick"), **page.kept("pick", False)):
+        return None
+    shapes = [W.shape for W in t.net.W]
+    ss["pick_l"] = min(ss.get("pick_l", 1), len(shapes))
+    row = st.container(horizontal=True)
+    l = row.number_input("l", 1, len(shapes), key="pick_l")
+    m, n = shapes[l - 1]
     ss["pick_i"], ss["pick_j"] = min(ss.get("pick_i", 1), m), min(ss.get("pick_j", 1), n)
-    cols[1].number_input("i", 1, m, key="pick_i")
-    cols[2].number_input("j", 1, n, key="pick_j")
+    row.number_input("i", 1, m, key="pick_i")
+    row.number_input("j", 1, n, key="pick_j")
+    return st.container()
+
+
+def pick_value(s: Snapshot) -> None:
     l, i, j = picked(s)
     st.caption(f"W{l}[{i}, {j}] = {s.W[l - 1][i - 1, j - 1]:.6g}")
 
 
-def layers(s: Snapshot, ranges: dict[tuple[int, str], float]) -> None:
-    """For every layer l: W^l, b^l and, after a step, δ^{l+1}, ∂L/∂W^l and the update ΔW^l."""
-    g = s.g
-    # Off at first: each panel costs the browser time on every Step (see explorer/plots.py).
-    row = st.container(horizontal=True, vertical_alignment="bottom", gap="large")
-    shown = [] if state.hidden("gradients") else [
-        GRADIENT_PANELS[label] for label in
-        row.pills(_("also_show"), list(GRADIENT_PANELS), selection_mode="multi", **page.kept("show_panels", []))
-    ]
-    row.segmented_control(_("dg_scale"), SCALES, format_func=page.options("dg_scale_"), required=True,
-                          **page.kept("colour_scale", "matrix"))
-    st.caption(_("layers_caption", shapes=", ".join(f"W{l} {W.shape[0]}×{W.shape[1]}" for l, W in enumerate(s.W, 1))))
-    if g is None:
-        drawn = [plots.Layer(W, b) for W, b in zip(s.W, s.b)]
-    else:
-        drawn = [plots.Layer(W, b, g.delta[k + 1], g.dW[k], g.db[k]) for k, (W, b) in enumerate(zip(s.W, s.b))]
-    fig = plots.network_figure(drawn, lr=s.lr if g is not None else None, show=shown, ranges=ranges,
-                               highlight=picked(s), label=_)
-    page.chart(fig, "network")
-    if s.light:
-        st.caption(_("light_snapshot", s=s.step))
-    elif g is None:
-        st.caption(_("press_step"))
+def diagram_switches(t: Trainer) -> None:
+    """What the diagram's edges and neurons show, and for which sample of the batch."""
+    ss = st.session_state
+    row = st.container(horizontal=True, vertical_alignment="bottom")
+    row.segmented_control(_("dg_edges"), list(EDGE_KINDS), format_func=EDGE_KINDS.get, required=True,
+                          **page.kept("dg_edges", "W"))
+    row.segmented_control(_("dg_nodes"), NODE_KINDS, required=True, **page.kept("dg_nodes", "a"))
+    batch = t.config.batch
+    ss["dg_sample"] = min(ss.get("dg_sample", 1), batch)
+    row.number_input(_("dg_sample", b=batch), 1, batch, width=130, **page.kept("dg_sample", 1))
 
 
 def diagram_part(t: Trainer, s: Snapshot, ranges: dict[tuple[int, str], float]) -> None:
     """The network as neurons and weights: edges W, ∂L/∂W or ΔW, nodes z, a or δ of one sample,
-    a bar per layer for ‖δ‖ and ‖∂L/∂W‖, the picked weight outlined."""
+    a bar per layer for ‖δ‖ and ‖∂L/∂W‖, the picked weight outlined. Before the first step
+    there is no gradient: the edges show W and the neurons nothing."""
     ss, g = st.session_state, s.g
-    row = st.container(horizontal=True, vertical_alignment="bottom")
-    kind = row.segmented_control(_("dg_edges"), list(EDGE_KINDS), format_func=EDGE_KINDS.get, required=True,
-                                     **page.kept("dg_edges", "W"))
-    if g is None:  # no gradient before the first step
-        kind = "W"
-    # Always drawn (disabled before a step): the same elements every run keep the chart mounted.
-    node = row.segmented_control(_("dg_nodes"), NODE_KINDS, required=True, disabled=g is None,
-                                     **page.kept("dg_nodes", "a"))
-    batch = len(g.z[0]) if g is not None else t.config.batch
-    ss["dg_sample"] = min(ss.get("dg_sample", 1), batch)
-    r = row.number_input(_("dg_sample", b=batch), 1, batch, disabled=g is None, width=130,
-                         **page.kept("dg_sample", 1))
+    kind = ss["dg_edges"] if g is not None else "W"
+    node = ss["dg_nodes"]
     if g is not None and node == "δ":  # a step leaves δ^1 out; the input layer's nodes show it
         g = t.complete(s).g
+    r = min(ss["dg_sample"], len(g.z[0])) if g is not None else 1  # an epoch's last batch may be short
     nodes = None if g is None else [v[r - 1] for v in {"z": g.z, "a": g.a, "δ": g.delta}[node]]
     if kind == "W":
         edges, biases = s.W, s.b
@@ -352,33 +353,38 @@ def diagram_part(t: Trainer, s: Snapshot, ranges: dict[tuple[int, str], float]) 
                                   node_name=node if nodes else "a", highlight=picked(s),
                                   norms=norms, zmax=zmax, label=_)
     page.chart(fig, "diagram")
-    sizes = t.net.sizes
-    if diagram.summarised(sizes):
-        st.caption(_("dg_summary", n=diagram.MAX_EDGES, k=diagram.MAX_NODES))
-    pick_controls(s)
+
+
+def _learned_kind(t: Trainer) -> str | None:
+    """Which pictures of what each neuron learned this network has: "2d", "digits" or None."""
+    ds = t.dataset
+    if ds.n_inputs == 2 and len(t.net.W) > 1:
+        return "2d"
+    return "digits" if ds.n_inputs == 64 and ds.task == "classification" else None
+
+
+def learned_switch(t: Trainer) -> DeltaGenerator | None:
+    kind = _learned_kind(t)
+    if kind is None or not st.toggle(_("dg_learned"), **page.kept("show_learned", False)):
+        return None
+    st.caption(_("dg_learned_2d") if kind == "2d" else _("dg_learned_digits"))
+    return st.container()
 
 
 def learned(t: Trainer, s: Snapshot) -> None:
     """What each neuron learned: hidden neurons' a over the input plane (2-D data), or W¹'s
     columns as images and a few digits with the prediction (8×8 digits)."""
-    ds = t.dataset
-    pictures = ds.n_inputs == 2 and len(s.W) > 1
-    digits = ds.n_inputs == 64 and ds.task == "classification"
-    if not (pictures or digits) or not st.toggle(_("dg_learned"), **page.kept("show_learned", False)):
-        return
-    net = t.network_at(s)
-    if pictures:
+    ds, net = t.dataset, t.network_at(s)
+    if _learned_kind(t) == "2d":
         xs, ys, _out = t.grid(diagram.PICTURE, net=net)
         points = np.stack(np.meshgrid(xs, ys), axis=-1).reshape(-1, 2)
         a = net.forward(points)[1][1:-1]  # the hidden layers' a over the grid
         hidden = [layer.T.reshape(-1, len(ys), len(xs)) for layer in a]
-        st.caption(_("dg_learned_2d"))
         page.chart(diagram.neuron_pictures(hidden), "learned")
         return
     X, labels = (ds.X_test, ds.y_test) if len(ds.X_test) else (ds.X_train, ds.y_train)
     X, labels = X[:diagram.DIGITS], labels[:diagram.DIGITS]
     predicted = net.predict(X).argmax(axis=1)
-    st.caption(_("dg_learned_digits"))
     page.chart(diagram.digit_features(s.W[0], X, [int(p) for p in predicted], [int(v) for v in labels],
                                       titles=(_("dg_digits_W"), _("dg_digits_samples")), label=_), "learned")
 
@@ -387,8 +393,7 @@ def data_panel(t: Trainer, s: Snapshot) -> plots.Panel | None:
     """Decision regions (2-D classification), the surface (2-D regression), the curve (1-D);
     None where the input space cannot be drawn."""
     ds = t.dataset
-    drawable = ds.n_inputs == 2 or (ds.n_inputs == 1 and ds.task == "regression")
-    if not drawable or (ds.task == "regression" and ds.n_outputs > 1):
+    if not _drawable(t):
         return None
     xs, ys, out = t.grid(net=t.network_at(s))
     if ds.task == "classification" and ys is not None:
@@ -399,39 +404,96 @@ def data_panel(t: Trainer, s: Snapshot) -> plots.Panel | None:
     return plots.fit_panel(xs, out[:, 0], ds.X_train, ds.y_train[:, 0], ds.X_test, ds.y_test[:, 0], label=_)
 
 
+def _drawable(t: Trainer) -> bool:
+    """Whether the input space can be drawn: 2 inputs, or 1 input and one output of regression."""
+    ds = t.dataset
+    if ds.task == "regression" and ds.n_outputs > 1:
+        return False
+    return ds.n_inputs == 2 or (ds.n_inputs == 1 and ds.task == "regression")
+
+
 def overview(t: Trainer, s: Snapshot) -> None:
     """The loss curve beside the data and the network's prediction, in one chart."""
-    log_y = st.toggle(_("log_scale"), **page.kept("loss_log", False))
     mark = s.step if s.step != t.steps else None
     steps, train, test = t.curve()  # at most limits.DRAW_POINTS points
-    loss = plots.loss_panel(train, test, steps=steps, log_y=log_y, mark=mark, label=_)
+    loss = plots.loss_panel(train, test, steps=steps, log_y=st.session_state["loss_log"], mark=mark, label=_)
     data_part = None if state.hidden("data") else data_panel(t, s)
-    if data_part is None and not state.hidden("data"):
-        st.caption(_("no_picture", n=t.dataset.n_inputs))
     page.chart(plots.overview_figure(loss, data_part, titles=(_("loss"), _("data"))), "overview")
 
 
-def network_view(t: Trainer, s: Snapshot) -> None:
-    """The loss and data beside the diagram, then every layer's matrices."""
-    ranges = _ranges(_panels(s))
-    if state.hidden("diagram"):
-        if not state.hidden("loss"):
-            overview(t, s)
-    elif state.hidden("loss"):
-        diagram_part(t, s, ranges)
+def layer_switches() -> None:
+    """Which panels each layer shows beside W and b, and how their colours compare."""
+    # Off at first: each panel costs the browser time on every Step (see explorer/plots.py).
+    row = st.container(horizontal=True, vertical_alignment="bottom", gap="large")
+    if not state.hidden("gradients"):
+        row.pills(_("also_show"), list(GRADIENT_PANELS), selection_mode="multi", **page.kept("show_panels", []))
+    row.segmented_control(_("dg_scale"), SCALES, format_func=page.options("dg_scale_"), required=True,
+                          **page.kept("colour_scale", "matrix"))
+
+
+def layers(s: Snapshot, ranges: dict[tuple[int, str], float]) -> None:
+    """For every layer l: W^l, b^l and, after a step, δ^{l+1}, ∂L/∂W^l and the update ΔW^l."""
+    g = s.g
+    shown = [] if state.hidden("gradients") else [GRADIENT_PANELS[p] for p in st.session_state["show_panels"]]
+    if g is None:
+        drawn = [plots.Layer(W, b) for W, b in zip(s.W, s.b)]
     else:
-        left, right = st.columns([1.15, 1])
+        drawn = [plots.Layer(W, b, g.delta[k + 1], g.dW[k], g.db[k]) for k, (W, b) in enumerate(zip(s.W, s.b))]
+    fig = plots.network_figure(drawn, lr=s.lr if g is not None else None, show=shown, ranges=ranges,
+                               highlight=picked(s), label=_)
+    page.chart(fig, "network")
+    if s.light:
+        st.caption(_("light_snapshot", s=s.step))
+    elif g is None:
+        st.caption(_("press_step"))
+
+
+def network_switches(t: Trainer) -> Slots:
+    """The Network view's switches, in the whole page's run, with a slot for each chart."""
+    overview_slot = diagram_slot = pick_slot = None
+    loss, net = not state.hidden("loss"), not state.hidden("diagram")
+    left, right = st.columns([1.15, 1]) if loss and net else (st.container(), st.container())
+    if loss:
         with left:
-            overview(t, s)
+            st.toggle(_("log_scale"), **page.kept("loss_log", False))
+            if not state.hidden("data") and not _drawable(t):
+                st.caption(_("no_picture", n=t.dataset.n_inputs))
+            overview_slot = st.container()
+    if net:
         with right:
-            diagram_part(t, s, ranges)
-    learned(t, s)
+            diagram_switches(t)
+            diagram_slot = st.container()
+            if diagram.summarised(t.net.sizes):
+                st.caption(_("dg_summary", n=diagram.MAX_EDGES, k=diagram.MAX_NODES))
+            pick_slot = pick_switches(t)
+    learned_slot = learned_switch(t)
     st.subheader(_("layers"))
-    layers(s, ranges)
+    layer_switches()
+    st.caption(_("layers_caption", shapes=", ".join(f"W{l} {W.shape[0]}×{W.shape[1]}"
+                                                    for l, W in enumerate(t.net.W, 1))))
+    return Slots(overview_slot, diagram_slot, pick_slot, learned_slot, st.container())
 
 
-VIEWS = {
-    "network": network_view,
+def network_view(t: Trainer, s: Snapshot, slots: Slots) -> None:
+    """The loss and data beside the diagram, then every layer's matrices, each in its slot."""
+    ranges = _ranges(_panels(s))
+    if slots.overview is not None:
+        with slots.overview:
+            overview(t, s)
+    if slots.diagram is not None:
+        with slots.diagram:
+            diagram_part(t, s, ranges)
+    if slots.pick is not None:
+        with slots.pick:
+            pick_value(s)
+    if slots.learned is not None:
+        with slots.learned:
+            learned(t, s)
+    with slots.layers:
+        layers(s, ranges)
+
+
+LESSONS = {
     "equations": lesson.equations_view,
     "phases": lesson.phases_view,
     "gradcheck": lesson.gradcheck_view,
@@ -439,30 +501,49 @@ VIEWS = {
     "export": lesson.export_view,
     "derivation": lesson.derivation_view,
 }
+VIEWS = ("network", *LESSONS)  # the Network view: `network_switches` and `network_view`
 
 
 def workspace() -> None:
-    """Everything that changes when the network steps: one fragment, so a Step reruns only this."""
+    """The controls, the numbers and the chosen view. Everything a Step changes is drawn by
+    `stepper`, a fragment, so that a Step (and each frame of Play) reruns only that."""
     t = state.trainer()
-    controls(t)
-    # One block whatever it holds (an error when diverged, a line when looking back): the
-    # views below keep their places, so their charts stay mounted.
-    with st.container():
-        status(t)
-        s = viewed_snapshot(t)
+    top = st.container()  # the fragment's own place: controls and numbers
     view = "network"
     if not state.hidden("views"):
         row = st.container(horizontal=True, vertical_alignment="center", gap="large")
         view = row.segmented_control(_("view"), list(VIEWS), key="view", required=True, default="network",
                                      format_func=page.options("v_"), label_visibility="collapsed")
         row.toggle(_("quiz_mode"), key="quiz_mode", help=_("quiz_mode_help"))
-    if state.page()["quiz"]:
-        lesson.quiz_panel(t)
-    VIEWS[view](t, s)
+    below = st.container()  # the quiz and the lesson views: step by step, all of it
+    slots = network_switches(t) if view == "network" else None
+    with top:
+        st.fragment(stepper)(view, below, slots)
+
+
+def stepper(view: str, below: DeltaGenerator, slots: Slots | None) -> None:
+    """What a Step redraws: the controls, the numbers, the quiz, the view (the Network view's
+    charts in their slots), and while playing the clock that asks for the next frame."""
+    t = state.trainer()
+    controls(t)
+    # One block whatever it holds (an error when diverged, a line when looking back): what
+    # follows keeps its place, so the charts stay mounted.
+    with st.container():
+        status(t)
+        s = viewed_snapshot(t)
+    with below:
+        if state.page()["quiz"]:
+            lesson.quiz_panel(t)
+        if slots is None:
+            LESSONS[view](t, s)
+    if slots is not None:
+        network_view(t, s, slots)
     ss = st.session_state
     if ss.get("playing"):  # after the charts: the clock asks for the next frame once they are drawn
         ss["frame"] = ss.get("frame", 0) + 1
-        canvas.clock(ss["frame"], key="clock")
+        # In a container this fragment fills on every run: only there may it write at will.
+        with below if slots is None else slots.layers:
+            canvas.clock(ss["frame"], key="clock")
 
 
 # Every page: a metric's value shrinks with the window instead of being cut to "0.067…", and a
@@ -501,7 +582,3 @@ def header(notice: str | None) -> None:
     if notice:
         st.info(page.say(notice))
 
-
-def show_workspace() -> None:
-    """Run the workspace as a fragment: a Step, and each frame of Play, reruns only it."""
-    st.fragment(workspace)()
