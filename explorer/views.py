@@ -560,8 +560,9 @@ PAGE_CSS = """
 PRESENTATION_CSS = """
 <style>
   html { font-size: 20px; }
-  [data-testid="stMetricValue"] { font-size: clamp(1.2rem, 2.3vw, 2.6rem); }
-  [data-testid="stMetric"] label { font-size: 0.8rem; }
+  [data-testid="stMetricValue"] { font-size: clamp(1.2rem, 2vw, 2.6rem); line-height: 1.2; }
+  [data-testid="stMetric"] label { font-size: 0.8rem; min-height: 0; }
+  [data-testid="stMainBlockContainer"] [data-testid="stVerticalBlock"] { gap: 0.6rem; }
   .stButton button { font-size: 1.1rem; padding: 0.3rem 1.2rem; }
   [data-testid="stHeader"] { background: transparent; pointer-events: none; }
   [data-testid="stHeader"] * { pointer-events: auto; }
