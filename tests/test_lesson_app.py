@@ -54,10 +54,14 @@ def view(at: AppTest, name: str) -> AppTest:
     return ok(at.segmented_control(key="view").set_value(name).run())
 
 
-def look_back(at: AppTest, step: int) -> AppTest:
-    """Move the History view's slider to `step`: every view then shows that step."""
+def looking_back(steps: int, at_step: int) -> AppTest:
+    """The page after `steps` Steps, its History slider moved back to `at_step`: every view
+    then shows that step."""
+    at = open_app()
+    for _ in range(steps):
+        click(at, "step")
     view(at, "history")
-    return ok(at.slider(key="view_step").set_value(step).run())
+    return ok(at.slider(key="view_step").set_value(at_step).run())
 
 
 def trained(steps: int, config: Config = CONFIG) -> Trainer:
@@ -145,10 +149,7 @@ def test_the_equations_view_writes_the_cores_numbers():
 
 
 def test_the_equations_of_a_past_step_are_that_steps():
-    at = open_app()
-    for _ in range(3):
-        click(at, "step")
-    look_back(at, 1)
+    at = looking_back(3, 1)
     view(at, "equations")
     g = trained(1).current.g
     assert teach.matrix(g.dW[1]) in latex(at)
@@ -343,10 +344,7 @@ def test_undo_is_disabled_as_soon_as_there_is_nothing_to_undo():
 
 
 def test_scrubbing_back_shows_that_steps_weights_in_the_layer_heatmaps():
-    at = open_app()
-    for _ in range(3):
-        click(at, "step")
-    look_back(at, 1)
+    at = looking_back(3, 1)
     view(at, "network")
     show_gradient_panels(at)
     one = trained(1)
@@ -357,7 +355,8 @@ def test_scrubbing_back_shows_that_steps_weights_in_the_layer_heatmaps():
         assert np.array_equal(panel(spec, f"∂L/∂W<sup>{l}</sup>["), one.current.g.dW[l - 1])
     assert any("step 1 of 3" in m for m in texts(at.info))
     assert same(at.session_state["net"].W, trained(3).net.W)  # looking back changes nothing
-    look_back(at, 0)
+    view(at, "history")
+    ok(at.slider(key="view_step").set_value(0).run())
     view(at, "network")
     assert np.array_equal(panel(chart(at, "network"), "W<sup>1</sup>["), trained(0).net.W[0])
     click(at, "step")  # a step continues from step 3 and shows the latest again
@@ -369,10 +368,7 @@ def test_scrubbing_back_shows_that_steps_weights_in_the_layer_heatmaps():
 
 
 def test_the_line_that_says_a_past_step_is_shown_goes_back_to_the_latest():
-    at = open_app()
-    for _ in range(2):
-        click(at, "step")
-    look_back(at, 1)
+    at = looking_back(2, 1)
     view(at, "network")
     assert np.array_equal(panel(chart(at, "network"), "W<sup>1</sup>["), trained(1).net.W[0])
     ok(at.button(key="view_back").click().run())
@@ -416,10 +412,7 @@ def test_a_link_to_step_17_replays_the_seeded_run():
 
 
 def test_the_history_view_shares_a_link_that_replays_the_viewed_step():
-    at = open_app()
-    for _ in range(5):
-        click(at, "step")
-    look_back(at, 3)
+    at = looking_back(5, 3)
     (code,) = texts(at.code)
     params = dict(parse_qsl(urlsplit(code).query))
     assert params["step"] == "3"
