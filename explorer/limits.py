@@ -35,8 +35,10 @@ MAX_SNAPSHOTS = 500           # steps the history slider and Undo can go back to
 MAX_ACTIVATIONS = 500_000     # B × Σ|l_i| of one step: z, a and δ take 3 × 8 B each (12 MB)
 SERIES_POINTS = 4_000         # points of each of the loss, test-loss and norm curves
 RECENT_POINTS = 2_000         # of them, the latest updates, kept exactly (≥ MAX_SNAPSHOTS)
-DRAW_POINTS = 1_000           # points of a curve sent to the chart
-DRAW_RECENT = 500             # of them, the latest updates, drawn exactly
+# A curve's points, sent with every Step: about two a pixel of the widest loss panel (a
+# projector's, ~380 px); float64 and exact, they are a Step's largest payload.
+DRAW_POINTS = 600             # points of a curve sent to the chart
+DRAW_RECENT = 300             # of them, the latest updates, drawn exactly
 
 # -- work -----------------------------------------------------------------------------------------
 
