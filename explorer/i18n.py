@@ -417,7 +417,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "p_class_test": "{name} (test)",
         "p_predicted_class": "predicted class",
         "p_targets": "targets y*",
-        "p_surface_key": "● targets y*, ▦ the network's y: one colour scale (Viridis)",
+        "p_surface_key": "● targets y*, ▦ the network's y: one colour scale",
         "p_network_curve": "network y(x)",
         "p_delta_title": "δ<sup>{l}</sup> (a row per sample)",
         "p_norm_delta": "‖δ<sup>l+1</sup>‖ (per sample)",
