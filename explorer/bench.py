@@ -20,7 +20,10 @@ Every case is a tanh network trained with softmax cross-entropy on fixed random 
 All sides start from the same weights, and one step of each is compared with the core's
 before timing. `--trainer` adds `Trainer.step` as the app calls it (the core's update plus
 the batch order, the test loss, the norms and the history) on the circles at 2-8-8-2, B = 1,
-against the plain loop at the same shape.
+against the plain loop at the same shape; and the wall time of Run 10,000 (`Trainer.run`,
+as the Run button calls it, without the pauses a long run makes for other sessions) at the
+default network (`Config()`: circles, 2-8-8-2, B = 16), against 10,000 plain steps on the
+same training rows, batch after batch, in alternating rounds (`--run-rounds`, default 5).
 
 The sides are timed in interleaved rounds (the order flips every round), so that noise from
 other work on the machine hits all of them; the table reports the median over rounds and
@@ -251,6 +254,40 @@ def measure_trainer(rounds: int, seconds: float) -> dict[str, float]:
     return interleaved({"trainer": trainer.step, "plain": plain(new_network(CASES[0]), X, Y)[2]}, rounds, seconds)
 
 
+RUN_STEPS = 10_000
+
+
+def measure_run(rounds: int, n: int = RUN_STEPS) -> dict[str, float]:
+    """Median wall seconds of `Trainer.run(n)` from a fresh default trainer, and of n plain steps
+    at its shape, batch and learning rate over its training rows in order; alternating rounds."""
+    config = Config()
+    rows = Trainer.from_config(config)
+    batches = [(rows.X_train[k : k + config.batch], rows.Y_train[k : k + config.batch])
+               for k in range(0, len(rows.X_train), config.batch)]
+
+    def trainer() -> float:
+        t = Trainer.from_config(config)
+        start = time.perf_counter()
+        t.run(n)
+        return time.perf_counter() - start
+
+    def plain_loop() -> float:
+        W, b = [W.copy() for W in rows.net.W], [b.copy() for b in rows.net.b]
+        start = time.perf_counter()
+        for k in range(n):
+            plain_step(W, b, *batches[k % len(batches)], config.lr)
+        return time.perf_counter() - start
+
+    sides: dict[str, Callable[[], float]] = {"run": trainer, "plain": plain_loop}
+    seconds: dict[str, list[float]] = {name: [] for name in sides}
+    order = list(sides)
+    for _ in range(rounds):
+        for name in order:
+            seconds[name].append(sides[name]())
+        order.reverse()
+    return {name: statistics.median(values) for name, values in seconds.items()}
+
+
 def header(limited: bool) -> list[str]:
     """Versions and thread pools, as in force while timing."""
     lines = [
@@ -318,7 +355,9 @@ def main(argv: list[str] | None = None) -> None:
         help="NumPy's BLAS threads, set by threadpoolctl; torch gets 1 (0: leave as is)",
     )
     parser.add_argument("--no-torch", action="store_true", help="time NumPy alone")
-    parser.add_argument("--trainer", action="store_true", help="also time Trainer.step against the plain loop")
+    parser.add_argument("--trainer", action="store_true",
+                        help="also time Trainer.step and Run 10,000 against the plain loop")
+    parser.add_argument("--run-rounds", type=int, default=5, help="rounds of Run 10,000 with --trainer (default 5)")
     args = parser.parse_args(argv)
     rounds = args.rounds or (5 if args.quick else 9)
     seconds = args.seconds or (0.05 if args.quick else 0.2)
@@ -336,6 +375,7 @@ def main(argv: list[str] | None = None) -> None:
         print(f"{rounds} rounds of ~{seconds:g} s per side, alternating; medians over rounds\n", flush=True)
         results = [measure(case, rounds, seconds, with_torch) for case in CASES if case.name in args.cases.upper()]
         trainer = measure_trainer(rounds, seconds) if args.trainer else None
+        run = measure_run(args.run_rounds) if args.trainer else None
     finally:
         if limit is not None:
             limit.restore_original_limits()
@@ -343,6 +383,9 @@ def main(argv: list[str] | None = None) -> None:
     if trainer is not None:
         print(f"\nTrainer.step, circles 2-8-8-2, B = 1: {trainer['trainer']:,.0f} steps/s, plain loop "
               f"{trainer['plain']:,.0f}: {trainer['trainer'] / trainer['plain']:.2f}x")
+    if run is not None:
+        print(f"Run {RUN_STEPS:,}, circles 2-8-8-2, B = 16 (Config()): {run['run']:.2f} s, plain loop "
+              f"{run['plain']:.2f} s: {run['run'] / run['plain']:.2f}x the time (medians of {args.run_rounds})")
 
 
 if __name__ == "__main__":
