@@ -46,6 +46,7 @@ MACS_PER_SECOND = 2e9         # multiply-adds per second of one core, on the cau
 UPDATE_OVERHEAD = 1e-3        # seconds of an update beyond its arithmetic (Python, small arrays)
 MAX_UPDATE_SECONDS = 0.25     # one Step, at most
 MAX_PLAY_SECONDS = 0.1        # one tick of Play (a step every 0.4 s), at most
+MAX_EVAL_SECONDS = 0.02       # a split's loss and accuracy, measured whenever the weights change
 LONG_RUN_SECONDS = 1.0        # a Run or replay this long waits for a slot and shows progress
 MAX_RUN_SECONDS = 120.0       # one Run or replay, at most
 MAX_LONG_RUNS = 1             # long runs at a time in the whole process; the others queue
@@ -58,9 +59,17 @@ def activations(sizes: Sequence[int], batch: int) -> int:
     return batch * sum(sizes)
 
 
+def eval_rows(sizes: Sequence[int]) -> int:
+    """The most rows of a split whose loss one measurement takes (P multiply-adds a row, within
+    MAX_EVAL_SECONDS): every row of the shipped data sets at the default network, a sample of
+    a 10,000-row CSV at the largest one."""
+    return max(1, int(MAX_EVAL_SECONDS * MACS_PER_SECOND / count_parameters(sizes)))
+
+
 def update_macs(sizes: Sequence[int], batch: int, test_rows: int = 0) -> int:
-    """Multiply-adds of one update: forward, δ and ∂L/∂W (P × 3B), then the test loss (P × test rows)."""
-    return count_parameters(sizes) * (3 * batch + test_rows)
+    """Multiply-adds of one update: forward, δ and ∂L/∂W (P × 3B), then the test loss (P × the
+    test rows measured)."""
+    return count_parameters(sizes) * (3 * batch + min(test_rows, eval_rows(sizes)))
 
 
 def update_seconds(sizes: Sequence[int], batch: int, test_rows: int = 0) -> float:
@@ -72,7 +81,7 @@ def max_batch(sizes: Sequence[int], test_rows: int = 0) -> int:
     """The largest batch whose update fits `MAX_UPDATE_SECONDS` and `MAX_ACTIVATIONS` (at least 1)."""
     by_memory = MAX_ACTIVATIONS // sum(sizes)
     macs = (MAX_UPDATE_SECONDS - UPDATE_OVERHEAD) * MACS_PER_SECOND
-    by_time = int((macs / count_parameters(sizes) - test_rows) // 3)
+    by_time = int((macs / count_parameters(sizes) - min(test_rows, eval_rows(sizes))) // 3)
     return max(1, min(by_memory, by_time))
 
 

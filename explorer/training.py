@@ -142,6 +142,12 @@ class Trainer:
         self.X_test, self.Y_test = self.dataset.X_test, self.dataset.targets(self.config.loss, "test")
         if len(self.X_test):
             self.X_test, self.Y_test = self.net.check_batch(self.X_test, self.Y_test)
+        # A split's loss and accuracy are measured on at most limits.eval_rows rows, evenly
+        # spread and the same every time: on a 10,000-row CSV at the largest network the whole
+        # split would make every Step cost about a second of the server shared by the class.
+        most = limits.eval_rows(sizes)
+        self.measured = {split: np.unique(np.linspace(0, len(X) - 1, min(len(X), most)).astype(int))
+                         for split, X in (("train", self.X_train), ("test", self.X_test))}
         self._order = (-1, np.arange(0))  # (epoch, its order): one permutation drawn per epoch
         # What the page asks for on every rerun, computed once: the grid's points by size,
         # and by split the scores of the weights they were computed for (W and b lists, by
@@ -374,8 +380,9 @@ class Trainer:
         return self.X_test, self.Y_test
 
     def evaluate(self, split: str) -> tuple[float, float]:
-        """The mean loss over a whole split (train or test), and the share of rows whose largest
-        output is the true class (NaN for regression), from one forward pass per weights."""
+        """The mean loss over a split (train or test: its rows in `measured`, all of them unless
+        the split is large for this network), and the share of those rows whose largest output
+        is the true class (NaN for regression), from one forward pass per weights."""
         kept = self._scores.get(split)
         if kept is not None and kept[0] is self.net.W and kept[1] is self.net.b:
             return kept[2]
@@ -386,11 +393,14 @@ class Trainer:
         X, Y = self.split(split)
         if not len(X):
             return math.nan, math.nan
+        rows = self.measured[split]
+        if len(rows) < len(X):
+            X, Y = X[rows], Y[rows]
         y = self.net.forward(X)[0][-1]
         loss = LOSS_FUNCTIONS[self.net.loss](y, Y)[0]
         if self.dataset.task != "classification":
             return loss, math.nan
-        labels = self.dataset.y_train if split == "train" else self.dataset.y_test
+        labels = (self.dataset.y_train if split == "train" else self.dataset.y_test)[rows]
         right = np.count_nonzero(y.argmax(axis=1) == labels)  # softmax keeps the argmax of y
         return loss, right / len(labels)  # the bits of np.mean, without its overhead on every step
 

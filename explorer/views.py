@@ -203,9 +203,14 @@ def status(t: Trainer) -> None:
         cells.append((_("m_batch_loss"), f"{t.loss_history[-1]:.4g}"))
     splits = ["train", "test"] if t.has_test else ["train"]
     scores = {split: t.evaluate(split) for split in splits}  # (loss, accuracy), one forward pass each
-    cells += [(_(f"m_{split}_loss"), f"{scores[split][0]:.4g}") for split in splits]
-    if t.dataset.task == "classification":
-        cells += [(_(f"m_{split}_acc"), f"{scores[split][1]:.1%}") for split in splits]
+    kinds = ["loss", "acc"] if t.dataset.task == "classification" else ["loss"]
+    for kind in kinds:
+        for split in splits:
+            label, (measured, rows) = _(f"m_{split}_{kind}"), (len(t.measured[split]), len(t.split(split)[0]))
+            if measured < rows:  # a sample of a large split (limits.eval_rows)
+                label = _("m_measured", label=label, k=f"{measured:,}", n=f"{rows:,}")
+            value = scores[split][0 if kind == "loss" else 1]
+            cells.append((label, f"{value:.4g}" if kind == "loss" else f"{value:.1%}"))
     if not state.hidden("metrics"):
         row = st.container(horizontal=True, gap="medium")
         for label, value in cells:

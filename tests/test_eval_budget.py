@@ -1,0 +1,73 @@
+"""The losses and accuracies a Step measures stay within the session budget: a split larger
+than `limits.eval_rows` for its network is measured on that many rows, evenly spread and the
+same every time, and the page says so. Every shipped data set at the default network is
+measured whole."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pytest
+from specs import ok, open_app
+
+from explorer import data, limits
+from explorer.core import LOSS_FUNCTIONS, count_parameters
+from explorer.training import Config, Trainer
+
+WIDE = (256,) * 6  # the largest network the sidebar builds
+
+
+def wide_csv(rows: int = 10_000, features: int = 60) -> data.Dataset:
+    """A CSV at the upload limits' scale (about 4 MB), half of it the test split."""
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(rows, features))
+    labels = rng.integers(0, 3, rows)
+    text = ",".join(f"x{k}" for k in range(features)) + ",label\n"
+    text += "\n".join(",".join(f"{v:.3f}" for v in row) + f",{label}" for row, label in zip(X, labels))
+    return data.from_csv(io.BytesIO(text.encode()), "label", test_fraction=0.5, seed=0)
+
+
+@pytest.mark.parametrize("name", data.DATASETS)
+def test_every_shipped_data_set_is_measured_whole_at_the_default_network(name):
+    loss = "cross_entropy" if data.load(name).task == "classification" else "mse"
+    t = Trainer.from_config(Config(dataset=name, loss=loss))
+    for split in ("train", "test"):
+        assert np.array_equal(t.measured[split], np.arange(len(t.split(split)[0])))
+
+
+def test_a_large_split_is_measured_on_a_spread_sample_within_the_budget():
+    dataset = wide_csv()
+    sizes = [dataset.n_inputs, *WIDE, dataset.n_outputs]
+    most = limits.eval_rows(sizes)
+    assert most < len(dataset.X_test) == 5_000
+    assert count_parameters(sizes) * most <= limits.MAX_EVAL_SECONDS * limits.MACS_PER_SECOND
+    batch = limits.max_batch(sizes, len(dataset.X_test))
+    assert batch > 1  # the test loss no longer takes the whole Step's budget
+    assert limits.update_seconds(sizes, batch, len(dataset.X_test)) <= limits.MAX_UPDATE_SECONDS
+
+    t = Trainer(Config(dataset="csv", hidden=WIDE, batch=batch, test_fraction=0.5), dataset)
+    t.run(2)
+    for split in ("train", "test"):
+        rows = t.measured[split]
+        X, Y = t.split(split)
+        assert len(rows) == most and rows[0] == 0 and rows[-1] == len(X) - 1 and np.all(np.diff(rows) > 0)
+        y = t.net.forward(X[rows])[0][-1]
+        loss, accuracy = t.evaluate(split)
+        assert loss == LOSS_FUNCTIONS[t.net.loss](y, Y[rows])[0]
+        labels = dataset.y_train if split == "train" else dataset.y_test
+        assert accuracy == np.mean(y.argmax(axis=1) == labels[rows])
+    assert t.test_loss_history[-1] == t.evaluate("test")[0]  # the curve measures the same rows
+
+
+def test_the_page_names_a_sampled_measurement(monkeypatch):
+    monkeypatch.setattr(limits, "MAX_EVAL_SECONDS", 30.5 * count_parameters([2, 8, 8, 2]) / limits.MACS_PER_SECOND)
+    at = open_app()
+    ok(at.button(key="step").click().run())
+    labels = {m.label: m.value for m in at.metric}
+    t = at.session_state["trainer"]
+    train, test = (len(t.split(split)[0]) for split in ("train", "test"))
+    assert f"Train loss (30 of {train} rows)" in labels and f"Test accuracy (30 of {test} rows)" in labels
+    assert labels[f"Train loss (30 of {train} rows)"] == f"{t.evaluate('train')[0]:.4g}"
+    assert labels[f"Test accuracy (30 of {test} rows)"] == f"{t.evaluate('test')[1]:.1%}"
+    assert "Batch loss" in labels and "Step" in labels  # the batch's own numbers are whole
