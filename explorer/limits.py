@@ -24,6 +24,7 @@ session keeps a bounded amount of memory and every action a bounded amount of CP
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 from explorer.core import count_parameters
@@ -47,6 +48,7 @@ UPDATE_OVERHEAD = 1e-3        # seconds of an update beyond its arithmetic (Pyth
 MAX_UPDATE_SECONDS = 0.25     # one Step, at most
 MAX_PLAY_SECONDS = 0.1        # one tick of Play (a step every 0.4 s), at most
 MAX_EVAL_SECONDS = 0.02       # a split's loss and accuracy, measured whenever the weights change
+MAX_GRID_SECONDS = 0.02       # the network's output over the input plane, drawn on every Step
 LONG_RUN_SECONDS = 1.0        # a Run or replay this long waits for a slot and shows progress
 MAX_RUN_SECONDS = 120.0       # one Run or replay, at most
 MAX_LONG_RUNS = 1             # long runs at a time in the whole process; the others queue
@@ -64,6 +66,13 @@ def eval_rows(sizes: Sequence[int]) -> int:
     MAX_EVAL_SECONDS): every row of the shipped data sets at the default network, a sample of
     a 10,000-row CSV at the largest one."""
     return max(1, int(MAX_EVAL_SECONDS * MACS_PER_SECOND / count_parameters(sizes)))
+
+
+def grid_side(sizes: Sequence[int], most: int = 60, least: int = 16) -> int:
+    """Points on each side of the grid the decision regions are drawn on: `most` (smooth) while
+    P × side² multiply-adds fit MAX_GRID_SECONDS, down to `least` for the largest networks."""
+    side = math.isqrt(int(MAX_GRID_SECONDS * MACS_PER_SECOND / count_parameters(sizes)))
+    return max(least, min(most, side))
 
 
 def update_macs(sizes: Sequence[int], batch: int, test_rows: int = 0) -> int:

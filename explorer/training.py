@@ -357,10 +357,14 @@ class Trainer:
         """The network with the weights it had at a kept step."""
         return self.net if snapshot is self.current else self.net.with_parameters(snapshot.W, snapshot.b)
 
-    def grid(self, n: int = 60, net: Network | None = None) -> tuple[np.ndarray, np.ndarray | None, np.ndarray]:
+    def grid(
+        self, n: int | None = None, net: Network | None = None
+    ) -> tuple[np.ndarray, np.ndarray | None, np.ndarray]:
         """A network's output (by default this one's) over the input space around the data: for
-        1 input a line (xs, None, out[i]), for 2 inputs a grid (xs, ys, out[row of ys, column of xs])."""
+        1 input a line (xs, None, out[i]), for 2 inputs a grid (xs, ys, out[row of ys, column of xs]),
+        n points a side (by default as many as limits.grid_side allows this network)."""
         net = self.net if net is None else net
+        n = limits.grid_side(net.sizes) if n is None else n
         if n not in self._grid_points:
             X = np.concatenate([self.dataset.X_train, self.dataset.X_test])
             lo, hi = X.min(axis=0) - 0.5, X.max(axis=0) + 0.5

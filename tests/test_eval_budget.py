@@ -9,7 +9,7 @@ import io
 
 import numpy as np
 import pytest
-from specs import ok, open_app
+from specs import chart, decode, ok, open_app
 
 from explorer import data, limits
 from explorer.core import LOSS_FUNCTIONS, count_parameters
@@ -71,3 +71,17 @@ def test_the_page_names_a_sampled_measurement(monkeypatch):
     assert labels[f"Train loss (30 of {train} rows)"] == f"{t.evaluate('train')[0]:.4g}"
     assert labels[f"Test accuracy (30 of {test} rows)"] == f"{t.evaluate('test')[1]:.1%}"
     assert "Batch loss" in labels and "Step" in labels  # the batch's own numbers are whole
+
+
+def test_the_decision_regions_grid_shrinks_with_the_network_within_its_budget():
+    small, wide = Trainer.from_config(Config()), Trainer.from_config(Config(hidden=WIDE))
+    assert limits.grid_side(small.net.sizes) == 60 and len(small.grid()[0]) == 60
+    side = limits.grid_side(wide.net.sizes)
+    assert side == 16 and len(wide.grid()[0]) == side and wide.grid()[2].shape[:2] == (side, side)
+    # the smallest grid allowed; above it, every side fits the budget
+    assert count_parameters(wide.net.sizes) * 17**2 > limits.MAX_GRID_SECONDS * limits.MACS_PER_SECOND
+    at = open_app(hidden=",".join(map(str, WIDE)))
+    ok(at.button(key="step").click().run())
+    regions = next(t for t in chart(at, "overview")["data"] if t["type"] == "heatmap")
+    assert decode(regions["z"]).shape == (side, side)
+    assert np.array_equal(decode(regions["z"]), at.session_state["trainer"].grid()[2].argmax(axis=-1))
