@@ -129,7 +129,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "replay_too_long": "This link asks to replay {n} steps, about {seconds} s of the shared server for this "
                            "network; at most {max} steps can be replayed, so it starts at step 0 instead.",
         "queued": "Waiting for the server to run {n} steps: another long run is going on.",
-        "play_too_slow": "Play is for networks whose update takes under {max} s; this one takes about {seconds} s. "
+        "play_too_slow": "Play is for networks whose update and redraw take under {max} s; this one takes about {seconds} s. "
                          "Use Step or Run.",
         "q_batch_cost": "`batch={batch}` is more than one step of this network may take on a shared server "
                         "(time and memory); using {most}.",
@@ -614,7 +614,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "replay_too_long": "此链接要求重放 {n} 步，对这个网络大约要占用共享服务器 {seconds} 秒；最多只能重放 {max} 步，"
                            "因此从第 0 步开始。",
         "queued": "等待服务器运行 {n} 步：另一个长时间运行正在进行。",
-        "play_too_slow": "播放只适用于每次更新少于 {max} 秒的网络；这个网络每次约 {seconds} 秒。请使用单步或运行。",
+        "play_too_slow": "播放只适用于每次更新加重绘少于 {max} 秒的网络；这个网络每次约 {seconds} 秒。请使用单步或运行。",
         "q_batch_cost": "`batch={batch}` 超过了这个网络在共享服务器上一步所允许的大小（时间与内存）；改用 {most}。",
         "batch_capped": "这个网络最多为 {max}：更大的批在共享服务器上耗时或占用内存过多。",
         "light_snapshot": "第 {s} 步只保存了 W 和 b（本会话的内存预算只保存最近几步的 δ 和梯度）。",

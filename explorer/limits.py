@@ -19,7 +19,7 @@ session keeps a bounded amount of memory and every action a bounded amount of CP
   on they show progress at least every `PROGRESS_SECONDS` (each update of the bar lets
   Streamlit stop the run when its tab goes away) and wait for one of `MAX_LONG_RUNS`
   slots of the process, so long runs never crowd out the room's single Steps. Play steps
-  only networks whose update takes under `MAX_PLAY_SECONDS`.
+  only networks whose update and redraw take under `MAX_PLAY_SECONDS` a frame.
 """
 
 from __future__ import annotations
@@ -49,6 +49,9 @@ MAX_UPDATE_SECONDS = 0.25     # one Step, at most
 MAX_PLAY_SECONDS = 0.1        # one tick of Play (a step every 0.4 s), at most
 MAX_EVAL_SECONDS = 0.02       # a split's loss and accuracy, measured whenever the weights change
 MAX_GRID_SECONDS = 0.02       # the network's output over the input plane, drawn on every Step
+# The page's redraw after a Step grows with the matrices it sends: measured 4·10⁻⁷ s a
+# parameter on a 2-core host beyond a fixed ~25 ms (157 ms at 6 × 256 hidden, 27 ms at 2-8-8-2).
+DRAW_SECONDS_PER_PARAMETER = 5e-7
 LONG_RUN_SECONDS = 1.0        # a Run or replay this long waits for a slot and shows progress
 MAX_RUN_SECONDS = 120.0       # one Run or replay, at most
 MAX_LONG_RUNS = 1             # long runs at a time in the whole process; the others queue
@@ -84,6 +87,11 @@ def update_macs(sizes: Sequence[int], batch: int, test_rows: int = 0) -> int:
 def update_seconds(sizes: Sequence[int], batch: int, test_rows: int = 0) -> float:
     """The estimated server time of one update."""
     return UPDATE_OVERHEAD + update_macs(sizes, batch, test_rows) / MACS_PER_SECOND
+
+
+def draw_seconds(sizes: Sequence[int]) -> float:
+    """The estimated server time of redrawing the page's matrices after a Step, beyond its fixed part."""
+    return count_parameters(sizes) * DRAW_SECONDS_PER_PARAMETER
 
 
 def max_batch(sizes: Sequence[int], test_rows: int = 0) -> int:

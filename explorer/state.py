@@ -374,8 +374,9 @@ def run_steps(t: Trainer, n: int, refusal: str = "run_too_long") -> Message | No
 
 
 def play_refusal(t: Trainer) -> Message | None:
-    """Why Play cannot step this network (an update too slow for its ticks), or None."""
-    seconds = limits.update_seconds(t.net.sizes, t.config.batch, len(t.dataset.X_test))
+    """Why Play cannot step this network (an update and its redraw too slow for its ticks), or None."""
+    sizes = t.net.sizes
+    seconds = limits.update_seconds(sizes, t.config.batch, len(t.dataset.X_test)) + limits.draw_seconds(sizes)
     if seconds <= limits.MAX_PLAY_SECONDS:
         return None
     return Message("play_too_slow", max=f"{limits.MAX_PLAY_SECONDS:g}", seconds=f"{seconds:.2f}")

@@ -85,3 +85,16 @@ def test_the_decision_regions_grid_shrinks_with_the_network_within_its_budget():
     regions = next(t for t in chart(at, "overview")["data"] if t["type"] == "heatmap")
     assert decode(regions["z"]).shape == (side, side)
     assert np.array_equal(decode(regions["z"]), at.session_state["trainer"].grid()[2].argmax(axis=-1))
+
+
+def test_play_counts_the_redraw_of_a_large_network():
+    wide = [2, *WIDE, 2]
+    update = limits.update_seconds(wide, 16, 40)
+    assert update <= limits.MAX_PLAY_SECONDS < update + limits.draw_seconds(wide)  # only its redraw is too slow
+    at = open_app(hidden=",".join(map(str, WIDE)))
+    ok(at.button(key="play").click().run())
+    assert not at.session_state["playing"] and at.session_state["trainer"].steps == 0
+    assert any("Play" in w.value for w in at.warning)
+    at = open_app()  # the default network plays
+    ok(at.button(key="play").click().run())
+    assert at.session_state["playing"]
