@@ -71,19 +71,24 @@ class Snapshot:
     epoch: int = 0
     position: int = 0
     light: bool = False
+    # Summed once: the history budget asks for it several times a step.
+    _nbytes: int = field(init=False, repr=False, compare=False)
 
-    def nbytes(self) -> int:
-        """The memory this snapshot holds on its own (W_before is the previous snapshot's W)."""
+    def __post_init__(self) -> None:
         arrays = list(self.W) + list(self.b)
         if self.g is not None:
             arrays += self.g.z + self.g.a + self.g.delta + self.g.dW + self.g.db
         if self.batch is not None:
             arrays += [self.batch.X, self.batch.Y]
-        return sum(a.nbytes for a in arrays if a is not None)  # δ^1 may be left out
+        object.__setattr__(self, "_nbytes", sum(a.nbytes for a in arrays if a is not None))  # δ^1 may be left out
+
+    def nbytes(self) -> int:
+        """The memory this snapshot holds on its own (W_before is the previous snapshot's W)."""
+        return self._nbytes
 
     def lightened(self) -> Snapshot:
         """The same step with only its W and b."""
-        return replace(self, g=None, batch=None, W_before=None, b_before=None, light=True)
+        return Snapshot(self.step, self.W, self.b, lr=self.lr, epoch=self.epoch, position=self.position, light=True)
 
 
 # A step blows up when its batch loss exceeds BLOW_UP_LOSS × the starting loss or a weight
@@ -106,11 +111,23 @@ class BlowUpError(DivergedError):
                          f"back to the weights of step {back_to}")
 
 
+def _squares(M: np.ndarray) -> float:
+    """The sum of the squares of M's entries, as one dot product (far cheaper than a ufunc reduction)."""
+    flat = M.ravel(order="K")
+    return flat.dot(flat)
+
+
 def _norm(M: np.ndarray) -> float:
     """The Frobenius norm: the bits of `np.linalg.norm(M)` (√ of the flat dot product) at a
     fraction of its overhead, which matters at a few norms per step."""
-    flat = M.ravel(order="K")
-    return math.sqrt(flat.dot(flat))
+    return math.sqrt(_squares(M))
+
+
+def _exceeds(params: list[np.ndarray], squares: list[float], limit: float) -> bool:
+    """Whether any entry of `params` is larger than `limit` in size, given each array's sum of
+    squares. That sum bounds the largest entry, so only an array whose sum passes half of
+    limit² (room for its rounding) is scanned: the decision of a scan, without one a step."""
+    return any(ss > 0.5 * limit * limit and max(p.max(), -p.min()) > limit for p, ss in zip(params, squares))
 
 
 @dataclass
@@ -156,6 +173,7 @@ class Trainer:
         self._scores: dict[str, tuple[list[np.ndarray], list[np.ndarray], tuple[float, float]]] = {}
         self._history_bytes = 0
         self._light = 0  # snapshots at the front of the history that keep only W and b
+        self._W_squares: tuple[list[np.ndarray], list[float]] = ([], [])  # a W list and each W's sum of squares
         self._start_history()
 
     @classmethod
@@ -221,12 +239,17 @@ class Trainer:
         self.loss_history.append(g.loss)
         if self.has_test:
             self.test_loss_history.append(self.evaluate("test")[0])  # the page then shows it without a pass
+        # The sums of squares of the new W and b, once: a bound on the largest weight for the
+        # blow-up test, and ‖W‖ of the next step's ‖ΔW‖/‖W‖.
+        W_squares, b_squares = [_squares(W) for W in self.net.W], [_squares(b) for b in self.net.b]
         self.norm_history.append(self._norms(g, W_before))
+        self._W_squares = (self.net.W, W_squares)
         if len(self.curve_steps) > limits.SERIES_POINTS:
             self._thin_curves()
         self._remember(Snapshot(self.steps, self.net.W, self.net.b, g, batch, self.config.lr,
                                 W_before, b_before, self.epoch, self.position))
-        if g.loss > BLOW_UP_LOSS * self.start_loss or _largest(self.net) > BLOW_UP_WEIGHT:
+        if g.loss > BLOW_UP_LOSS * self.start_loss or _exceeds(self.net.W + self.net.b, W_squares + b_squares,
+                                                               BLOW_UP_WEIGHT):
             self._roll_back(g.loss)
         return g
 
@@ -256,10 +279,12 @@ class Trainer:
     def _norms(self, g: Gradients, W_before: list[np.ndarray]) -> np.ndarray:
         B = len(g.delta[-1])
         dW_norms = [_norm(dW) for dW in g.dW]
+        kept, W_squares = self._W_squares  # summed by the step that made W_before, unless undo or reset came between
+        W_norms = [math.sqrt(ss) for ss in W_squares] if kept is W_before else [_norm(W) for W in W_before]
         return np.array([
             [_norm(d) / math.sqrt(B) for d in g.delta[1:]],
             dW_norms,
-            [self.config.lr * n / max(_norm(W), 1e-300) for n, W in zip(dW_norms, W_before)],
+            [self.config.lr * n / max(W_norm, 1e-300) for n, W_norm in zip(dW_norms, W_norms)],
         ])
 
     def run(self, n: int, progress: Callable[[int], None] | None = None) -> None:
