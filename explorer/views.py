@@ -166,14 +166,10 @@ def frame_steps(t: Trainer) -> int:
     return max(1, min(st.session_state.get("per_frame", 1), int(limits.MAX_PLAY_SECONDS / seconds)))
 
 
-def controls(t: Trainer) -> None:
-    """Step, Run n steps, Play/Pause and its steps per frame, Undo, Reset. Step, Play, Undo and
-    Reset act in callbacks, before the page is drawn, so every button shows their result."""
+def run_controls(t: Trainer, row: DeltaGenerator) -> None:
+    """Run n steps, Play/Pause and its steps per frame, Reset: drawn by the whole page's run
+    (a Step does not redraw them). Play and Reset act in callbacks, before the page is drawn."""
     ss = st.session_state
-    # One row that wraps on a narrow window: a horizontal container is one element where
-    # columns are one per button, and a Step re-sends every element of its fragment.
-    row = st.container(horizontal=True, vertical_alignment="bottom")
-    row.button(_("step"), key="step", type="primary", help=_("step_help"), on_click=state.act, args=(t.step,))
     if not state.hidden("run"):
         n = row.number_input(_("n_steps_label"), 1, 10_000, value=50, key="n_steps", label_visibility="collapsed",
                              width=110)
@@ -185,15 +181,24 @@ def controls(t: Trainer) -> None:
         lang = ss.get("lang", "en")  # fixed now, as page.options does
         row.selectbox(_("per_frame"), PER_FRAME, key="per_frame", label_visibility="collapsed", width=150,
                       format_func=lambda k: i18n.text("per_frame_n", lang, k=f"{k:d}"), help=_("per_frame_help"))
-    row.button(_("undo"), key="undo", help=_("undo_help"), disabled=not t.can_undo(), on_click=_undo, args=(t,))
     row.button(_("reset"), key="reset", help=_("reset_help"), on_click=_reset, args=(t,))
+    if "play_refused" in ss:
+        st.warning(page.say(ss.pop("play_refused")))
+
+
+def step_controls(t: Trainer) -> None:
+    """Step and Undo, redrawn by every Step (Undo is disabled with nothing to take back); and
+    a frame of Play when the clock asked for one. They act in callbacks, before the page is drawn."""
+    ss = st.session_state
+    st.button(_("step"), key="step", type="primary", help=_("step_help"), on_click=state.act, args=(t.step,))
+    st.button(_("undo"), key="undo", help=_("undo_help"), disabled=not t.can_undo(), on_click=_undo, args=(t,))
     if ss.get("playing") and not any(ss.get(key) for key in ("step", "run", "reset", "play", "undo")):
         if _play_refused(t):  # the network or batch changed while playing
             ss["playing"] = False
         else:  # a frame of Play: the clock (below the charts) asked for it
             state.act(t.run, frame_steps(t))
-    if "play_refused" in ss:
-        st.warning(page.say(ss.pop("play_refused")))
+        if not ss["playing"]:  # stopped by itself: the whole page draws Play (not Pause) again
+            st.rerun()
 
 
 def status(t: Trainer) -> None:
@@ -513,7 +518,10 @@ def workspace() -> None:
     """The controls, the numbers and the chosen view. Everything a Step changes is drawn by
     `stepper`, a fragment, so that a Step (and each frame of Play) reruns only that."""
     t = state.trainer()
-    top = st.container()  # the fragment's own place: controls and numbers
+    row = st.container(horizontal=True, vertical_alignment="bottom")  # wraps on a narrow window
+    stepping = row.container(horizontal=True, vertical_alignment="bottom", width="content")
+    run_controls(t, row)
+    top = st.container()  # the fragment's own place: the numbers
     view = "network"
     if not state.hidden("views"):
         row = st.container(horizontal=True, vertical_alignment="center", gap="large")
@@ -523,19 +531,17 @@ def workspace() -> None:
     below = st.container()  # the quiz and the lesson views: step by step, all of it
     slots = network_switches(t) if view == "network" else None
     with top:
-        st.fragment(stepper)(view, below, slots)
+        st.fragment(stepper)(stepping, view, below, slots)
 
 
-def stepper(view: str, below: DeltaGenerator, slots: Slots | None) -> None:
-    """What a Step redraws: the controls, the numbers, the quiz, the view (the Network view's
+def stepper(stepping: DeltaGenerator, view: str, below: DeltaGenerator, slots: Slots | None) -> None:
+    """What a Step redraws: Step and Undo, the numbers, the quiz, the view (the Network view's
     charts in their slots), and while playing the clock that asks for the next frame."""
     t = state.trainer()
-    controls(t)
-    # One block whatever it holds (an error when diverged, a line when looking back): what
-    # follows keeps its place, so the charts stay mounted.
-    with st.container():
-        status(t)
-        s = viewed_snapshot(t)
+    with stepping:
+        step_controls(t)
+    status(t)
+    s = viewed_snapshot(t)
     with below:
         if state.page()["quiz"]:
             lesson.quiz_panel(t)
