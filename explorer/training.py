@@ -240,8 +240,10 @@ class Trainer:
         if self.has_test:
             self.test_loss_history.append(self.evaluate("test")[0])  # the page then shows it without a pass
         # The sums of squares of the new W and b, once: a bound on the largest weight for the
-        # blow-up test, and ‖W‖ of the next step's ‖ΔW‖/‖W‖.
-        W_squares, b_squares = [_squares(W) for W in self.net.W], [_squares(b) for b in self.net.b]
+        # blow-up test, and ‖W‖ of the next step's ‖ΔW‖/‖W‖. Past 1e154 a square is inf, which
+        # the blow-up test then scans: no warning for it.
+        with np.errstate(over="ignore"):
+            W_squares, b_squares = [_squares(W) for W in self.net.W], [_squares(b) for b in self.net.b]
         self.norm_history.append(self._norms(g, W_before))
         self._W_squares = (self.net.W, W_squares)
         if len(self.curve_steps) > limits.SERIES_POINTS:

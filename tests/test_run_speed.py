@@ -353,6 +353,15 @@ def test_a_blow_up_after_a_long_run_goes_back_within_the_kept_steps():
     assert_same(t, ref)
 
 
+@pytest.mark.filterwarnings("error::RuntimeWarning")
+def test_weights_too_large_to_square_blow_up_without_a_warning():
+    """Weights past 1e154 have squares beyond float64: the blow-up test must still find them,
+    and say nothing on the server's console."""
+    t, ref = both(Config(lr=1e200))
+    assert isinstance(run_both(t, ref, 3), BlowUpError)
+    assert_same(t, ref)
+
+
 def test_a_divergence_changes_nothing():
     t, ref = both(Config(dataset="plane", hidden=(4,), activation="identity", loss="mse", batch=8))
     run_both(t, ref, 5)
