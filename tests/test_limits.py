@@ -336,6 +336,7 @@ def test_a_blow_up_stops_play():
         if not at.session_state["playing"]:
             break
     assert not at.session_state["playing"] and any("η = 10" in e for e in texts(at.error))
+    assert at.button(key="play").label == "Play"  # the page redrew its button: not "Pause"
     steps = at.session_state["trainer"].steps
     ok(at.run())
     assert at.session_state["trainer"].steps == steps
