@@ -19,8 +19,8 @@ from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
 from explorer import i18n, teach
-from explorer.core import log_softmax
-from explorer.training import Config, Trainer
+from explorer.core import Network, log_softmax
+from explorer.training import Config, Snapshot, Trainer
 
 ROOT = Path(__file__).parents[1]
 APP = str(ROOT / "app.py")
@@ -32,6 +32,13 @@ def trained(steps: int = 2, **changes) -> Trainer:
     t = Trainer.from_config(config)
     t.run(steps)
     return t
+
+
+def latest(steps: int = 2, **changes) -> tuple[Network, Snapshot]:
+    """The network of `trained(steps, **changes)` and its latest step with δ^1, as the
+    equations view shows it."""
+    t = trained(steps, **changes)
+    return t.net, t.complete(t.current)
 
 
 def softmax(y: np.ndarray) -> np.ndarray:
@@ -61,9 +68,8 @@ def test_english_words_finds_prose_and_skips_formulas():
 
 @pytest.mark.parametrize("hidden", [(), (3,), (3, 4), (2, 3, 2)])
 def test_the_unrolled_product_is_delta_when_f_is_the_identity(hidden):
-    t = trained(hidden=hidden, activation="identity")
-    s = t.complete(t.current)  # with δ^1, as the equations view shows it
-    net, g = t.net, s.g
+    net, s = latest(hidden=hidden, activation="identity")
+    g = s.g
     n = len(net.sizes)
     for l in range(1, n):
         product = teach.unrolled_product(g, s.W_before, l)
@@ -80,9 +86,8 @@ def test_the_unrolled_product_is_delta_when_f_is_the_identity(hidden):
 @pytest.mark.parametrize("activation", ["tanh", "sigmoid", "relu"])
 @pytest.mark.parametrize("hidden", [(3,), (3, 4), (2, 3, 2)])
 def test_the_unrolled_product_differs_exactly_by_f_prime(activation, hidden):
-    t = trained(hidden=hidden, activation=activation)
-    s = t.complete(t.current)  # with δ^1, as the equations view shows it
-    net, g = t.net, s.g
+    net, s = latest(hidden=hidden, activation=activation)
+    g = s.g
     n = len(net.sizes)
     for l in range(1, n):
         hidden_between = [k for k in range(l, n) if k >= 2]
@@ -168,9 +173,8 @@ END = r"\end{gathered}"
 @pytest.mark.parametrize("loss", ["cross_entropy", "mse"])
 @pytest.mark.parametrize("activation", ["identity", "tanh", "relu"])
 def test_one_entry_through_the_chain_rule_is_the_cores(loss, activation):
-    t = trained(loss=loss, activation=activation)
-    s = t.complete(t.current)  # with δ^1, as the equations view shows it
-    net, g = t.net, s.g
+    net, s = latest(loss=loss, activation=activation)
+    g = s.g
     n, B = len(net.sizes), len(s.batch.rows)
     for l in range(1, n):
         m, k = s.W_before[l - 1].shape
@@ -221,9 +225,8 @@ def test_a_long_sum_is_cut_short():
 
 @pytest.mark.parametrize("activation", ["identity", "tanh"])
 def test_every_formula_says_where_it_comes_from(activation):
-    t = trained(activation=activation, loss="mse")
-    s = t.complete(t.current)  # with δ^1, as the equations view shows it
-    net, g = t.net, s.g
+    net, s = latest(activation=activation, loss="mse")
+    g = s.g
     n = len(net.sizes)
     for l in range(1, n):
         for e in teach.layer_equations(net, s, l):
@@ -290,9 +293,8 @@ def test_the_handout_carries_every_note_and_origin(lang, loss):
 @pytest.mark.parametrize("activation", ["identity", "relu", "tanh", "sigmoid"])
 @pytest.mark.parametrize("loss", ["cross_entropy", "mse"])
 def test_no_english_prose_in_chinese(activation, loss):
-    t = trained(loss=loss, activation=activation)
-    s = t.complete(t.current)  # with δ^1, as the equations view shows it
-    net, g = t.net, s.g
+    net, s = latest(loss=loss, activation=activation)
+    g = s.g
     n = len(net.sizes)
     assert english_words(teach.handout(net, s, "zh")) == []
     equations = [p.equation for p in teach.phases(net, g, s.batch.Y, s.lr, "zh")]
@@ -359,9 +361,8 @@ def open_view(view: str, **params: str) -> AppTest:
 
 def test_the_equations_view_shows_the_rest_of_the_derivation():
     at = open_view("equations")
-    t = trained(1, hidden=(3, 4), batch=4, seed=2, lr=0.3)
-    s = t.complete(t.current)  # with δ^1, as the equations view shows it
-    net, g = t.net, s.g
+    net, s = latest(1, hidden=(3, 4), batch=4, seed=2, lr=0.3)
+    g = s.g
     markdown = [str(m.value) for m in at.markdown]
     captions = [str(c.value) for c in at.caption]
     latex = "\n".join(str(e.value) for e in at.latex)
