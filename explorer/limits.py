@@ -78,10 +78,15 @@ def grid_side(sizes: Sequence[int], most: int = 60, least: int = 16) -> int:
     return max(least, min(most, side))
 
 
+def measured_rows(sizes: Sequence[int], rows: int) -> int:
+    """How many of a split's `rows` one measurement of its loss takes."""
+    return min(rows, eval_rows(sizes))
+
+
 def update_macs(sizes: Sequence[int], batch: int, test_rows: int = 0) -> int:
     """Multiply-adds of one update: forward, δ and ∂L/∂W (P × 3B), then the test loss (P × the
     test rows measured)."""
-    return count_parameters(sizes) * (3 * batch + min(test_rows, eval_rows(sizes)))
+    return count_parameters(sizes) * (3 * batch + measured_rows(sizes, test_rows))
 
 
 def update_seconds(sizes: Sequence[int], batch: int, test_rows: int = 0) -> float:
@@ -98,7 +103,7 @@ def max_batch(sizes: Sequence[int], test_rows: int = 0) -> int:
     """The largest batch whose update fits `MAX_UPDATE_SECONDS` and `MAX_ACTIVATIONS` (at least 1)."""
     by_memory = MAX_ACTIVATIONS // sum(sizes)
     macs = (MAX_UPDATE_SECONDS - UPDATE_OVERHEAD) * MACS_PER_SECOND
-    by_time = int((macs / count_parameters(sizes) - min(test_rows, eval_rows(sizes))) // 3)
+    by_time = int((macs / count_parameters(sizes) - measured_rows(sizes, test_rows)) // 3)
     return max(1, min(by_memory, by_time))
 
 

@@ -162,8 +162,7 @@ class Trainer:
         # A split's loss and accuracy are measured on at most limits.eval_rows rows, evenly
         # spread and the same every time: on a 10,000-row CSV at the largest network the whole
         # split would make every Step cost about a second of the server shared by the class.
-        most = limits.eval_rows(sizes)
-        self.measured = {split: np.unique(np.linspace(0, len(X) - 1, min(len(X), most)).astype(int))
+        self.measured = {split: np.unique(np.linspace(0, len(X) - 1, limits.measured_rows(sizes, len(X))).astype(int))
                          for split, X in (("train", self.X_train), ("test", self.X_test))}
         self._order = (-1, np.arange(0))  # (epoch, its order): one permutation drawn per epoch
         # What the page asks for on every rerun, computed once: the grid's points by size,

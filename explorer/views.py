@@ -246,15 +246,17 @@ def viewed_snapshot(t: Trainer) -> Snapshot:
 SCALES = ("matrix", "family")
 
 
-def _ranges(panels: dict[tuple[int, str], np.ndarray]) -> dict[tuple[int, str], float]:
+def _ranges(s: Snapshot) -> dict[tuple[int, str], float]:
     """Colour half-widths by (layer, panel): per family across layers when asked; fixed from
-    now on while "Lock colour scales" is on; else fitted to each matrix (empty)."""
+    now on while "Lock colour scales" is on; else fitted to each matrix (empty, and no
+    matrix is gathered: the default costs a Step nothing here)."""
     ss = st.session_state
     mode = ss.get("colour_scale", "matrix")
-    current = plots.family_ranges(panels) if mode == "family" else {}
     if not ss.get("lock_colours"):
         ss["locked_ranges"] = {}
-        return current
+        return plots.family_ranges(_panels(s)) if mode == "family" else {}
+    panels = _panels(s)
+    current = plots.family_ranges(panels) if mode == "family" else {}
     if ss.get("locked_mode") != mode:
         ss["locked_mode"], ss["locked_ranges"] = mode, {}
     locked = ss.setdefault("locked_ranges", {})
@@ -486,7 +488,7 @@ def network_switches(t: Trainer) -> Slots:
 
 def network_view(t: Trainer, s: Snapshot, slots: Slots) -> None:
     """The loss and data beside the diagram, then every layer's matrices, each in its slot."""
-    ranges = _ranges(_panels(s))
+    ranges = _ranges(s)
     if slots.overview is not None:
         with slots.overview:
             overview(t, s)
