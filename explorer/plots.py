@@ -85,8 +85,9 @@ def _json(value: object) -> object:
 
 
 # Plotly.js has no 64-bit integers: integers go as the narrowest of these that holds them.
-_INTEGER_TYPES = (np.int8, np.int16, np.int32)
-_TYPE_CODES = {"float64": "f8", "float32": "f4", "int8": "i1", "int16": "i2", "int32": "i4"}
+_INTEGER_TYPES = tuple((np.dtype(t), np.iinfo(t).min, np.iinfo(t).max) for t in (np.int8, np.int16, np.int32))
+_TYPE_CODES = {np.dtype(np.float64): "f8", np.dtype(np.float32): "f4",
+               **{dtype: f"i{dtype.itemsize}" for dtype, _, _ in _INTEGER_TYPES}}
 
 
 def typed_array(a: np.ndarray) -> dict | list:
@@ -94,14 +95,16 @@ def typed_array(a: np.ndarray) -> dict | list:
     as the narrowest of i1, i2, i4 that holds them; anything else (and an empty array) as a list."""
     if a.dtype.kind == "i" and a.size:
         low, high = a.min(), a.max()
-        fits = [t for t in _INTEGER_TYPES if np.iinfo(t).min <= low and high <= np.iinfo(t).max]
-        if fits:
-            a = a.astype(fits[0])
-    if a.dtype.name not in _TYPE_CODES or not a.size:
+        for dtype, least, most in _INTEGER_TYPES:
+            if least <= low and high <= most:
+                a = a.astype(dtype)
+                break
+    code = _TYPE_CODES.get(a.dtype)  # a figure holds dozens of arrays: no dtype name is built
+    if code is None or not a.size:
         return a.tolist()
-    spec = {"dtype": _TYPE_CODES[a.dtype.name], "bdata": base64.b64encode(np.ascontiguousarray(a)).decode("ascii")}
+    spec = {"dtype": code, "bdata": base64.b64encode(a.tobytes()).decode("ascii")}  # tobytes: C order
     if a.ndim > 1:
-        spec["shape"] = ", ".join(str(n) for n in a.shape)
+        spec["shape"] = ", ".join(map(str, a.shape))
     return spec
 
 
