@@ -337,8 +337,12 @@ def act(action: Callable[..., object], *args: object) -> None:
         st.session_state.pop("diverged", None)
 
 
-# Long runs of the whole process take turns (see explorer.limits): a Step never waits.
+# Long runs of the whole process take turns (see explorer.limits): a Step never waits for one.
 LONG_RUNS = threading.BoundedSemaphore(limits.MAX_LONG_RUNS)
+# The sessions' Steps draw their numbers and charts in turns, one at a time. They share one
+# interpreter, and so one core: drawn all at once, every Step of a busy room finishes late
+# (60 students: p95 1,002 ms all at once, 627 ms in turns; scripts/load_test.py).
+DRAWING = threading.Lock()
 
 
 def _said(message: Message) -> str:

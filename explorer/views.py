@@ -542,15 +542,16 @@ def stepper(stepping: DeltaGenerator, view: str, below: DeltaGenerator, slots: S
     t = state.trainer()
     with stepping:
         step_controls(t)
-    status(t)
-    s = viewed_snapshot(t)
+    with state.DRAWING:  # in turns with the other sessions' Steps; a lesson view may take longer
+        status(t)
+        s = viewed_snapshot(t)
+        if slots is not None:
+            network_view(t, s, slots)
     with below:
         if state.page()["quiz"]:
             lesson.quiz_panel(t)
         if slots is None:
             LESSONS[view](t, s)
-    if slots is not None:
-        network_view(t, s, slots)
     ss = st.session_state
     if ss.get("playing"):  # after the charts: the clock asks for the next frame once they are drawn
         ss["frame"] = ss.get("frame", 0) + 1

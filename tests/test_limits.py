@@ -273,6 +273,28 @@ def test_a_step_never_waits_for_a_long_run():
         state.LONG_RUNS.release()
 
 
+def test_a_steps_numbers_and_charts_wait_for_the_step_being_drawn(monkeypatch):
+    """Sessions draw their Steps in turns (state.DRAWING): nothing is drawn before the turn."""
+    from explorer import canvas
+
+    at = open_app()
+    events = []
+    mount = canvas._mount
+    monkeypatch.setattr(canvas, "_mount", lambda **kw: (events.append("drawn"), mount(**kw))[1])
+    assert state.DRAWING.acquire(blocking=False)  # another session's Step is being drawn
+
+    def other_step_drawn():
+        events.append("released")
+        state.DRAWING.release()
+    timer = threading.Timer(1.0, other_step_drawn)
+    timer.start()
+    click(at, "step")
+    timer.join()
+    assert events[0] == "released" and events.count("drawn") == 3  # no chart before its turn
+    assert at.session_state["trainer"].steps == 1 and state.DRAWING.acquire(blocking=False)  # and freed
+    state.DRAWING.release()
+
+
 def test_play_refuses_a_network_too_slow_for_its_ticks():
     at = open_app(**BIG)
     assert limits.update_seconds(BIG_SIZES, limits.max_batch(BIG_SIZES)) > limits.MAX_PLAY_SECONDS
