@@ -42,12 +42,6 @@ st.metric("steps", st.session_state["n"])
 """
 
 
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process so far (/proc/<pid>/stat, fields 14 and 15)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 async def measure(app: Server, floor: Server, link: str, steps: int, fill: int) -> dict[str, list[float]]:
     servers = {"app": app, "floor": floor}
     app, floor = await Session.open(app.url, link), await Session.open(floor.url)
@@ -63,9 +57,9 @@ async def measure(app: Server, floor: Server, link: str, steps: int, fill: int) 
         order = [("app", app), ("floor", floor)]
         for _ in range(steps):
             for name, session in order:
-                before, cpu = session.bytes_in, cpu_seconds(servers[name].pid)
+                before, cpu = session.bytes_in, servers[name].cpu_seconds()
                 seconds = await session.click("step")
-                results[f"{name}_cpu"].append((cpu_seconds(servers[name].pid) - cpu) * 1000)
+                results[f"{name}_cpu"].append((servers[name].cpu_seconds() - cpu) * 1000)
                 results[f"{name}_ms"].append(seconds * 1000)
                 results[f"{name}_bytes"].append(session.bytes_in - before)
             order.reverse()

@@ -208,7 +208,7 @@ async def run(server: Server, args) -> int:
 
     steady: list[float] = []
     pages = [{"redrawn": [], "finished": []} for _ in page_seeds]
-    t = time.perf_counter()
+    t, cpu = time.perf_counter(), server.cpu_seconds()
     tasks = [student(s, args.steps, args.think, random.Random(rng.random()), steady) for s in sessions]
     if args.pages:
         from playwright.async_api import async_playwright
@@ -221,7 +221,7 @@ async def run(server: Server, args) -> int:
             await browser.close()
     else:
         await asyncio.gather(*tasks)
-    steady_s = time.perf_counter() - t
+    steady_s, steady_cpu = time.perf_counter() - t, server.cpu_seconds() - cpu
     memory.mark("after steady stepping")
 
     burst: list[float] = []
@@ -279,7 +279,8 @@ async def run(server: Server, args) -> int:
     line(f"steady while {args.heavy} heavy Run", heavy_light)
     rate = (len(steady) + sum(len(p["redrawn"]) for p in pages)) / steady_s
     print(f"  (steady: {rate:.1f} steps/s offered by the room over {steady_s:.1f} s; think time 0 … "
-          f"{2 * args.think:g} s)")
+          f"{2 * args.think:g} s; the server's CPU meanwhile {steady_cpu / steady_s:.2f} s a second, "
+          f"{1000 * steady_cpu / (rate * steady_s):.1f} ms a Step)")
 
     if args.heavy:
         print(f"  (heavy: {args.heavy} sessions pressed Run {args.heavy_steps:,} at once; they finished in "
