@@ -132,15 +132,16 @@ class Gradients:
 
     Index k of a per-layer list is layer k+1 in the derivation's numbering: z[0] is z^1,
     delta[0] is δ^1, W-shaped lists (dW) follow `Network.W`, so dW[0] is ∂L/∂W^1.
+    The core makes them lists; a kept copy may hold tuples (explorer.training.Snapshot).
     """
 
-    loss: float              # the batch loss: mean of the per-sample losses
-    z: list[np.ndarray]      # z^1 = X, …, z^n = y; (B, |l_i|) pre-activation values
-    a: list[np.ndarray]      # a^1 = X, a^i = f(z^i) for hidden layers; a[-1] is y itself, not an "a^n":
-                             # a without a layer index means softmax(y) (22), computed by the loss
-    delta: list[np.ndarray]  # δ^1 … δ^n, (B, |l_i|) per sample
-    dW: list[np.ndarray]     # ∂L/∂W^l, batch mean
-    db: list[np.ndarray]     # ∂L/∂b^l, batch mean, (1, |l_{l+1}|)
+    loss: float                  # the batch loss: mean of the per-sample losses
+    z: Sequence[np.ndarray]      # z^1 = X, …, z^n = y; (B, |l_i|) pre-activation values
+    a: Sequence[np.ndarray]      # a^1 = X, a^i = f(z^i) for hidden layers; a[-1] is y itself, not an "a^n":
+                                 # a without a layer index means softmax(y) (22), computed by the loss
+    delta: Sequence[np.ndarray]  # δ^1 … δ^n, (B, |l_i|) per sample
+    dW: Sequence[np.ndarray]     # ∂L/∂W^l, batch mean
+    db: Sequence[np.ndarray]     # ∂L/∂b^l, batch mean, (1, |l_{l+1}|)
 
 
 def count_parameters(sizes: Sequence[int]) -> int:

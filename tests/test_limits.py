@@ -295,6 +295,15 @@ def test_a_steps_numbers_and_charts_wait_for_the_step_being_drawn(monkeypatch):
     state.DRAWING.release()
 
 
+def test_what_the_server_loaded_is_left_out_of_full_collections():
+    """At its first page the server freezes what it has loaded (state._settle): a full garbage
+    collection then walks the sessions' objects, not Streamlit's, NumPy's and Plotly's."""
+    import gc
+
+    open_app()
+    assert gc.get_freeze_count() > 50_000
+
+
 def test_play_refuses_a_network_too_slow_for_its_ticks():
     at = open_app(**BIG)
     assert limits.update_seconds(BIG_SIZES, limits.max_batch(BIG_SIZES)) > limits.MAX_PLAY_SECONDS
