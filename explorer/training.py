@@ -402,9 +402,10 @@ class Trainer:
     def grid(
         self, n: int | None = None, net: Network | None = None
     ) -> tuple[np.ndarray, np.ndarray | None, np.ndarray]:
-        """A network's output (by default this one's) over the input space around the data: for
-        1 input a line (xs, None, out[i]), for 2 inputs a grid (xs, ys, out[row of ys, column of xs]),
-        n points a side (by default as many as limits.grid_side allows this network)."""
+        """A network's output y = z^n (by default this one's) over the input space around the data:
+        for 1 input a line (xs, None, y[i]), for 2 inputs a grid (xs, ys, y[row of ys, column of xs]),
+        n points a side (by default as many as limits.grid_side allows this network). For
+        cross-entropy the class drawn is the argmax of y, as in the accuracy: softmax keeps it."""
         net = self.net if net is None else net
         n = limits.grid_side(net.sizes) if n is None else n
         if n not in self._grid_points:
@@ -415,8 +416,8 @@ class Trainer:
             points = xs[:, None] if ys is None else np.stack(np.meshgrid(xs, ys), axis=-1).reshape(-1, 2)
             self._grid_points[n] = (xs, ys, points)
         xs, ys, points = self._grid_points[n]
-        out = net.predict(points)
-        return xs, ys, out if ys is None else out.reshape(n, n, -1)
+        y = net.forward(points)[0][-1]
+        return xs, ys, y if ys is None else y.reshape(n, n, -1)
 
     # -- metrics ---------------------------------------------------------------------
 

@@ -322,8 +322,12 @@ def test_grid_covers_the_data(config, shape):
         assert np.array_equal(out, t.net.predict(xs[:, None]))
     else:
         assert ys[0] < X[:, 1].min() and ys[-1] > X[:, 1].max()
-        # row of ys, column of xs (one row alone may round differently in BLAS than in a batch)
-        assert np.allclose(out[4, 7], t.net.predict(np.array([[xs[7], ys[4]]]))[0], rtol=1e-12, atol=0)
+        # row of ys, column of xs (one row alone may round differently in BLAS than in a batch):
+        # the output y = z^n, whose argmax is the class predicted
+        point = np.array([[xs[7], ys[4]]])
+        assert np.allclose(out[4, 7], t.net.forward(point)[0][-1][0], rtol=1e-12, atol=0)
+        points = np.stack(np.meshgrid(xs, ys), axis=-1).reshape(-1, 2)
+        assert np.array_equal(out.reshape(-1, shape[-1]).argmax(axis=1), t.net.predict(points).argmax(axis=1))
 
 
 # -- SGD learns every data set the app offers ---------------------------------------------------
