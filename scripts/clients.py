@@ -12,7 +12,9 @@
 from __future__ import annotations
 
 import base64
+import html
 import json
+import re
 import time
 
 import numpy as np
@@ -120,8 +122,8 @@ class Session:
 
     `await Session.open(url, "seed=3")` runs the page from that link; `await s.click("step")`
     clicks a button by its key and waits for the run to finish; after every run `metrics`
-    (label -> shown value) and `charts` (key -> Plotly figure JSON) hold what a browser
-    would show.
+    (the numbers row: label -> shown value) and `charts` (key -> Plotly figure JSON) hold
+    what a browser would show.
     """
 
     def __init__(self, ws, query: str):
@@ -188,8 +190,8 @@ class Session:
 
     def _element(self, element, fragment: str) -> None:
         kind = element.WhichOneof("type")
-        if kind == "metric":
-            self.metrics[element.metric.label] = element.metric.body
+        if kind == "html" and NUMBERS in element.html.body:
+            self.metrics = numbers(element.html.body)
         elif kind == "exception":
             self.exceptions.append(f"{element.exception.type}: {element.exception.message}")
         elif kind == "plotly_chart":
@@ -208,6 +210,15 @@ class Session:
             if trace.get("hovertemplate", "").startswith(name + "["):
                 return _array(trace["z"])
         raise KeyError(f"{chart} has no heatmap {name!r}")
+
+
+NUMBERS = '<dl class="numbers">'  # the numbers row of the page (explorer/views.py `numbers`)
+_NUMBER = re.compile(r"<dt>(.*?)</dt><dd>(.*?)</dd>")
+
+
+def numbers(body: str) -> dict[str, str]:
+    """The numbers row's HTML read back: label -> value, as shown."""
+    return {html.unescape(label): html.unescape(value) for label, value in _NUMBER.findall(body)}
 
 
 def _key(element_id: str) -> str:

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import numpy as np
+from clients import NUMBERS, numbers
 from streamlit.testing.v1 import AppTest
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -42,6 +43,13 @@ def charts(at: AppTest) -> dict[str, dict]:
 def chart(at: AppTest, key: str) -> dict:
     """The figure of the chart with this key."""
     return _figure(at.get_by_key(key))
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    """The numbers row (label -> value as shown); empty when it is hidden."""
+    rows = [e.value for e in at.get("html") if NUMBERS in e.value]
+    assert len(rows) <= 1, rows
+    return numbers(rows[0]) if rows else {}
 
 
 def ok(at: AppTest) -> AppTest:

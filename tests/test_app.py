@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from specs import chart, decode, ok, open_app
+from specs import chart, decode, metrics, ok, open_app
 from streamlit.testing.v1 import AppTest
 
 from explorer import data
@@ -51,9 +51,6 @@ def url_config(at: AppTest) -> Config:
 def texts(elements) -> list[str]:
     return [str(e.value) for e in elements]
 
-
-def metrics(at: AppTest) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
 
 
 def history(at: AppTest) -> list[float]:

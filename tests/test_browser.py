@@ -120,7 +120,8 @@ def no_exception(page: Page) -> None:
 
 
 def metric(page: Page, label: str):
-    return page.locator('[data-testid="stMetric"]').filter(has_text=label).locator('[data-testid="stMetricValue"]')
+    """The value shown beside `label` in the numbers row (explorer/views.py `numbers`)."""
+    return page.locator(".numbers > div").filter(has=page.locator("dt", has_text=label)).locator("dd")
 
 
 def test_a_shared_link_steps_and_every_heatmap_redraws(page: Page, server: str):

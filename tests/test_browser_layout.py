@@ -20,9 +20,8 @@ BOXES_JS = """() => {
   return {
     title: box(document.querySelector('h1')),
     step: box(document.querySelector('.st-key-step button')),
-    metrics: [...document.querySelectorAll('[data-testid="stMetric"]')].map(m => ({
-      box: box(m), text: text(m.querySelector('[data-testid="stMetricValue"]')),
-      value: m.querySelector('[data-testid="stMetricValue"]').innerText})),
+    metrics: [...document.querySelectorAll('.numbers > div')].map(m => ({
+      box: box(m), text: text(m.querySelector('dd')), value: m.querySelector('dd').innerText})),
     overview: chart('overview'), diagram: chart('diagram'), network: chart('network'),
   };
 }"""

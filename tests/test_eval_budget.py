@@ -9,7 +9,7 @@ import io
 
 import numpy as np
 import pytest
-from specs import chart, decode, ok, open_app
+from specs import chart, decode, metrics, ok, open_app
 
 from explorer import data, limits
 from explorer.core import LOSS_FUNCTIONS, count_parameters
@@ -64,7 +64,7 @@ def test_the_page_names_a_sampled_measurement(monkeypatch):
     monkeypatch.setattr(limits, "MAX_EVAL_SECONDS", 30.5 * count_parameters([2, 8, 8, 2]) / limits.MACS_PER_SECOND)
     at = open_app()
     ok(at.button(key="step").click().run())
-    labels = {m.label: m.value for m in at.metric}
+    labels = metrics(at)
     t = at.session_state["trainer"]
     train, test = (len(t.split(split)[0]) for split in ("train", "test"))
     assert f"Train loss (30 of {train} rows)" in labels and f"Test accuracy (30 of {test} rows)" in labels

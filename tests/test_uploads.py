@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from specs import chart, ok, open_app
+from specs import chart, metrics, ok, open_app
 from streamlit.testing.v1 import AppTest
 from test_links import inert
 
@@ -36,9 +36,6 @@ HOSTILE_NAME = "`[Click for the answers](https://example.com)` `"
 def texts(elements) -> list[str]:
     return [str(e.value) for e in elements]
 
-
-def metrics(at: AppTest) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
 
 
 def npy_header(shape: tuple[int, ...], dtype: str = "<f8") -> bytes:
