@@ -297,11 +297,13 @@ def test_a_steps_numbers_and_charts_wait_for_the_step_being_drawn(monkeypatch):
 
 def test_what_the_server_loaded_is_left_out_of_full_collections():
     """At its first page the server freezes what it has loaded (state._settle): a full garbage
-    collection then walks the sessions' objects, not Streamlit's, NumPy's and Plotly's."""
+    collection then walks the sessions' objects, not Streamlit's, NumPy's and Plotly's; and
+    a Step's short-lived objects die young instead of ageing into what it walks."""
     import gc
 
     open_app()
     assert gc.get_freeze_count() > 50_000
+    assert gc.get_threshold()[0] == state.YOUNG_OBJECTS > 700
 
 
 def test_play_refuses_a_network_too_slow_for_its_ticks():
