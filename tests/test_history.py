@@ -75,7 +75,7 @@ def test_snapshots_share_the_runs_arrays():
     assert probe is not t.net and all(x is y for x, y in zip(probe.W, t.snapshot(2).W))
 
 
-def test_kept_snapshots_cost_the_garbage_collector_one_object_each():
+def test_kept_snapshots_hold_no_lists_for_the_garbage_collector_to_walk():
     """A snapshot's arrays sit in tuples, which the collector stops visiting after one pass
     (lists it visits on every full collection): what a room keeps costs its pauses little."""
     import gc
