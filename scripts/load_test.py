@@ -115,7 +115,7 @@ def layer_shapes(session: Session) -> list[tuple[int, ...]]:
 W1_JS = """() => { const gd = document.querySelector('.st-key-network .js-plotly-plot');
   const i = gd.data.findIndex(t => (t.hovertemplate || '').startsWith('W<sup>1</sup>['));
   return gd.calcdata[i][0].z.map(row => Array.from(row)); }"""
-STEP_METRIC = '[data-testid="stMetric"]:has-text("Step") [data-testid="stMetricValue"]'
+STEP_METRIC = '.numbers > div:has-text("Step") > dd'  # the Step counter of the numbers row
 
 
 async def browser_student(browser, url: str, seed: int, steps: int, think: float, rng: random.Random,

@@ -301,3 +301,20 @@ def test_screenshots_and_no_horizontal_overflow(page: Page, server: str):
     page.screenshot(path=ROOT / "artifacts" / "screenshot-present-1920x1080.png")
     assert overflow(page) == [], "horizontal overflow in presentation mode at 1920×1080"
     no_exception(page)
+
+
+def test_the_load_script_reads_a_real_page_and_its_own_sessions():
+    """scripts/load_test.py, which measures a room, still reads what it needs from the page:
+    each session's own W¹ and Step counter, a Chromium page's among them."""
+    import subprocess
+    import sys
+
+    from serve import CHROMIUM
+
+    if not os.access(CHROMIUM, os.X_OK) and not os.environ.get("CI"):
+        pytest.skip(f"{CHROMIUM} not found")
+    args = ["--sessions", "2", "--pages", "1", "--steps", "1", "--fill", "3", "--bursts", "1"]
+    done = subprocess.run([sys.executable, str(ROOT / "scripts" / "load_test.py"), *args],
+                          capture_output=True, text=True, timeout=300, cwd=ROOT)
+    assert "Isolation: all 3 sessions showed their own seed's W¹" in done.stdout, done.stdout + done.stderr
+    assert "(5 per protocol session, 1 per page)" in done.stdout
