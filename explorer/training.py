@@ -399,15 +399,9 @@ class Trainer:
         """The network with the weights it had at a kept step."""
         return self.net if snapshot is self.current else self.net.with_parameters(snapshot.W, snapshot.b)
 
-    def grid(
-        self, n: int | None = None, net: Network | None = None
-    ) -> tuple[np.ndarray, np.ndarray | None, np.ndarray]:
-        """A network's output y = z^n (by default this one's) over the input space around the data:
-        for 1 input a line (xs, None, y[i]), for 2 inputs a grid (xs, ys, y[row of ys, column of xs]),
-        n points a side (by default as many as limits.grid_side allows this network). For
-        cross-entropy the class drawn is the argmax of y, as in the accuracy: softmax keeps it."""
-        net = self.net if net is None else net
-        n = limits.grid_side(net.sizes) if n is None else n
+    def grid_points(self, n: int) -> tuple[np.ndarray, np.ndarray | None, np.ndarray]:
+        """n points a side over the input space around the data: (xs, None, xs as a column) for
+        1 input, (xs, ys, every (x, y) row by row of ys) for 2; made once per n."""
         if n not in self._grid_points:
             X = np.concatenate([self.dataset.X_train, self.dataset.X_test])
             lo, hi = X.min(axis=0) - 0.5, X.max(axis=0) + 0.5
@@ -415,7 +409,18 @@ class Trainer:
             ys = None if X.shape[1] == 1 else np.linspace(lo[1], hi[1], n)
             points = xs[:, None] if ys is None else np.stack(np.meshgrid(xs, ys), axis=-1).reshape(-1, 2)
             self._grid_points[n] = (xs, ys, points)
-        xs, ys, points = self._grid_points[n]
+        return self._grid_points[n]
+
+    def grid(
+        self, n: int | None = None, net: Network | None = None
+    ) -> tuple[np.ndarray, np.ndarray | None, np.ndarray]:
+        """A network's output y = z^n (by default this one's) over `grid_points`: for 1 input a
+        line (xs, None, y[i]), for 2 inputs a grid (xs, ys, y[row of ys, column of xs]), n points
+        a side (by default as many as limits.grid_side allows this network). For cross-entropy
+        the class drawn is the argmax of y, as in the accuracy: softmax keeps it."""
+        net = self.net if net is None else net
+        n = limits.grid_side(net.sizes) if n is None else n
+        xs, ys, points = self.grid_points(n)
         y = net.forward(points)[0][-1]
         return xs, ys, y if ys is None else y.reshape(n, n, -1)
 

@@ -394,8 +394,7 @@ def learned(t: Trainer, s: Snapshot) -> None:
     columns as images and a few digits with the prediction (8×8 digits)."""
     ds, net = t.dataset, t.network_at(s)
     if _learned_kind(t) == "2d":
-        xs, ys, _out = t.grid(diagram.PICTURE, net=net)
-        points = np.stack(np.meshgrid(xs, ys), axis=-1).reshape(-1, 2)
+        xs, ys, points = t.grid_points(diagram.PICTURE)
         a = net.forward(points)[1][1:-1]  # the hidden layers' a over the grid
         hidden = [layer.T.reshape(-1, len(ys), len(xs)) for layer in a]
         page.chart(diagram.neuron_pictures(hidden), "learned")
