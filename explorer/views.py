@@ -531,7 +531,7 @@ def workspace() -> None:
     top = st.container()  # the fragment's own place: the numbers
     view = "network"
     if not state.hidden("views"):
-        row = st.container(horizontal=True, vertical_alignment="center", gap="large")
+        row = st.container(horizontal=True, vertical_alignment="center", gap="medium")
         view = row.segmented_control(_("view"), list(VIEWS), key="view", required=True, default="network",
                                      format_func=page.options("v_"), label_visibility="collapsed")
         row.toggle(_("quiz_mode"), key="quiz_mode", help=_("quiz_mode_help"))
