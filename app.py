@@ -9,12 +9,12 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import streamlit as st
 
-from explorer import state, views
+from explorer.ui import session, views
 
 st.set_page_config(page_title="Backprop Explorer", page_icon="🧮", layout="wide")
-state.start()
+session.start()
 config, uploaded = views.sidebar()
-notice = state.sync(config, uploaded)
+notice = session.sync(config, uploaded)
 
 views.header(notice)
 views.workspace()

@@ -132,7 +132,7 @@ class Gradients:
 
     Index k of a per-layer list is layer k+1 in the derivation's numbering: z[0] is z^1,
     delta[0] is δ^1, W-shaped lists (dW) follow `Network.W`, so dW[0] is ∂L/∂W^1.
-    The core makes them lists; a kept copy may hold tuples (explorer.training.Snapshot).
+    The core makes them lists; a kept copy may hold tuples (explorer.model.training.Snapshot).
     """
 
     loss: float                  # the batch loss: mean of the per-sample losses

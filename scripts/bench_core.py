@@ -2,8 +2,8 @@
 
 Run from the repository root, with one BLAS thread and OpenBLAS left to detect the CPU:
 
-    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python -m explorer.bench   # 9 rounds of ~0.2 s
-    python -m explorer.bench --quick    # 5 rounds of about 0.05 s: a rough look
+    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python scripts/bench_core.py   # 9 rounds of ~0.2 s
+    python scripts/bench_core.py --quick    # 5 rounds of about 0.05 s: a rough look
 
 Every case is a tanh network trained with softmax cross-entropy on fixed random data
 (`np.random.default_rng(0)`, one-hot targets). Each case times, side by side:
@@ -40,12 +40,14 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script from anywhere
 from explorer.core import Network
-from explorer.training import Config, Trainer
+from explorer.model.training import Config, Trainer
 
 try:
     import torch
@@ -343,7 +345,7 @@ def table(results: list[Result]) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m explorer.bench", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python scripts/bench_core.py", description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="5 rounds of about 0.05 s each")
     parser.add_argument("--rounds", type=int, help="rounds per case (default 9, or 5 with --quick)")
     parser.add_argument("--seconds", type=float, help="seconds per round and side (default 0.2)")

@@ -196,7 +196,7 @@ class Session:
             self.exceptions.append(f"{element.exception.type}: {element.exception.message}")
         elif kind == "plotly_chart":
             self.charts[_key(element.plotly_chart.id)] = json.loads(element.plotly_chart.spec)
-        elif kind == "bidi_component" and element.bidi_component.HasField("bytes"):  # explorer/canvas.py
+        elif kind == "bidi_component" and element.bidi_component.HasField("bytes"):  # explorer/ui/canvas.py
             self.charts[_key(element.bidi_component.id)] = json.loads(element.bidi_component.bytes)
         else:
             proto = getattr(element, kind)
@@ -212,7 +212,7 @@ class Session:
         raise KeyError(f"{chart} has no heatmap {name!r}")
 
 
-NUMBERS = '<dl class="numbers">'  # the numbers row of the page (explorer/views.py `numbers`)
+NUMBERS = '<dl class="numbers">'  # the numbers row of the page (explorer/ui/views.py `numbers`)
 _NUMBER = re.compile(r"<dt>(.*?)</dt><dd>(.*?)</dd>")
 
 

@@ -18,7 +18,7 @@ plus `--pages` real headless Chromium pages with their own seeds. Then:
 4. heavy (with `--heavy H`): H more sessions each press "Run `--heavy-steps` steps" at once
    while the others go on stepping as in 2 until every heavy run has finished; their
    latencies are reported beside the steady ones of the same run (the reference). The app
-   lets one long run work at a time (explorer/limits.py); the others queue.
+   lets one long run work at a time (explorer/model/limits.py); the others queue.
 
     .venv/bin/python scripts/load_test.py --sessions 20 --heavy 10 --pages 0   # the heavy-student case
 

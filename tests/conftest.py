@@ -9,8 +9,20 @@ from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
-from serve import CHROMIUM, CHROMIUM_ARGS, serving
+TESTS = Path(__file__).resolve().parent
+sys.path[:0] = [str(TESTS), str(TESTS.parent / "scripts")]  # specs.py and the scripts' clients, from every tier
+from serve import CHROMIUM, CHROMIUM_ARGS, serving  # noqa: E402 (after the path above)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tiers by folder: tests/app/ is marked `app`, tests/browser/ `browser`, and so is any
+    test that needs the served app or a page, wherever it stands."""
+    for item in items:
+        tier = item.path.parent.name
+        if tier == "browser" or {"server", "page"} & set(item.fixturenames):
+            item.add_marker(pytest.mark.browser)
+        elif tier == "app":
+            item.add_marker(pytest.mark.app)
 
 
 @pytest.fixture(scope="session")

@@ -24,7 +24,7 @@ def decode(value) -> np.ndarray:
 
 def _figure(element) -> dict:
     """The figure of a chart element: a plotly_chart's spec, or the persistent chart's payload
-    (explorer/canvas.py; AppTest shows it as a `bidi_component`, its payload in `bytes`)."""
+    (explorer/ui/canvas.py; AppTest shows it as a `bidi_component`, its payload in `bytes`)."""
     if element.type == "plotly_chart":
         return json.loads(element.proto.spec)
     return json.loads(element.proto.bytes)

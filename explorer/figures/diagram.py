@@ -1,6 +1,6 @@
 """The network as a picture: neurons as nodes, weights as edges, and what each neuron learned.
 
-Pure figure builders, like `explorer.plots`: arrays in, Plotly's JSON of a figure out (`plots.figure`). Indices follow
+Pure figure builders, like `plots`: arrays in, Plotly's JSON of a figure out (`plots.figure`). Indices follow
 the heatmaps: edge W^l[i, j] (1-based) joins neuron i of layer l to neuron j of layer l+1.
 
 Plotly draws each line trace on its own, so edges are grouped: one line trace per colour
@@ -19,7 +19,7 @@ from itertools import pairwise
 import numpy as np
 
 from explorer.core import Gradients
-from explorer.plots import CLASS_COLOURS, ENGLISH, FONT, HIGHLIGHT, Figure, Label, figure, symmetric_range
+from explorer.figures.plots import CLASS_COLOURS, ENGLISH, FONT, HIGHLIGHT, Figure, Label, figure, symmetric_range
 
 # Edges drawn at most; a larger network shows each layer's strongest edges only.
 MAX_EDGES = 600
@@ -249,7 +249,7 @@ def _norm_bars(traces: list[dict], layout: dict, norms: np.ndarray, label: Label
 
 def phase_figure(W: Sequence[np.ndarray], b: Sequence[np.ndarray], g: Gradients, lr: float, index: int,
                  layer: int | None, number: str, label: Label = ENGLISH) -> Figure:
-    """The diagram during phase `index` of one update (`explorer.teach.phases`), sample 1 of the batch.
+    """The diagram during phase `index` of one update (`explorer.teaching.teach.phases`), sample 1 of the batch.
 
     The first n−1 phases are the forward pass: layer l's edges light up and the neurons fill
     with a up to layer l+1. Then the loss (every a), δ^n at the output, and backwards: at

@@ -31,7 +31,7 @@ from plotly.subplots import make_subplots
 from explorer import i18n
 
 Figure = dict  # Plotly's JSON of a figure: {"data": [trace dicts], "layout": {...}}
-Label = Callable[..., str]  # label(key, **values) -> the text, as `explorer.page.label`
+Label = Callable[..., str]  # label(key, **values) -> the text, as `explorer.ui.page.label`
 ENGLISH: Label = partial(i18n.text, lang="en")
 
 # Blue for negative, white for zero, red for positive: a diverging scale for signed numbers

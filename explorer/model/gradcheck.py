@@ -45,8 +45,8 @@ from itertools import pairwise
 
 import numpy as np
 
-from explorer import limits
 from explorer.core import Network, count_parameters
+from explorer.model import limits
 
 EPS = 1e-6
 GOOD = 1e-6

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from explorer import data, limits
 from explorer.core import LOSS_FUNCTIONS, DivergedError, Gradients, Network, check_learning_rate
+from explorer.model import data, limits
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,7 @@ class Snapshot:
 
     The arrays are shared, not copied: `Network.step` makes new W and b arrays each
     update and never writes into old ones, so a snapshot costs only its gradients.
-    A `light` snapshot keeps only W and b (see `explorer.limits`).
+    A `light` snapshot keeps only W and b (see `explorer.model.limits`).
 
     Its lists of arrays (W, b and the gradients' z, a, δ, ∂L/∂W, ∂L/∂b) are kept as tuples:
     the garbage collector soon stops visiting a tuple of arrays, but goes through every list

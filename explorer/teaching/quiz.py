@@ -18,7 +18,7 @@ import numpy as np
 
 from explorer.core import Network
 from explorer.i18n import Message
-from explorer.training import Batch, Snapshot
+from explorer.model.training import Batch, Snapshot
 
 KINDS = ("delta_sign", "zero_cells", "loss_down", "largest_change")
 MAX_CELLS = 64    # a "which cells are zero" question offers every cell of W^l: at most this many

@@ -20,7 +20,7 @@ import numpy as np
 
 from explorer import i18n
 from explorer.core import Gradients, Network, cross_entropy, log_softmax, mse
-from explorer.training import Snapshot
+from explorer.model.training import Snapshot
 
 # A matrix is written out in full up to this many rows and columns; larger ones by shape.
 # A per-sample matrix (one row per sample of the batch) is instead written as its first k

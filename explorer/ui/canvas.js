@@ -1,7 +1,7 @@
-// The persistent chart of explorer/canvas.py. Streamlit calls this on every run with the
+// The persistent chart of explorer/ui/canvas.py. Streamlit calls this on every run with the
 // figure's JSON; the graph div stays and Plotly.react redraws it in place. Only the newest
 // figure waits while one draws (a slow draw skips figures, it never queues them).
-const PLOTLY = 'component/explorer.canvas.plotly/';  // served by canvas.py's declare_component
+const PLOTLY = 'component/explorer.ui.canvas.plotly/';  // served by canvas.py's declare_component
 const CONFIG = {displayModeBar: false, responsive: false};
 const shared = window.__canvas = window.__canvas || {drawing: new Set()};
 

@@ -38,7 +38,7 @@ def _scalar(value: object) -> object:
 
 
 def payload(fig: dict) -> bytes:
-    """The figure's JSON as the component receives it: an `explorer.plots` figure is already
+    """The figure's JSON as the component receives it: an `explorer.figures.plots` figure is already
     Plotly's JSON, arrays as typed arrays, so the standard encoder writes it in one pass
     (Plotly's own encoder writes, reads and writes again). No NaN or infinity outside arrays:
     JSON has none. Plotly's default template (the same 7 KB for every figure) is not in it:
@@ -48,7 +48,7 @@ def payload(fig: dict) -> bytes:
 
 def chart(fig: dict, key: str) -> None:
     """Draw `fig` in the persistent chart named `key` (a key stays one graph div)."""
-    # Serves plotly.min.js at component/explorer.canvas.plotly/ (the name canvas.js loads). A
+    # Serves plotly.min.js at component/explorer.ui.canvas.plotly/ (the name canvas.js loads). A
     # registration belongs to the running server (a test's runtime is a new one): made once each.
     if components_v1.component_registry.ComponentRegistry.instance().get_component_path(PLOTLY) is None:
         components_v1.declare_component("plotly", path=str(PLOTLY_FILES))

@@ -1,4 +1,4 @@
-// Play's clock (explorer/canvas.py): mounted while playing, it asks for the next frame (a
+// Play's clock (explorer/ui/canvas.py): mounted while playing, it asks for the next frame (a
 // rerun of the page's fragment) only once every chart has drawn this one. A frame the
 // browser cannot keep up with is never queued: the frame rate adapts to the slowest side.
 const MIN_FRAME_MS = 50;  // at most 20 frames a second: one host serves a whole class

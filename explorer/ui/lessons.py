@@ -3,7 +3,7 @@ with injected bugs, the history of a run, what to save and load, and the predict
 panel.
 
 Each view is a function of the session's `Trainer` and the `Snapshot` being looked at;
-the numbers come from `explorer.teach`, `explorer.gradcheck` and `explorer.bugs`.
+the numbers come from `explorer.teaching.teach`, `explorer.model.gradcheck` and `explorer.model.bugs`.
 """
 
 from __future__ import annotations
@@ -16,14 +16,17 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from explorer import bugs, diagram, export, gradcheck, limits, page, plots, quiz, state, teach
 from explorer.core import Network
-from explorer.gradcheck import smooth_rows
+from explorer.figures import diagram, plots
 from explorer.i18n import Message, code
-from explorer.training import Snapshot, Trainer
+from explorer.model import bugs, gradcheck, limits
+from explorer.model.gradcheck import smooth_rows
+from explorer.model.training import Snapshot, Trainer
+from explorer.teaching import export, quiz, teach
+from explorer.ui import page, session
 
 _ = page.label
-DOCS = Path(__file__).resolve().parents[1] / "docs"
+DOCS = Path(__file__).resolve().parents[2] / "docs"
 
 
 def _lang() -> str:
@@ -159,7 +162,7 @@ def _next_phase(t: Trainer, last: int) -> None:
     if ss["phase"] < last:
         ss["phase"] += 1
         return
-    state.act(t.step)
+    session.act(t.step)
     ss["phase"], ss["phase_of"] = 0, t.steps
 
 
@@ -189,7 +192,7 @@ def phases_view(t: Trainer, s: Snapshot) -> None:
         for k, p in enumerate(all_phases)
     ))
     phase = all_phases[current]
-    if not state.hidden("diagram"):  # the diagram follows the phases: forward, then δ backwards
+    if not session.hidden("diagram"):  # the diagram follows the phases: forward, then δ backwards
         page.chart(diagram.phase_figure(t.net.W, t.net.b, g, t.config.lr, current, phase.layer,
                                         phase.equation.number, label=_), "phase_diagram")
     _show(phase.equation)
@@ -296,9 +299,9 @@ def history_view(t: Trainer, s: Snapshot) -> None:
         page.chart(plots.norms_figure(norms, [t.curve_steps[k] for k in keep], label=_), "norms")
     st.subheader(_("share"))
     st.markdown(_("share_text", s=s.step))
-    if t.config.dataset == state.CSV:
+    if t.config.dataset == session.CSV:
         st.caption(_("csv_link"))
-    query = state.to_query(t.config) | {"step": str(s.step)}
+    query = session.to_query(t.config) | {"step": str(s.step)}
     st.code(f"{_page_url()}?{urlencode(query)}", language=None)
 
 
@@ -336,7 +339,7 @@ def export_view(t: Trainer, s: Snapshot) -> None:
             st.session_state["weights_message"] = ("error", Message("import_bad", name=name, reason=error))
         else:
             t.reset(W, b)
-            state.install(t)  # what belonged to the old weights (a divergence, locked colours) goes
+            session.install(t)  # what belonged to the old weights (a divergence, locked colours) goes
             st.session_state["weights_message"] = ("success", Message("import_ok", name=name))
             st.rerun()  # the whole page, so the header and Undo show the loaded weights at once
     kind, message = st.session_state.get("weights_message", (None, None))

@@ -6,7 +6,9 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from explorer import canvas, i18n, plots, state
+from explorer import i18n
+from explorer.figures import plots
+from explorer.ui import canvas, session
 
 PRESENTATION_FONT = 18  # chart text on the projector
 
@@ -38,7 +40,7 @@ def kept(key: str, default: object) -> dict:
 
 
 def chart(fig: plots.Figure, key: str) -> None:
-    """Draw a figure in its persistent chart (explorer/canvas.py); larger text in presentation mode."""
-    if state.page()["present"]:
+    """Draw a figure in its persistent chart (explorer/ui/canvas.py); larger text in presentation mode."""
+    if session.page()["present"]:
         fig["layout"]["font"] = {**fig["layout"].get("font", {}), "size": PRESENTATION_FONT}
     canvas.chart(fig, key)

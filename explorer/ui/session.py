@@ -18,10 +18,10 @@ from dataclasses import fields
 
 import streamlit as st
 
-from explorer import data, limits
 from explorer.core import ACTIVATIONS, LOSSES, DivergedError
 from explorer.i18n import Message, code
-from explorer.training import BlowUpError, Config, Trainer
+from explorer.model import data, limits
+from explorer.model.training import BlowUpError, Config, Trainer
 
 DEFAULT = Config()
 MAX_HIDDEN_LAYERS = 6
@@ -264,7 +264,7 @@ def _settle() -> None:
 
     The first session's own Streamlit objects are frozen too: when that session ends, they and
     what it kept stay until the server restarts (seen: its trainer outlived it). That is one
-    session's budget (explorer/limits.py), once per server."""
+    session's budget (explorer/model/limits.py), once per server."""
     gc.freeze()
     gc.set_threshold(YOUNG_OBJECTS, *gc.get_threshold()[1:])
 
@@ -362,7 +362,7 @@ def act(action: Callable[..., object], *args: object) -> None:
         st.session_state.pop("diverged", None)
 
 
-# Long runs of the whole process take turns (see explorer.limits): a Step never waits for one.
+# Long runs of the whole process take turns (see explorer.model.limits): a Step never waits for one.
 LONG_RUNS = threading.BoundedSemaphore(limits.MAX_LONG_RUNS)
 # The sessions' Steps draw their numbers and charts in turns, one at a time. They share one
 # interpreter, and so one core: drawn all at once, every Step of a busy room finishes late

@@ -1,6 +1,6 @@
 """The page's parts: the sidebar that configures a run, the controls that drive it, and
 the views that draw it. Each function lays out one part; numbers come from the
-`Trainer`, figures from `explorer.plots`, state from `explorer.state`.
+`Trainer`, figures from `explorer.figures.plots`, state from `explorer.ui.session`.
 """
 
 from __future__ import annotations
@@ -13,16 +13,19 @@ import numpy as np
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from explorer import canvas, data, diagram, i18n, lesson, limits, page, plots, state
+from explorer import i18n
 from explorer.core import ACTIVATIONS, count_parameters
-from explorer.training import Config, Snapshot, Trainer
+from explorer.figures import diagram, plots
+from explorer.model import data, limits
+from explorer.model.training import Config, Snapshot, Trainer
+from explorer.ui import canvas, lessons, page, session
 
 _ = page.label
 PER_FRAME = (1, 10, 100, 1000)  # Play's steps per frame, within limits.MAX_PLAY_SECONDS of work
 
 
 def _lr_from_preset() -> None:
-    st.session_state["cfg_lr_text"] = state.format_lr(st.session_state["cfg_lr_preset"])
+    st.session_state["cfg_lr_text"] = session.format_lr(st.session_state["cfg_lr_preset"])
 
 
 def _csv_dataset(test_fraction: float, seed: int) -> data.Dataset | None:
@@ -51,37 +54,37 @@ def sidebar() -> tuple[Config, data.Dataset | None]:
     """The configuration widgets; returns the chosen Config (and an uploaded data set)."""
     ss = st.session_state
     previous: Config = ss["config"]
-    if state.hidden("config"):  # a classroom link fixes the configuration
+    if session.hidden("config"):  # a classroom link fixes the configuration
         return previous, None
     with st.sidebar:
         st.segmented_control(_("s_language"), list(i18n.LANGUAGES), key="lang", required=True,
                              format_func=i18n.LANGUAGES.get, label_visibility="collapsed")
         st.header(_("s_data"))
-        name = st.selectbox(_("s_dataset"), [*data.DATASETS, state.CSV], format_func=page.options("ds_"),
+        name = st.selectbox(_("s_dataset"), [*data.DATASETS, session.CSV], format_func=page.options("ds_"),
                             key="cfg_dataset")
-        # Always drawn (disabled where it does not apply): a widget left out of a run loses its state.
+        # Always drawn (disabled where it does not apply): a widget left out of a run loses its session.
         st.slider(_("s_noise"), 0.0, 1.0, step=0.05, key="cfg_noise", disabled=name not in data.SYNTHETIC,
                   help=_("s_noise_help"))
-        st.slider(_("s_split"), 0.0, state.MAX_TEST_FRACTION, step=0.05, key="cfg_test_fraction",
+        st.slider(_("s_split"), 0.0, session.MAX_TEST_FRACTION, step=0.05, key="cfg_test_fraction",
                   help=_("s_split_help"))
         uploaded = None
-        if name == state.CSV:
+        if name == session.CSV:
             uploaded = _csv_dataset(ss["cfg_test_fraction"], ss["cfg_seed"])
-            if uploaded is not None or previous.dataset == state.CSV:
+            if uploaded is not None or previous.dataset == session.CSV:
                 st.caption(_("csv_link"))
-            if uploaded is None and previous.dataset == state.CSV:  # keep the CSV already in use
-                uploaded = state.trainer().dataset
+            if uploaded is None and previous.dataset == session.CSV:  # keep the CSV already in use
+                uploaded = session.trainer().dataset
             elif uploaded is None:  # keep training what is there until a usable file arrives
                 name = previous.dataset
         dataset = uploaded or data.load(name, noise=ss["cfg_noise"], test_fraction=ss["cfg_test_fraction"],
                                         seed=ss["cfg_seed"])
 
         st.header(_("s_network"))
-        st.number_input(_("s_hidden"), 0, state.MAX_HIDDEN_LAYERS, key="cfg_n_hidden")
+        st.number_input(_("s_hidden"), 0, session.MAX_HIDDEN_LAYERS, key="cfg_n_hidden")
         hidden = []
         for k in range(ss["cfg_n_hidden"]):
             ss.setdefault(f"cfg_hidden_{k}", 8)
-            hidden.append(st.number_input(_("s_neurons", layer=k + 2), 1, state.MAX_HIDDEN_SIZE,
+            hidden.append(st.number_input(_("s_neurons", layer=k + 2), 1, session.MAX_HIDDEN_SIZE,
                                           key=f"cfg_hidden_{k}"))
         sizes = [dataset.n_inputs, *hidden, dataset.n_outputs]
         st.caption(_("s_sizes", sizes=sizes, count=count_parameters(sizes)))
@@ -93,13 +96,13 @@ def sidebar() -> tuple[Config, data.Dataset | None]:
         st.selectbox(_("s_loss"), losses, key="cfg_loss", format_func=page.options("loss_"))
 
         st.header(_("s_training"))
-        st.select_slider(_("s_lr_presets"), state.LR_PRESETS, key="cfg_lr_preset",
+        st.select_slider(_("s_lr_presets"), session.LR_PRESETS, key="cfg_lr_preset",
                          format_func=lambda v: f"{v:g}", on_change=_lr_from_preset)
         lr_text = st.text_input(_("s_lr"), key="cfg_lr_text", help=_("s_lr_help"))
         try:
-            lr = state.parse_lr(lr_text)
+            lr = session.parse_lr(lr_text)
         except ValueError as error:
-            st.error(_("lr_bad", text=i18n.code(lr_text), error=page.say(error), lr=state.format_lr(previous.lr)))
+            st.error(_("lr_bad", text=i18n.code(lr_text), error=page.say(error), lr=session.format_lr(previous.lr)))
             lr = previous.lr
         n_train = len(dataset.X_train)
         most = min(n_train, limits.max_batch(sizes, len(dataset.X_test)))
@@ -107,12 +110,12 @@ def sidebar() -> tuple[Config, data.Dataset | None]:
         st.number_input(_("s_batch", n=most), 1, most, key="cfg_batch")
         if most < n_train:
             st.caption(_("batch_capped", max=most))
-        st.number_input(_("s_seed"), 0, state.MAX_SEED, key="cfg_seed",
+        st.number_input(_("s_seed"), 0, session.MAX_SEED, key="cfg_seed",
                         help=_("s_seed_help"))
         st.toggle(_("s_lock"), key="lock_colours",
                   help=_("s_lock_help"))
     config = Config(
-        dataset=state.CSV if uploaded is not None else name,
+        dataset=session.CSV if uploaded is not None else name,
         hidden=tuple(int(size) for size in hidden),
         activation=ss["cfg_activation"],
         loss=ss["cfg_loss"],
@@ -136,7 +139,7 @@ def link_problems() -> None:
 
 def _play_refused(t: Trainer) -> bool:
     """Whether Play must not step this network; the reason is kept to show."""
-    refused = state.play_refusal(t)
+    refused = session.play_refusal(t)
     if refused:
         st.session_state["play_refused"] = refused
     return refused is not None
@@ -171,11 +174,11 @@ def run_controls(t: Trainer, row: DeltaGenerator) -> None:
     """Run n steps, Play/Pause and its steps per frame, Reset: drawn by the whole page's run
     (a Step does not redraw them). Play and Reset act in callbacks, before the page is drawn."""
     ss = st.session_state
-    if not state.hidden("run"):
+    if not session.hidden("run"):
         n = row.number_input(_("n_steps_label"), 1, 10_000, value=50, key="n_steps", label_visibility="collapsed",
                              width=110)
         if row.button(_("run", n=n), key="run"):  # inline, to draw its progress bar
-            refused = state.run_steps(t, int(n))
+            refused = session.run_steps(t, int(n))
             if refused:
                 st.warning(page.say(refused))
         row.button(_("pause") if ss.get("playing") else _("play"), key="play", on_click=_play, args=(t,))
@@ -191,13 +194,13 @@ def step_controls(t: Trainer) -> None:
     """Step and Undo, redrawn by every Step (Undo is disabled with nothing to take back); and
     a frame of Play when the clock asked for one. They act in callbacks, before the page is drawn."""
     ss = st.session_state
-    st.button(_("step"), key="step", type="primary", help=_("step_help"), on_click=state.act, args=(t.step,))
+    st.button(_("step"), key="step", type="primary", help=_("step_help"), on_click=session.act, args=(t.step,))
     st.button(_("undo"), key="undo", help=_("undo_help"), disabled=not t.can_undo(), on_click=_undo, args=(t,))
     if ss.get("playing") and not any(ss.get(key) for key in ("step", "run", "reset", "play", "undo")):
         if _play_refused(t):  # the network or batch changed while playing
             ss["playing"] = False
         else:  # a frame of Play: the clock (below the charts) asked for it
-            state.act(t.run, frame_steps(t))
+            session.act(t.run, frame_steps(t))
         if not ss["playing"]:  # stopped by itself: the whole page draws Play (not Pause) again
             st.rerun()
 
@@ -217,7 +220,7 @@ def status(t: Trainer) -> None:
                 label = _("m_measured", label=label, k=f"{measured:,}", n=f"{rows:,}")
             value = scores[split][0 if kind == "loss" else 1]
             cells.append((label, f"{value:.4g}" if kind == "loss" else f"{value:.1%}"))
-    if not state.hidden("metrics"):
+    if not session.hidden("metrics"):
         st.html(numbers(cells))
     if "diverged" in st.session_state:
         st.error(page.say(st.session_state["diverged"]))
@@ -232,7 +235,7 @@ def numbers(cells: list[tuple[str, str]]) -> str:
 
 def viewed_snapshot(t: Trainer) -> Snapshot:
     """The step the views show: the latest, unless the History view's slider went back
-    (`lesson.history_view`); then a line says so, with a way back."""
+    (`lessons.history_view`); then a line says so, with a way back."""
     ss = st.session_state
     first = t.history[0].step
     if ss.get("view_latest") != t.steps or not first <= ss.get("viewed_step", t.steps) <= t.steps:
@@ -434,7 +437,7 @@ def overview(t: Trainer, s: Snapshot) -> None:
     mark = s.step if s.step != t.steps else None
     steps, train, test = t.curve()  # at most limits.DRAW_POINTS points
     loss = plots.loss_panel(train, test, steps=steps, log_y=st.session_state["loss_log"], mark=mark, label=_)
-    data_part = None if state.hidden("data") else data_panel(t, s)
+    data_part = None if session.hidden("data") else data_panel(t, s)
     page.chart(plots.overview_figure(loss, data_part, titles=(_("loss"), _("data"))), "overview")
 
 
@@ -442,7 +445,7 @@ def layer_switches() -> None:
     """Which panels each layer shows beside W and b, and how their colours compare."""
     # Off at first: each panel costs the browser time on every Step (see explorer/plots.py).
     row = st.container(horizontal=True, vertical_alignment="bottom", gap="large")
-    if not state.hidden("gradients"):
+    if not session.hidden("gradients"):
         row.pills(_("also_show"), list(GRADIENT_PANELS), selection_mode="multi", **page.kept("show_panels", []))
     row.segmented_control(_("dg_scale"), SCALES, format_func=page.options("dg_scale_"), required=True,
                           **page.kept("colour_scale", "matrix"))
@@ -451,7 +454,7 @@ def layer_switches() -> None:
 def layers(s: Snapshot, ranges: dict[tuple[int, str], float]) -> None:
     """For every layer l: W^l, b^l and, after a step, δ^{l+1}, ∂L/∂W^l and the update ΔW^l."""
     g = s.g
-    shown = [] if state.hidden("gradients") else [GRADIENT_PANELS[p] for p in st.session_state["show_panels"]]
+    shown = [] if session.hidden("gradients") else [GRADIENT_PANELS[p] for p in st.session_state["show_panels"]]
     if g is None:
         drawn = [plots.Layer(W, b) for W, b in zip(s.W, s.b)]
     else:
@@ -468,12 +471,12 @@ def layers(s: Snapshot, ranges: dict[tuple[int, str], float]) -> None:
 def network_switches(t: Trainer) -> Slots:
     """The Network view's switches, in the whole page's run, with a slot for each chart."""
     overview_slot = diagram_slot = pick_slot = None
-    loss, net = not state.hidden("loss"), not state.hidden("diagram")
+    loss, net = not session.hidden("loss"), not session.hidden("diagram")
     left, right = st.columns([1.15, 1]) if loss and net else (st.container(), st.container())
     if loss:
         with left:
             st.toggle(_("log_scale"), **page.kept("loss_log", False))
-            if not state.hidden("data") and not _drawable(t):
+            if not session.hidden("data") and not _drawable(t):
                 st.caption(_("no_picture", n=t.dataset.n_inputs))
             overview_slot = st.container()
     if net:
@@ -511,12 +514,12 @@ def network_view(t: Trainer, s: Snapshot, slots: Slots) -> None:
 
 
 LESSONS = {
-    "equations": lesson.equations_view,
-    "phases": lesson.phases_view,
-    "gradcheck": lesson.gradcheck_view,
-    "history": lesson.history_view,
-    "export": lesson.export_view,
-    "derivation": lesson.derivation_view,
+    "equations": lessons.equations_view,
+    "phases": lessons.phases_view,
+    "gradcheck": lessons.gradcheck_view,
+    "history": lessons.history_view,
+    "export": lessons.export_view,
+    "derivation": lessons.derivation_view,
 }
 VIEWS = ("network", *LESSONS)  # the Network view: `network_switches` and `network_view`
 
@@ -524,13 +527,13 @@ VIEWS = ("network", *LESSONS)  # the Network view: `network_switches` and `netwo
 def workspace() -> None:
     """The controls, the numbers and the chosen view. Everything a Step changes is drawn by
     `stepper`, a fragment, so that a Step (and each frame of Play) reruns only that."""
-    t = state.trainer()
+    t = session.trainer()
     row = st.container(horizontal=True, vertical_alignment="bottom")  # wraps on a narrow window
     stepping = row.container(horizontal=True, vertical_alignment="bottom", width="content")
     run_controls(t, row)
     top = st.container()  # the fragment's own place: the numbers
     view = "network"
-    if not state.hidden("views"):
+    if not session.hidden("views"):
         row = st.container(horizontal=True, vertical_alignment="center", gap="medium")
         view = row.segmented_control(_("view"), list(VIEWS), key="view", required=True, default="network",
                                      format_func=page.options("v_"), label_visibility="collapsed")
@@ -544,17 +547,17 @@ def workspace() -> None:
 def stepper(stepping: DeltaGenerator, view: str, below: DeltaGenerator, slots: Slots | None) -> None:
     """What a Step redraws: Step and Undo, the numbers, the quiz, the view (the Network view's
     charts in their slots), and while playing the clock that asks for the next frame."""
-    t = state.trainer()
+    t = session.trainer()
     with stepping:
         step_controls(t)
-    with state.DRAWING:  # in turns with the other sessions' Steps; a lesson view may take longer
+    with session.DRAWING:  # in turns with the other sessions' Steps; a lesson view may take longer
         status(t)
         s = viewed_snapshot(t)
         if slots is not None:
             network_view(t, s, slots)
     with below:
-        if state.page()["quiz"]:
-            lesson.quiz_panel(t)
+        if session.page()["quiz"]:
+            lessons.quiz_panel(t)
         if slots is None:
             LESSONS[view](t, s)
     ss = st.session_state
@@ -596,9 +599,9 @@ PRESENTATION_CSS = """
 def header(notice: str | None) -> None:
     """Title, link problems, a rebuild notice; the projector's style when presenting."""
     st.set_page_config(page_title=_("title"))  # the browser tab, in the session's language
-    st.html(PAGE_CSS + (PRESENTATION_CSS if state.page()["present"] else ""))
+    st.html(PAGE_CSS + (PRESENTATION_CSS if session.page()["present"] else ""))
     st.title(_("title"))
-    if not state.page()["present"]:
+    if not session.page()["present"]:
         st.caption(_("subtitle"))
     link_problems()
     if notice:

@@ -16,12 +16,12 @@ import pytest
 from specs import chart, decode, metrics, ok, open_app
 from streamlit.testing.v1 import AppTest
 
-from explorer import data
 from explorer.core import Network
-from explorer.state import DEFAULT, parse_query
-from explorer.training import Config, Trainer
+from explorer.model import data
+from explorer.model.training import Config, Trainer
+from explorer.ui.session import DEFAULT, parse_query
 
-APP = str(Path(__file__).parents[1] / "app.py")
+APP = str(Path(__file__).parents[2] / "app.py")
 GOOD_LINK = {"dataset": "xor", "hidden": "4,3", "activation": "relu", "loss": "mse", "lr": "0.03", "batch": "8",
              "seed": "7"}
 GOOD_CONFIG = Config(dataset="xor", hidden=(4, 3), activation="relu", loss="mse", lr=0.03, batch=8, seed=7)

@@ -18,11 +18,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
-from explorer import i18n, teach
+from explorer import i18n
 from explorer.core import Network, log_softmax
-from explorer.training import Config, Snapshot, Trainer
+from explorer.model.training import Config, Snapshot, Trainer
+from explorer.teaching import teach
 
-ROOT = Path(__file__).parents[1]
+ROOT = Path(__file__).parents[2]
 APP = str(ROOT / "app.py")
 
 
@@ -338,7 +339,7 @@ def test_readme_links_the_documents_and_never_shared():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "](docs/derivation.md)" in readme and "](docs/derivation.zh.md)" in readme
     assert "shared/" not in readme
-    for path in [ROOT / "app.py", *sorted((ROOT / "explorer").glob("*.py")), *sorted((ROOT / "docs").glob("*.md"))]:
+    for path in [ROOT / "app.py", *sorted((ROOT / "explorer").rglob("*.py")), *sorted((ROOT / "docs").glob("*.md"))]:
         assert "shared/" not in path.read_text(encoding="utf-8"), path.name
 
 

@@ -1,5 +1,5 @@
 """The network diagram and the pictures of what each neuron learned: figure builders
-(explorer.diagram, checked by Plotly's own validation) and the page (AppTest), where the
+(explorer.figures.diagram, checked by Plotly's own validation) and the page (AppTest), where the
 diagram's edges must carry exactly the numbers of the heatmaps beside them."""
 
 from __future__ import annotations
@@ -13,10 +13,10 @@ import pytest
 from specs import chart, decode, ok, open_app
 from streamlit.testing.v1 import AppTest
 
-from explorer import diagram, plots
 from explorer.core import Network
+from explorer.figures import diagram, plots
 
-APP = str(Path(__file__).parents[1] / "app.py")
+APP = str(Path(__file__).parents[2] / "app.py")
 RNG = np.random.default_rng(2024)
 
 

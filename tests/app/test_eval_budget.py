@@ -11,9 +11,9 @@ import numpy as np
 import pytest
 from specs import chart, decode, metrics, ok, open_app
 
-from explorer import data, limits
 from explorer.core import LOSS_FUNCTIONS, count_parameters
-from explorer.training import Config, Trainer
+from explorer.model import data, limits
+from explorer.model.training import Config, Trainer
 
 WIDE = (256,) * 6  # the largest network the sidebar builds
 

@@ -14,8 +14,8 @@ import numpy as np
 import pytest
 from specs import ok, open_app
 
-from explorer import teach
-from explorer.training import Config, Trainer
+from explorer.model.training import Config, Trainer
+from explorer.teaching import teach
 
 BMATRIX = re.compile(r"\\begin\{bmatrix\}(.*?)\\end\{bmatrix\}")
 ELIDED = {r"\vdots", r"\cdots", r"\ddots"}

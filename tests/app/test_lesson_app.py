@@ -21,10 +21,11 @@ import specs
 from specs import chart, decode
 from streamlit.testing.v1 import AppTest
 
-from explorer import export, gradcheck, limits, teach
-from explorer.training import Config, Trainer
+from explorer.model import gradcheck, limits
+from explorer.model.training import Config, Trainer
+from explorer.teaching import export, teach
 
-APP = str(Path(__file__).parents[1] / "app.py")
+APP = str(Path(__file__).parents[2] / "app.py")
 # sizes [2, 3, 2], batch 4: every matrix of the equations is written out.
 LINK = {"dataset": "xor", "hidden": "3", "activation": "tanh", "loss": "cross_entropy", "lr": "0.3", "batch": "4",
         "seed": "2"}

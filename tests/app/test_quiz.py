@@ -12,12 +12,13 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from explorer import quiz, state
 from explorer.core import ACTIVATIONS
-from explorer.data import DATASETS, load
-from explorer.training import Config, Trainer
+from explorer.model.data import DATASETS, load
+from explorer.model.training import Config, Trainer
+from explorer.teaching import quiz
+from explorer.ui import session
 
-APP = str(Path(__file__).parents[1] / "app.py")
+APP = str(Path(__file__).parents[2] / "app.py")
 
 
 def configurations():
@@ -32,7 +33,7 @@ def cells(M: np.ndarray, where: np.ndarray) -> frozenset:
 
 
 def what_the_step_did(question: quiz.Question, t: Trainer) -> object:
-    """The answer read off the step just taken, without explorer.quiz: its δ, its ∂L/∂W, the
+    """The answer read off the step just taken, without explorer.teaching.quiz: its δ, its ∂L/∂W, the
     loss of its batch under the new weights, the change of its weights."""
     s, l = t.current, question.layer
     if question.kind == "delta_sign":
@@ -129,12 +130,12 @@ def test_ties_are_never_offered_for_the_largest_change():
 
 
 def test_quiz_is_a_page_option_of_the_link():
-    options, problems = state.parse_page({"quiz": "1"})
+    options, problems = session.parse_page({"quiz": "1"})
     assert options["quiz"] is True and not problems
-    assert state.page_query(options)["quiz"] == "1"
-    options, problems = state.parse_page({})
-    assert options["quiz"] is False and "quiz" not in state.page_query(options)
-    options, problems = state.parse_page({"quiz": "maybe"})
+    assert session.page_query(options)["quiz"] == "1"
+    options, problems = session.parse_page({})
+    assert options["quiz"] is False and "quiz" not in session.page_query(options)
+    options, problems = session.parse_page({"quiz": "maybe"})
     assert options["quiz"] is False and len(problems) == 1
 
 

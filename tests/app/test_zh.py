@@ -1,6 +1,6 @@
 """With `lang=zh` the page speaks Chinese everywhere except in formulas.
 
-Every view (read from `explorer.views.VIEWS`) is rendered through AppTest before and after
+Every view (read from `explorer.ui.views.VIEWS`) is rendered through AppTest before and after
 a Step, for a classification and a regression data set and an uploaded CSV, with each of
 the view's own buttons, switches and choices tried; the link warnings, the rebuild and
 divergence notices, the CSV and weights-file errors and the worked-step handout are
@@ -27,10 +27,11 @@ from google.protobuf.message import Message as Proto
 from specs import chart
 from streamlit.testing.v1 import AppTest
 
-from explorer import teach, views
 from explorer.i18n import STRINGS
+from explorer.teaching import teach
+from explorer.ui import views
 
-APP = str(Path(__file__).parents[1] / "app.py")
+APP = str(Path(__file__).parents[2] / "app.py")
 
 # The words that stay as they are in Chinese, each because it is a name, not prose:
 ALLOWED = {

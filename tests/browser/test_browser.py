@@ -15,11 +15,11 @@ import numpy as np
 import pytest
 from playwright.sync_api import Page, expect
 
-from explorer.training import Config, Trainer
+from explorer.model.training import Config, Trainer
 
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 LINK = "/?dataset=xor&hidden=4,4&seed=3"
 TIMEOUT = 20_000  # ms, for anything that waits on a rerun
 
@@ -120,7 +120,7 @@ def no_exception(page: Page) -> None:
 
 
 def metric(page: Page, label: str):
-    """The value shown beside `label` in the numbers row (explorer/views.py `numbers`)."""
+    """The value shown beside `label` in the numbers row (explorer/ui/views.py `numbers`)."""
     return page.locator(".numbers > div").filter(has=page.locator("dt", has_text=label)).locator("dd")
 
 

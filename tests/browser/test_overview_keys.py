@@ -13,7 +13,8 @@ import numpy as np
 import pytest
 from playwright.sync_api import Page
 
-from explorer import i18n, plots
+from explorer import i18n
+from explorer.figures import plots
 
 WIDTHS = (plots.MIN_WIDTH, 470, 560, 772, 1200)  # px: the figure's width on the page
 

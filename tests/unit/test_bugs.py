@@ -1,4 +1,4 @@
-"""Tests of explorer.bugs: with no bug the broken backward pass is the core's; each bug is
+"""Tests of explorer.model.bugs: with no bug the broken backward pass is the core's; each bug is
 caught by the gradient check, where it acts; a bug-free network is never flagged.
 
 Whether a bug acts on a layer is decided exactly (its gradient against the core's), and
@@ -16,10 +16,10 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from explorer.bugs import BUGS, REASONS, BugShapeError, buggy_gradients, without_effect
 from explorer.core import Network
-from explorer.gradcheck import WRONG, gradient_check
-from explorer.training import Config, Trainer
+from explorer.model.bugs import BUGS, REASONS, BugShapeError, buggy_gradients, without_effect
+from explorer.model.gradcheck import WRONG, gradient_check
+from explorer.model.training import Config, Trainer
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.filter_too_much])
 # A bug "acts" on a layer when it moves that layer's gradient by more than this (relative).

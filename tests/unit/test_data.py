@@ -1,4 +1,4 @@
-"""Tests for explorer.data: built-in sets, the shipped real data and CSV uploads."""
+"""Tests for explorer.model.data: built-in sets, the shipped real data and CSV uploads."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from explorer import data
-from explorer.data import DATASETS, SYNTHETIC, DataError, Dataset, csv_columns, from_csv, load
+from explorer.model import data
+from explorer.model.data import DATASETS, SYNTHETIC, DataError, Dataset, csv_columns, from_csv, load
 
 CLASSIFICATION = ["xor", "circles", "gaussians", "spiral", "spiral3", "iris", "digits"]
 REGRESSION = ["sine", "plane"]

@@ -1,4 +1,4 @@
-"""Tests of explorer.export: the weights file round-trips bit for bit, a tampered one is
+"""Tests of explorer.teaching.export: the weights file round-trips bit for bit, a tampered one is
 refused with a message that says what is wrong, and the loss CSV reads back with pandas."""
 
 from __future__ import annotations
@@ -10,10 +10,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from explorer import export
 from explorer.core import Network
-from explorer.export import MAX_WEIGHTS_BYTES, WeightsError, load_weights_npz, loss_csv, weights_npz
-from explorer.training import Config, Trainer
+from explorer.model.training import Config, Trainer
+from explorer.teaching import export
+from explorer.teaching.export import MAX_WEIGHTS_BYTES, WeightsError, load_weights_npz, loss_csv, weights_npz
 
 SIZES = [2, 4, 3, 2]
 

@@ -1,4 +1,4 @@
-"""Tests of explorer.gradcheck: finite differences judge backprop's (or a broken) gradient."""
+"""Tests of explorer.model.gradcheck: finite differences judge backprop's (or a broken) gradient."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from explorer import training
 from explorer.core import ACTIVATIONS, LOSSES, Network
-from explorer.data import DATASETS, load
-from explorer.gradcheck import (
+from explorer.model import training
+from explorer.model.data import DATASETS, load
+from explorer.model.gradcheck import (
     CHECK_BUDGET,
     EPS,
     GOOD,
@@ -27,7 +27,7 @@ from explorer.gradcheck import (
     relative_error,
     verdict,
 )
-from explorer.training import Config, Trainer
+from explorer.model.training import Config, Trainer
 
 
 def make_net(sizes, activation="tanh", loss="cross_entropy", seed=0, data_seed=0, batch=4):

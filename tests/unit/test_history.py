@@ -10,9 +10,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from explorer import limits
 from explorer.core import Network
-from explorer.training import Config, Trainer
+from explorer.model import limits
+from explorer.model.training import Config, Trainer
 
 # 160 training rows, batches of 64: every third step ends an epoch with 32 rows.
 CONFIG = Config(dataset="xor", hidden=(4, 3), batch=64, seed=6, lr=0.3)

@@ -1,4 +1,4 @@
-"""Tests of explorer.plots: every figure is valid Plotly, and it draws exactly the numbers given.
+"""Tests of explorer.figures.plots: every figure is valid Plotly, and it draws exactly the numbers given.
 
 `plots.figure` builds figures as plain dicts (Plotly's JSON of a figure) without validation, for
 speed, so the validation Plotly would have done is done here instead: `go.Figure(fig)` must
@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 import pytest
 from specs import decode as arr
 
-from explorer import plots
+from explorer.figures import plots
 
 RNG = np.random.default_rng(12345)
 

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 import numpy as np
 import pytest
 
-from explorer import data, limits
 from explorer.core import DivergedError, Gradients, Network
-from explorer.training import (
+from explorer.model import data, limits
+from explorer.model.training import (
     BLOW_UP_LOSS,
     BLOW_UP_WEIGHT,
     SANE_LOSS,

@@ -13,9 +13,10 @@ import math
 import numpy as np
 import pytest
 
-from explorer import data, plots
 from explorer.core import ACTIVATIONS, LOSSES, DivergedError, Gradients, Network
-from explorer.training import Config, Trainer, _norm
+from explorer.figures import plots
+from explorer.model import data
+from explorer.model.training import Config, Trainer, _norm
 
 SIZES = [3, 5, 4, 2]
 

@@ -1,4 +1,4 @@
-"""Tests of explorer.teach: every number written into a formula is the core's own.
+"""Tests of explorer.teaching.teach: every number written into a formula is the core's own.
 
 Each equation is checked two ways: its LaTeX contains `teach.matrix(M)` of exactly the
 arrays an independent `Network` computes for the same weights and batch (so a wrong
@@ -16,9 +16,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from explorer import teach
 from explorer.core import Network
-from explorer.training import Config, Trainer
+from explorer.model.training import Config, Trainer
+from explorer.teaching import teach
 
 BEGIN, END = r"\begin{bmatrix}", r"\end{bmatrix}"
 BMATRIX = re.compile(r"\\begin\{bmatrix\}(.*?)\\end\{bmatrix\}")

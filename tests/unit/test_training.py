@@ -1,6 +1,6 @@
-"""Tests of explorer.training.Trainer against an independent replay of the documented rules.
+"""Tests of explorer.model.training.Trainer against an independent replay of the documented rules.
 
-The reference below rebuilds the same run from `explorer.core.Network`, `explorer.data`
+The reference below rebuilds the same run from `explorer.core.Network`, `explorer.model.data`
 and the documented batch order (epoch e of seed s is
 `np.random.default_rng([s, e]).permutation(n_train)`, taken `batch` rows at a time, fewer
 at an epoch's end), so every number the Trainer produces is compared bit for bit.
@@ -13,9 +13,9 @@ import math
 import numpy as np
 import pytest
 
-from explorer import data, training
 from explorer.core import DivergedError, Network
-from explorer.training import Config, Trainer
+from explorer.model import data, training
+from explorer.model.training import Config, Trainer
 
 SMALL = Config(dataset="xor", hidden=(5,), batch=16, seed=3)
 
