@@ -9,12 +9,12 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import streamlit as st
 
-from explorer.ui import session, views
+from explorer.ui import session, sidebar, workspace
 
 st.set_page_config(page_title="Backprop Explorer", page_icon="🧮", layout="wide")
 session.start()
-config, uploaded = views.sidebar()
+config, uploaded = sidebar.sidebar()
 notice = session.sync(config, uploaded)
 
-views.header(notice)
-views.workspace()
+workspace.header(notice)
+workspace.workspace()

@@ -212,7 +212,7 @@ class Session:
         raise KeyError(f"{chart} has no heatmap {name!r}")
 
 
-NUMBERS = '<dl class="numbers">'  # the numbers row of the page (explorer/ui/views.py `numbers`)
+NUMBERS = '<dl class="numbers">'  # the numbers row of the page (explorer/ui/controls.py `numbers`)
 _NUMBER = re.compile(r"<dt>(.*?)</dt><dd>(.*?)</dd>")
 
 

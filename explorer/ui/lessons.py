@@ -23,7 +23,7 @@ from explorer.model import bugs, gradcheck, limits
 from explorer.model.gradcheck import smooth_rows
 from explorer.model.training import Snapshot, Trainer
 from explorer.teaching import export, quiz, teach
-from explorer.ui import page, session
+from explorer.ui import links, page, session
 
 _ = page.label
 DOCS = Path(__file__).resolve().parents[2] / "docs"
@@ -287,7 +287,7 @@ def gradcheck_view(t: Trainer, s: Snapshot) -> None:
 
 def history_view(t: Trainer, s: Snapshot) -> None:
     ss = st.session_state
-    if len(t.history) >= 2:  # look back: every view then shows the step chosen here (views.viewed_snapshot)
+    if len(t.history) >= 2:  # look back: every view then shows the step chosen here (controls.viewed_snapshot)
         ss["view_step"] = ss["viewed_step"]
         st.slider(_("viewing"), t.history[0].step, t.steps, key="view_step",
                   on_change=lambda: ss.__setitem__("viewed_step", ss["view_step"]))
@@ -299,9 +299,9 @@ def history_view(t: Trainer, s: Snapshot) -> None:
         page.chart(plots.norms_figure(norms, [t.curve_steps[k] for k in keep], label=_), "norms")
     st.subheader(_("share"))
     st.markdown(_("share_text", s=s.step))
-    if t.config.dataset == session.CSV:
+    if t.config.dataset == links.CSV:
         st.caption(_("csv_link"))
-    query = session.to_query(t.config) | {"step": str(s.step)}
+    query = links.to_query(t.config) | {"step": str(s.step)}
     st.code(f"{_page_url()}?{urlencode(query)}", language=None)
 
 

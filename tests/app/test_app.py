@@ -19,7 +19,7 @@ from streamlit.testing.v1 import AppTest
 from explorer.core import Network
 from explorer.model import data
 from explorer.model.training import Config, Trainer
-from explorer.ui.session import DEFAULT, parse_query
+from explorer.ui.links import DEFAULT, parse_query
 
 APP = str(Path(__file__).parents[2] / "app.py")
 GOOD_LINK = {"dataset": "xor", "hidden": "4,3", "activation": "relu", "loss": "mse", "lr": "0.03", "batch": "8",

@@ -19,7 +19,7 @@ from streamlit.testing.v1 import AppTest
 from explorer.core import count_parameters
 from explorer.model import data, limits, training
 from explorer.model.training import BlowUpError, Config, Trainer
-from explorer.ui import session
+from explorer.ui import links, server, session
 
 APP = str(Path(__file__).parents[2] / "app.py")
 BIG = {"dataset": "digits", "hidden": "256,256,256,256,256,256", "split": "0", "batch": "1797"}
@@ -103,7 +103,7 @@ def test_thinning_keeps_the_latest_points_and_spreads_the_rest(n, points, recent
 
 
 def test_the_budget_holds_for_the_largest_network_at_its_largest_batch():
-    config, problems = session.parse_query(BIG)
+    config, problems = links.parse_query(BIG)
     assert config.batch == limits.max_batch(BIG_SIZES) < 1797 and problems  # capped, and said
     t = Trainer.from_config(config)
     t.run(6)
@@ -237,8 +237,8 @@ def test_a_stopped_run_keeps_its_steps_and_frees_its_turn(monkeypatch):
     monkeypatch.setattr(limits, "LONG_RUN_SECONDS", 0.0)
     with pytest.raises(Stopped):
         session.run_steps(t, 10)
-    assert session.LONG_RUNS.acquire(blocking=False)  # the turn was given back
-    session.LONG_RUNS.release()
+    assert server.LONG_RUNS.acquire(blocking=False)  # the turn was given back
+    server.LONG_RUNS.release()
 
 
 def test_a_long_run_waits_for_the_one_going_on(monkeypatch):
@@ -251,11 +251,11 @@ def test_a_long_run_waits_for_the_one_going_on(monkeypatch):
     monkeypatch.setattr(Trainer, "step", counted)
     monkeypatch.setattr(limits, "LONG_RUN_SECONDS", 0.0)  # every Run counts as long
     at = open_app()
-    assert session.LONG_RUNS.acquire(blocking=False)  # another session's long run holds the turn
+    assert server.LONG_RUNS.acquire(blocking=False)  # another session's long run holds the turn
 
     def other_run_ends():
         events.append("released")
-        session.LONG_RUNS.release()
+        server.LONG_RUNS.release()
     timer = threading.Timer(1.0, other_run_ends)
     timer.start()
     run_n(at, 20)
@@ -266,45 +266,45 @@ def test_a_long_run_waits_for_the_one_going_on(monkeypatch):
 
 def test_a_step_never_waits_for_a_long_run():
     at = open_app()
-    assert session.LONG_RUNS.acquire(blocking=False)
+    assert server.LONG_RUNS.acquire(blocking=False)
     try:
         click(at, "step")
         assert at.session_state["trainer"].steps == 1
     finally:
-        session.LONG_RUNS.release()
+        server.LONG_RUNS.release()
 
 
 def test_a_steps_numbers_and_charts_wait_for_the_step_being_drawn(monkeypatch):
-    """Sessions draw their Steps in turns (session.DRAWING): nothing is drawn before the turn."""
+    """Sessions draw their Steps in turns (server.DRAWING): nothing is drawn before the turn."""
     from explorer.ui import canvas
 
     at = open_app()
     events = []
     mount = canvas._mount
     monkeypatch.setattr(canvas, "_mount", lambda **kw: (events.append("drawn"), mount(**kw))[1])
-    assert session.DRAWING.acquire(blocking=False)  # another session's Step is being drawn
+    assert server.DRAWING.acquire(blocking=False)  # another session's Step is being drawn
 
     def other_step_drawn():
         events.append("released")
-        session.DRAWING.release()
+        server.DRAWING.release()
     timer = threading.Timer(1.0, other_step_drawn)
     timer.start()
     click(at, "step")
     timer.join()
     assert events[0] == "released" and events.count("drawn") == 3  # no chart before its turn
-    assert at.session_state["trainer"].steps == 1 and session.DRAWING.acquire(blocking=False)  # and freed
-    session.DRAWING.release()
+    assert at.session_state["trainer"].steps == 1 and server.DRAWING.acquire(blocking=False)  # and freed
+    server.DRAWING.release()
 
 
 def test_what_the_server_loaded_is_left_out_of_full_collections():
-    """At its first page the server freezes what it has loaded (session._settle): a full garbage
+    """At its first page the server freezes what it has loaded (server.settle): a full garbage
     collection then walks the sessions' objects, not Streamlit's, NumPy's and Plotly's; and
     a Step's short-lived objects die young instead of ageing into what it walks."""
     import gc
 
     open_app()
     assert gc.get_freeze_count() > 50_000
-    assert gc.get_threshold()[0] == session.YOUNG_OBJECTS > 700
+    assert gc.get_threshold()[0] == server.YOUNG_OBJECTS > 700
 
 
 def test_play_refuses_a_network_too_slow_for_its_ticks():

@@ -16,7 +16,7 @@ from specs import ok, open_app
 from streamlit.testing.v1 import AppTest
 
 from explorer import i18n
-from explorer.ui.session import DEFAULT, parse_query
+from explorer.ui.links import DEFAULT, parse_query
 
 APP = str(Path(__file__).parents[2] / "app.py")
 LINK_BREAKOUT = "`[Click for the answers](https://example.com)` `"  # the issue's `hidden=` value

@@ -16,7 +16,7 @@ from explorer.core import ACTIVATIONS
 from explorer.model.data import DATASETS, load
 from explorer.model.training import Config, Trainer
 from explorer.teaching import quiz
-from explorer.ui import session
+from explorer.ui import links
 
 APP = str(Path(__file__).parents[2] / "app.py")
 
@@ -130,12 +130,12 @@ def test_ties_are_never_offered_for_the_largest_change():
 
 
 def test_quiz_is_a_page_option_of_the_link():
-    options, problems = session.parse_page({"quiz": "1"})
+    options, problems = links.parse_page({"quiz": "1"})
     assert options["quiz"] is True and not problems
-    assert session.page_query(options)["quiz"] == "1"
-    options, problems = session.parse_page({})
-    assert options["quiz"] is False and "quiz" not in session.page_query(options)
-    options, problems = session.parse_page({"quiz": "maybe"})
+    assert links.page_query(options)["quiz"] == "1"
+    options, problems = links.parse_page({})
+    assert options["quiz"] is False and "quiz" not in links.page_query(options)
+    options, problems = links.parse_page({"quiz": "maybe"})
     assert options["quiz"] is False and len(problems) == 1
 
 

@@ -26,8 +26,8 @@ from explorer.i18n import ECHO_LIMIT
 from explorer.model import data
 from explorer.teaching import export
 from explorer.teaching.export import MAX_MEMBERS, WeightsError, load_weights_npz, weights_npz
-from explorer.ui import session
-from explorer.ui.session import DEFAULT
+from explorer.ui import links
+from explorer.ui.links import DEFAULT
 
 ROOT = Path(__file__).parents[2]
 APP = str(ROOT / "app.py")
@@ -136,7 +136,7 @@ def test_a_member_name_is_echoed_as_inert_code():
 
 
 def test_the_largest_network_the_app_builds_fits_the_upload_cap():
-    sizes = [data.MAX_FEATURES, *[session.MAX_HIDDEN_SIZE] * session.MAX_HIDDEN_LAYERS, data.MAX_CLASSES]
+    sizes = [data.MAX_FEATURES, *[links.MAX_HIDDEN_SIZE] * links.MAX_HIDDEN_LAYERS, data.MAX_CLASSES]
     largest = Network(sizes, seed=0)
     content = weights_npz(largest, 10_000)
     assert len(content) < export.MAX_WEIGHTS_BYTES
@@ -306,14 +306,14 @@ def test_an_uploaded_csv_is_left_out_of_the_link_and_the_page_says_so():
     at = open_app()
     ok(at.selectbox(key="cfg_dataset").set_value("csv").run())
     upload_csv(at, "toy.csv", csv(toy_rows()))
-    assert at.session_state["config"].dataset == session.CSV
+    assert at.session_state["config"].dataset == links.CSV
     link = {key: at.query_params[key] for key in at.query_params}
     assert "dataset" not in link and link["hidden"] == "8,8"
     assert any("cannot carry an uploaded file" in c for c in texts(at.caption))
-    assert "dataset" not in session.to_query(at.session_state["config"])
+    assert "dataset" not in links.to_query(at.session_state["config"])
     ok(at.segmented_control(key="lang").set_value("zh").run())
     assert any("链接无法携带上传的文件" in c for c in texts(at.caption))
     ok(at.segmented_control(key="view").set_value("history").run())
     shared = [str(c.value) for c in at.code]
     assert shared and all("dataset=" not in c for c in shared)
-    assert session.parse_query(link)[0].dataset == DEFAULT.dataset  # the link opens the default data
+    assert links.parse_query(link)[0].dataset == DEFAULT.dataset  # the link opens the default data

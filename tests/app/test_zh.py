@@ -1,6 +1,6 @@
 """With `lang=zh` the page speaks Chinese everywhere except in formulas.
 
-Every view (read from `explorer.ui.views.VIEWS`) is rendered through AppTest before and after
+Every view (read from `explorer.ui.workspace.VIEWS`) is rendered through AppTest before and after
 a Step, for a classification and a regression data set and an uploaded CSV, with each of
 the view's own buttons, switches and choices tried; the link warnings, the rebuild and
 divergence notices, the CSV and weights-file errors and the worked-step handout are
@@ -29,7 +29,7 @@ from streamlit.testing.v1 import AppTest
 
 from explorer.i18n import STRINGS
 from explorer.teaching import teach
-from explorer.ui import views
+from explorer.ui import network_view, workspace
 
 APP = str(Path(__file__).parents[2] / "app.py")
 
@@ -155,7 +155,7 @@ def explore_view(at: AppTest, view: str) -> list[tuple[str, str]]:
     """Show `view`, then try its own choices, switches and buttons; everything shown on the way."""
     shown = show_view(at, view)
     if view == "network":  # every optional panel of the network figure
-        at.button_group(key="show_panels").set_value(list(views.GRADIENT_PANELS)).run()
+        at.button_group(key="show_panels").set_value(list(network_view.GRADIENT_PANELS)).run()
         shown += page_texts(at)
     for box in keyed(at, "selectbox"):
         for index in range(len(box.options)):
@@ -201,7 +201,7 @@ GOOD_CSV = csv_bytes("甲,乙,丙,类", [f"{np.sin(k):.4f},{np.cos(k):.4f},{k % 
 
 
 def test_views_come_from_the_code():
-    assert {"network", "equations", "phases", "gradcheck", "history", "export"} <= set(views.VIEWS)
+    assert {"network", "equations", "phases", "gradcheck", "history", "export"} <= set(workspace.VIEWS)
 
 
 @pytest.mark.parametrize("dataset", ["circles", "sine", "plane", "csv"])
@@ -216,10 +216,10 @@ def test_every_view_speaks_chinese_before_and_after_a_step(dataset):
         shown = []
     shown += page_texts(at)
     assert any(where.startswith("chart") for where, _ in shown), "no chart was read: every chart's words missed"
-    for view in views.VIEWS:
+    for view in workspace.VIEWS:
         shown += show_view(at, view)
     at.button(key="step").click().run()
-    for view in views.VIEWS:
+    for view in workspace.VIEWS:
         shown += explore_view(at, view)
     assert any(where == "table header" for where, _ in shown), "no table was read: every table's words missed"
     assert_chinese(shown)

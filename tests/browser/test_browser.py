@@ -120,7 +120,7 @@ def no_exception(page: Page) -> None:
 
 
 def metric(page: Page, label: str):
-    """The value shown beside `label` in the numbers row (explorer/ui/views.py `numbers`)."""
+    """The value shown beside `label` in the numbers row (explorer/ui/controls.py `numbers`)."""
     return page.locator(".numbers > div").filter(has=page.locator("dt", has_text=label)).locator("dd")
 
 

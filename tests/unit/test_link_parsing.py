@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 
 from explorer.model import data
 from explorer.model.training import Config
-from explorer.ui import session
-from explorer.ui.session import DEFAULT, fix_config, parse_hidden, parse_lr, parse_query, to_query
+from explorer.ui import links
+from explorer.ui.links import DEFAULT, fix_config, parse_hidden, parse_lr, parse_query, to_query
 
 PARAMS = ("dataset", "hidden", "activation", "loss", "lr", "batch", "seed")  # the contract's seven
 N_TRAIN = {name: len(data.load(name).X_train) for name in data.DATASETS}
@@ -38,14 +38,14 @@ def test_default_config_is_the_documented_one():
     (" 4 , 3 ", (4, 3)),
     ("1,256", (1, 256)),
     ("08", (8,)),
-    (",".join(["2"] * session.MAX_HIDDEN_LAYERS), (2,) * session.MAX_HIDDEN_LAYERS),
+    (",".join(["2"] * links.MAX_HIDDEN_LAYERS), (2,) * links.MAX_HIDDEN_LAYERS),
 ])
 def test_parse_hidden(text, hidden):
     assert parse_hidden(text) == hidden
 
 
 @pytest.mark.parametrize("text", ["8,x", "0", "257", "999", "-1", "1.5", "8,,8", "8,", ",8", "8;8", "1e2", "abc",
-                                  ",".join(["2"] * (session.MAX_HIDDEN_LAYERS + 1))])
+                                  ",".join(["2"] * (links.MAX_HIDDEN_LAYERS + 1))])
 def test_parse_hidden_rejects(text):
     with pytest.raises(ValueError):
         parse_hidden(text)
@@ -146,16 +146,16 @@ def test_a_batch_larger_than_the_training_set_is_named_and_clamped():
     assert config.batch == N_TRAIN["iris"] == 120 and len(problems) == 1
 
 
-@given(st.dictionaries(st.sampled_from([*session.QUERY, "other"]), st.text(max_size=12), max_size=6))
+@given(st.dictionaries(st.sampled_from([*links.QUERY, "other"]), st.text(max_size=12), max_size=6))
 @settings(max_examples=150, deadline=None)
 def test_any_link_gives_a_valid_config_and_never_raises(params):
     config, problems = parse_query(params)
     assert config.dataset in data.DATASETS
-    assert 0 <= len(config.hidden) <= session.MAX_HIDDEN_LAYERS
-    assert all(1 <= size <= session.MAX_HIDDEN_SIZE for size in config.hidden)
-    assert math.isfinite(config.lr) and 0 < config.lr <= session.MAX_LR
+    assert 0 <= len(config.hidden) <= links.MAX_HIDDEN_LAYERS
+    assert all(1 <= size <= links.MAX_HIDDEN_SIZE for size in config.hidden)
+    assert math.isfinite(config.lr) and 0 < config.lr <= links.MAX_LR
     assert config.batch >= 1
-    assert 0 <= config.seed <= session.MAX_SEED
+    assert 0 <= config.seed <= links.MAX_SEED
     assert all(isinstance(p, str) for p in problems)
     assert fix_config(config) == (config, [])  # already consistent: the loss fits, the batch fits the data
 
@@ -208,7 +208,7 @@ def test_a_link_reproduces_the_config(config):
     assert parse_query(to_query(config)) == (config, [])
 
 
-@pytest.mark.parametrize("lr", session.LR_PRESETS)
+@pytest.mark.parametrize("lr", links.LR_PRESETS)
 def test_every_preset_learning_rate_survives_the_link(lr):
     assert parse_query(to_query(DEFAULT.with_(lr=lr)))[0].lr == lr
 

@@ -1,0 +1,40 @@
+"""What the whole server process shares: the garbage collector's settings, the turn of long
+runs, and the turn in which Steps draw.
+"""
+
+from __future__ import annotations
+
+import functools
+import gc
+import threading
+
+from explorer.model import limits
+
+# The garbage collector looks at the newest objects once this many more have been made (Python's
+# default is 700). A Step makes thousands that live until the session's next run: collected that
+# often, they age into the generations a full collection walks, and full collections come every
+# few seconds. With 60 students: p95 Step 279 ms at 700, 177 ms at 10,000 (scripts/load_test.py).
+YOUNG_OBJECTS = 10_000
+
+
+@functools.cache
+def settle() -> None:
+    """Once per server, at its first page: Streamlit, NumPy, Plotly and this package, all loaded
+    by now (over 100,000 objects), live as long as the server, so the garbage collector's full
+    collections need not walk them. A full collection holds up every session's Step: with a
+    room of 60 (scripts/load_test.py) it took 0.26 s, 0.17 s with these left out (p95 Step
+    177 ms with them left out, 246 to 376 ms without).
+
+    The first session's own Streamlit objects are frozen too: when that session ends, they and
+    what it kept stay until the server restarts (seen: its trainer outlived it). That is one
+    session's budget (explorer/model/limits.py), once per server."""
+    gc.freeze()
+    gc.set_threshold(YOUNG_OBJECTS, *gc.get_threshold()[1:])
+
+
+# Long runs of the whole process take turns (see explorer.model.limits): a Step never waits for one.
+LONG_RUNS = threading.BoundedSemaphore(limits.MAX_LONG_RUNS)
+# The sessions' Steps draw their numbers and charts in turns, one at a time. They share one
+# interpreter, and so one core: drawn all at once, every Step of a busy room finishes late
+# (60 students: p95 1,002 ms all at once, 627 ms in turns; scripts/load_test.py).
+DRAWING = threading.Lock()

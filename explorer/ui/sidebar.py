@@ -1,0 +1,118 @@
+"""The sidebar: the configuration of a run (data set, network, training), and an uploaded CSV.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from explorer import i18n
+from explorer.core import ACTIVATIONS, count_parameters
+from explorer.model import data, limits
+from explorer.model.training import Config
+from explorer.ui import links, page, session
+
+_ = page.label
+
+
+def _lr_from_preset() -> None:
+    st.session_state["cfg_lr_text"] = links.format_lr(st.session_state["cfg_lr_preset"])
+
+
+def _csv_dataset(test_fraction: float, seed: int) -> data.Dataset | None:
+    """The uploaded CSV as a data set, parsed once per (file, target, task, split, seed)."""
+    upload = st.file_uploader(_("csv_file"), type="csv", key="csv_file", max_upload_size=data.MAX_CSV_MB)
+    if upload is None:
+        st.info(_("csv_wait"))
+        return None
+    try:
+        columns = data.csv_columns(upload)
+        target = st.selectbox(_("csv_target"), columns, index=len(columns) - 1, key="csv_target")
+        task = st.radio(_("csv_task"), ["auto", "classification", "regression"], horizontal=True, key="csv_task",
+                        format_func=page.options("task_"))
+        key = (upload.file_id, target, task, test_fraction, seed)
+        cached = st.session_state.get("csv_dataset")
+        if cached is None or cached[0] != key:
+            cached = (key, data.from_csv(upload, target, task=task, test_fraction=test_fraction, seed=seed))
+            st.session_state["csv_dataset"] = cached
+        return cached[1]
+    except data.DataError as error:
+        st.error(_("csv_bad", error=page.say(error)))
+        return None
+
+
+def sidebar() -> tuple[Config, data.Dataset | None]:
+    """The configuration widgets; returns the chosen Config (and an uploaded data set)."""
+    ss = st.session_state
+    previous: Config = ss["config"]
+    if session.hidden("config"):  # a classroom link fixes the configuration
+        return previous, None
+    with st.sidebar:
+        st.segmented_control(_("s_language"), list(i18n.LANGUAGES), key="lang", required=True,
+                             format_func=i18n.LANGUAGES.get, label_visibility="collapsed")
+        st.header(_("s_data"))
+        name = st.selectbox(_("s_dataset"), [*data.DATASETS, links.CSV], format_func=page.options("ds_"),
+                            key="cfg_dataset")
+        # Always drawn (disabled where it does not apply): a widget left out of a run loses its session.
+        st.slider(_("s_noise"), 0.0, 1.0, step=0.05, key="cfg_noise", disabled=name not in data.SYNTHETIC,
+                  help=_("s_noise_help"))
+        st.slider(_("s_split"), 0.0, links.MAX_TEST_FRACTION, step=0.05, key="cfg_test_fraction",
+                  help=_("s_split_help"))
+        uploaded = None
+        if name == links.CSV:
+            uploaded = _csv_dataset(ss["cfg_test_fraction"], ss["cfg_seed"])
+            if uploaded is not None or previous.dataset == links.CSV:
+                st.caption(_("csv_link"))
+            if uploaded is None and previous.dataset == links.CSV:  # keep the CSV already in use
+                uploaded = session.trainer().dataset
+            elif uploaded is None:  # keep training what is there until a usable file arrives
+                name = previous.dataset
+        dataset = uploaded or data.load(name, noise=ss["cfg_noise"], test_fraction=ss["cfg_test_fraction"],
+                                        seed=ss["cfg_seed"])
+
+        st.header(_("s_network"))
+        st.number_input(_("s_hidden"), 0, links.MAX_HIDDEN_LAYERS, key="cfg_n_hidden")
+        hidden = []
+        for k in range(ss["cfg_n_hidden"]):
+            ss.setdefault(f"cfg_hidden_{k}", 8)
+            hidden.append(st.number_input(_("s_neurons", layer=k + 2), 1, links.MAX_HIDDEN_SIZE,
+                                          key=f"cfg_hidden_{k}"))
+        sizes = [dataset.n_inputs, *hidden, dataset.n_outputs]
+        st.caption(_("s_sizes", sizes=sizes, count=count_parameters(sizes)))
+        st.selectbox(_("s_activation"), list(ACTIVATIONS), key="cfg_activation",
+                     format_func=page.options("d_act_"))
+        losses = ["cross_entropy", "mse"] if dataset.task == "classification" else ["mse"]
+        if ss["cfg_loss"] not in losses:
+            ss["cfg_loss"] = losses[0]
+        st.selectbox(_("s_loss"), losses, key="cfg_loss", format_func=page.options("loss_"))
+
+        st.header(_("s_training"))
+        st.select_slider(_("s_lr_presets"), links.LR_PRESETS, key="cfg_lr_preset",
+                         format_func=lambda v: f"{v:g}", on_change=_lr_from_preset)
+        lr_text = st.text_input(_("s_lr"), key="cfg_lr_text", help=_("s_lr_help"))
+        try:
+            lr = links.parse_lr(lr_text)
+        except ValueError as error:
+            st.error(_("lr_bad", text=i18n.code(lr_text), error=page.say(error), lr=links.format_lr(previous.lr)))
+            lr = previous.lr
+        n_train = len(dataset.X_train)
+        most = min(n_train, limits.max_batch(sizes, len(dataset.X_test)))
+        ss["cfg_batch"] = min(ss["cfg_batch"], most)
+        st.number_input(_("s_batch", n=most), 1, most, key="cfg_batch")
+        if most < n_train:
+            st.caption(_("batch_capped", max=most))
+        st.number_input(_("s_seed"), 0, links.MAX_SEED, key="cfg_seed",
+                        help=_("s_seed_help"))
+        st.toggle(_("s_lock"), key="lock_colours",
+                  help=_("s_lock_help"))
+    config = Config(
+        dataset=links.CSV if uploaded is not None else name,
+        hidden=tuple(int(size) for size in hidden),
+        activation=ss["cfg_activation"],
+        loss=ss["cfg_loss"],
+        lr=lr,
+        batch=int(ss["cfg_batch"]),
+        seed=int(ss["cfg_seed"]),
+        noise=float(ss["cfg_noise"]),
+        test_fraction=float(ss["cfg_test_fraction"]),
+    )
+    return config, uploaded

@@ -1,0 +1,94 @@
+"""The page around the views: the header, the controls, the numbers and the chosen view. A Step
+reruns only `stepper`, a fragment.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
+
+from explorer.ui import canvas, lessons, page, server, session
+from explorer.ui.controls import run_controls, status, step_controls, viewed_snapshot
+from explorer.ui.network_view import Slots, network_switches, network_view
+
+_ = page.label
+
+
+LESSONS = {
+    "equations": lessons.equations_view,
+    "phases": lessons.phases_view,
+    "gradcheck": lessons.gradcheck_view,
+    "history": lessons.history_view,
+    "export": lessons.export_view,
+    "derivation": lessons.derivation_view,
+}
+VIEWS = ("network", *LESSONS)  # the Network view: `network_switches` and `network_view`
+
+
+def workspace() -> None:
+    """The controls, the numbers and the chosen view. Everything a Step changes is drawn by
+    `stepper`, a fragment, so that a Step (and each frame of Play) reruns only that."""
+    t = session.trainer()
+    row = st.container(horizontal=True, vertical_alignment="bottom")  # wraps on a narrow window
+    stepping = row.container(horizontal=True, vertical_alignment="bottom", width="content")
+    run_controls(t, row)
+    top = st.container()  # the fragment's own place: the numbers
+    view = "network"
+    if not session.hidden("views"):
+        row = st.container(horizontal=True, vertical_alignment="center", gap="medium")
+        view = row.segmented_control(_("view"), list(VIEWS), key="view", required=True, default="network",
+                                     format_func=page.options("v_"), label_visibility="collapsed")
+        row.toggle(_("quiz_mode"), key="quiz_mode", help=_("quiz_mode_help"))
+    below = st.container()  # the quiz and the lesson views: step by step, all of it
+    slots = network_switches(t) if view == "network" else None
+    with top:
+        st.fragment(stepper)(stepping, view, below, slots)
+
+
+def stepper(stepping: DeltaGenerator, view: str, below: DeltaGenerator, slots: Slots | None) -> None:
+    """What a Step redraws: Step and Undo, the numbers, the quiz, the view (the Network view's
+    charts in their slots), and while playing the clock that asks for the next frame."""
+    t = session.trainer()
+    with stepping:
+        step_controls(t)
+    with server.DRAWING:  # in turns with the other sessions' Steps; a lesson view may take longer
+        status(t)
+        s = viewed_snapshot(t)
+        if slots is not None:
+            network_view(t, s, slots)
+    with below:
+        if session.page()["quiz"]:
+            lessons.quiz_panel(t)
+        if slots is None:
+            LESSONS[view](t, s)
+    ss = st.session_state
+    if ss.get("playing"):  # after the charts: the clock asks for the next frame once they are drawn
+        ss["frame"] = ss.get("frame", 0) + 1
+        # In a container this fragment fills on every run: only there may it write at will.
+        with below if slots is None else slots.layers:
+            canvas.clock(ss["frame"], key="clock")
+
+
+# The page's style sheets, read once: every page's, and the projector's on top of it.
+_CSS = {name: (Path(__file__).with_name(f"{name}.css")).read_text(encoding="utf-8") for name in ("page", "present")}
+STYLE = {"page": f"<style>{_CSS['page']}</style>", "present": f"<style>{_CSS['page']}{_CSS['present']}</style>"}
+
+
+def header(notice: str | None) -> None:
+    """Title, link problems, a rebuild notice; the projector's style when presenting."""
+    st.set_page_config(page_title=_("title"))  # the browser tab, in the session's language
+    st.html(STYLE["present" if session.page()["present"] else "page"])
+    st.title(_("title"))
+    if not session.page()["present"]:
+        st.caption(_("subtitle"))
+    link_problems()
+    if notice:
+        st.info(page.say(notice))
+
+
+def link_problems() -> None:
+    """What a shared link asked for that could not be used."""
+    for problem in st.session_state.get("link_problems", []):
+        st.warning(_("link_problem", problem=page.say(problem)))
