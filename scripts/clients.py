@@ -136,11 +136,13 @@ class Session:
         self.bytes_in = 0
 
     @classmethod
-    async def open(cls, url: str, query: str = "", timeout: float = 60.0) -> Session:
+    async def open(cls, url: str, query: str = "", timeout: float = 60.0, cookie: str = "") -> Session:
+        """`cookie`: the Cookie header a browser would send (a load balancer's sticky cookie)."""
         import websockets
 
         ws = await websockets.connect(url.replace("http://", "ws://") + "/_stcore/stream",
-                                      subprotocols=["streamlit"], max_size=None, open_timeout=timeout)
+                                      subprotocols=["streamlit"], max_size=None, open_timeout=timeout,
+                                      additional_headers={"Cookie": cookie} if cookie else None)
         session = cls(ws, query)
         await session._rerun(timeout=timeout)
         return session

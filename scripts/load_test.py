@@ -22,10 +22,15 @@ plus `--pages` real headless Chromium pages with their own seeds. Then:
 
     .venv/bin/python scripts/load_test.py --sessions 20 --heavy 10 --pages 0   # the heavy-student case
 
-It reports the server's resident memory (VmRSS of the server and any children, from
-/proc, sampled every 0.2 s) and the step latency: for protocol sessions the round trip
+With `--replicas R` the app runs as R processes behind HAProxy (deploy/haproxy.cfg, on loopback:
+scripts/lecture_hall.py), and every session goes through the balancer, as in a lecture hall:
+
+    .venv/bin/python scripts/load_test.py --replicas 2 --sessions 200 --pages 0 --fill 0
+
+It reports the resident memory of each server process (VmRSS with any children, from /proc,
+sampled every 0.2 s), the Steps a second the room got served, and the step latency: for protocol sessions the round trip
 from the click to the run's `script_finished`, for pages also click → every chart redrawn.
-Goals: RSS ≤ 1 GB, steady p95 ≤ 300 ms.
+Goals: RSS ≤ 1 GB a process, steady p95 ≤ 300 ms.
 
 Isolation: each session's W¹ before its first step must be exactly `Network(…, seed).W[0]`
 of its own seed, all of them different, and after the run every step counter shows its
@@ -77,19 +82,30 @@ def rss_mb(pid: int) -> float:
 
 
 class Memory:
-    """Samples the server's RSS in the background; `mark(label)` records the current value."""
+    """Samples the RSS of each server process in the background; `mark(label)` records the
+    current values: `marks` the processes' total, `each` every process's own. `peak` is the
+    largest any one process reached."""
 
-    def __init__(self, pid: int):
-        self.pid, self.peak, self.marks = pid, 0.0, {}
+    def __init__(self, *pids: int):
+        self.pids, self.peaks, self.marks, self.each = pids, [0.0] * len(pids), {}, {}
+
+    @property
+    def peak(self) -> float:
+        return max(self.peaks)
+
+    def _now(self) -> list[float]:
+        now = [rss_mb(pid) for pid in self.pids]
+        self.peaks = [max(peak, value) for peak, value in zip(self.peaks, now)]
+        return now
 
     async def sample(self) -> None:
         while True:
-            self.peak = max(self.peak, rss_mb(self.pid))
+            self._now()
             await asyncio.sleep(0.2)
 
     def mark(self, label: str) -> None:
-        self.marks[label] = rss_mb(self.pid)
-        self.peak = max(self.peak, self.marks[label])
+        self.each[label] = self._now()
+        self.marks[label] = sum(self.each[label])
 
 
 def expected_W1(query: str, seed: int, shapes: list[tuple[int, ...]]) -> np.ndarray:
@@ -154,10 +170,10 @@ async def student(session: Session, steps: int, think: float, rng: random.Random
     return pressed
 
 
-async def heavy_phase(server: Server, light: list[Session], args, rng: random.Random) -> tuple[list, list, list]:
+async def heavy_phase(url: str, light: list[Session], args, rng: random.Random) -> tuple[list, list, list]:
     """`args.heavy` sessions press Run `args.heavy_steps` at once while the light ones step:
     (light latencies meanwhile, the heavy runs' durations in s, each light session's presses)."""
-    heavy = await asyncio.gather(*(Session.open(server.url, LINK.format(seed=FIRST_SEED + 500 + i))
+    heavy = await asyncio.gather(*(Session.open(url, LINK.format(seed=FIRST_SEED + 500 + i))
                                    for i in range(args.heavy)))
     done, latencies = asyncio.Event(), []
 
@@ -176,8 +192,13 @@ async def heavy_phase(server: Server, light: list[Session], args, rng: random.Ra
     return latencies, durations, pressed
 
 
-async def run(server: Server, args) -> int:
-    memory = Memory(server.pid)
+def cpu_seconds(servers: list[Server]) -> float:
+    return sum(server.cpu_seconds() for server in servers)
+
+
+async def run(url: str, servers: list[Server], args) -> int:
+    """The room against the app at `url`: one server, or `servers` behind a balancer at `url`."""
+    memory = Memory(*(server.pid for server in servers))
     sampler = asyncio.create_task(memory.sample())
     memory.mark("idle")
     rng = random.Random(0)
@@ -186,7 +207,7 @@ async def run(server: Server, args) -> int:
     failures = []
 
     t = time.perf_counter()
-    sessions = await asyncio.gather(*(Session.open(server.url, LINK.format(seed=s)) for s in seeds))
+    sessions = await asyncio.gather(*(Session.open(url, LINK.format(seed=s)) for s in seeds))
     print(f"opened {len(sessions)} sessions in {time.perf_counter() - t:.1f} s")
     memory.mark("sessions open")
 
@@ -208,20 +229,21 @@ async def run(server: Server, args) -> int:
 
     steady: list[float] = []
     pages = [{"redrawn": [], "finished": []} for _ in page_seeds]
-    t, cpu = time.perf_counter(), server.cpu_seconds()
+    t, cpu, client_cpu = time.perf_counter(), cpu_seconds(servers), time.process_time()
     tasks = [student(s, args.steps, args.think, random.Random(rng.random()), steady) for s in sessions]
     if args.pages:
         from playwright.async_api import async_playwright
 
         async with async_playwright() as p:
             browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            tasks += [browser_student(browser, server.url, seed, args.steps, args.think, random.Random(seed), page)
+            tasks += [browser_student(browser, url, seed, args.steps, args.think, random.Random(seed), page)
                       for seed, page in zip(page_seeds, pages)]
             await asyncio.gather(*tasks)
             await browser.close()
     else:
         await asyncio.gather(*tasks)
-    steady_s, steady_cpu = time.perf_counter() - t, server.cpu_seconds() - cpu
+    steady_s, steady_cpu = time.perf_counter() - t, cpu_seconds(servers) - cpu
+    client_cpu = time.process_time() - client_cpu
     memory.mark("after steady stepping")
 
     burst: list[float] = []
@@ -234,7 +256,7 @@ async def run(server: Server, args) -> int:
     pressed = [0] * len(sessions)
     if args.heavy:
         t = time.perf_counter()
-        heavy_light, durations, pressed = await heavy_phase(server, sessions, args, rng)
+        heavy_light, durations, pressed = await heavy_phase(url, sessions, args, rng)
         heavy_s = time.perf_counter() - t
         memory.mark(f"after {args.heavy} heavy runs")
 
@@ -259,12 +281,12 @@ async def run(server: Server, args) -> int:
     memory.mark("sessions closed (2 s later)")
     sampler.cancel()
 
-    print(f"\n{args.sessions} protocol sessions + {args.pages} Chromium pages, one server on {server.url}, "
-          f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}")
-    print("\nServer RSS, MiB (server process and children):")
-    for label, value in memory.marks.items():
-        print(f"  {label:<28} {value:7.1f}")
-    print(f"  {'peak (sampled every 0.2 s)':<28} {memory.peak:7.1f}")
+    where = f"{len(servers)} processes behind HAProxy on {url}" if args.replicas else f"one server on {url}"
+    print(f"\n{args.sessions} protocol sessions + {args.pages} Chromium pages, {where}, "
+          f"{os.cpu_count()} CPUs, load average {' / '.join(f'{v:.2f}' for v in os.getloadavg())}")
+    print("\nServer RSS, MiB (each server process and its children):")
+    for label, values in [*memory.each.items(), ("peak (sampled every 0.2 s)", memory.peaks)]:
+        print(f"  {label:<28} " + " ".join(f"{value:7.1f}" for value in values))
     print(f"\nStep latency, ms            {'n':>5} {'median':>7} {'p90':>7} {'p95':>7} {'max':>7}")
 
     def line(label: str, values: list[float]) -> None:
@@ -278,9 +300,9 @@ async def run(server: Server, args) -> int:
     line(f"burst of {args.sessions}, round trip", burst)
     line(f"steady while {args.heavy} heavy Run", heavy_light)
     rate = (len(steady) + sum(len(p["redrawn"]) for p in pages)) / steady_s
-    print(f"  (steady: {rate:.1f} steps/s offered by the room over {steady_s:.1f} s; think time 0 … "
-          f"{2 * args.think:g} s; the server's CPU meanwhile {steady_cpu / steady_s:.2f} s a second, "
-          f"{1000 * steady_cpu / (rate * steady_s):.1f} ms a Step)")
+    print(f"  (steady: {rate:.1f} Steps a second served to the room over {steady_s:.1f} s; think time 0 … "
+          f"{2 * args.think:g} s; the servers' CPU meanwhile {steady_cpu / steady_s:.2f} s a second, "
+          f"{1000 * steady_cpu / (rate * steady_s):.1f} ms a Step; this script's own {client_cpu / steady_s:.2f})")
 
     if args.heavy:
         print(f"  (heavy: {args.heavy} sessions pressed Run {args.heavy_steps:,} at once; they finished in "
@@ -288,7 +310,8 @@ async def run(server: Server, args) -> int:
               f"sessions pressed Step {sum(pressed)} times meanwhile)")
     p95 = percentile(steady, 95)
     verdict = {True: "met", False: "MISSED"}
-    print(f"\nGoal RSS ≤ {args.rss_goal:.0f} MiB: peak {memory.peak:.0f} MiB, {verdict[memory.peak <= args.rss_goal]}")
+    print(f"\nGoal RSS ≤ {args.rss_goal:.0f} MiB a process: peak {memory.peak:.0f} MiB, "
+          f"{verdict[memory.peak <= args.rss_goal]}")
     print(f"Goal steady p95 ≤ {GOAL_P95_MS} ms (protocol sessions): {p95:.0f} ms, {verdict[p95 <= GOAL_P95_MS]}")
     if failures:
         print("\nIsolation FAILED:\n  " + "\n  ".join(failures))
@@ -309,6 +332,8 @@ async def run(server: Server, args) -> int:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sessions", type=int, default=30, help="protocol sessions (default 30)")
+    parser.add_argument("--replicas", type=int, default=0,
+                        help="app processes behind HAProxy (default 0: one process, no balancer)")
     parser.add_argument("--pages", type=int, default=1,
                         help="headless Chromium pages besides them (default 1; they share the server's CPUs)")
     parser.add_argument("--steps", type=int, default=20, help="Step presses per session, steady phase (default 20)")
@@ -322,13 +347,18 @@ def main() -> int:
                         help=f"peak RSS goal in MiB (default {GOAL_RSS_MB}; the issue asks 1229 for 100 sessions)")
     parser.add_argument("--max-seconds", type=float, default=600, help="give up after this long (default 600)")
     args = parser.parse_args()
-    if not (1 <= args.sessions <= 100 and 0 <= args.pages <= 5 and 1 <= args.steps <= 200
+    if not (1 <= args.sessions <= 200 and 0 <= args.replicas <= 4 and 0 <= args.pages <= 5 and 1 <= args.steps <= 200
             and 0 <= args.think <= 10 and 0 <= args.fill <= 10_000 and 0 <= args.bursts <= 20
             and 0 <= args.heavy <= 30 and 1 <= args.heavy_steps <= 10_000):
-        parser.error("out of bounds: sessions 1…100, pages 0…5, steps 1…200, think 0…10, fill 0…10000, bursts 0…20, "
-                     "heavy 0…30, heavy-steps 1…10000")
+        parser.error("out of bounds: sessions 1…200, replicas 0…4, pages 0…5, steps 1…200, think 0…10, fill 0…10000, "
+                     "bursts 0…20, heavy 0…30, heavy-steps 1…10000")
+    if args.replicas:
+        from lecture_hall import lecture_hall
+
+        with lecture_hall(args.replicas) as hall:
+            return asyncio.run(asyncio.wait_for(run(hall.url, hall.replicas, args), args.max_seconds))
     with serving() as server:
-        return asyncio.run(asyncio.wait_for(run(server, args), args.max_seconds))
+        return asyncio.run(asyncio.wait_for(run(server.url, [server], args), args.max_seconds))
 
 
 if __name__ == "__main__":

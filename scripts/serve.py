@@ -73,9 +73,11 @@ def _healthy(url: str) -> bool:
         return False
 
 
-def start_server(timeout: float = 30.0, port: int | None = None, script: str = "app.py") -> Server:
+def start_server(timeout: float = 30.0, port: int | None = None, script: str = "app.py",
+                 env: dict[str, str] | None = None) -> Server:
     """Start the app (or another Streamlit script run from the repository's root, with its
-    .streamlit/config.toml) and wait at most `timeout` seconds until it answers its health check."""
+    .streamlit/config.toml; `env`: more environment variables) and wait at most `timeout`
+    seconds until it answers its health check."""
     port = port or free_port()
     log = tempfile.NamedTemporaryFile("w+b", prefix="streamlit-", suffix=".log")  # noqa: SIM115 (Server owns it)
     command = [
@@ -84,7 +86,7 @@ def start_server(timeout: float = 30.0, port: int | None = None, script: str = "
         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
     ]
     proc = subprocess.Popen(command, cwd=ROOT, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-                            env={**os.environ, "OPENBLAS_NUM_THREADS": "1"})
+                            env={**os.environ, "OPENBLAS_NUM_THREADS": "1", **(env or {})})
     server = Server(proc, f"http://{HOST}:{port}", log)
     deadline = time.monotonic() + timeout
     while not _healthy(server.url):

@@ -15,11 +15,13 @@ from serve import CHROMIUM, CHROMIUM_ARGS, serving  # noqa: E402 (after the path
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Tiers by folder: tests/app/ is marked `app`, tests/browser/ `browser`, and so is any
-    test that needs the served app or a page, wherever it stands."""
+    """Tiers by folder: tests/app/ is marked `app`, tests/deploy/ `deploy`, tests/browser/
+    `browser`, and so is any other test that needs the served app or a page, wherever it stands."""
     for item in items:
         tier = item.path.parent.name
-        if tier == "browser" or {"server", "page"} & set(item.fixturenames):
+        if tier == "deploy":
+            item.add_marker(pytest.mark.deploy)
+        elif tier == "browser" or {"server", "page"} & set(item.fixturenames):
             item.add_marker(pytest.mark.browser)
         elif tier == "app":
             item.add_marker(pytest.mark.app)
