@@ -17,6 +17,7 @@ Only NumPy is imported here: the app, the plots and the tests build on this modu
 
 from __future__ import annotations
 
+import copy
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -369,8 +370,7 @@ class Network:
 
     def with_parameters(self, W: Sequence[np.ndarray], b: Sequence[np.ndarray]) -> Network:
         """The same network (sizes, activation, loss, seed) holding W and b, which are not copied."""
-        other = Network.__new__(Network)
-        other.__dict__.update(self.__dict__)
+        other = copy.copy(self)  # the configuration is shared: a copy is not checked and drawn again
         other.W, other.b = list(W), list(b)
         return other
 

@@ -19,7 +19,6 @@ import streamlit as st
 from streamlit.components import v1 as components_v1
 
 PLOTLY_FILES = Path(plotly.__file__).parent / "package_data"  # plotly.min.js and templates/plotly.json
-PLOTLY = f"{__name__}.plotly"  # the name Streamlit serves them under (module name, then "plotly")
 
 
 def _component(name: str, js: str) -> object:
@@ -46,12 +45,31 @@ def payload(fig: dict) -> bytes:
     return json.dumps(fig, separators=(",", ":"), ensure_ascii=False, allow_nan=False, default=_scalar).encode()
 
 
+def serve_folder(name: str, folder: Path) -> str:
+    """Serve the files in `folder` under the app's base URL, at the path returned
+    ("component/explorer.ui.canvas.<name>/"), for the page's JavaScript to load.
+
+    Streamlit has no public static path for a package's files: a v1 component's folder is served
+    under the name `declare_component` builds from its caller's module (this one) and `name`,
+    and whether it is registered yet is asked of the private component registry. Every such use
+    of Streamlit's internals is here (tests/unit/test_streamlit_private.py fails if an upgrade
+    breaks it). A registration belongs to the running server (a test's runtime is a new one):
+    made once each."""
+    served = f"{__name__}.{name}"
+    if components_v1.component_registry.ComponentRegistry.instance().get_component_path(served) is None:
+        components_v1.declare_component(name, path=str(folder))
+    return f"component/{served}/"
+
+
+def serve_plotly() -> None:
+    """Serve plotly.min.js and Plotly's default template at component/explorer.ui.canvas.plotly/
+    (the path canvas.js loads them from)."""
+    serve_folder("plotly", PLOTLY_FILES)
+
+
 def chart(fig: dict, key: str) -> None:
     """Draw `fig` in the persistent chart named `key` (a key stays one graph div)."""
-    # Serves plotly.min.js at component/explorer.ui.canvas.plotly/ (the name canvas.js loads). A
-    # registration belongs to the running server (a test's runtime is a new one): made once each.
-    if components_v1.component_registry.ComponentRegistry.instance().get_component_path(PLOTLY) is None:
-        components_v1.declare_component("plotly", path=str(PLOTLY_FILES))
+    serve_plotly()
     _mount(key=key, data=payload(fig))
 
 

@@ -982,3 +982,18 @@ def test_large_but_finite_parameters_do_not_count_as_divergence():
     assert math.isfinite(g.loss)
     np.testing.assert_array_equal(net.W[0], 1e308)
     np.testing.assert_allclose(net.b[0], [[0.1, 0.1]], rtol=1e-12)  # b − 0.1·(0 − 1)
+
+
+def test_with_parameters_holds_the_given_W_b_and_leaves_the_network_alone():
+    net = Network([2, 3, 2], activation="relu", loss="mse", seed=4)
+    W, b = [np.ones((2, 3)), np.ones((3, 2))], [np.zeros((1, 3)), np.ones((1, 2))]
+    before = [w.copy() for w in net.W]
+    other = net.with_parameters(W, b)
+    assert other.W[0] is W[0] and other.b[1] is b[1]  # not copied
+    assert (other.sizes, other.activation, other.loss, other.seed) == ([2, 3, 2], "relu", "mse", 4)
+    assert all(np.array_equal(w, w0) for w, w0 in zip(net.W, before))
+    X = np.array([[1.0, -2.0]])
+    np.testing.assert_allclose(other.forward(X)[0][-1], np.maximum(X @ W[0] + b[0], 0) @ W[1] + b[1])
+    copied = net.copy()
+    copied.W[0][0, 0] += 1.0
+    assert not np.array_equal(copied.W[0], net.W[0])
