@@ -1,7 +1,8 @@
 """What a user takes away and brings back: weights as .npz, the loss history as CSV.
 
 A weights file is read with `allow_pickle=False` (a .npz may otherwise run code on
-load) and accepted only when every array has exactly the shape the network expects.
+load) and accepted only when every array has exactly the shape the network expects, and
+values that could train (finite, and within the size at which training stops a run).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import pandas as pd
 
 from explorer.core import Network
 from explorer.i18n import Message, code
+from explorer.model.training import BLOW_UP_WEIGHT
 
 # The largest network the app builds (100 inputs, six hidden layers of 256, 20 outputs) saves
 # to about 2.9 MB; the uploader and the server refuse anything larger than this before it is stored.
@@ -117,6 +119,10 @@ def _layers(archive: zipfile.ZipFile, headers: dict, net: Network) -> tuple[list
             array = _read(archive, member)
             if not np.isfinite(array).all():
                 raise WeightsError(Message("wf_nonfinite", name=name))
+            largest = float(np.abs(array).max(initial=0))
+            if largest > BLOW_UP_WEIGHT:  # the first Step would stop at once, and blame η
+                raise WeightsError(Message("wf_too_large", name=name, size=f"{largest:.3g}",
+                                           high=f"{BLOW_UP_WEIGHT:,.0f}"))
             out.append(array.astype(np.float64))
     return W, b
 

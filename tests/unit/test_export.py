@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from explorer.core import Network
-from explorer.model.training import Config, Trainer
+from explorer.model.training import BLOW_UP_WEIGHT, Config, Trainer
 from explorer.teaching import export
 from explorer.teaching.export import MAX_WEIGHTS_BYTES, WeightsError, load_weights_npz, loss_csv, weights_npz
 
@@ -49,7 +49,7 @@ def refused(content: bytes, net: Network) -> str:
 def test_weights_round_trip_bit_for_bit(sizes):
     net = Network(sizes, "relu", "mse", seed=9)
     rng = np.random.default_rng(0)
-    net.W = [rng.normal(size=w.shape) * 10.0 ** rng.integers(-300, 300) for w in net.W]
+    net.W = [rng.normal(size=w.shape) * 10.0 ** rng.integers(-300, 3) for w in net.W]  # up to a few hundred
     net.b = [rng.normal(size=b.shape) for b in net.b]
     other = Network(sizes, "relu", "mse", seed=1)
     W, b = load_weights_npz(weights_npz(net, step=4), other)
@@ -118,6 +118,24 @@ def test_non_finite_values_are_refused(bad):
     W1[1, 2] = bad
     message = refused(npz(**arrays_of(net) | {"W1": W1}), net)
     assert "W1" in message and "NaN or infinite" in message
+
+
+@pytest.mark.parametrize("size", [1e300, 1e4, -2e3])
+def test_weights_too_large_to_train_are_refused_with_their_size(size):
+    """A file whose weights are around 1e300 used to load, and its first Step blamed η."""
+    net = Network(SIZES)
+    b2 = net.b[1].copy()
+    b2[0, 1] = size
+    message = refused(npz(**arrays_of(net) | {"b2": b2}), net)
+    assert "b2" in message and f"{abs(size):.3g}" in message and "1,000" in message and "η" not in message
+
+
+def test_weights_at_the_largest_size_that_trains_load():
+    net = Network(SIZES)
+    W1 = net.W[0].copy()
+    W1[0, 0] = -BLOW_UP_WEIGHT
+    W, _ = load_weights_npz(npz(**arrays_of(net) | {"W1": W1}), net)
+    assert W[0][0, 0] == -BLOW_UP_WEIGHT
 
 
 def test_non_numeric_values_are_refused():
