@@ -17,6 +17,8 @@ import numpy as np
 
 from explorer.core import LOSS_FUNCTIONS, DivergedError, Gradients, Network, check_learning_rate
 from explorer.model import data, limits
+from explorer.model.features import DEFAULT as PLAIN_INPUTS
+from explorer.model.features import SHOWN, applies, expand, width
 
 
 @dataclass(frozen=True)
@@ -32,10 +34,16 @@ class Config:
     seed: int = 0
     noise: float = 0.1
     test_fraction: float = 0.2
+    features: tuple[str, ...] = PLAIN_INPUTS  # the inputs of a 2-D data set (explorer.model.features)
 
     def rebuild_key(self) -> tuple:
         """The fields whose change rebuilds the network from the seed (lr and batch do not)."""
-        return (self.dataset, self.hidden, self.activation, self.loss, self.seed, self.noise, self.test_fraction)
+        return (self.dataset, self.hidden, self.activation, self.loss, self.seed, self.noise, self.test_fraction,
+                self.features)
+
+    def sizes(self, dataset: data.Dataset) -> list[int]:
+        """The layer sizes |l_1|, …, |l_n| of this configuration's network on `dataset`."""
+        return [width(self.dataset, self.features, dataset.n_inputs), *self.hidden, dataset.n_outputs]
 
     def with_(self, **changes) -> Config:
         return replace(self, **changes)
@@ -167,11 +175,12 @@ class Trainer:
     position: int = field(init=False, default=0)  # rows of this epoch's order already used
 
     def __post_init__(self) -> None:
-        sizes = [self.dataset.n_inputs, *self.config.hidden, self.dataset.n_outputs]
+        sizes = self.config.sizes(self.dataset)
         self.net = Network(sizes, self.config.activation, self.config.loss, self.config.seed)
         # Checked once here, so that a step (`Network.update`) need not scan its batch again.
-        self.X_train, self.Y_train = self.net.check_batch(self.dataset.X_train, self.dataset.targets(self.config.loss))
-        self.X_test, self.Y_test = self.dataset.X_test, self.dataset.targets(self.config.loss, "test")
+        self.X_train, self.Y_train = self.net.check_batch(self.inputs(self.dataset.X_train),
+                                                          self.dataset.targets(self.config.loss))
+        self.X_test, self.Y_test = self.inputs(self.dataset.X_test), self.dataset.targets(self.config.loss, "test")
         if len(self.X_test):
             self.X_test, self.Y_test = self.net.check_batch(self.X_test, self.Y_test)
         # A split's loss and accuracy are measured on at most limits.eval_rows rows, evenly
@@ -198,6 +207,18 @@ class Trainer:
                 config.dataset, noise=config.noise, test_fraction=config.test_fraction, seed=config.seed
             )
         return cls(config, dataset)
+
+    def inputs(self, X: np.ndarray) -> np.ndarray:
+        """The network's input a^1 for the data set's points X: their chosen features for a
+        2-D data set (`explorer.model.features`), else X itself."""
+        return expand(X, self.config.features) if applies(self.config.dataset) else X
+
+    @property
+    def input_names(self) -> tuple[str, ...]:
+        """What each input neuron is fed: x₁, x₂, x₁², … for a 2-D data set, else the data's columns."""
+        if applies(self.config.dataset):
+            return tuple(SHOWN[name] for name in self.config.features)
+        return self.dataset.feature_names
 
     @property
     def n_train(self) -> int:
@@ -401,14 +422,15 @@ class Trainer:
 
     def grid_points(self, n: int) -> tuple[np.ndarray, np.ndarray | None, np.ndarray]:
         """n points a side over the input space around the data: (xs, None, xs as a column) for
-        1 input, (xs, ys, every (x, y) row by row of ys) for 2; made once per n."""
+        1 input, (xs, ys, the network's input at every (x, y), row by row of ys) for 2, through
+        the same features as the data (`inputs`); made once per n."""
         if n not in self._grid_points:
             X = np.concatenate([self.dataset.X_train, self.dataset.X_test])
             lo, hi = X.min(axis=0) - 0.5, X.max(axis=0) + 0.5
             xs = np.linspace(lo[0], hi[0], n)
             ys = None if X.shape[1] == 1 else np.linspace(lo[1], hi[1], n)
             points = xs[:, None] if ys is None else np.stack(np.meshgrid(xs, ys), axis=-1).reshape(-1, 2)
-            self._grid_points[n] = (xs, ys, points)
+            self._grid_points[n] = (xs, ys, self.inputs(points))
         return self._grid_points[n]
 
     def grid(

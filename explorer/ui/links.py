@@ -1,7 +1,7 @@
 """A shared link: query parameters <-> the configuration and the page options.
 
 A link carries the configuration (`dataset`, `hidden`, `activation`, `loss`, `lr`, `batch`, `seed`,
-`noise`, `split`) and the page options (`step`, `lang`, `present`, `hide`, `quiz`). Everything
+`noise`, `split`, `features`) and the page options (`step`, `lang`, `present`, `hide`, `quiz`). Everything
 here is pure and tested on its own; `explorer.ui.session` keeps the address bar in step.
 """
 
@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 from explorer.core import ACTIVATIONS, LOSSES
 from explorer.i18n import Message, code
-from explorer.model import data, limits
+from explorer.model import data, features, limits
 from explorer.model.training import Config
 
 DEFAULT = Config()
@@ -56,6 +56,19 @@ def parse_hidden(text: str) -> tuple[int, ...]:
     if not all(_WHOLE.fullmatch(part) and 1 <= int(part) <= MAX_HIDDEN_SIZE for part in parts):
         raise ValueError(Message("q_hidden_sizes", high=MAX_HIDDEN_SIZE))
     return tuple(int(part) for part in parts)
+
+
+def format_features(names: tuple[str, ...]) -> str:
+    return ",".join(names)
+
+
+def parse_features(text: str) -> tuple[str, ...]:
+    """"x1x2,x1" -> ("x1", "x1x2"): each feature once, in the input layer's order
+    (explorer.model.features.FEATURES); ValueError with the rule otherwise."""
+    parts = [part.strip() for part in text.split(",")]
+    if not all(part in features.FEATURES for part in parts) or len(set(parts)) < len(parts):
+        raise ValueError(Message("q_features", names=list(features.FEATURES)))
+    return tuple(name for name in features.FEATURES if name in parts)
 
 
 # The parsers' errors are Messages naming the value by a key: "lr" -> "what_lr", "the learning rate η".
@@ -112,13 +125,18 @@ QUERY = {
     "seed": ("seed", _parse_int(0, MAX_SEED, "seed")),
     "noise": ("noise", _parse_float(0.0, 1.0, "noise")),
     "split": ("test_fraction", _parse_float(0.0, MAX_TEST_FRACTION, "split")),
+    "features": ("features", parse_features),
 }
+# Written into a link only where they differ from the default, so that older links stay as they were.
+OPTIONAL = {"features"}
 
 
 def _show(config: Config, name: str) -> str:
     value = getattr(config, QUERY[name][0])
     if name == "hidden":
         return format_hidden(value)
+    if name == "features":
+        return format_features(value)
     return format_lr(value) if isinstance(value, float) else str(value)
 
 
@@ -153,6 +171,9 @@ def fix_config(config: Config, problems: list[str] | None = None) -> tuple[Confi
     """Make the combination valid: the loss fits the task, the batch fits the data."""
     problems = [] if problems is None else problems
     dataset = data.load(config.dataset, noise=config.noise, test_fraction=config.test_fraction, seed=config.seed)
+    if config.features != features.DEFAULT and not features.applies(config.dataset):
+        problems.append(Message("q_features_2d", dataset=config.dataset))
+        config = config.with_(features=features.DEFAULT)
     if config.loss == "cross_entropy" and dataset.task == "regression":
         problems.append(Message("q_needs_classes", dataset=config.dataset))
         config = config.with_(loss="mse")
@@ -160,7 +181,7 @@ def fix_config(config: Config, problems: list[str] | None = None) -> tuple[Confi
     if config.batch > n_train:
         problems.append(Message("q_batch_rows", batch=config.batch, n=n_train))
         config = config.with_(batch=n_train)
-    sizes = [dataset.n_inputs, *config.hidden, dataset.n_outputs]
+    sizes = config.sizes(dataset)
     most = limits.max_batch(sizes, len(dataset.X_test))
     if config.batch > most:
         problems.append(Message("q_batch_cost", batch=config.batch, most=most))
@@ -171,7 +192,8 @@ def fix_config(config: Config, problems: list[str] | None = None) -> tuple[Confi
 def to_query(config: Config) -> dict[str, str]:
     """The query parameters of a link that reproduces `config`; an uploaded CSV cannot travel
     in a link, so its link leaves the data set out (the page says so)."""
-    return {name: _show(config, name) for name in QUERY if not (name == "dataset" and config.dataset == CSV)}
+    return {name: _show(config, name) for name in QUERY if not (name == "dataset" and config.dataset == CSV)
+            and not (name in OPTIONAL and getattr(config, QUERY[name][0]) == getattr(DEFAULT, QUERY[name][0]))}
 
 
 # Parts of the page a classroom link can hide (`hide=config,views`), as the TensorFlow

@@ -7,7 +7,7 @@ import streamlit as st
 
 from explorer import i18n
 from explorer.core import ACTIVATIONS, count_parameters
-from explorer.model import data, limits
+from explorer.model import data, features, limits
 from explorer.model.training import Config
 from explorer.ui import links, page, session
 
@@ -40,6 +40,20 @@ def _csv_dataset(test_fraction: float, seed: int) -> data.Dataset | None:
         return None
 
 
+def _features(name: str, previous: Config) -> tuple[str, ...]:
+    """The input features of a 2-D data set, in the input layer's order; the plain (x₁, x₂) for
+    any other (the choice is drawn disabled there, and kept for the next 2-D set)."""
+    planar = features.applies(name)
+    picked = st.multiselect(_("s_features"), list(features.FEATURES), key="cfg_features", disabled=not planar,
+                            format_func=features.SHOWN.get, help=_("s_features_help"))
+    if not planar:
+        return features.DEFAULT
+    if not picked:
+        st.error(_("s_features_none"))
+        return previous.features if features.applies(previous.dataset) else features.DEFAULT
+    return tuple(feature for feature in features.FEATURES if feature in picked)
+
+
 def sidebar() -> tuple[Config, data.Dataset | None]:
     """The configuration widgets; returns the chosen Config (and an uploaded data set)."""
     ss = st.session_state
@@ -70,13 +84,14 @@ def sidebar() -> tuple[Config, data.Dataset | None]:
                                         seed=ss["cfg_seed"])
 
         st.header(_("s_network"))
+        chosen = _features(name, previous)
         st.number_input(_("s_hidden"), 0, links.MAX_HIDDEN_LAYERS, key="cfg_n_hidden")
         hidden = []
         for k in range(ss["cfg_n_hidden"]):
             ss.setdefault(f"cfg_hidden_{k}", 8)
             hidden.append(st.number_input(_("s_neurons", layer=k + 2), 1, links.MAX_HIDDEN_SIZE,
                                           key=f"cfg_hidden_{k}"))
-        sizes = [dataset.n_inputs, *hidden, dataset.n_outputs]
+        sizes = [features.width(name, chosen, dataset.n_inputs), *hidden, dataset.n_outputs]
         st.caption(_("s_sizes", sizes=sizes, count=count_parameters(sizes)))
         st.selectbox(_("s_activation"), list(ACTIVATIONS), key="cfg_activation",
                      format_func=page.options("d_act_"))
@@ -114,5 +129,6 @@ def sidebar() -> tuple[Config, data.Dataset | None]:
         seed=int(ss["cfg_seed"]),
         noise=float(ss["cfg_noise"]),
         test_fraction=float(ss["cfg_test_fraction"]),
+        features=chosen,
     )
     return config, uploaded

@@ -1,0 +1,82 @@
+"""AppTest tests of what the app takes from TensorFlow Playground: input features and
+regularisation, chosen in the sidebar and in the link, in both languages and on the projector."""
+
+from __future__ import annotations
+
+from specs import metrics, ok, open_app
+from streamlit.testing.v1 import AppTest
+
+from explorer.ui.links import DEFAULT
+
+SQUARES = ["x1", "x2", "x1^2", "x2^2"]
+
+
+def texts(elements) -> list[str]:
+    return [str(e.value) for e in elements]
+
+
+def url(at: AppTest) -> dict[str, str]:
+    return {key: at.query_params[key] for key in at.query_params}
+
+
+# -- input features ---------------------------------------------------------------------------
+
+
+def test_features_chosen_in_the_sidebar_widen_the_input_layer_and_the_link():
+    at = open_app()
+    assert at.session_state["net"].sizes == [2, 8, 8, 2] and "features" not in url(at)
+    ok(at.multiselect(key="cfg_features").set_value(["x1^2", "x1", "x2", "x2^2"]).run())
+    assert at.session_state["net"].sizes == [4, 8, 8, 2]
+    assert at.session_state["net"].W[0].shape == (4, 8)
+    assert url(at)["features"] == "x1,x2,x1^2,x2^2"  # in the input layer's order
+    assert any("[4, 8, 8, 2]" in c for c in texts(at.sidebar.caption))
+    ok(at.button(key="step").click().run())
+    assert at.session_state["trainer"].steps == 1 and at.session_state["net"].sizes[0] == 4
+
+
+def test_no_feature_at_all_is_refused_and_the_network_keeps_its_inputs():
+    at = open_app(features="x1,x1x2")
+    ok(at.multiselect(key="cfg_features").set_value([]).run())
+    assert any("at least one input feature" in e for e in texts(at.sidebar.error))
+    assert at.session_state["net"].sizes[0] == 2 and at.session_state["config"].features == ("x1", "x1x2")
+
+
+def test_a_link_with_features_builds_the_wider_network_without_a_hidden_layer():
+    at = open_app(features=",".join(SQUARES), hidden="")
+    assert not at.warning
+    assert at.session_state["net"].sizes == [4, 2]
+    assert list(at.multiselect(key="cfg_features").value) == SQUARES
+    at.number_input(key="n_steps").set_value(500)
+    ok(at.button(key="run").click().run())
+    assert float(metrics(at)["Train accuracy"].rstrip("%")) > 97
+
+
+def test_a_bad_features_value_is_reported_as_inert_code_and_the_default_used():
+    at = open_app(features="x1,<img src=x>")
+    (warning,) = texts(at.warning)
+    assert "`features=x1,<img src=x>`" in warning and "x1x2" in warning and "x1,x2" in warning
+    assert at.session_state["config"] == DEFAULT and at.session_state["net"].sizes[0] == 2
+
+
+def test_features_on_a_data_set_that_is_not_2d_are_reported_and_the_choice_disabled():
+    at = open_app(dataset="iris", features="x1,x1^2")
+    (warning,) = texts(at.warning)
+    assert "2-D data sets only" in warning
+    assert at.session_state["net"].sizes[0] == 4 and at.multiselect(key="cfg_features").disabled
+    assert "features" not in url(at)
+
+
+def test_features_in_chinese():
+    at = open_app(lang="zh", features="x3")
+    (warning,) = texts(at.warning)
+    assert warning.startswith("链接：") and "输入特征" in warning
+    assert at.multiselect(key="cfg_features").label == "输入特征（二维数据集）"
+
+
+def test_features_on_the_projector():
+    at = open_app(present="1", features="x1,x2,x1x2", dataset="xor")
+    assert len(at.sidebar.multiselect) == 0
+    assert at.session_state["net"].sizes == [3, 8, 8, 2]
+    ok(at.button(key="step").click().run())
+    assert at.session_state["trainer"].last_batch.X.shape[1] == 3
+    assert url(at)["features"] == "x1,x2,x1x2" and url(at)["present"] == "1"
