@@ -84,21 +84,21 @@ def sidebar() -> tuple[Config, data.Dataset | None]:
                                         seed=ss["cfg_seed"])
 
         st.header(_("s_network"))
-        chosen = _features(name, previous)
         st.number_input(_("s_hidden"), 0, links.MAX_HIDDEN_LAYERS, key="cfg_n_hidden")
         hidden = []
         for k in range(ss["cfg_n_hidden"]):
             ss.setdefault(f"cfg_hidden_{k}", 8)
             hidden.append(st.number_input(_("s_neurons", layer=k + 2), 1, links.MAX_HIDDEN_SIZE,
                                           key=f"cfg_hidden_{k}"))
-        sizes = [features.width(name, chosen, dataset.n_inputs), *hidden, dataset.n_outputs]
-        st.caption(_("s_sizes", sizes=sizes, count=count_parameters(sizes)))
         st.selectbox(_("s_activation"), list(ACTIVATIONS), key="cfg_activation",
                      format_func=page.options("d_act_"))
         losses = ["cross_entropy", "mse"] if dataset.task == "classification" else ["mse"]
         if ss["cfg_loss"] not in losses:
             ss["cfg_loss"] = losses[0]
         st.selectbox(_("s_loss"), losses, key="cfg_loss", format_func=page.options("loss_"))
+        chosen = _features(name, previous)
+        sizes = [features.width(name, chosen, dataset.n_inputs), *hidden, dataset.n_outputs]
+        st.caption(_("s_sizes", sizes=sizes, count=count_parameters(sizes)))
 
         st.header(_("s_training"))
         st.select_slider(_("s_lr_presets"), links.LR_PRESETS, key="cfg_lr_preset",
