@@ -39,6 +39,12 @@ def _undo(t: Trainer) -> None:
         st.session_state.pop("diverged", None)
 
 
+def step(t: Trainer) -> None:
+    """One Step (a button's callback): a divergence stops Play."""
+    if not session.act(t.step):
+        st.session_state["playing"] = False
+
+
 def _play(t: Trainer) -> None:
     ss = st.session_state
     ss["playing"] = not ss.get("playing", False) and not _play_refused(t)
@@ -59,6 +65,8 @@ def run_controls(t: Trainer, row: DeltaGenerator) -> None:
                              width=110)
         if row.button(_("run", n=n), key="run"):  # inline, to draw its progress bar
             refused = session.run_steps(t, int(n))
+            if "diverged" in ss:  # this run diverged (a run that ran clears it)
+                ss["playing"] = False
             if refused:
                 st.warning(page.say(refused))
         row.button(_("pause") if ss.get("playing") else _("play"), key="play", on_click=_play, args=(t,))
@@ -74,13 +82,13 @@ def step_controls(t: Trainer) -> None:
     """Step and Undo, redrawn by every Step (Undo is disabled with nothing to take back); and
     a frame of Play when the clock asked for one. They act in callbacks, before the page is drawn."""
     ss = st.session_state
-    st.button(_("step"), key="step", type="primary", help=_("step_help"), on_click=session.act, args=(t.step,))
+    st.button(_("step"), key="step", type="primary", help=_("step_help"), on_click=step, args=(t,))
     st.button(_("undo"), key="undo", help=_("undo_help"), disabled=not t.can_undo(), on_click=_undo, args=(t,))
     if ss.get("playing") and not any(ss.get(key) for key in ("step", "run", "reset", "play", "undo")):
         if _play_refused(t):  # the network or batch changed while playing
             ss["playing"] = False
-        else:  # a frame of Play: the clock (below the charts) asked for it
-            session.act(t.run, frame_steps(t))
+        elif not session.act(t.run, frame_steps(t)):  # a frame of Play: the clock (below the charts) asked for it
+            ss["playing"] = False  # a divergence stops Play
         if not ss["playing"]:  # stopped by itself: the whole page draws Play (not Pause) again
             st.rerun()
 

@@ -23,7 +23,7 @@ from explorer.model import bugs, gradcheck, limits
 from explorer.model.gradcheck import smooth_rows
 from explorer.model.training import Snapshot, Trainer
 from explorer.teaching import export, quiz, teach
-from explorer.ui import links, page, session
+from explorer.ui import controls, links, page, session
 
 _ = page.label
 DOCS = Path(__file__).resolve().parents[2] / "docs"
@@ -162,7 +162,7 @@ def _next_phase(t: Trainer, last: int) -> None:
     if ss["phase"] < last:
         ss["phase"] += 1
         return
-    session.act(t.step)
+    controls.step(t)
     ss["phase"], ss["phase_of"] = 0, t.steps
 
 

@@ -16,7 +16,7 @@ from explorer.core import DivergedError
 from explorer.i18n import Message
 from explorer.model import data, limits
 from explorer.model.training import BlowUpError, Config, Trainer
-from explorer.ui import server
+from explorer.ui import keys, server
 from explorer.ui.links import LR_PRESETS, format_lr, page_query, parse_page, parse_query, repeated, to_query
 
 
@@ -68,8 +68,7 @@ def install(new: Trainer) -> None:
     st.session_state["trainer"] = new
     st.session_state["net"] = new.net
     st.session_state["loss_history"] = new.loss_history
-    for stale in ("diverged", "locked_ranges", "gradcheck_result", "quiz_prediction"):  # of the old network
-        st.session_state.pop(stale, None)
+    keys.forget_network()  # what the views kept of the old network (explorer/ui/keys.py)
 
 
 def sync(config: Config, dataset: data.Dataset | None = None) -> str | None:
@@ -96,21 +95,21 @@ def sync(config: Config, dataset: data.Dataset | None = None) -> str | None:
     return notice
 
 
-def act(action: Callable[..., object], *args: object) -> None:
-    """Run a training action; a divergence is kept as the message to show (in the session's
-    language), the weights as the trainer left them: as before the step, or, after a
-    blow-up, the last sane ones."""
+def act(action: Callable[..., object], *args: object) -> bool:
+    """Run a training action; whether it ran without diverging. A divergence is kept as the
+    message to show (in the session's language), the weights as the trainer left them: as
+    before the step, or, after a blow-up, the last sane ones."""
     try:
         action(*args)
     except BlowUpError as error:
         st.session_state["diverged"] = Message("blew_up", step=error.step, start=f"{error.start_loss:.3g}",
                                                loss=f"{error.loss:.3g}", lr=f"{error.lr:g}", back=error.back_to)
-        st.session_state["playing"] = False
     except DivergedError:  # the core's message is English; the page says it in its language
         st.session_state["diverged"] = Message("diverged", message=Message("diverged_step", lr=trainer().config.lr))
-        st.session_state["playing"] = False
     else:
         st.session_state.pop("diverged", None)
+        return True
+    return False
 
 
 def _said(message: Message) -> str:

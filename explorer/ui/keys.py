@@ -1,0 +1,121 @@
+"""Every key the page keeps in `st.session_state`, declared once: the module that owns it (the one
+that writes it; others only read it unless it says so) and what it holds. A widget's `key` is a
+session-state key too. A name with `{…}` stands for a family of keys (one a layer, field or bug).
+
+Keys marked `of_network` describe the session's network: they go when a new one replaces it
+(`forget_network`, called by `session.install`), so that no module below clears the keys of the
+modules above it by name. tests/unit/test_keys.py checks that every key the page names is here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+
+@dataclass(frozen=True)
+class Key:
+    owner: str  # the module of explorer/ui/ that owns it
+    meaning: str
+    of_network: bool = False  # forgotten when the session's network is replaced
+
+
+KEYS: dict[str, Key] = {
+    # session: the session's trainer and what the link asked for
+    "trainer": Key("session", "the session's Trainer (network, data, history)"),
+    "net": Key("session", "public: the Network being trained (the trainer's), for whoever drives the page"),
+    "loss_history": Key("session", "public: the batch loss of every update (the trainer's), likewise"),
+    "config": Key("session", "the Config the trainer was last brought to (links.parse_query, then the sidebar)"),
+    "page": Key("session", "the link's page options (links.parse_page: lang, present, quiz, step, hide)"),
+    "link_problems": Key("session", "what the link asked for that could not be used (Messages); workspace shows them"),
+    "replay_to": Key("session", "the link's step=N, until the seeded run has been replayed to it"),
+    "diverged": Key("session", "the Message of the last blow-up or divergence, until a step succeeds", of_network=True),
+    "lang": Key("sidebar", "the page's language, en or zh (the sidebar's widget; the link sets it first)"),
+    "quiz_mode": Key("workspace", "predict, then step is on (the switch beside the views; the link sets it first)"),
+    # sidebar: the configuration's widgets (session.set_widgets fills them from a Config)
+    "cfg_{name}": Key("sidebar", "the widget of one Config field (cfg_dataset, cfg_seed, ...)"),
+    "cfg_dataset": Key("sidebar", "the data set"),
+    "cfg_activation": Key("sidebar", "the hidden layers' activation f"),
+    "cfg_loss": Key("sidebar", "the loss, mse or cross_entropy"),
+    "cfg_lr_preset": Key("sidebar", "the learning rate η chosen from the presets"),
+    "cfg_lr_text": Key("sidebar", "the learning rate η as typed"),
+    "cfg_batch": Key("sidebar", "the batch size B"),
+    "cfg_seed": Key("sidebar", "the seed of the weights, the data and the batches"),
+    "cfg_noise": Key("sidebar", "the noise of a generated data set"),
+    "cfg_test_fraction": Key("sidebar", "the test fraction"),
+    "cfg_n_hidden": Key("sidebar", "how many hidden layers"),
+    "cfg_hidden_{k}": Key("sidebar", "the size of hidden layer k (from 0)"),
+    "csv_file": Key("sidebar", "the uploaded CSV"),
+    "csv_target": Key("sidebar", "the uploaded CSV's target column"),
+    "csv_task": Key("sidebar", "the uploaded CSV's task: auto, classification or regression"),
+    "csv_dataset": Key("sidebar", "the Dataset read from the uploaded CSV, with what it was read from"),
+    "lock_colours": Key("sidebar", "keep the heatmaps' colour ranges from step to step"),
+    # controls: what drives the network
+    "step": Key("controls", "the Step button"),
+    "undo": Key("controls", "the Undo button"),
+    "run": Key("controls", "the Run n steps button"),
+    "n_steps": Key("controls", "n of Run n steps"),
+    "play": Key("controls", "the Play/Pause button"),
+    "playing": Key("controls", "Play is on"),
+    "per_frame": Key("controls", "Play's steps per frame"),
+    "play_refused": Key("controls", "why Play cannot step this network (a Message), until shown"),
+    "reset": Key("controls", "the Reset button"),
+    "viewed_step": Key("controls", "the step the views show (the History view's slider sets it too)"),
+    "view_latest": Key("controls", "the latest step when viewed_step was last set: a newer one shows the latest"),
+    "view_back": Key("controls", "the button back to the latest step"),
+    # workspace: the page around the views
+    "view": Key("workspace", "the view shown (network, equations, ...; lessons' Open the derivation sets it too)"),
+    "frame": Key("workspace", "the frame of Play the clock last asked for"),
+    "clock": Key("workspace", "Play's clock (explorer/ui/clock.js)"),
+    # page: settings kept while another view is shown (page.kept)
+    "kept_{key}": Key("page", "the copy of a view's setting `key` kept while another view is shown"),
+    # network_view: the Network view
+    "show_panels": Key("network_view", "the extra panels shown: ∂L/∂W, ΔW"),
+    "colour_scale": Key("network_view", "the heatmaps' colour range: per matrix or per layer"),
+    "locked_mode": Key("network_view", "the colour scale the locked ranges were taken in"),
+    "locked_ranges": Key("network_view", "the locked colour ranges by matrix", of_network=True),
+    "loss_log": Key("network_view", "the loss curve on a log scale"),
+    "dg_edges": Key("network_view", "what the diagram's edges show"),
+    "dg_nodes": Key("network_view", "what the diagram's nodes show"),
+    "dg_sample": Key("network_view", "the batch row the diagram shows (from 1)"),
+    "pick": Key("network_view", "follow one weight W^l[i, j] through the diagram"),
+    "pick_l": Key("network_view", "l of the followed weight"),
+    "pick_i": Key("network_view", "i of the followed weight"),
+    "pick_j": Key("network_view", "j of the followed weight"),
+    "show_learned": Key("network_view", "show what the hidden neurons learned"),
+    # lessons: the lesson views and the quiz
+    "eq_layer": Key("lessons", "the layer the Equations view writes out"),
+    "eq_rows": Key("lessons", "how many batch rows the Equations view writes out"),
+    "open_derivation": Key("lessons", "the button to the Derivation view"),
+    "cell_i": Key("lessons", "i of the entry of ∂L/∂W traced sample by sample"),
+    "cell_j": Key("lessons", "j of that entry"),
+    "cell_r": Key("lessons", "the batch row of the chain rule's scalar"),
+    "phase": Key("lessons", "the phase shown by Phase by phase"),
+    "phase_of": Key("lessons", "the step the phases belong to: another step starts them again"),
+    "phase_next": Key("lessons", "the Next phase button"),
+    "phase_restart": Key("lessons", "the Start again button of Phase by phase"),
+    "gradcheck": Key("lessons", "the Run the gradient check button"),
+    "gradcheck_result": Key("lessons", "the last gradient check: (step, bugs, result)", of_network=True),
+    "bug_{name}": Key("lessons", "the switch that injects bug `name` (explorer.model.bugs)"),
+    "view_step": Key("lessons", "the History view's slider"),
+    "download_weights": Key("lessons", "the weights' download"),
+    "download_loss": Key("lessons", "the loss history's download"),
+    "download_handout": Key("lessons", "the handout's download"),
+    "upload_weights": Key("lessons", "the weights' upload"),
+    "loaded_weights": Key("lessons", "the id of the last weights file loaded: each is loaded once"),
+    "weights_message": Key("lessons", "what loading the last weights file said: (kind, Message)"),
+    "quiz_kind": Key("lessons", "the kind of question asked"),
+    "quiz_question": Key("lessons", "the question about the next Step, with what it was asked of"),
+    "quiz_commit": Key("lessons", "the Commit button"),
+    "quiz_prediction": Key("lessons", "the committed prediction, until the Step checks it", of_network=True),
+    "quiz_last": Key("lessons", "the last prediction checked: question, predicted, actual, right"),
+    "quiz_score": Key("lessons", "(right, asked) so far"),
+}
+
+
+def forget_network() -> None:
+    """Forget what described the session's previous network (the keys declared `of_network`)."""
+    for name, key in KEYS.items():
+        if key.of_network:
+            st.session_state.pop(name, None)
