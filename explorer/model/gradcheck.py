@@ -40,13 +40,15 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import pairwise
 
 import numpy as np
 
 from explorer.core import Network, count_parameters
+from explorer.i18n import Message
 from explorer.model import limits
+from explorer.notation import entry, sup
 
 EPS = 1e-6
 GOOD = 1e-6
@@ -87,9 +89,23 @@ class Entry:
 
     @property
     def name(self) -> str:
-        if self.param == "b":
-            return f"b^{self.layer}[{self.j}]"
-        return f"W^{self.layer}[{self.i}, {self.j}]"
+        """W²₃,₄ or b²₄: the derivation's notation, with real super- and subscripts."""
+        return entry(self.param, self.layer, self.j) if self.param == "b" else entry("W", self.layer, self.i, self.j)
+
+
+@dataclass(frozen=True)
+class Measured:
+    """The entries of one parameter array (W^l or b^l) compared: flat indices, backprop's a
+    and the finite difference n there, and how many entries the array has."""
+
+    flat: np.ndarray
+    analytic: np.ndarray
+    numeric: np.ndarray
+    size: int
+
+    @property
+    def error(self) -> float:
+        return relative_error(self.analytic, self.numeric)
 
 
 @dataclass(frozen=True)
@@ -103,6 +119,18 @@ class LayerCheck:
     total: int       # entries in W^l and b^l
     worst: Entry     # the entry with the largest per-entry error
     resolved: bool = True  # False: finite differences cannot decide at these weights
+    # Why not resolved: "small" (gradients below what finite differences resolve even at an
+    # ordinary loss: vanishing gradients), "large" (a huge loss makes the round-off huge) or
+    # "rough" (the loss is not smooth on the scale of ε: very large weights).
+    reason: str = ""
+    largest: float = 0.0  # the largest |a| or |n| of the layer's entries checked
+    noise: float = 0.0    # what finite differences resolve at this loss (FLOOR_MARGIN × round-off)
+    measured: tuple[Measured, ...] = field(default=(), compare=False)  # W^l's and b^l's entries
+
+    @property
+    def complete(self) -> bool:
+        """Whether every entry of W^l and b^l has been compared."""
+        return self.checked == self.total
 
     @property
     def error(self) -> float:
@@ -184,12 +212,15 @@ def plan(sizes: Sequence[int], batch: int, max_entries: int = MAX_ENTRIES,
 # -- finite differences ---------------------------------------------------------------------------
 
 
-def _entries(shape: tuple[int, ...], limit: int, rng: np.random.Generator) -> np.ndarray:
-    """Flat indices to check: all of them, or `limit` drawn without replacement."""
-    size = math.prod(shape)
+def _entries(size: int, limit: int, rng: np.random.Generator, done: np.ndarray | None = None) -> np.ndarray:
+    """Flat indices to check: all of them, or `limit` drawn without replacement from those not
+    in `done` (checked by an earlier click), then from the rest once every one has been."""
     if size <= limit:
         return np.arange(size)
-    return np.sort(rng.choice(size, size=limit, replace=False))
+    fresh = np.setdiff1d(np.arange(size), done) if done is not None and len(done) else np.arange(size)
+    if not len(fresh):
+        fresh = np.arange(size)
+    return np.sort(rng.choice(fresh, size=min(limit, len(fresh)), replace=False))
 
 
 def numeric_derivative(net: Network, param: np.ndarray, flat: int, X: np.ndarray, Y: np.ndarray,
@@ -237,11 +268,14 @@ def gradient_check(
     max_entries: int = MAX_ENTRIES,
     seed: int = 0,
     budget: float = CHECK_BUDGET,
+    done: Sequence[LayerCheck] = (),
 ) -> list[LayerCheck]:
     """Compare dW, db (by default the core's backprop) with finite differences.
 
     Each layer's W and b are checked in full up to `max_entries` entries each (fewer when
-    `budget` requires, see `plan`), and on a seeded sample above that. A batch too large
+    `budget` requires, see `plan`), and on a sample drawn from `seed` above that: from the
+    entries that `done` (an earlier check of the same weights and batch) has not compared
+    yet, so that `merge` of successive checks covers every entry. A batch too large
     for the budget raises ValueError naming the rows that fit. `net` is left exactly as it
     was. Samples at a ReLU kink are left out when the check computes the gradients itself;
     given dW, db must come from rows away from kinks (`X[smooth_rows(net, X)]`).
@@ -265,40 +299,85 @@ def gradient_check(
         db = g.db if db is None else db
     probe = net.copy()  # perturb a copy: the caller's network is never touched
     rng = np.random.default_rng(seed)
-    # Per layer, per parameter array (W, b): the flat indices checked, a and n there.
-    measured = []
+    measured = []  # per layer: (W^l's, b^l's) Measured
     for k, (W, b) in enumerate(zip(probe.W, probe.b)):
         arrays = []
-        for param, analytic in ((W, dW[k]), (b, db[k])):
-            flat = _entries(param.shape, cost.entries, rng)
+        for m, (param, analytic) in enumerate(((W, dW[k]), (b, db[k]))):
+            before = done[k].measured[m].flat if k < len(done) and done[k].measured else None
+            flat = _entries(param.size, cost.entries, rng, before)
             numeric = np.array([numeric_derivative(probe, param, i, X, Y, eps) for i in flat])
-            arrays.append((param, flat, np.asarray(analytic, dtype=np.float64).reshape(-1)[flat], numeric))
+            arrays.append(Measured(flat, np.asarray(analytic, dtype=np.float64).reshape(-1)[flat], numeric, param.size))
         measured.append(arrays)
 
     roundoff = ROUNDOFF * (abs(loss) + 1.0) / eps
     noise = FLOOR_MARGIN * roundoff
+    ordinary = FLOOR_MARGIN * ROUNDOFF * 2.0 / eps  # the same at a loss of order one
     floor = noise / GOOD
 
     checks = []
     for k, arrays in enumerate(measured):
-        worst, summaries = None, []
-        for name, (param, flat, a, n) in zip("Wb", arrays):
-            summaries.append(relative_error(a, n))
-            errors = entry_errors(a, n, floor)
-            ranks = np.where(np.isnan(errors), np.inf, errors)  # a NaN error is the worst of all
-            if len(flat) and (worst is None or ranks.max() > worst[0]):
-                at = int(ranks.argmax())
-                worst = (ranks[at], name, param, int(flat[at]), float(a[at]), float(n[at]), float(errors[at]))
-        _, name, param, flat_index, a_worst, n_worst, error = worst
-        largest = max(float(np.nanmax(np.abs(v), initial=0.0)) for _, _, a, n in arrays for v in (a, n))
+        params = (probe.W[k], probe.b[k])
+        _, name, flat_index, a_worst, n_worst, error = _worst(arrays, floor)
+        largest = max(float(np.nanmax(np.abs(v), initial=0.0)) for m in arrays for v in (m.analytic, m.numeric))
         resolved = math.isfinite(noise) and not (largest > 0 and noise > RESOLUTION * largest)
+        reason = "" if resolved else "small" if largest < ordinary / RESOLUTION else "large"
         if resolved and verdict(error) != "good":  # measure again with ε/2: is the finite difference settled?
+            param = params["Wb".index(name)]
             n_half = numeric_derivative(probe, param, flat_index, X, Y, eps / 2)
             settled = 4 * (abs(n_worst - n_half) + roundoff)
             resolved = math.isfinite(n_worst) and math.isfinite(n_half) and abs(a_worst - n_worst) > settled
-        i, j = np.unravel_index(flat_index, param.shape)
-        entry = Entry(name, k + 1, int(i) + 1, int(j) + 1, a_worst, n_worst, error)
-        total = probe.W[k].size + probe.b[k].size
-        checks.append(LayerCheck(k + 1, summaries[0], summaries[1], len(arrays[0][1]) + len(arrays[1][1]), total,
-                                 entry, resolved))
+            reason = "" if resolved else "rough"
+        i, j = np.unravel_index(flat_index, params["Wb".index(name)].shape)
+        worst = Entry(name, k + 1, int(i) + 1, int(j) + 1, a_worst, n_worst, error)
+        checks.append(LayerCheck(k + 1, arrays[0].error, arrays[1].error, len(arrays[0].flat) + len(arrays[1].flat),
+                                 params[0].size + params[1].size, worst, resolved, reason, largest, noise,
+                                 tuple(arrays)))
     return checks
+
+
+def _worst(arrays: Sequence[Measured], floor: float) -> tuple:
+    """(rank, "W" or "b", flat index, a, n, error) of the entry with the largest error (NaN worst of all)."""
+    worst = None
+    for name, m in zip("Wb", arrays):
+        if not len(m.flat):
+            continue
+        errors = entry_errors(m.analytic, m.numeric, floor)
+        ranks = np.where(np.isnan(errors), np.inf, errors)
+        at = int(ranks.argmax())
+        if worst is None or ranks[at] > worst[0]:
+            worst = (ranks[at], name, int(m.flat[at]), float(m.analytic[at]), float(m.numeric[at]), float(errors[at]))
+    return worst
+
+
+def merge(earlier: Sequence[LayerCheck], later: Sequence[LayerCheck]) -> list[LayerCheck]:
+    """Two checks of the same weights, batch and gradients as one: the entries of both (each
+    once), each layer judged by its worst entry of either, unresolved if either was."""
+    merged = []
+    for old, new in zip(earlier, later):
+        arrays = []
+        for a, b in zip(old.measured, new.measured):
+            keep = ~np.isin(b.flat, a.flat)
+            arrays.append(Measured(np.concatenate([a.flat, b.flat[keep]]), np.concatenate([a.analytic, b.analytic[keep]]),
+                                   np.concatenate([a.numeric, b.numeric[keep]]), a.size))
+        rank = lambda c: math.inf if math.isnan(c.error) else c.error  # noqa: E731 - NaN is the worst
+        worse = max((old, new), key=lambda c: (not c.resolved, rank(c)))
+        merged.append(LayerCheck(old.layer, arrays[0].error, arrays[1].error, sum(len(m.flat) for m in arrays),
+                                 old.total, worse.worst, old.resolved and new.resolved, worse.reason,
+                                 max(old.largest, new.largest), new.noise, tuple(arrays)))
+    return merged
+
+
+def coverage(check: LayerCheck) -> Message:
+    """Exactly what was compared of a layer: "80 of 256 entries of W², all of b²"."""
+    W, b = check.measured
+    parts = [Message("gc_all_of", name=f"{param}{sup(check.layer)}", n=m.size) if len(m.flat) == m.size else
+             Message("gc_some_of", name=f"{param}{sup(check.layer)}", n=len(m.flat), total=m.size)
+             for param, m in (("W", W), ("b", b))]
+    return Message("gc_coverage", W=parts[0], b=parts[1])
+
+
+def fits_all(sizes: Sequence[int], batch: int, budget: float = CHECK_BUDGET) -> bool:
+    """Whether one click can compare every entry of every W^l and b^l within `budget`."""
+    largest = max([m * n for m, n in pairwise(sizes)] + list(sizes[1:]))
+    whole = plan(sizes, batch, largest, budget)
+    return whole.rows == batch and whole.entries >= largest

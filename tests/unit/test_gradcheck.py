@@ -12,22 +12,28 @@ from hypothesis import strategies as st
 from explorer.core import ACTIVATIONS, LOSSES, Network
 from explorer.model import training
 from explorer.model.data import DATASETS, load
+from explorer import i18n
 from explorer.model.gradcheck import (
     CHECK_BUDGET,
     EPS,
     GOOD,
+    MAX_ENTRIES,
     MIN_ENTRIES,
     WRONG,
     Entry,
     LayerCheck,
+    coverage,
     entry_errors,
+    fits_all,
     gradient_check,
+    merge,
     numeric_derivative,
     plan,
     relative_error,
     verdict,
 )
 from explorer.model.training import Config, Trainer
+from explorer.notation import entry as written
 
 
 def make_net(sizes, activation="tanh", loss="cross_entropy", seed=0, data_seed=0, batch=4):
@@ -120,8 +126,8 @@ def test_a_layer_is_judged_by_its_worst_entry_not_by_its_summary():
 
 
 def test_entries_are_named_in_the_seeds_1_based_indices():
-    assert Entry("W", 2, 3, 5, 0.0, 0.0, 0.0).name == "W^2[3, 5]"
-    assert Entry("b", 1, 1, 4, 0.0, 0.0, 0.0).name == "b^1[4]"
+    assert Entry("W", 2, 3, 5, 0.0, 0.0, 0.0).name == "W²₃,₅"
+    assert Entry("b", 1, 1, 4, 0.0, 0.0, 0.0).name == "b¹₄"
 
 
 def test_entry_errors_use_the_larger_size_or_the_floor():
@@ -352,7 +358,7 @@ def test_one_flipped_and_tripled_entry_in_an_8x8_layer_is_wrong_and_named():
     checks = gradient_check(t.net, batch.X, batch.Y, dW=dW, db=g.db)
     assert relative_error(dW[1], g.dW[1]) < WRONG  # the layer's norm alone would not call it wrong
     assert [c.verdict for c in checks] == ["good", "wrong", "good"]
-    assert checks[1].worst.name == f"W^2[{i + 1}, {j + 1}]"
+    assert checks[1].worst.name == written("W", 2, i + 1, j + 1)
     assert checks[1].worst.analytic == dW[1][i, j]
     assert checks[1].worst.numeric == pytest.approx(g.dW[1][i, j], rel=1e-3)
 
@@ -363,7 +369,7 @@ def test_a_wrong_bias_entry_is_named_b_l_j():
     db = [g.db[0].copy(), g.db[1]]
     db[0][0, 2] += 0.1
     checks = gradient_check(net, X, Y, dW=g.dW, db=db)
-    assert checks[0].verdict == "wrong" and checks[0].worst.name == "b^1[3]"
+    assert checks[0].verdict == "wrong" and checks[0].worst.name == "b¹₃"
     assert checks[1].verdict == "good"
 
 
@@ -440,3 +446,60 @@ def test_a_batch_over_the_budget_is_refused_with_the_rows_that_fit():
         gradient_check(net, X, Y, budget=budget)
     checks = gradient_check(net, X[:rows], Y[:rows], budget=budget)
     assert all(c.checked <= 2 * plan(net.sizes, rows, budget=budget).entries for c in checks)
+
+
+# --------------------------------------------------------------------------------------
+# What a check proved: its coverage, and more of it click by click
+# --------------------------------------------------------------------------------------
+
+
+def test_the_coverage_says_exactly_which_entries_were_compared():
+    net, X, Y = make_net([2, 16, 16, 2], "tanh", "mse", seed=3, data_seed=4, batch=4)
+    checks = gradient_check(net, X, Y)
+    middle = checks[1]
+    assert (middle.checked, middle.total) == (MAX_ENTRIES + 16, 272) and not middle.complete
+    assert coverage(middle) == f"{MAX_ENTRIES} of 256 entries of W², all 16 of b²"
+    assert i18n.say(coverage(middle), "zh") == f"W² 的 256 个元素中的 {MAX_ENTRIES} 个，b² 的全部 16 个元素"
+    assert checks[2].complete and coverage(checks[2]) == "all 32 of W³, all 2 of b³"
+
+
+def test_successive_clicks_compare_new_entries_until_a_planted_error_is_caught():
+    # One entry of W² (256 entries, 64 a click) tripled: every click compares entries not
+    # compared before, so the fourth click at the latest finds it, and the layer is wrong from then on.
+    net, X, Y = make_net([2, 16, 16, 2], "tanh", "mse", seed=3, data_seed=4, batch=4)
+    g = net.gradients(X, Y)
+    dW = [d.copy() for d in g.dW]
+    flat = 201
+    dW[1].reshape(-1)[flat] *= 3
+    checks, caught = [], None
+    for click in range(4):
+        new = gradient_check(net, X, Y, dW=dW, db=g.db, seed=click, done=checks)
+        assert not checks or not np.isin(new[1].measured[0].flat, checks[1].measured[0].flat).any()
+        checks = merge(checks, new) if checks else new
+        assert checks[1].checked == min(256, MAX_ENTRIES * (click + 1)) + 16
+        if caught is None and checks[1].verdict == "wrong":
+            caught = click
+    assert checks[1].complete and checks[1].verdict == "wrong" and caught is not None
+    assert checks[1].worst.name == written("W", 2, flat // 16 + 1, flat % 16 + 1)
+    assert [c.verdict for c in checks] == ["good", "wrong", "good"]
+
+
+def test_every_entry_in_one_click_where_the_budget_allows():
+    assert fits_all([2, 8, 8, 2], 16)  # the default network
+    assert fits_all([2, 16, 16, 2], 16)
+    assert not fits_all(LARGEST, 64)
+    net, X, Y = make_net([2, 16, 16, 2], "tanh", "mse", seed=3, data_seed=4, batch=4)
+    checks = gradient_check(net, X, Y, max_entries=256)
+    assert all(c.complete for c in checks)
+
+
+def test_vanishing_gradients_are_not_blamed_on_large_weights():
+    # ?dataset=xor&hidden=2,2,2,2,2,2&activation=sigmoid&loss=cross_entropy&batch=16&seed=1 at step 0:
+    # the first layer's gradients are about 1e-7, below what central differences resolve at ε = 1e-6.
+    t = Trainer.from_config(Config(dataset="xor", hidden=(2,) * 6, activation="sigmoid", loss="cross_entropy",
+                                   lr=0.1, batch=16, seed=1))
+    batch = t.next_batch()
+    checks = gradient_check(t.net, batch.X, batch.Y)
+    assert checks[0].verdict == "unresolved" and checks[0].reason == "small"
+    assert checks[0].largest < checks[0].noise / 1e-2
+    assert max(float(np.abs(W).max()) for W in t.net.W) < 3  # ordinary weights
