@@ -357,8 +357,8 @@ def merge(earlier: Sequence[LayerCheck], later: Sequence[LayerCheck]) -> list[La
         arrays = []
         for a, b in zip(old.measured, new.measured):
             keep = ~np.isin(b.flat, a.flat)
-            arrays.append(Measured(np.concatenate([a.flat, b.flat[keep]]), np.concatenate([a.analytic, b.analytic[keep]]),
-                                   np.concatenate([a.numeric, b.numeric[keep]]), a.size))
+            arrays.append(Measured(*(np.concatenate([getattr(a, name), getattr(b, name)[keep]])
+                                     for name in ("flat", "analytic", "numeric")), a.size))
         rank = lambda c: math.inf if math.isnan(c.error) else c.error  # noqa: E731 - NaN is the worst
         worse = max((old, new), key=lambda c: (not c.resolved, rank(c)))
         merged.append(LayerCheck(old.layer, arrays[0].error, arrays[1].error, sum(len(m.flat) for m in arrays),

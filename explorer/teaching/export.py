@@ -1,4 +1,5 @@
-"""What a user takes away and brings back: weights as .npz, the loss history as CSV.
+"""What a user takes away and brings back: weights as .npz, the loss history as CSV, and the
+worked step as a Markdown handout.
 
 A weights file is read with `allow_pickle=False` (a .npz may otherwise run code on
 load) and accepted only when every array has exactly the shape the network expects, and
@@ -14,9 +15,11 @@ import zipfile
 import numpy as np
 import pandas as pd
 
+from explorer import i18n
 from explorer.core import Network
 from explorer.i18n import Message, code
-from explorer.model.training import BLOW_UP_WEIGHT
+from explorer.model.training import BLOW_UP_WEIGHT, Snapshot
+from explorer.teaching.teach import WRITE_OUT, activation_name, framing, matrix, number, phases, update
 
 # The largest network the app builds (100 inputs, six hidden layers of 256, 20 outputs) saves
 # to about 2.9 MB; the uploader and the server refuse anything larger than this before it is stored.
@@ -135,3 +138,36 @@ def loss_csv(train: list[float], test: list[float], steps: list[int] | None = No
     if test:
         table["test_loss"] = test
     return table.to_csv(index=False).encode()
+
+
+def cut(net: Network, batch: int) -> bool:
+    """Whether a handout writes some matrix of a step as its first WRITE_OUT rows and columns."""
+    return max(net.sizes) > WRITE_OUT or batch > WRITE_OUT
+
+
+def handout(net: Network, s: Snapshot, dataset: str, lang: str = "en") -> str:
+    """Markdown with LaTeX: every intermediate number of the step in snapshot `s` (of a
+    larger matrix its first WRITE_OUT rows and columns, and a note that says so), each
+    formula with its note and where it comes from, the data set and the seed, in `lang`."""
+    g, n = s.g, len(net.sizes)
+    lines = [f"# {i18n.text('d_handout_title', lang)}", "",
+             i18n.text("d_handout_network", lang, sizes=net.sizes, f=activation_name(net.activation, lang),
+                       loss=i18n.text(f"d_loss_{net.loss}", lang), lr=number(s.lr), B=len(g.z[0]), step=s.step), "",
+             i18n.text("d_handout_data", lang, dataset=dataset, seed=net.seed), ""]
+    if cut(net, len(g.z[0])):
+        lines += [i18n.text("d_handout_cut", lang, k=WRITE_OUT), ""]
+    lines += [framing(lang), ""]
+
+    def block(label: str, latex: str, *texts: str) -> None:
+        lines.extend([f"**{label}**", "", f"$$\n{latex}\n$$", ""])
+        lines.extend(f"{text}\n" for text in texts if text)
+
+    block(i18n.text("d_handout_input", lang), rf"X = a^1 = {matrix(g.z[0])},\quad y^* = {matrix(s.batch.Y)}")
+    for phase in phases(net.with_parameters(s.W_before, s.b_before), g, s.batch.Y, s.lr, lang)[:-1]:
+        e = phase.equation
+        label = phase.title if e.number in phase.title else f"{phase.title} {e.number}"
+        block(label.strip(), rf"{e.symbolic} \\ {e.numeric}", e.origin, e.note)
+    for l in range(1, n):
+        for e in update(s, l, lang):
+            block(i18n.text("d_handout_update", lang, number=e.number, l=l), rf"{e.symbolic} \\ {e.numeric}", e.origin)
+    return "\n".join(lines)

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from explorer.core import Network
+from explorer.core import Gradients, Network
 from explorer.i18n import Message
 from explorer.model.training import Batch, Snapshot
 from explorer.notation import number
@@ -90,7 +90,7 @@ def zero_offered(net: Network, layer: int) -> bool:
     return net.activation == "relu" and 1 < layer < len(net.sizes)
 
 
-def zero_reason(net: Network, g, layer: int, sample: int, neuron: int) -> Message | None:
+def zero_reason(net: Network, g: Gradients, layer: int, sample: int, neuron: int) -> Message | None:
     """Why δ^layer_{sample, neuron} is exactly 0, if it is for a reason a student can see: the
     ReLU unit is off (z ≤ 0, f′ = 0), or nothing comes back from the layer after it."""
     r, j = sample - 1, neuron - 1
@@ -104,12 +104,13 @@ def zero_reason(net: Network, g, layer: int, sample: int, neuron: int) -> Messag
     return None
 
 
-def _updated(net: Network, g, lr: float) -> tuple[list[np.ndarray], list[np.ndarray]]:
+def _updated(net: Network, g: Gradients, lr: float) -> tuple[list[np.ndarray], list[np.ndarray]]:
     """W − η ∂L/∂W (17) and b − η ∂L/∂b (18), the step's own arithmetic and bits."""
     return [W - lr * dW for W, dW in zip(net.W, g.dW)], [b - lr * db for b, db in zip(net.b, g.db)]
 
 
-def _delta_sign(net, g, batch, lr, step, rng) -> Question | None:
+def _delta_sign(net: Network, g: Gradients, batch: Batch, lr: float, step: int,
+                rng: np.random.Generator) -> Question | None:
     layers = []
     for layer in range(2, len(net.sizes) + 1):  # δ^2 … δ^n: the ones a step uses
         d = g.delta[layer - 1]
@@ -129,7 +130,8 @@ def _delta_sign(net, g, batch, lr, step, rng) -> Question | None:
                     _sign(g.delta[layer - 1][sample - 1, neuron - 1]), layer, sample, neuron)
 
 
-def _zero_cells(net, g, batch, lr, step, rng) -> Question | None:
+def _zero_cells(net: Network, g: Gradients, batch: Batch, lr: float, step: int,
+                rng: np.random.Generator) -> Question | None:
     clear = []
     for layer in _cell_layers(net, 1, MAX_CELLS):
         size = np.abs(g.dW[layer - 1])
@@ -145,7 +147,8 @@ def _zero_cells(net, g, batch, lr, step, rng) -> Question | None:
     return Question("zero_cells", step, Message("quiz_q_zero_cells", l=layer, l1=layer + 1), cells, zero, layer)
 
 
-def _loss_down(net, g, batch, lr, step, rng) -> Question | None:
+def _loss_down(net: Network, g: Gradients, batch: Batch, lr: float, step: int,
+                rng: np.random.Generator) -> Question | None:
     after = net.with_parameters(*_updated(net, g, lr))
     with np.errstate(over="ignore", invalid="ignore"):
         loss = after.batch_loss(batch.X, batch.Y)
@@ -156,7 +159,8 @@ def _loss_down(net, g, batch, lr, step, rng) -> Question | None:
                     "down" if down else "not_down")
 
 
-def _largest_change(net, g, batch, lr, step, rng) -> Question | None:
+def _largest_change(net: Network, g: Gradients, batch: Batch, lr: float, step: int,
+                rng: np.random.Generator) -> Question | None:
     W_after, _ = _updated(net, g, lr)
     clear = []
     for layer in _cell_layers(net, 2, None):

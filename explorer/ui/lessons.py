@@ -22,7 +22,7 @@ from explorer.i18n import Message, code
 from explorer.model import bugs, gradcheck, limits
 from explorer.model.gradcheck import smooth_rows
 from explorer.model.training import Snapshot, Trainer
-from explorer.teaching import export, quiz, teach
+from explorer.teaching import chain, export, quiz, teach
 from explorer.ui import controls, links, page, session
 
 _ = page.label
@@ -97,17 +97,17 @@ def equations_view(t: Trainer, s: Snapshot) -> None:
     st.dataframe(pd.DataFrame(terms), hide_index=True, height=min(400, 36 * (len(products) + 1) + 4))
     st.markdown(_("cell_sum", mean=float(products.mean()), value=float(g.dW[l - 1][i - 1, j - 1]), l=l, i=i, j=j))
     st.markdown(f"**{_('d_entry_title')}**")
-    for equation in teach.entry_chain(net, g, s.W_before, s.b_before, l, i, j, r, s.batch.Y, lang):
+    for equation in chain.entry_chain(net, g, s.W_before, s.b_before, l, i, j, r, s.batch.Y, lang):
         _show(equation)
 
     st.subheader(_("d_16_title"))
-    for equation in teach.unrolled(net, g, s.W_before, l, lang, rows):
+    for equation in chain.unrolled(net, g, s.W_before, l, lang, rows):
         _show(equation)
     st.subheader(_("d_24_title"))
     if t.dataset.task != "classification":
         st.info(_("d_24_regression"))
     else:  # one-hot targets for either loss: the softmax of this step's y against them
-        for equation in teach.softmax_chain(g.z[-1], s.batch.Y, r, lang):
+        for equation in chain.softmax_chain(g.z[-1], s.batch.Y, r, lang, net.loss):
             _show(equation)
 
     st.subheader(_("compare"))
@@ -323,11 +323,11 @@ def export_view(t: Trainer, s: Snapshot) -> None:
     if len(t.curve_steps) < t.steps:  # thinned: say which steps the file holds
         st.caption(_("export_loss_thinned", n=f"{len(t.curve_steps):,}", steps=f"{t.steps:,}",
                      exact=f"{t.curve_steps[-limits.RECENT_POINTS]:,}"))
-    if s.g is not None and teach.fits_handout(net, len(s.g.z[0])):
-        st.download_button(_("export_handout"), teach.handout(net, s, _lang()), file_name=f"step{s.step}.md",
-                           mime="text/markdown", key="download_handout")
-    else:
-        st.caption(_("export_handout_big", k=teach.WRITE_OUT))
+    if s.g is not None:
+        st.download_button(_("export_handout"), export.handout(net, s, t.config.dataset, _lang()),
+                           file_name=f"step{s.step}.md", mime="text/markdown", key="download_handout")
+        if export.cut(net, len(s.g.z[0])):
+            st.caption(_("export_handout_big", k=teach.WRITE_OUT))
     upload = st.file_uploader(_("import_weights"), type="npz", key="upload_weights",
                               max_upload_size=export.MAX_WEIGHTS_MB)
     if upload is not None and st.session_state.get("loaded_weights") != upload.file_id:

@@ -21,7 +21,7 @@ from streamlit.testing.v1 import AppTest
 from explorer import i18n
 from explorer.core import Network, log_softmax
 from explorer.model.training import Config, Snapshot, Trainer
-from explorer.teaching import teach
+from explorer.teaching import chain, export, teach
 
 ROOT = Path(__file__).parents[2]
 APP = str(ROOT / "app.py")
@@ -73,9 +73,9 @@ def test_the_unrolled_product_is_delta_when_f_is_the_identity(hidden):
     g = s.g
     n = len(net.sizes)
     for l in range(1, n):
-        product = teach.unrolled_product(g, s.W_before, l)
+        product = chain.unrolled_product(g, s.W_before, l)
         assert np.array_equal(product, g.delta[l - 1])  # the same products, in the same order: bit for bit
-        (e,) = teach.unrolled(net, g, s.W_before, l)
+        (e,) = chain.unrolled(net, g, s.W_before, l)
         assert e.number == "(16)"
         factors = "".join(rf"(W^{{{k}}})^T" for k in range(n - 1, l - 1, -1))
         assert e.symbolic == rf"\delta^{{{l}}} = \delta^{{{n}}}{factors}"
@@ -99,8 +99,8 @@ def test_the_unrolled_product_differs_exactly_by_f_prime(activation, hidden):
             if k in hidden_between:
                 chain = chain * net.f_prime(g.z[k - 1], g.a[k - 1])
         assert np.array_equal(chain, g.delta[l - 1])
-        equations = teach.unrolled(net, g, s.W_before, l)
-        product = teach.unrolled_product(g, s.W_before, l)
+        equations = chain.unrolled(net, g, s.W_before, l)
+        product = chain.unrolled_product(g, s.W_before, l)
         if not hidden_between:  # δ^1 from δ^2 only: nothing between, (16) is (15)
             assert len(equations) == 1 and np.array_equal(product, g.delta[l - 1])
             continue
@@ -133,13 +133,13 @@ def test_the_jacobian_times_dL_da_is_a_minus_target(k, seed, one_hot):
     rng = np.random.default_rng(seed)
     y = rng.normal(scale=3.0, size=(1, k))
     target = np.eye(k)[[rng.integers(k)]] if one_hot else rng.dirichlet(np.ones(k))[None, :]
-    a, J = teach.softmax_jacobian(y)
+    a, J = chain.softmax_jacobian(y)
     assert np.allclose(a, softmax(y[0]), rtol=0, atol=1e-15)
     assert np.allclose(J, jacobian_by_differences(y[0]), rtol=0, atol=1e-8)  # (24) against the quotient rule
     assert np.allclose(J.sum(axis=1), 0, atol=1e-15)
     dL_da = -target[0] / a  # from (23)
     assert np.allclose(dL_da @ J, a - target[0], rtol=0, atol=1e-12)  # (24) into (25)
-    jac, to25, mse_on_softmax = teach.softmax_chain(y, target, 1)
+    jac, to25, mse_on_softmax = chain.softmax_chain(y, target, 1)
     assert (jac.number, to25.number, mse_on_softmax.number) == ("(24)", "(25)", "")
     assert teach.matrix(J) in jac.numeric and teach.matrix(J) in to25.numeric
     assert teach.matrix((a - target[0])[None, :]) in to25.numeric
@@ -156,7 +156,7 @@ def test_the_softmax_chain_of_a_step_ends_at_the_cores_delta(loss):
     s = t.complete(t.current)  # with δ^1, as the equations view shows it
     g = s.g
     for r in range(1, len(s.batch.rows) + 1):
-        _, to25, _ = teach.softmax_chain(g.z[-1], s.batch.Y, r)
+        _, to25, _ = chain.softmax_chain(g.z[-1], s.batch.Y, r)
         a = np.exp(log_softmax(g.z[-1]))[r - 1]
         J = np.diag(a) - np.outer(a, a)
         via = (-s.batch.Y[r - 1] / np.where(s.batch.Y[r - 1] != 0, a, 1)) @ J
@@ -183,7 +183,7 @@ def test_one_entry_through_the_chain_rule_is_the_cores(loss, activation):
             for j in range(1, k + 1):
                 products = []
                 for r in range(1, B + 1):
-                    equations = teach.entry_chain(net, g, s.W_before, s.b_before, l, i, j, r, s.batch.Y)
+                    equations = chain.entry_chain(net, g, s.W_before, s.b_before, l, i, j, r, s.batch.Y)
                     by = {e.number: e for e in equations}
                     a, d = g.a[l - 1][r - 1], g.delta[l][r - 1]
                     # (3): z^{l+1}_j written as Σ_k a_k W_kj + b_j, equal to the core's z.
@@ -193,7 +193,7 @@ def test_one_entry_through_the_chain_rule_is_the_cores(loss, activation):
                     assert by["(2)–(4)"].numeric.endswith(f"= {teach.number(d[j - 1] * a[i - 1])}{END}")
                     products.append(d[j - 1] * a[i - 1])
                     # (13): the sum over j, then ⊙ f′(z^l_i), is the core's δ^l_i.
-                    total = teach.entry_sum(g, s.W_before, l, i, r)
+                    total = chain.entry_sum(g, s.W_before, l, i, r)
                     fp = net.f_prime(g.z[l - 1], g.a[l - 1])[r - 1, i - 1] if l > 1 else 1.0
                     assert np.isclose(total * fp, g.delta[l - 1][r - 1, i - 1], rtol=1e-12, atol=1e-14)
                     assert by["(10)–(14)"].numeric.endswith(f"= {teach.number(g.delta[l - 1][r - 1, i - 1])}{END}")
@@ -216,9 +216,9 @@ def test_a_long_sum_is_cut_short():
     t.step()
     s = t.complete(t.current)  # with δ^1, as the equations view shows it
     g = s.g
-    chain, _ = teach.entry_chain(t.net, g, s.W_before, s.b_before, 1, 3, 2, 1, s.batch.Y)
-    assert r"\cdots" in chain.numeric and chain.numeric.count(r"\cdot") <= teach.WRITE_TERMS + 1
-    assert np.isclose(teach.entry_sum(g, s.W_before, 1, 3, 1), g.delta[0][0, 2], rtol=1e-12, atol=1e-15)
+    written, _ = chain.entry_chain(t.net, g, s.W_before, s.b_before, 1, 3, 2, 1, s.batch.Y)
+    assert r"\cdots" in written.numeric and written.numeric.count(r"\cdot") <= teach.WRITE_TERMS + 1
+    assert np.isclose(chain.entry_sum(g, s.W_before, 1, 3, 1), g.delta[0][0, 2], rtol=1e-12, atol=1e-15)
 
 
 # -- what is the derivation's and what the app adds ----------------------------------------------------------
@@ -240,8 +240,8 @@ def test_every_formula_says_where_it_comes_from(activation):
     for p in teach.phases(net, g, s.batch.Y, s.lr):
         assert p.equation.origin.startswith("Derivation"), p.title
     assert "(4)" in i18n.text("d_cell_table", "en", l=1) and "(4)" in i18n.text("d_cell_table", "zh", l=1)
-    assert teach.unrolled(net, g, s.W_before, 1)[0].number == "(16)"
-    assert teach.softmax_chain(g.z[-1], np.eye(2)[[0] * len(g.z[-1])], 1)[0].number == "(24)"
+    assert chain.unrolled(net, g, s.W_before, 1)[0].number == "(16)"
+    assert chain.softmax_chain(g.z[-1], np.eye(2)[[0] * len(g.z[-1])], 1)[0].number == "(24)"
 
 
 def test_the_framing_says_what_the_app_adds_in_both_languages():
@@ -261,7 +261,7 @@ def test_one_meaning_for_a():
         t = trained(loss=loss)
         s, net = t.complete(t.current), t.net
         n = len(net.sizes)
-        text = teach.handout(net, s)
+        text = export.handout(net, s, "circles")
         assert not re.search(rf"(?<![A-Za-z\\])a\^\{{?{n}\b", text)  # no a^n (\delta^n, \beta^n are other symbols)
         shown = {}
         for p in teach.phases(net, s.g, s.batch.Y, s.lr):
@@ -278,7 +278,7 @@ def test_one_meaning_for_a():
 def test_the_handout_carries_every_note_and_origin(lang, loss):
     t = trained(loss=loss, activation="tanh")
     s, net = t.complete(t.current), t.net
-    text = teach.handout(net, s, lang)
+    text = export.handout(net, s, "circles", lang)
     assert teach.framing(lang) in text
     phases = teach.phases(net.with_parameters(s.W_before, s.b_before), s.g, s.batch.Y, s.lr, lang)
     for p in phases[:-1]:
@@ -297,14 +297,14 @@ def test_no_english_prose_in_chinese(activation, loss):
     net, s = latest(loss=loss, activation=activation)
     g = s.g
     n = len(net.sizes)
-    assert english_words(teach.handout(net, s, "zh")) == []
+    assert english_words(export.handout(net, s, "circles", "zh")) == []
     equations = [p.equation for p in teach.phases(net, g, s.batch.Y, s.lr, "zh")]
     titles = [p.title for p in teach.phases(net, g, s.batch.Y, s.lr, "zh")]
     for l in range(1, n):
-        equations += teach.layer_equations(net, s, l, "zh") + teach.unrolled(net, g, s.W_before, l, "zh")
-        equations += teach.entry_chain(net, g, s.W_before, s.b_before, l, 1, 1, 1, s.batch.Y, "zh")
+        equations += teach.layer_equations(net, s, l, "zh") + chain.unrolled(net, g, s.W_before, l, "zh")
+        equations += chain.entry_chain(net, g, s.W_before, s.b_before, l, 1, 1, 1, s.batch.Y, "zh")
         titles += list(teach.cell_terms(g, l, 1, 1, "zh"))
-    equations += teach.softmax_chain(g.z[-1], s.batch.Y, 1, "zh")
+    equations += chain.softmax_chain(g.z[-1], s.batch.Y, 1, "zh")
     for e in equations:
         assert english_words(e.note) == [] and english_words(e.origin) == [], (e.number, e.note, e.origin)
     assert [w for title in titles for w in english_words(title)] == []
@@ -371,7 +371,7 @@ def test_the_equations_view_shows_the_rest_of_the_derivation():
         assert number in markdown, number
     assert i18n.text("d_cell_table", "en", l=3) in captions
     assert any(c.startswith("Derivation (8):") for c in captions)
-    for e in teach.unrolled(net, g, s.W_before, 3) + teach.softmax_chain(g.z[-1], s.batch.Y, 1):
+    for e in chain.unrolled(net, g, s.W_before, 3) + chain.softmax_chain(g.z[-1], s.batch.Y, 1):
         assert e.numeric in latex
     assert teach.framing("en") in markdown
     assert at.button(key="open_derivation")

@@ -28,7 +28,7 @@ from specs import chart
 from streamlit.testing.v1 import AppTest
 
 from explorer.i18n import STRINGS
-from explorer.teaching import teach
+from explorer.teaching import export
 from explorer.ui import network_view, workspace
 
 APP = str(Path(__file__).parents[2] / "app.py")
@@ -361,7 +361,7 @@ def test_the_handout_speaks_chinese():
     at.button(key="step").click().run()
     t = at.session_state["trainer"]
     s = t.complete(t.snapshot(t.steps))  # with δ^1, as the export view hands it out
-    text = teach.handout(t.network_at(s), s, lang="zh")
+    text = export.handout(t.network_at(s), s, t.config.dataset, lang="zh")
     assert_chinese([("handout", line) for line in prose(text).splitlines()])  # formulas span lines
 
 

@@ -9,10 +9,10 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from explorer import i18n
 from explorer.core import ACTIVATIONS, LOSSES, Network
 from explorer.model import training
 from explorer.model.data import DATASETS, load
-from explorer import i18n
 from explorer.model.gradcheck import (
     CHECK_BUDGET,
     EPS,

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from explorer.core import Network
 from explorer.model.training import Config, Trainer
-from explorer.teaching import teach
+from explorer.teaching import export, teach
 
 BEGIN, END = r"\begin{bmatrix}", r"\end{bmatrix}"
 BMATRIX = re.compile(r"\\begin\{bmatrix\}(.*?)\\end\{bmatrix\}")
@@ -111,17 +111,27 @@ def test_matrix_writes_exactly_the_entries_formatted_by_number(rows, cols, seed)
     assert close_to_written(parsed, M)
 
 
-@pytest.mark.parametrize("shape", [(7, 3), (3, 7), (7, 7), (16, 2), (1, 100)])
-def test_a_large_matrix_appears_by_its_shape(shape):
-    latex = teach.matrix(np.ones(shape))
-    assert latex == rf"\underset{{{shape[0]}\times{shape[1]}}}{{[\;\cdots\;]}}"
-    assert BEGIN not in latex
+@pytest.mark.parametrize("shape", [(7, 3), (3, 7), (7, 7), (16, 2), (1, 100), (256, 10)])
+def test_a_large_matrix_is_written_as_its_first_rows_and_columns(shape):
+    M = np.random.default_rng(sum(shape)).normal(size=shape)
+    latex = teach.matrix(M)
+    k = teach.WRITE_OUT
+    assert latex.startswith(rf"\underset{{{shape[0]}\times{shape[1]}}}{{{BEGIN}")
+    rows = latex[len(rf"\underset{{{shape[0]}\times{shape[1]}}}{{{BEGIN}"):-len(END) - 1].split(r" \\ ")
+    cut_rows, cut_cols = shape[0] > k, shape[1] > k
+    assert len(rows) == min(shape[0], k) + cut_rows
+    for row, values in zip(rows, M[:k]):  # exactly the core's entries, sliced
+        assert row.split(" & ") == [teach.number(v) for v in values[:k]] + [r"\cdots"] * cut_cols
+    if cut_rows:
+        assert rows[-1].split(" & ") == [r"\vdots"] * min(shape[1], k) + [r"\ddots"] * cut_cols
+    assert latex.count(r"\underset") == 1  # its shape once
 
 
 def test_the_write_out_limit_is_inclusive_and_adjustable():
     assert teach.matrix(np.ones((teach.WRITE_OUT, teach.WRITE_OUT))).startswith(BEGIN)
-    assert BEGIN not in teach.matrix(np.ones((3, 3)), limit=2)
-    assert teach.matrix(np.ones((3, 3)), limit=3).startswith(BEGIN)
+    assert teach.matrix(np.ones((3, 3)), rows=2).count(r"\vdots") == 3
+    assert teach.matrix(np.ones((3, 3)), rows=3).startswith(BEGIN)
+    assert "-0" not in teach.matrix(np.array([[-0.0, 0.0]]))
 
 
 # -- the equations of one layer ---------------------------------------------------------------
@@ -177,34 +187,35 @@ def teach_softmax(y: np.ndarray) -> np.ndarray:
     return a
 
 
-def test_large_parameters_appear_by_shape_and_per_sample_matrices_by_their_first_rows():
+def test_large_parameters_and_per_sample_matrices_appear_by_their_first_rows_and_columns():
     t = trained(steps=1, hidden=(8,), batch=16)  # sizes [2, 8, 2], B = 16
     s, g = t.current, t.current.g
-    dW1 = teach.dL_dW(g, 1).numeric  # ∂L/∂W^1 2×8: by shape; (a^1)^T 2×16 and δ^2 16×8: their first samples
-    assert r"\underset{2\times8}{[\;\cdots\;]}" in dW1
-    assert teach.samples(g.a[0], teach.WRITE_OUT, transposed=True) in dW1 and teach.samples(g.delta[1]) in dW1
-    db2 = teach.dL_db(g, 2).numeric  # δ^3 16×2: its first WRITE_OUT rows, then ⋮; ∂L/∂b^2 1×2 written out
+    dW1 = teach.dL_dW(g, 1).numeric  # ∂L/∂W¹ 2×8, (a¹)ᵀ 2×16 and δ² 16×8: each its first rows and columns
+    assert teach.matrix(g.dW[0], label=False) in dW1 and r"}_{2\times8}" in dW1
+    assert teach.matrix(g.a[0], transposed=True, label=False) in dW1
+    assert teach.matrix(g.delta[1], label=False) in dW1 and r"\underset" not in dW1  # each shape once, in its brace
+    db2 = teach.dL_db(g, 2).numeric  # δ³ 16×2: its first WRITE_OUT rows, then ⋮; ∂L/∂b² 1×2 written out
     assert r"\underset{16\times2}{\begin{bmatrix}" in db2 and r"\vdots & \vdots\end{bmatrix}" in db2
     assert_written(db2.replace(r" \\ \vdots & \vdots", ""), [g.delta[2][: teach.WRITE_OUT], g.db[1]])
-    W2 = teach.update(s, 2)[0].numeric  # W^2 is 8×2: by shape
-    assert r"\underset{8\times2}" in W2 and BEGIN not in W2
+    W2 = teach.update(s, 2)[0].numeric  # W² is 8×2: its first 6 rows, then ⋮
+    assert r"\underset{8\times2}" in W2 and teach.matrix(s.W[1]) in W2 and teach.matrix(s.W_before[1]) in W2
 
 
 def test_samples_write_the_first_rows_and_columns_of_a_per_sample_matrix():
     M = np.arange(16 * 8, dtype=float).reshape(16, 8)
-    assert teach.samples(M[:4, :3], 4) == teach.matrix(M[:4, :3])  # nothing left out: as before
-    latex = teach.samples(M, 2)
+    assert teach.matrix(M[:4, :3], 4) == teach.matrix(M[:4, :3])  # nothing left out: as before
+    latex = teach.matrix(M, 2)
     assert latex.startswith(r"\underset{16\times8}{" + BEGIN)
     body = BMATRIX.search(latex).group(1).split(r" \\ ")
     assert [row.split(" & ") for row in body] == [
         [teach.number(v) for v in M[0, :6]] + [r"\cdots"], [teach.number(v) for v in M[1, :6]] + [r"\cdots"],
         [r"\vdots"] * 6 + [r"\ddots"]]
-    transposed = teach.samples(M, 2, transposed=True)  # samples as columns
+    transposed = teach.matrix(M, 2, transposed=True)  # samples as columns
     rows = [row.split(" & ") for row in BMATRIX.search(transposed).group(1).split(r" \\ ")]
     assert transposed.startswith(r"\underset{8\times16}") and len(rows) == 7
     assert rows[-1] == [r"\vdots"] * 2 + [r"\ddots"]
     assert rows[0] == [teach.number(M[0, 0]), teach.number(M[1, 0]), r"\cdots"]
-    assert teach.samples(M, 100).count(r"\\") == teach.WRITE_OUT  # k beyond WRITE_OUT is WRITE_OUT
+    assert teach.matrix(M, 100).count(r"\\") == teach.WRITE_OUT  # k beyond WRITE_OUT is WRITE_OUT
 
 
 # -- one entry of ∂L/∂W -------------------------------------------------------------------------
@@ -343,8 +354,8 @@ def test_handout_holds_every_intermediate_number(loss):
     for step in (2, 3):  # a past step (through network_at) and the latest one
         s = t.complete(t.snapshot(step))  # with δ^1, as the export view hands it out
         net = t.network_at(s)
-        assert teach.fits_handout(net, len(s.batch.rows))
-        text = teach.handout(net, s)
+        assert not export.cut(net, len(s.batch.rows))
+        text = export.handout(net, s, t.config.dataset)
         _, g = reference(net, s.W_before, s.b_before, s.batch.X, s.batch.Y)
         arrays = [*g.z, *g.a, *g.delta, *g.dW, *g.db, *s.W_before, *s.W, *s.b_before, *s.b, s.batch.X, s.batch.Y]
         arrays += [a.T for a in g.a[:-1]] + [W.T for W in s.W_before]
@@ -355,6 +366,7 @@ def test_handout_holds_every_intermediate_number(loss):
         assert not missing, f"handout lacks matrices of shapes {missing}"
         assert r"\cdots" not in text
         assert f"step {step}" in text and f"η = {teach.number(s.lr)}" in text
+        assert f"Data set: {t.config.dataset}; seed {t.config.seed} " in text
         names = {"mse": "loss = MSE (19)", "cross_entropy": "loss = softmax cross-entropy (22), (23)"}
         assert f"activation f = {net.activation}" in text and names[loss] in text
         for number in ("(8)", "(9)", "(15)", "(17)", "(18)", "(25)" if loss == "cross_entropy" else "(21)"):
@@ -365,14 +377,20 @@ def test_handout_holds_every_intermediate_number(loss):
 
 @pytest.mark.parametrize("hidden, batch, fits", [((6,), 6, True), ((3, 4), 1, True), ((7,), 4, False),
                                                  ((6,), 7, False), ((2, 6, 6), 6, True)])
-def test_fits_handout_limits(hidden, batch, fits):
+def test_which_handouts_are_cut(hidden, batch, fits):
     net = Network([2, *hidden, 2])
-    assert teach.fits_handout(net, batch) is fits
-    assert teach.fits_handout(Network([7, *hidden, 2]), batch) is False
+    assert export.cut(net, batch) is not fits
+    assert export.cut(Network([7, *hidden, 2]), batch) is True
 
 
-def test_a_handout_of_a_large_step_writes_matrices_by_shape():
-    t = trained(steps=1, hidden=(8,), batch=16)
-    text = teach.handout(t.net, t.complete(t.current))
-    assert not teach.fits_handout(t.net, 16)
-    assert r"\underset{16\times8}" in text and r"\underset{2\times8}" in text
+def test_the_default_networks_handout_writes_the_first_rows_of_every_matrix_with_a_note():
+    t = Trainer.from_config(Config())
+    t.step()
+    s = t.complete(t.current)
+    assert export.cut(t.net, len(s.batch.rows))
+    text = export.handout(t.net, s, t.config.dataset)
+    assert "written as their first 6 rows and columns" in text
+    g = s.g
+    for M in [*g.z, *g.delta[1:], *g.dW, *s.W_before, *s.W]:
+        assert teach.matrix(M, label=False) in text, M.shape  # the core's own entries, sliced
+    assert r"[\;\cdots\;]" not in text and "-0 " not in text

@@ -1,0 +1,168 @@
+"""The rest of the derivation with live numbers: the unrolled chain (16) against (15), the
+softmax Jacobian (24) and the steps to (25), and one scalar through the chain rule, (2)–(4),
+(10)–(14), (20). Each is computed a second way here, from the step's arrays, and the tests
+check that both ways agree with the core.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from explorer import i18n
+from explorer.core import Gradients, Network, cross_entropy, log_softmax
+from explorer.teaching.teach import WRITE_OUT, Equation, activation_name, matrix, number, signed, terms
+
+
+def _hidden_between(l: int, n: int) -> range:
+    """The layers k whose ⊙ f′(z^k) enters between δ^n and δ^l: hidden ones, l ≤ k < n."""
+    return range(max(l, 2), n)
+
+
+def unrolled_product(g: Gradients, W: list[np.ndarray], l: int) -> np.ndarray:
+    """(16) as the derivation writes it: δ^n (W^{n−1})^T ⋯ (W^l)^T, multiplied left to right."""
+    product = g.delta[-1]
+    for k in range(len(g.z) - 1, l - 1, -1):
+        product = product @ W[k - 1].T
+    return product
+
+
+def unrolled(net: Network, g: Gradients, W: list[np.ndarray], l: int, lang: str = "en",
+             rows: int = WRITE_OUT) -> list[Equation]:
+    """(16) for δ^l with the step's matrices (W: the weights the step used). With f the
+    identity (or no hidden layer in between) the product is (15)'s δ^l; otherwise the
+    second equation shows where ⊙ f′(z^k) enters and the core's δ^l."""
+    n = len(g.z)
+    ks = range(n - 1, l - 1, -1)
+    factors = "".join(rf"(W^{{{k}}})^T" for k in ks)
+    product = unrolled_product(g, W, l)
+    numeric = (matrix(g.delta[-1], rows) + "".join(matrix(W[k - 1].T) for k in ks)
+               + rf" = {matrix(product, rows)}")
+    written = Equation("(16)", rf"\delta^{{{l}}} = \delta^{{{n}}}{factors}", numeric,
+                    origin=i18n.text("d_origin_16", lang, l=l, n=n))
+    hidden = _hidden_between(l, n)
+    if net.activation == "identity" or not hidden:
+        return [Equation(written.number, written.symbolic, written.numeric + rf" = \delta^{{{l}}}_{{(15)}}",
+                         i18n.text("d_note_16_same", lang, l=l), written.origin)]
+    chain = rf"\delta^{{{n}}}"
+    for k in ks:
+        chain = rf"{chain}(W^{{{k}}})^T" + (rf" \odot f'(z^{{{k}}})" if k in hidden else "")
+        if k != l:
+            chain = rf"\big({chain}\big)"
+    app = Equation("(15), (16)", rf"\delta^{{{l}}} = {chain}", rf"\delta^{{{l}}} = {matrix(g.delta[l - 1], rows)}",
+                   i18n.text("d_note_16_f", lang, l=l, f=activation_name(net.activation, lang),
+                             layers=", ".join(str(k) for k in hidden)),
+                   i18n.text("d_origin_16_f", lang, l=l))
+    return [written, app]
+
+
+def softmax_jacobian(y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """a = softmax(y) (22) for one row y, and (24) ∂a_i/∂y_j = a_i(1 − a_i) or −a_i a_j."""
+    a = np.exp(log_softmax(y))[0]
+    return a, np.diag(a) - np.outer(a, a)  # (24): a_i δ_ij − a_i a_j
+
+
+def softmax_chain(y: np.ndarray, y_star: np.ndarray, r: int, lang: str = "en",
+                  loss: str = "cross_entropy") -> list[Equation]:
+    """(24) and the lines to (25) for sample r (1-based) of the output y and targets y*; on a
+    network trained with `loss` "mse" the notes say that a − y* is not its δⁿ (that is (21)):
+    the Jacobian with the step's numbers, ∂L/∂a · J = a − y*, and beside it MSE on top of
+    the softmax (the app's comparison, not in the derivation), whose δ keeps the Jacobian."""
+    y_r, t = y[r - 1: r], y_star[r - 1]
+    a, J = softmax_jacobian(y_r)
+    # ∂L/∂a_i = −y*_i / a_i (23); 0 where y*_i = 0, even where a_i underflowed to 0.
+    dL_da = np.divide(-t, a, out=np.zeros_like(a), where=t != 0)
+    via_jacobian = dL_da @ J
+    delta_ce = cross_entropy(y_r, y_star[r - 1: r])[1]  # the core's (25)
+    row = lambda v: matrix(v[None, :])  # noqa: E731 - a one-row matrix
+    jac = Equation(
+        "(24)",
+        r"\frac{\partial a_i}{\partial y_j} = \begin{cases} a_i(1-a_i) & i = j \\ -a_i a_j & i \ne j \end{cases}",
+        rf"a = \mathrm{{softmax}}(y_{{{r}}}) = {row(a)},\quad"
+        rf" \Big[\frac{{\partial a_i}}{{\partial y_j}}\Big] = {matrix(J)}",
+        i18n.text("d_note_24", lang, r=r), i18n.text("d_origin_24", lang, r=r),
+    )
+    to25 = Equation(
+        "(25)",
+        r"\frac{\partial L}{\partial y_j} = \sum_i \frac{\partial L}{\partial a_i}\frac{\partial a_i}{\partial y_j}"
+        r" = -\sum_i \frac{y^*_i}{a_i}\frac{\partial a_i}{\partial y_j}"
+        r" = -y^*_j(1-a_j) + \sum_{i \ne j} y^*_i a_j = a_j - y^*_j",
+        rf"\underbrace{{{row(dL_da)}}}_{{\partial L/\partial a}}{matrix(J)} = {row(via_jacobian)}"
+        rf" = \underbrace{{{row(delta_ce[0])}}}_{{a - y^*}}",
+        *(i18n.text(key + ("_mse" if loss == "mse" else ""), lang, r=r) for key in ("d_note_24_25", "d_origin_24_25")),
+    )
+    mse_on_softmax = (a - t) @ J
+    other = Equation(
+        "",
+        r"L = \tfrac12 \lVert a - y^* \rVert^2 \;\Rightarrow\; \frac{\partial L}{\partial y}"
+        r" = (a - y^*)\Big[\frac{\partial a_i}{\partial y_j}\Big]",
+        rf"{row(a - t)}{matrix(J)} = {row(mse_on_softmax)}",
+        i18n.text("d_note_mse_softmax", lang, r=r), i18n.text("d_origin_mse_softmax", lang, r=r),
+    )
+    return [jac, to25, other]
+
+
+def entry_chain(net: Network, g: Gradients, W: list[np.ndarray], b: list[np.ndarray], l: int, i: int, j: int,
+                r: int, Y: np.ndarray, lang: str = "en") -> list[Equation]:
+    """One scalar through the chain rule, sample r (1-based), with the step's numbers:
+    (2)–(4) for ∂L/∂W^l_{ij}, (10)–(14) for δ^l_i and, at the output, (20) (MSE) or the
+    last line of (25) (cross-entropy) for δ^n_j. W, b are the weights the step used."""
+    n = len(g.z)
+    a, z_next, d_next = g.a[l - 1][r - 1], g.z[l][r - 1], g.delta[l][r - 1]
+    Wl, bl = W[l - 1], b[l - 1]
+    out = []
+    if l == n - 1:
+        y, t = g.z[-1][r - 1, j - 1], Y[r - 1, j - 1]
+        if net.loss == "mse":
+            out.append(Equation(
+                "(20)",
+                rf"\delta^{{{n}}}_{{{j}}} = \frac{{\partial L}}{{\partial y_{{{j}}}}} = \frac{{\partial\,"
+                rf"\frac12 (y_{{{j}}} - y^*_{{{j}}})^2}}{{\partial y_{{{j}}}}} = y_{{{j}}} - y^*_{{{j}}}",
+                rf"{number(y)} - {signed(t)} = {number(d_next[j - 1])}",
+                i18n.text("d_note_20", lang, j=j, r=r), i18n.text("d_origin_20", lang, r=r)))
+        else:
+            a_j = float(np.exp(log_softmax(g.z[-1][r - 1: r]))[0, j - 1])
+            out.append(Equation(
+                "(25)", rf"\delta^{{{n}}}_{{{j}}} = a_{{{j}}} - y^*_{{{j}}}",
+                rf"{number(a_j)} - {signed(t)} = {number(d_next[j - 1])}",
+                i18n.text("d_note_25_entry", lang, j=j, r=r), i18n.text("d_origin_25", lang, n=n)))
+    # (2)–(4): only z^{l+1}_j holds W^l_{ij}; its derivative there is a^l_i.
+    sum_z = [rf"{signed(a[k])}\cdot{signed(Wl[k, j - 1])}" for k in range(len(a))] + [signed(bl[0, j - 1])]
+    out.append(Equation(
+        "(2)–(4)",
+        rf"\frac{{\partial L}}{{\partial W^{{{l}}}_{{{i},{j}}}}}"
+        rf" = \frac{{\partial L}}{{\partial z^{{{l + 1}}}_{{{j}}}}}\frac{{\partial z^{{{l + 1}}}_{{{j}}}}}"
+        rf"{{\partial W^{{{l}}}_{{{i},{j}}}}}"
+        rf" = \delta^{{{l + 1}}}_{{{j}}}\,\frac{{\partial(\sum_k a^{{{l}}}_k W^{{{l}}}_{{k,{j}}} + b^{{{l}}}_{{{j}}})}}"
+        rf"{{\partial W^{{{l}}}_{{{i},{j}}}}} = \delta^{{{l + 1}}}_{{{j}}}\, a^{{{l}}}_{{{i}}}",
+        rf"\begin{{gathered}}z^{{{l + 1}}}_{{{j}}} = {terms(sum_z)} = {number(z_next[j - 1])} \\"
+        rf"\delta^{{{l + 1}}}_{{{j}}}\, a^{{{l}}}_{{{i}}} = {signed(d_next[j - 1])}\cdot{signed(a[i - 1])}"
+        rf" = {number(d_next[j - 1] * a[i - 1])}\end{{gathered}}",
+        i18n.text("d_note_2_4", lang, l=l, l1=l + 1, i=i, j=j, r=r),
+        i18n.text("d_origin_2_4_input" if l == 1 else "d_origin_2_4", lang, l=l, i=i),
+    ))
+    # (10)–(14): every z^{l+1}_j holds z^l_i (through a^l_i), so the sum runs over j.
+    s13 = entry_sum(g, W, l, i, r)
+    chain = rf"\delta^{{{l}}}_{{{i}}} = \sum_j \frac{{\partial L}}{{\partial z^{{{l + 1}}}_j}}" \
+            rf"\frac{{\partial z^{{{l + 1}}}_j}}{{\partial z^{{{l}}}_{{{i}}}}}"
+    written = terms([rf"{signed(d_next[k])}\cdot{signed(Wl[i - 1, k])}" for k in range(len(d_next))])
+    written += rf" = {number(s13)}"
+    if l > 1:
+        fp = float(net.f_prime(g.z[l - 1][r - 1: r], g.a[l - 1][r - 1: r])[0, i - 1])
+        symbolic = (rf"{chain} = \Big(\sum_j \delta^{{{l + 1}}}_j W^{{{l}}}_{{{i},j}}\Big) f'(z^{{{l}}}_{{{i}}})"
+                    rf" = \delta^{{{l + 1}}}((W^{{{l}}})^T)_{{{i}}}\, f'(z^{{{l}}}_{{{i}}})")
+        last = rf"{number(s13)}\cdot{signed(fp)} = {number(g.delta[l - 1][r - 1, i - 1])}"
+        origin = i18n.text("d_origin_10_14", lang, l=l, i=i)
+    else:
+        symbolic = (rf"{chain} = \sum_j \delta^{{{l + 1}}}_j W^{{{l}}}_{{{i},j}}"
+                    rf" = \delta^{{{l + 1}}}((W^{{{l}}})^T)_{{{i}}}")
+        last = rf"\delta^{{1}}_{{{i}}} = {number(g.delta[0][r - 1, i - 1])}"
+        origin = i18n.text("d_origin_10_14_input", lang, l=l, i=i)
+    numeric = rf"\begin{{gathered}}{written} \\ {last}\end{{gathered}}"
+    note = i18n.text("d_note_10_14", lang, l=l, l1=l + 1, i=i, r=r)
+    out.append(Equation("(10)–(14)", symbolic, numeric, note, origin))
+    return out
+
+
+def entry_sum(g: Gradients, W: list[np.ndarray], l: int, i: int, r: int) -> float:
+    """(13) Σ_j δ^{l+1}_{r,j} W^l_{ij}, the sum `entry_chain` writes (before ⊙ f′)."""
+    return float(g.delta[l][r - 1] @ W[l - 1][i - 1])
