@@ -397,15 +397,25 @@ class Trainer:
         for series in (self.curve_steps, self.loss_history, self.test_loss_history, self.norm_history):
             del series[cut:]
 
-    def reset(self, W: list[np.ndarray] | None = None, b: list[np.ndarray] | None = None) -> None:
-        """Back to the seeded weights (or the given ones) and the first batch, histories cleared."""
+    def reset(self, W: list[np.ndarray] | None = None, b: list[np.ndarray] | None = None, step: int = 0) -> None:
+        """Back to the seeded weights (or the given ones, saved at `step`) and the batch that
+        follows that step, histories cleared."""
         if W is None or b is None:
             W, b = self.net.initial_parameters()
         self.net.W, self.net.b = W, b
         for series in (self.curve_steps, self.loss_history, self.test_loss_history, self.norm_history):
             series.clear()
-        self.steps = self.epoch = self.position = 0
+        self.steps, (self.epoch, self.position) = step, self.place(step)
         self._start_history()
+
+    def place(self, step: int) -> tuple[int, int]:
+        """(epoch, position) after `step` updates from the start: every epoch takes ⌈n/B⌉
+        batches, its last one shorter, and ends with the position at n."""
+        if step == 0:
+            return 0, 0
+        per_epoch = -(-self.n_train // self.config.batch)
+        epoch, within = divmod(step - 1, per_epoch)
+        return epoch, min((within + 1) * self.config.batch, self.n_train)
 
     def complete(self, snapshot: Snapshot) -> Snapshot:
         """The snapshot with δ^1 in its gradients (a step leaves it out): the step's backprop

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
@@ -25,6 +26,7 @@ from explorer.teaching.teach import WRITE_OUT, activation_name, framing, matrix,
 # to about 2.9 MB; the uploader and the server refuse anything larger than this before it is stored.
 MAX_WEIGHTS_MB = 4
 MAX_WEIGHTS_BYTES = MAX_WEIGHTS_MB * 1024 * 1024
+MAX_STEP = 10**9  # a step a file may say it was saved at
 MAX_MEMBERS = 64  # this app writes 2 per layer and 5 more; at most 12 layers
 _LAYER = re.compile(r"([Wb])([0-9]+)")
 
@@ -67,8 +69,9 @@ def _read(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> np.ndarray:
         raise WeightsError(Message("wf_unreadable", detail=code(member.filename))) from None
 
 
-def load_weights_npz(content: bytes, net: Network) -> tuple[list[np.ndarray], list[np.ndarray]]:
-    """W and b from a weights file, checked against `net`'s shapes; WeightsError otherwise.
+def load_weights_npz(content: bytes, net: Network) -> tuple[list[np.ndarray], list[np.ndarray], int]:
+    """W, b and the step they were saved at (0 if the file does not say) from a weights file,
+    checked against `net`'s shapes; WeightsError otherwise.
 
     Every check comes before NumPy allocates anything: the file's size, the number of members
     and their unpacked size from the zip directory, then each member's .npy header (its dtype
@@ -96,11 +99,25 @@ def load_weights_npz(content: bytes, net: Network) -> tuple[list[np.ndarray], li
                     raise WeightsError(Message("wf_pickle"))
                 headers[member.filename.removesuffix(".npy")] = (member, shape, dtype)
             W, b = _layers(archive, headers, net)
+            step = _step(archive, headers)
     except WeightsError:
         raise
     except _UNREADABLE:  # the zip directory itself
         raise WeightsError(Message("wf_unreadable", detail=Message("wf_no_zip"))) from None
-    return W, b
+    return W, b, step
+
+
+def _step(archive: zipfile.ZipFile, headers: dict) -> int:
+    """The step a file was saved at: one whole number from 0 to MAX_STEP, or 0 where it has none."""
+    if "step" not in headers:
+        return 0
+    member, shape, dtype = headers["step"]
+    if shape != () or dtype.kind not in "iu":
+        raise WeightsError(Message("wf_step", high=f"{MAX_STEP:,}"))
+    step = int(_read(archive, member))
+    if not 0 <= step <= MAX_STEP:
+        raise WeightsError(Message("wf_step", high=f"{MAX_STEP:,}"))
+    return step
 
 
 def _layers(archive: zipfile.ZipFile, headers: dict, net: Network) -> tuple[list[np.ndarray], list[np.ndarray]]:
@@ -130,14 +147,22 @@ def _layers(archive: zipfile.ZipFile, headers: dict, net: Network) -> tuple[list
     return W, b
 
 
-def loss_csv(train: list[float], test: list[float], steps: list[int] | None = None) -> bytes:
-    """One row per step kept (every step 1, 2, … unless `steps` says which): the batch loss
-    and, where there is a test set, the test loss."""
-    steps = np.arange(1, len(train) + 1) if steps is None else steps
+def loss_csv(train: list[float], test: list[float], steps: list[int] | None = None, about: Sequence[str] = (),
+             start_test: float | None = None) -> bytes:
+    """One row per step kept (every step 1, 2, … unless `steps` says which): the loss of the
+    step's batch before its update and, where there is a test set, the test loss after it;
+    a row for step 0 with the starting test loss where it is given. `about` (the
+    configuration, the link, the accuracies) comes first as lines starting with "# "
+    (`pandas.read_csv(..., comment="#")` skips them)."""
+    steps = list(range(1, len(train) + 1) if steps is None else steps)
     table = pd.DataFrame({"step": steps, "train_batch_loss": train})
     if test:
         table["test_loss"] = test
-    return table.to_csv(index=False).encode()
+    if start_test is not None:
+        table = pd.concat([pd.DataFrame({"step": [0], "train_batch_loss": [np.nan], "test_loss": [start_test]}),
+                           table], ignore_index=True)
+    head = "".join("# " + " ".join(line.split()) + "\n" for line in about)  # one line each, whatever it holds
+    return (head + table.to_csv(index=False)).encode()
 
 
 def cut(net: Network, batch: int) -> bool:

@@ -217,6 +217,11 @@ def margin(kind: str) -> Message:
                    loss=f"{LOSS_MARGIN:g}", gap=f"{CHANGE_GAP:.0%}")
 
 
+def why(kind: str) -> Message:
+    """Why no question of `kind` has a clear answer at a step, by the margins above."""
+    return Message(f"quiz_why_{kind}", loss=f"{LOSS_MARGIN:g}", gap=f"{CHANGE_GAP:.0%}")
+
+
 def outcome(question: Question, snapshot: Snapshot, after: Network) -> object:
     """What the step computed, in the question's terms: read from the step's snapshot (its δ,
     ∂L/∂W, weights before and after) and `after`, the network holding its new weights."""

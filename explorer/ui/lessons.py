@@ -1,9 +1,9 @@
-"""The teaching views: live equations, one update phase by phase, the gradient check
-with injected bugs, the history of a run, what to save and load, and the predict-then-step
-panel.
+"""The teaching views: live equations, the derivation in words, one update phase by phase,
+the history of a run, what to save and load (the gradient check is `checking`, the
+predict-then-step panel `quiz_panel`).
 
 Each view is a function of the session's `Trainer` and the `Snapshot` being looked at;
-the numbers come from `explorer.teaching.teach`, `explorer.model.gradcheck` and `explorer.model.bugs`.
+the numbers come from `explorer.teaching`.
 """
 
 from __future__ import annotations
@@ -16,14 +16,12 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from explorer.core import Network
 from explorer.figures import diagram, plots
 from explorer.i18n import Message, code
-from explorer.model import bugs, gradcheck, limits
-from explorer.model.gradcheck import smooth_rows
+from explorer.model import limits
 from explorer.model.training import Snapshot, Trainer
-from explorer.teaching import chain, export, quiz, teach
-from explorer.ui import controls, links, page, session
+from explorer.teaching import chain, export, teach
+from explorer.ui import controls, links, page, quiz_panel, session
 
 _ = page.label
 DOCS = Path(__file__).resolve().parents[2] / "docs"
@@ -172,6 +170,9 @@ def phases_view(t: Trainer, s: Snapshot) -> None:
     if s is not t.current:  # the line above the views says which step is shown, with a way back
         st.info(_("phase_latest"))
         return
+    if quiz_panel.answer_open(t):  # these are the numbers of the step being predicted
+        st.info(_("quiz_hidden"))
+        return
     if ss.get("phase_of") != t.steps:  # a step taken elsewhere starts the phases again
         ss["phase"], ss["phase_of"] = 0, t.steps
     batch = t.next_batch()
@@ -202,86 +203,6 @@ def phases_view(t: Trainer, s: Snapshot) -> None:
             page.chart(_matrix_figure(M, name), f"phase_{k}")
 
 
-# -- gradient check, with bugs to catch ----------------------------------------------------------
-
-
-def _check(net: Network, X: np.ndarray, Y: np.ndarray, chosen: list[str]) -> dict:
-    """Run the check of `chosen` bugs on (X, Y); what the page shows of it (words as Messages,
-    said in the language of the moment they are shown)."""
-    rows = smooth_rows(net, X)
-    X, Y = X[rows], Y[rows]
-    if not len(X):
-        return {"error": Message("gc_all_kinks"), "kinks": int((~rows).sum())}
-    cost = gradcheck.plan(net.sizes, len(X))
-    result = {"kinks": int((~rows).sum()), "rows": cost.rows, "of": len(X)}
-    X, Y = X[:cost.rows], Y[:cost.rows]
-    result["none"] = [reason for bug in chosen if (reason := bugs.without_effect(net, X, Y, bug))]
-    try:
-        dW, db = bugs.buggy_gradients(net, X, Y, chosen) if chosen else (None, None)
-    except bugs.BugShapeError as error:  # the bug crashes (15), as it would in hand-written code
-        result["error"] = error
-        return result
-    result["checks"] = gradcheck.gradient_check(net, X, Y, dW=dW, db=db)
-    result["largest_W"] = max(float(np.abs(W).max()) for W in net.W)
-    return result
-
-
-def _layers(checks: list[gradcheck.LayerCheck], verdict: str) -> str:
-    return ", ".join(str(c.layer) for c in checks if c.verdict == verdict)
-
-
-def gradcheck_view(t: Trainer, s: Snapshot) -> None:
-    ss = st.session_state
-    st.caption(_("gc_intro", eps=f"{gradcheck.EPS:g}", good=f"{gradcheck.GOOD:g}", wrong=f"{gradcheck.WRONG:g}"))
-    st.markdown(_("gc_bugs"))
-    chosen = [name for name in bugs.BUGS if st.toggle(_(f"bug_{name}"), key=f"bug_{name}")]
-    batch = s.batch if s.batch is not None else t.next_batch()
-    if st.button(_("gc_run"), key="gradcheck", type="primary"):
-        # The weights the step used, whose gradients s.g are (the current ones before any step).
-        net = t.net.with_parameters(s.W_before or s.W, s.b_before or s.b)
-        ss["gradcheck_result"] = (s.step, tuple(chosen), _check(net, batch.X, batch.Y, chosen))
-    kept = ss.get("gradcheck_result")
-    if kept is None or kept[:2] != (s.step, tuple(chosen)):
-        return
-    result = kept[2]
-    if result["kinks"]:
-        st.caption(_("gc_kinks", n=result["kinks"]))
-    if result.get("rows", 0) < result.get("of", 0):
-        st.caption(_("gc_rows", rows=result["rows"], of=result["of"]))
-    for reason in result.get("none", []):
-        st.info(page.say(reason))
-    if "error" in result:
-        st.error(page.say(result["error"]))
-        return
-    checks = result["checks"]
-    colours = {"good": "#c7e9c0", "doubtful": "#fdd49e", "wrong": "#fcae91", "unresolved": "#d9d9d9"}
-    verdicts = {c.verdict: _(f"gc_v_{c.verdict}") for c in checks}
-    table = pd.DataFrame({
-        _("gc_h_layer"): [c.layer for c in checks],
-        _("gc_h_worst"): [c.worst.name for c in checks],
-        _("gc_h_backprop"): [f"{c.worst.analytic:.6g}" for c in checks],
-        _("gc_h_numeric"): [f"{c.worst.numeric:.6g}" for c in checks],
-        _("gc_h_error"): [f"{c.error:.2e}" for c in checks],
-        _("gc_h_summary"): [f"{c.summary:.2e}" for c in checks],
-        _("gc_h_checked"): [_("gc_of", n=c.checked, total=c.total) for c in checks],
-        _("gc_h_verdict"): [verdicts[c.verdict] for c in checks],
-    })
-    by_label = {label: verdict for verdict, label in verdicts.items()}
-    st.dataframe(table.style.map(lambda v: f"background-color: {colours[by_label[v]]}", subset=[_("gc_h_verdict")]),
-                 hide_index=True)
-    wrong = [c for c in checks if c.verdict == "wrong"]
-    if wrong:
-        worst = max(wrong, key=lambda c: c.error)
-        st.error(_("gc_caught", layers=_layers(checks, "wrong"), entry=worst.worst.name,
-                   a=f"{worst.worst.analytic:.6g}", n=f"{worst.worst.numeric:.6g}", error=f"{worst.error:.2e}"))
-    if any(c.verdict == "unresolved" for c in checks):
-        st.warning(_("gc_unresolved", layers=_layers(checks, "unresolved"), w=f"{result['largest_W']:.3g}"))
-    if any(c.verdict == "doubtful" for c in checks):
-        st.warning(_("gc_doubtful", layers=_layers(checks, "doubtful")))
-    if all(c.verdict == "good" for c in checks):
-        st.success(_("gc_ok"))
-
-
 # -- history -------------------------------------------------------------------------------
 
 
@@ -301,7 +222,7 @@ def history_view(t: Trainer, s: Snapshot) -> None:
     st.markdown(_("share_text", s=s.step))
     if t.config.dataset == links.CSV:
         st.caption(_("csv_link"))
-    query = links.to_query(t.config) | {"step": str(s.step)}
+    query = links.to_query(t.config) | links.page_query(session.page()) | {"step": str(s.step)}
     st.code(f"{_page_url()}?{urlencode(query)}", language=None)
 
 
@@ -313,12 +234,34 @@ def _page_url() -> str:
 # -- save and load ---------------------------------------------------------------------------
 
 
+def _about(t: Trainer, link: str) -> list[str]:
+    """What a download is: the configuration, the link that reproduces it, the accuracies now."""
+    c = t.config
+    lines = [_("export_about", dataset=c.dataset, hidden=",".join(map(str, c.hidden)) or "—", f=c.activation,
+               loss=c.loss, lr=f"{c.lr:g}", B=c.batch, seed=c.seed), _("export_link", link=link)]
+    if t.dataset.task == "classification":
+        lines.append(_("export_accuracy", step=t.steps, train=f"{t.accuracy('train'):.4f}",
+                       test=f"{t.accuracy('test'):.4f}" if t.has_test else "—"))
+    return lines
+
+
+def _start_test(t: Trainer) -> float | None:
+    """The test loss of the run's starting weights, where there is a test set and they are kept."""
+    first = t.history[0]
+    if not t.has_test or first.step != 0:
+        return None
+    rows = t.measured["test"]
+    return t.net.with_parameters(first.W, first.b).batch_loss(t.X_test[rows], t.Y_test[rows])
+
+
 def export_view(t: Trainer, s: Snapshot) -> None:
     s = t.complete(s)  # the handout writes out δ^1
     net = t.network_at(s)
+    link = f"{_page_url()}?{urlencode(links.to_query(t.config) | links.page_query(session.page()))}"
     st.download_button(_("export_weights"), export.weights_npz(net, s.step), file_name=f"weights-step{s.step}.npz",
                        mime="application/octet-stream", key="download_weights")
-    st.download_button(_("export_loss"), export.loss_csv(t.loss_history, t.test_loss_history, t.curve_steps),
+    st.download_button(_("export_loss"), export.loss_csv(t.loss_history, t.test_loss_history, t.curve_steps,
+                                                         _about(t, link), _start_test(t)),
                        file_name="loss-history.csv", mime="text/csv", key="download_loss")
     if len(t.curve_steps) < t.steps:  # thinned: say which steps the file holds
         st.caption(_("export_loss_thinned", n=f"{len(t.curve_steps):,}", steps=f"{t.steps:,}",
@@ -328,108 +271,30 @@ def export_view(t: Trainer, s: Snapshot) -> None:
                            file_name=f"step{s.step}.md", mime="text/markdown", key="download_handout")
         if export.cut(net, len(s.g.z[0])):
             st.caption(_("export_handout_big", k=teach.WRITE_OUT))
+    _load(t)
+
+
+def _load(t: Trainer) -> None:
+    """Load weights into a new trainer at the step the file holds; the run before it stays
+    one Undo away (`before_load`: one more trainer's history, within its budget)."""
+    ss = st.session_state
     upload = st.file_uploader(_("import_weights"), type="npz", key="upload_weights",
                               max_upload_size=export.MAX_WEIGHTS_MB)
-    if upload is not None and st.session_state.get("loaded_weights") != upload.file_id:
-        st.session_state["loaded_weights"] = upload.file_id
+    if upload is not None and ss.get("loaded_weights") != upload.file_id:
+        ss["loaded_weights"] = upload.file_id
         name = code(upload.name)
         try:
-            W, b = export.load_weights_npz(upload.getvalue(), t.net)
+            W, b, step = export.load_weights_npz(upload.getvalue(), t.net)
         except export.WeightsError as error:
-            st.session_state["weights_message"] = ("error", Message("import_bad", name=name, reason=error))
+            ss["weights_message"] = ("error", Message("import_bad", name=name, reason=error))
         else:
-            t.reset(W, b)
-            session.install(t)  # what belonged to the old weights (a divergence, locked colours) goes
-            st.session_state["weights_message"] = ("success", Message("import_ok", name=name))
+            loaded = Trainer(t.config, t.dataset)
+            loaded.reset(W, b, step)
+            session.install(loaded)  # what belonged to the old weights (a divergence, locked colours) goes
+            ss["before_load"] = t
+            quiz_panel.forget_state()
+            ss["weights_message"] = ("success", Message("import_ok", name=name, step=step))
             st.rerun()  # the whole page, so the header and Undo show the loaded weights at once
-    kind, message = st.session_state.get("weights_message", (None, None))
+    kind, message = ss.get("weights_message", (None, None))
     if kind:
         getattr(st, kind)(page.say(message))
-
-
-# -- predict, then step ------------------------------------------------------------------------
-
-
-def _say_answer(question: quiz.Question, value: object) -> str:
-    """A prediction or an outcome in words: a sign, a cell of W^l, a set of cells, down or not."""
-    if question.kind == "loss_down":
-        return _(f"quiz_a_{value}")
-    if question.kind == "largest_change":
-        return f"W^{question.layer}[{value[0]}, {value[1]}]"
-    if question.kind == "zero_cells":
-        return ", ".join(f"[{i}, {j}]" for i, j in sorted(value)) or _("quiz_a_none")
-    return str(value)
-
-
-def _score(t: Trainer) -> None:
-    """Score a committed prediction once its step has been taken, against what the step did."""
-    ss = st.session_state
-    committed = ss.get("quiz_prediction")
-    if committed is None or t.steps == committed["question"].step:
-        return
-    del ss["quiz_prediction"]
-    question = committed["question"]
-    try:
-        s = t.snapshot(question.step + 1)
-    except KeyError:  # undone, reset, or no longer kept: there is nothing to check against
-        return
-    after = t.net.with_parameters(s.W, s.b)
-    actual = quiz.outcome(question, s, after)
-    right = committed["answer"] == actual
-    ss["quiz_score"] = (ss["quiz_score"][0] + right, ss["quiz_score"][1] + 1)
-    ss["quiz_last"] = {"question": question, "predicted": committed["answer"], "actual": actual, "right": right,
-                       "facts": quiz.facts(question, s, after)}
-
-
-def _question(t: Trainer, kind: str) -> quiz.Question:
-    """The question of `kind` for the next step, made once per network state (it runs backprop)."""
-    ss = st.session_state
-    key = (t.steps, kind, id(t.net.W[0]), t.config.lr, t.config.batch, t.config.seed)
-    kept = ss.get("quiz_question")
-    if kept is None or kept[0] != key:
-        kept = (key, quiz.ask(kind, t.net, t.next_batch(), t.config.lr, t.steps, t.config.seed))
-        ss["quiz_question"] = kept
-    return kept[1]
-
-
-def quiz_panel(t: Trainer) -> None:
-    """Predict, then step: commit a prediction about the next Step, then see it checked."""
-    ss = st.session_state
-    ss.setdefault("quiz_score", (0, 0))
-    _score(t)
-    right, asked = ss["quiz_score"]
-    with st.container(border=True):
-        st.markdown(f"**{_('quiz_title')}** · {_('quiz_score', right=right, asked=asked)}")
-        last = ss.get("quiz_last")
-        if last is not None:
-            said = {"predicted": _say_answer(last["question"], last["predicted"]),
-                    "actual": _say_answer(last["question"], last["actual"])}
-            (st.success if last["right"] else st.error)(_("quiz_right" if last["right"] else "quiz_wrong", **said))
-            st.caption(page.say(last["facts"]))
-        committed = ss.get("quiz_prediction")
-        if committed is not None:
-            question = committed["question"]
-            st.markdown(page.say(question.prompt))
-            st.info(_("quiz_committed", answer=_say_answer(question, committed["answer"])))
-            return
-        available = quiz.kinds(t.net)
-        if ss.get("quiz_kind") not in available:
-            ss["quiz_kind"] = available[0]
-        kind = st.selectbox(_("quiz_kind"), available, key="quiz_kind", format_func=page.options("quiz_k_"))
-        question = _question(t, kind)
-        st.markdown(page.say(question.prompt))
-        widget = f"quiz_answer_{t.steps}_{kind}"
-        if kind == "zero_cells":
-            labels = {cell: _say_answer(question, {cell}) for cell in question.choices}
-            answer = frozenset(st.multiselect(_("quiz_cells"), question.choices, key=widget, format_func=labels.get))
-        else:
-            labels = {value: _say_answer(question, value) for value in question.choices}
-            answer = st.radio(_("quiz_answer"), question.choices, key=widget, horizontal=True, index=None,
-                              format_func=labels.get)
-        st.button(_("quiz_commit"), key="quiz_commit", disabled=answer is None, on_click=_commit,
-                  args=(question, answer))
-
-
-def _commit(question: quiz.Question, answer: object) -> None:
-    """Lock the prediction in (a button callback, so the page then draws it committed)."""
-    st.session_state["quiz_prediction"] = {"question": question, "answer": answer}

@@ -103,7 +103,7 @@ def test_a_header_with_objects_or_non_numbers_is_refused_unread(dtype):
 def test_an_extra_member_claiming_a_huge_array_is_never_read():
     members = members_of(NET) | {"junk.npy": npy_header((10**6, 10**6)) + b"\0" * 64}
     tracemalloc.start()
-    W, b = load_weights_npz(zipped(members), NET)
+    W, b, _ = load_weights_npz(zipped(members), NET)
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     assert peak < 2**20
@@ -140,7 +140,7 @@ def test_the_largest_network_the_app_builds_fits_the_upload_cap():
     largest = Network(sizes, seed=0)
     content = weights_npz(largest, 10_000)
     assert len(content) < export.MAX_WEIGHTS_BYTES
-    W, _ = load_weights_npz(content, largest)
+    W, _, _ = load_weights_npz(content, largest)
     assert all(np.array_equal(x, y) for x, y in zip(W, largest.W))
 
 

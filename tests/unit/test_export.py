@@ -4,6 +4,7 @@ refused with a message that says what is wrong, and the loss CSV reads back with
 from __future__ import annotations
 
 import io
+import math
 import zipfile
 
 import numpy as np
@@ -52,7 +53,8 @@ def test_weights_round_trip_bit_for_bit(sizes):
     net.W = [rng.normal(size=w.shape) * 10.0 ** rng.integers(-300, 3) for w in net.W]  # up to a few hundred
     net.b = [rng.normal(size=b.shape) for b in net.b]
     other = Network(sizes, "relu", "mse", seed=1)
-    W, b = load_weights_npz(weights_npz(net, step=4), other)
+    W, b, step = load_weights_npz(weights_npz(net, step=4), other)
+    assert step == 4
     assert len(W) == len(b) == len(net.W)
     for loaded, original in zip(W + b, net.W + net.b):
         assert loaded.dtype == np.float64 and loaded.shape == original.shape
@@ -74,7 +76,7 @@ def test_the_weights_file_carries_the_configuration():
 def test_integer_weights_of_the_right_shapes_are_accepted_as_floats():
     net = Network(SIZES)
     arrays = {name: np.ones(a.shape, dtype=np.int32) for name, a in arrays_of(net).items()}
-    W, b = load_weights_npz(npz(**arrays), net)
+    W, b, _ = load_weights_npz(npz(**arrays), net)
     assert all(x.dtype == np.float64 and np.array_equal(x, np.ones(x.shape)) for x in W + b)
 
 
@@ -230,6 +232,20 @@ def test_loss_csv_reads_back_with_pandas():
     assert table["test_loss"].tolist() == t.test_loss_history
 
 
+def test_loss_csv_says_what_it_is_and_where_the_run_started():
+    t = Trainer.from_config(Config(dataset="xor", hidden=(4,), batch=8, seed=2))
+    start = t.loss_on("test")
+    t.run(3)
+    about = ["dataset: xor, seed 2", "link: ?dataset=xor&seed=2\n# not a new line", "train accuracy at step 3: 0.5"]
+    content = loss_csv(t.loss_history, t.test_loss_history, about=about, start_test=start)
+    lines = content.decode().splitlines()
+    assert lines[:3] == ["# dataset: xor, seed 2", "# link: ?dataset=xor&seed=2 # not a new line",
+                         "# train accuracy at step 3: 0.5"]
+    table = pd.read_csv(io.BytesIO(content), comment="#")
+    assert table["step"].tolist() == [0, 1, 2, 3] and table["test_loss"].tolist() == [start, *t.test_loss_history]
+    assert math.isnan(table["train_batch_loss"][0]) and table["train_batch_loss"].tolist()[1:] == t.loss_history
+
+
 def test_loss_csv_without_a_test_set_has_no_test_column():
     table = pd.read_csv(io.BytesIO(loss_csv([0.5, 0.25, 1e-300], [])))
     assert list(table.columns) == ["step", "train_batch_loss"]
@@ -239,3 +255,11 @@ def test_loss_csv_without_a_test_set_has_no_test_column():
 def test_loss_csv_of_no_steps_is_a_header():
     table = pd.read_csv(io.BytesIO(loss_csv([], [])))
     assert list(table.columns) == ["step", "train_batch_loss"] and len(table) == 0
+
+
+@pytest.mark.parametrize("step", [np.array(-1), np.array(10**12), np.array(2.5), np.array([1, 2])])
+def test_a_step_that_is_not_one_whole_number_is_refused(step):
+    net = trained_net()
+    assert "its step is not one whole number from 0 to 1,000,000,000" in refused(npz(**arrays_of(net), step=step), net)
+    W, b, saved = load_weights_npz(npz(**arrays_of(net)), net)  # no step: saved at 0
+    assert saved == 0

@@ -354,3 +354,15 @@ def test_sgd_lowers_the_loss_on_every_data_set(dataset, hidden, loss, lr, steps)
     assert after[1] < before[1], (before, after)
     if t.dataset.task == "classification":
         assert t.accuracy("train") > 0.75
+
+
+def test_reset_at_a_step_takes_up_the_batches_where_that_step_left_them():
+    for batch in (1, 7, 16, 1000):
+        config = Config(dataset="xor", batch=batch, seed=3)
+        run = Trainer.from_config(config)
+        for step in range(0, 45):
+            loaded = Trainer.from_config(config)
+            loaded.reset([W.copy() for W in run.net.W], [b.copy() for b in run.net.b], step=step)
+            assert (loaded.steps, loaded.epoch, loaded.position) == (run.steps, run.epoch, run.position)
+            assert np.array_equal(loaded.next_batch().rows, run.next_batch().rows)
+            run.step()
