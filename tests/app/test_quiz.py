@@ -56,7 +56,8 @@ def test_every_answer_key_is_what_the_step_then_computes(config):
     t = Trainer.from_config(config)
     for _ in range(4):
         batch = t.next_batch()
-        questions = [quiz.ask(kind, t.net, batch, config.lr, t.steps, config.seed) for kind in quiz.kinds(t.net)]
+        questions = [q for kind in quiz.kinds(t.net) if (q := quiz.ask(kind, t.net, batch, config.lr, t.steps,
+                                                                        config.seed)) is not None]
         t.step()
         assert np.array_equal(t.current.batch.rows, batch.rows)  # the question's batch is the step's
         for question in questions:
@@ -162,8 +163,9 @@ def open_app(**params: str) -> AppTest:
 def predict(at: AppTest, kind: str, answer: object) -> AppTest:
     ok(at.selectbox(key="quiz_kind").set_value(kind).run())
     steps = at.session_state["trainer"].steps
-    widget = f"quiz_answer_{steps}_{kind}"
-    if kind == "zero_cells":
+    asked = at.session_state["quiz_question"][1].kind  # another kind where this one has no clear answer
+    widget = f"quiz_answer_{steps}_{asked}"
+    if asked == "zero_cells":
         ok(at.multiselect(key=widget).set_value(sorted(answer)).run())
     else:
         ok(at.radio(key=widget).set_value(answer).run())
@@ -174,7 +176,7 @@ def key_for(kind: str, steps: int) -> quiz.Question:
     """The question a fresh trainer of the same link asks at this step: an independent replica."""
     t = Trainer.from_config(CONFIG)
     t.run(steps)
-    return quiz.ask(kind, t.net, t.next_batch(), CONFIG.lr, steps, CONFIG.seed)
+    return quiz.pick(kind, t.net, t.next_batch(), CONFIG.lr, steps, CONFIG.seed)
 
 
 def test_a_prediction_is_committed_then_scored_by_the_real_step():
@@ -233,3 +235,80 @@ def test_the_panel_in_chinese():
     at = open_app(lang="zh")
     assert at.button(key="quiz_commit").label == "提交我的预测"
     assert any(m.value.startswith("**先预测，再单步** · 得分：0 题中答对 0 题") for m in at.markdown)
+
+
+# -- a question is scored once; what gives the answer away waits -----------------------------------
+
+
+def quiz_messages(at: AppTest) -> list[str]:
+    return [e.value for e in (*at.success, *at.error, *at.warning)]
+
+
+def test_undo_does_not_let_a_revealed_answer_score_again():
+    at = open_app()
+    question = key_for("delta_sign", 0)
+    wrong = next(sign for sign in question.choices if sign != question.answer)
+    predict(at, "delta_sign", wrong)
+    ok(at.button(key="step").click().run())
+    assert at.session_state["quiz_score"] == (0, 1)
+    ok(at.button(key="undo").click().run())  # back where the answer was just shown
+    assert any("not scored" in m for m in quiz_messages(at))
+    assert not [b for b in at.button if b.key == "quiz_commit"]
+    ok(at.button(key="step").click().run())
+    assert at.session_state["quiz_score"] == (0, 1)  # nothing scored on the way
+    assert at.button(key="quiz_commit")  # a state never stepped from asks again
+
+
+def test_undo_after_a_step_without_a_prediction_also_counts_as_seen():
+    at = open_app()
+    ok(at.button(key="step").click().run())
+    ok(at.button(key="undo").click().run())
+    assert not [b for b in at.button if b.key == "quiz_commit"]
+
+
+def test_the_phases_view_waits_for_the_prediction():
+    at = open_app()
+    ok(at.segmented_control(key="view").set_value("phases").run())
+    assert any("Commit your prediction first" in i.value for i in at.info)
+    assert not [b for b in at.button if b.key == "phase_next"]
+    predict(at, "loss_down", "down")
+    assert at.button(key="phase_next")  # committed: the step's own numbers may be shown
+
+
+def test_the_kind_stays_after_a_step_and_stale_feedback_goes():
+    at = open_app()
+    predict(at, "loss_down", key_for("loss_down", 0).answer)
+    ok(at.button(key="step").click().run())
+    assert at.selectbox(key="quiz_kind").value == "loss_down"
+    assert at.success and at.success[0].value.startswith("Right")
+    ok(at.button(key="step").click().run())  # a step without a prediction
+    assert at.selectbox(key="quiz_kind").value == "loss_down"
+    assert not [m for m in quiz_messages(at) if m.startswith(("Right", "Not this time"))]
+
+
+ZERO_LINK = {"dataset": "circles", "hidden": "4,3", "activation": "relu", "loss": "mse", "lr": "0.1", "batch": "1",
+             "seed": "7", "quiz": "1"}
+
+
+def test_a_wrong_minus_where_the_truth_was_zero_says_the_relu_unit_was_off():
+    config = Config(dataset="circles", hidden=(4, 3), activation="relu", loss="mse", lr=0.1, batch=1, seed=7)
+    t = Trainer.from_config(config)
+    while (question := quiz.ask("delta_sign", t.net, t.next_batch(), 0.1, t.steps, 7)).answer != "0":
+        t.step()
+    assert question.choices == ("+", "−", "0")
+    at = open_app(**ZERO_LINK, step=str(t.steps))
+    assert at.session_state["trainer"].steps == t.steps
+    predict(at, "delta_sign", "−")
+    ok(at.button(key="step").click().run())
+    assert at.error[0].value == "Not this time: you predicted −; the step gave 0."
+    facts = " ".join(c.value for c in at.caption)
+    assert f"the ReLU unit {question.neuron} of layer {question.layer} was off" in facts
+
+
+def test_a_kind_without_a_clear_question_asks_another_and_says_so():
+    # Seed 35: every ReLU unit is off, nothing changes: no "which weight changes most".
+    at = open_app(dataset="circles", hidden="2,2,2", activation="relu", loss="mse", lr="0.1", batch="1", seed="35")
+    ok(at.button(key="step").click().run())
+    ok(at.selectbox(key="quiz_kind").set_value("largest_change").run())
+    assert at.session_state["quiz_question"][1].kind != "largest_change"
+    assert any("No “which weight changes most” question has a clear answer" in c.value for c in at.caption)
