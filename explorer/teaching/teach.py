@@ -21,6 +21,7 @@ import numpy as np
 from explorer import i18n
 from explorer.core import Gradients, Network, cross_entropy, log_softmax, mse
 from explorer.model.training import Snapshot
+from explorer.notation import sub, sup
 
 # A matrix is written out in full up to this many rows and columns; larger ones by shape.
 # A per-sample matrix (one row per sample of the batch) is instead written as its first k
@@ -195,8 +196,8 @@ def cell_terms(g: Gradients, l: int, i: int, j: int, lang: str = "en") -> dict[s
     """The derivation's (4) in batch form for ∂L/∂W^l_{ij} (1-based i, j): column i of a^l and
     column j of δ^{l+1}, sample by sample, whose products' mean over the batch is the entry."""
     a_i, d_j = g.a[l - 1][:, i - 1], g.delta[l][:, j - 1]
-    return {i18n.text("d_sample_r", lang): np.arange(1, len(a_i) + 1), f"a^{l}_r,{i}": a_i,
-            f"δ^{l + 1}_r,{j}": d_j, i18n.text("d_product", lang): a_i * d_j}
+    return {i18n.text("d_sample_r", lang): np.arange(1, len(a_i) + 1), f"a{sup(l)}ᵣ,{sub(i)}": a_i,
+            f"δ{sup(l + 1)}ᵣ,{sub(j)}": d_j, i18n.text("d_product", lang): a_i * d_j}
 
 
 def output_deltas(
@@ -235,7 +236,7 @@ def phases(net: Network, g: Gradients, Y: np.ndarray, lr: float, lang: str = "en
             Equation("", rf"z^{{{i + 1}}} = a^{{{i}}} W^{{{i}}} + b^{{{i}}}" + act,
                      rf"{matrix(a_prev, rows)} {matrix(net.W[i - 1])} + {matrix(net.b[i - 1])} = {matrix(z, rows)}",
                      origin=origin),
-            {f"z^{i + 1}": z, f"a^{i + 1}": g.a[i]} if i < n - 1 else {f"y = z^{n}": z},
+            {f"z{sup(i + 1)}": z, f"a{sup(i + 1)}": g.a[i]} if i < n - 1 else {f"y = z{sup(n)}": z},
             i,
         ))
     tag, formula, key = (("(19)", r"L = \frac{1}{B}\sum_r \tfrac12 \lVert y_r - y^*_r \rVert^2", "19")
@@ -245,11 +246,11 @@ def phases(net: Network, g: Gradients, Y: np.ndarray, lr: float, lang: str = "en
                     i18n.text(f"d_origin_{key}", lang, n=n))
     out.append(Phase(i18n.text("d_ph_loss", lang), loss, {"y*": Y}))
     out.append(Phase(i18n.text("d_ph_output", lang, n=n), output_delta(net.loss, g, Y, lang, rows),
-                     {f"δ^{n}": g.delta[-1]}, n - 1))
+                     {f"δ{sup(n)}": g.delta[-1]}, n - 1))
     for l in range(n - 1, 0, -1):
         for equation in (dL_dW(g, l, lang, rows), dL_db(g, l, lang, rows), delta_back(net, g, net.W, l, lang, rows)):
-            shows = {"(8)": {f"∂L/∂W^{l}": g.dW[l - 1]}, "(9)": {f"∂L/∂b^{l}": g.db[l - 1]},
-                     "(15)": {f"δ^{l}": g.delta[l - 1]}}[equation.number]
+            shows = {"(8)": {f"∂L/∂W{sup(l)}": g.dW[l - 1]}, "(9)": {f"∂L/∂b{sup(l)}": g.db[l - 1]},
+                     "(15)": {f"δ{sup(l)}": g.delta[l - 1]}}[equation.number]
             out.append(Phase(i18n.text("d_ph_backward", lang, number=equation.number, l=l), equation, shows, l))
     W_after = [W - lr * dW for W, dW in zip(net.W, g.dW)]
     out.append(Phase(
@@ -257,7 +258,7 @@ def phases(net: Network, g: Gradients, Y: np.ndarray, lr: float, lang: str = "en
         Equation("(17), (18)", r"W \leftarrow W - \eta \frac{\partial L}{\partial W},\quad"
                  r" b \leftarrow b - \eta \frac{\partial L}{\partial b}", rf"\eta = {number(lr)}",
                  origin=i18n.text("d_origin_17_18", lang, n=n)),
-        {i18n.text("p_new", lang, name=f"W^{k + 1}"): W for k, W in enumerate(W_after)},
+        {i18n.text("p_new", lang, name=f"W{sup(k + 1)}"): W for k, W in enumerate(W_after)},
     ))
     return out
 

@@ -20,6 +20,7 @@ from explorer.figures import diagram, plots
 from explorer.i18n import Message, code
 from explorer.model import limits
 from explorer.model.training import Snapshot, Trainer
+from explorer.notation import sup
 from explorer.teaching import chain, export, teach
 from explorer.ui import controls, links, page, quiz_panel, session
 
@@ -70,7 +71,7 @@ def equations_view(t: Trainer, s: Snapshot) -> None:
     layers = len(s.W)
     left, right = st.columns(2)
     l = left.selectbox(_("eq_layer"), range(1, layers + 1), index=layers - 1, key="eq_layer",
-                       format_func=lambda l: f"l = {l}: W^{l} {s.W[l - 1].shape[0]}×{s.W[l - 1].shape[1]}")
+                       format_func=lambda l: f"l = {l}: W{sup(l)} {s.W[l - 1].shape[0]}×{s.W[l - 1].shape[1]}")
     with right:
         rows = _rows(len(s.batch.rows))
     st.caption(_("eq_intro", l=l, k=teach.WRITE_OUT))

@@ -21,6 +21,7 @@ from streamlit.testing.v1 import AppTest
 from explorer import i18n
 from explorer.core import Network, log_softmax
 from explorer.model.training import Config, Snapshot, Trainer
+from explorer.notation import sup
 from explorer.teaching import chain, export, teach
 
 ROOT = Path(__file__).parents[2]
@@ -266,7 +267,7 @@ def test_one_meaning_for_a():
         shown = {}
         for p in teach.phases(net, s.g, s.batch.Y, s.lr):
             shown |= p.shows
-        assert f"a^{n}" not in shown and f"y = z^{n}" in shown
+        assert f"a{sup(n)}" not in shown and f"y = z{sup(n)}" in shown
     assert "a^n = y" not in (ROOT / "explorer" / "core.py").read_text(encoding="utf-8")
 
 

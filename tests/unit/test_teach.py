@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from explorer.core import Network
 from explorer.model.training import Config, Trainer
+from explorer.notation import sub, sup
 from explorer.teaching import export, teach
 
 BEGIN, END = r"\begin{bmatrix}", r"\end{bmatrix}"
@@ -231,10 +232,10 @@ def test_cell_terms_give_every_entry_of_dW(activation):
         for i in range(1, m + 1):
             for j in range(1, n + 1):
                 terms = teach.cell_terms(g, l, i, j)
-                assert list(terms) == ["sample r", f"a^{l}_r,{i}", f"δ^{l + 1}_r,{j}", "product"]
+                assert list(terms) == ["sample r", f"a{sup(l)}ᵣ,{sub(i)}", f"δ{sup(l + 1)}ᵣ,{sub(j)}", "product"]
                 assert np.array_equal(terms["sample r"], np.arange(1, B + 1))
-                assert np.array_equal(terms[f"a^{l}_r,{i}"], g.a[l - 1][:, i - 1])  # column i of a^l
-                assert np.array_equal(terms[f"δ^{l + 1}_r,{j}"], g.delta[l][:, j - 1])  # column j of δ^{l+1}
+                assert np.array_equal(terms[f"a{sup(l)}ᵣ,{sub(i)}"], g.a[l - 1][:, i - 1])  # column i of a^l
+                assert np.array_equal(terms[f"δ{sup(l + 1)}ᵣ,{sub(j)}"], g.delta[l][:, j - 1])  # column j of δ^{l+1}
                 assert np.array_equal(terms["product"], g.a[l - 1][:, i - 1] * g.delta[l][:, j - 1])
                 assert math.isclose(terms["product"].mean(), g.dW[l - 1][i - 1, j - 1], rel_tol=1e-12,
                                     abs_tol=1e-12)
@@ -315,14 +316,14 @@ def test_phases_in_order_with_the_cores_arrays_and_the_steps_weights(hidden, los
     for p in phases:
         shown |= p.shows
     for i in range(1, n - 1):
-        assert np.array_equal(shown[f"z^{i + 1}"], ref.z[i]) and np.array_equal(shown[f"a^{i + 1}"], ref.a[i])
-    assert np.array_equal(shown[f"y = z^{n}"], ref.z[-1])
+        assert np.array_equal(shown[f"z{sup(i + 1)}"], ref.z[i]) and np.array_equal(shown[f"a{sup(i + 1)}"], ref.a[i])
+    assert np.array_equal(shown[f"y = z{sup(n)}"], ref.z[-1])
     assert np.array_equal(shown["y*"], batch.Y)
-    assert np.array_equal(shown[f"δ^{n}"], ref.delta[-1])
+    assert np.array_equal(shown[f"δ{sup(n)}"], ref.delta[-1])
     for l in range(1, n):
-        assert np.array_equal(shown[f"∂L/∂W^{l}"], ref.dW[l - 1])
-        assert np.array_equal(shown[f"∂L/∂b^{l}"], ref.db[l - 1])
-        assert np.array_equal(shown[f"δ^{l}"], ref.delta[l - 1])
+        assert np.array_equal(shown[f"∂L/∂W{sup(l)}"], ref.dW[l - 1])
+        assert np.array_equal(shown[f"∂L/∂b{sup(l)}"], ref.db[l - 1])
+        assert np.array_equal(shown[f"δ{sup(l)}"], ref.delta[l - 1])
     # Each phase's formula is written with the numbers it shows.
     for i, p in enumerate(phases[: n - 1], start=1):
         assert_written(p.equation.numeric, [ref.a[i - 1], net.W[i - 1], net.b[i - 1], ref.z[i]])
@@ -336,13 +337,13 @@ def test_phases_in_order_with_the_cores_arrays_and_the_steps_weights(hidden, los
     stepped = net.copy()
     stepped.step(batch.X, batch.Y, lr)
     new = phases[-1].shows
-    assert list(new) == [f"W^{k} (new)" for k in range(1, n)]
+    assert list(new) == [f"W{sup(k)} (new)" for k in range(1, n)]
     for k, W in enumerate(stepped.W, start=1):
-        assert np.array_equal(new[f"W^{k} (new)"], W)
+        assert np.array_equal(new[f"W{sup(k)} (new)"], W)
     assert phases[-1].equation.number == "(17), (18)"
     assert all(np.array_equal(a, b) for a, b in zip(net.W, W_now))  # the phases change nothing
     t.step()
-    assert all(np.array_equal(new[f"W^{k} (new)"], W) for k, W in enumerate(t.net.W, start=1))
+    assert all(np.array_equal(new[f"W{sup(k)} (new)"], W) for k, W in enumerate(t.net.W, start=1))
 
 
 # -- the handout ----------------------------------------------------------------------------------
