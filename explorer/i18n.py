@@ -15,6 +15,8 @@ import json
 import re
 from pathlib import Path
 
+from explorer.notation import FORMATTER
+
 LANGUAGES = {"en": "English", "zh": "中文"}
 
 # The words, one JSON file a language (explorer/locales/), read once when the package loads.
@@ -25,9 +27,10 @@ STRINGS: dict[str, dict[str, str]] = {
 
 
 def text(key: str, lang: str = "en", **values: object) -> str:
-    """The string `key` in `lang` (English where a translation is missing), formatted with `values`."""
+    """The string `key` in `lang` (English where a translation is missing), formatted with `values`
+    (`{l:sup}` and `{i:sub}` write an index as a real superscript or subscript)."""
     template = STRINGS.get(lang, {}).get(key) or STRINGS["en"][key]
-    return template.format(**values) if values else template
+    return FORMATTER.format(template, **values) if values else template
 
 
 class Message(str):

@@ -27,16 +27,21 @@ def _play_refused(t: Trainer) -> bool:
 
 def _reset(t: Trainer) -> None:
     t.reset()
-    st.session_state.pop("diverged", None)
+    for stale in ("diverged", "before_load"):
+        st.session_state.pop(stale, None)
     st.session_state["playing"] = False
 
 
 def _undo(t: Trainer) -> None:
-    # A click drawn before the history changed (a load, a Reset in another tab's rerun) finds
-    # nothing to take back: then it does nothing, and the page redraws Undo disabled.
+    # A click drawn before the history changed (a Reset in another tab's rerun) finds nothing
+    # to take back: then it does nothing, and the page redraws Undo disabled. Past a load's
+    # first step, Undo goes back to the run before the load.
+    ss = st.session_state
     if t.can_undo():
         t.undo()
-        st.session_state.pop("diverged", None)
+    elif "before_load" in ss:
+        session.install(ss.pop("before_load"))
+    ss.pop("diverged", None)
 
 
 def step(t: Trainer) -> None:
@@ -83,7 +88,8 @@ def step_controls(t: Trainer) -> None:
     a frame of Play when the clock asked for one. They act in callbacks, before the page is drawn."""
     ss = st.session_state
     st.button(_("step"), key="step", type="primary", help=_("step_help"), on_click=step, args=(t,))
-    st.button(_("undo"), key="undo", help=_("undo_help"), disabled=not t.can_undo(), on_click=_undo, args=(t,))
+    st.button(_("undo"), key="undo", help=_("undo_help"), disabled=not (t.can_undo() or "before_load" in ss),
+              on_click=_undo, args=(t,))
     if ss.get("playing") and not any(ss.get(key) for key in ("step", "run", "reset", "play", "undo")):
         if _play_refused(t):  # the network or batch changed while playing
             ss["playing"] = False

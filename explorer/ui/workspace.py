@@ -9,7 +9,7 @@ from pathlib import Path
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from explorer.ui import canvas, lessons, page, server, session
+from explorer.ui import canvas, checking, lessons, page, quiz_panel, server, session
 from explorer.ui.controls import run_controls, status, step_controls, viewed_snapshot
 from explorer.ui.network_view import Slots, network_switches, network_view
 
@@ -19,7 +19,7 @@ _ = page.label
 LESSONS = {
     "equations": lessons.equations_view,
     "phases": lessons.phases_view,
-    "gradcheck": lessons.gradcheck_view,
+    "gradcheck": checking.gradcheck_view,
     "history": lessons.history_view,
     "export": lessons.export_view,
     "derivation": lessons.derivation_view,
@@ -60,7 +60,7 @@ def stepper(stepping: DeltaGenerator, view: str, below: DeltaGenerator, slots: S
             network_view(t, s, slots)
     with below:
         if session.page()["quiz"]:
-            lessons.quiz_panel(t)
+            quiz_panel.quiz_panel(t)
         if slots is None:
             LESSONS[view](t, s)
     ss = st.session_state

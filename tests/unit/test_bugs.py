@@ -20,6 +20,7 @@ from explorer.core import Network
 from explorer.model.bugs import BUGS, REASONS, BugShapeError, buggy_gradients, without_effect
 from explorer.model.gradcheck import WRONG, gradient_check
 from explorer.model.training import Config, Trainer
+from explorer.notation import sup
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.filter_too_much])
 # A bug "acts" on a layer when it moves that layer's gradient by more than this (relative).
@@ -209,14 +210,14 @@ def test_W_instead_of_its_transpose_names_the_layer_where_the_shapes_do_not_fit(
         buggy_gradients(net, X, Y, ["W_not_transposed"])
     message = str(caught.value)
     assert f"(15) at layer {layer}:" in message
-    assert f"W^{layer} is {sizes[layer - 1]}×{sizes[layer]}" in message
-    assert f"δ^{layer + 1} is {batch}×{sizes[layer]}" in message
+    assert f"W{sup(layer)} is {sizes[layer - 1]}×{sizes[layer]}" in message
+    assert f"δ{sup(layer + 1)} is {batch}×{sizes[layer]}" in message
     assert isinstance(caught.value, ValueError)
 
 
 def test_W_instead_of_its_transpose_on_2_4_3_2_fails_at_layer_3():
     net, X, Y = make([2, 4, 3, 2], "tanh", "cross_entropy", 4, seed=0)
-    with pytest.raises(BugShapeError, match=r"\(15\) at layer 3: δ\^4 is 4×2 and W\^3 is 3×2"):
+    with pytest.raises(BugShapeError, match=r"\(15\) at layer 3: δ⁴ is 4×2 and W³ is 3×2"):
         buggy_gradients(net, X, Y, ["W_not_transposed"])
 
 

@@ -292,7 +292,7 @@ def test_output_deltas_on_random_networks(sizes, batch, seed):
 
 
 def expected_titles(n: int) -> list[str]:
-    return ([f"Forward: layer {i} → {i + 1}" for i in range(1, n)] + ["Loss", f"Output error δ^{n}"]
+    return ([f"Forward: layer {i} → {i + 1}" for i in range(1, n)] + ["Loss", f"Output error δ{sup(n)}"]
             + [f"Backward: {number} at layer {l}" for l in range(n - 1, 0, -1) for number in ("(8)", "(9)", "(15)")]
             + ["Update every W and b"])
 

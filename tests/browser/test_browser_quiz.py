@@ -1,0 +1,37 @@
+"""Predict, then step in headless Chromium: at 1366×768 (English and 中文) the answers and
+Commit are above the fold, and the widgets Streamlit lets the app word (the cells'
+placeholder) speak the page's language. Screenshots go to artifacts/quiz-*.png."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, expect
+from test_browser import ROOT, no_exception, open_link, settle
+
+pytestmark = pytest.mark.browser
+
+BOX_JS = """key => { const e = document.querySelector(`.st-key-${key}`);
+  if (!e) return null; const r = e.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; }"""
+ANSWER_JS = """() => { const e = document.querySelector('[class*="st-key-quiz_answer_"]');
+  if (!e) return null; const r = e.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; }"""
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_answers_and_commit_are_above_the_fold_at_1366x768(page: Page, server: str, lang: str):
+    open_link(page, server, f"/?dataset=xor&hidden=4,4&activation=relu&quiz=1&lang={lang}", 1366, 768)
+    settle(page)
+    no_exception(page)
+    page.screenshot(path=ROOT / "artifacts" / f"quiz-{lang}-1366x768.png")
+    commit, answer = page.evaluate(BOX_JS, "quiz_commit"), page.evaluate(ANSWER_JS)
+    assert commit is not None and answer is not None
+    assert commit[3] <= 768 and answer[3] <= 768, f"below the fold: commit {commit}, answers {answer}"
+
+
+def test_the_cells_placeholder_is_chinese_on_a_chinese_page(page: Page, server: str):
+    open_link(page, server, "/?dataset=xor&hidden=4&activation=relu&quiz=1&lang=zh", 1366, 900)
+    kind = page.locator(".st-key-quiz_kind")
+    kind.click()
+    page.get_by_role("option", name="∂L/∂W 的哪些元素恰好为 0").click()
+    cells = page.locator('[class*="st-key-quiz_answer_"]')
+    expect(cells).to_contain_text("选择元素")
+    expect(cells).not_to_contain_text("Choose options")
