@@ -173,12 +173,14 @@ def cut(net: Network, batch: int) -> bool:
 def handout(net: Network, s: Snapshot, dataset: str, lang: str = "en") -> str:
     """Markdown with LaTeX: every intermediate number of the step in snapshot `s` (of a
     larger matrix its first WRITE_OUT rows and columns, and a note that says so), each
-    formula with its note and where it comes from, the data set and the seed, in `lang`."""
+    formula with its note and where it comes from, the data set (`dataset`, a name of
+    `explorer.model.data.DATASETS` or "csv") and the seed, in `lang`."""
     g, n = s.g, len(net.sizes)
     lines = [f"# {i18n.text('d_handout_title', lang)}", "",
              i18n.text("d_handout_network", lang, sizes=net.sizes, f=activation_name(net.activation, lang),
                        loss=i18n.text(f"d_loss_{net.loss}", lang), lr=number(s.lr), B=len(g.z[0]), step=s.step), "",
-             i18n.text("d_handout_data", lang, dataset=dataset, seed=net.seed), ""]
+             i18n.text("d_handout_data", lang, seed=net.seed,
+                       dataset=i18n.text("d_handout_csv" if dataset == "csv" else f"ds_{dataset}", lang)), ""]
     if cut(net, len(g.z[0])):
         lines += [i18n.text("d_handout_cut", lang, k=WRITE_OUT), ""]
     lines += [framing(lang), ""]

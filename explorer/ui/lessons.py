@@ -264,7 +264,7 @@ def export_view(t: Trainer, s: Snapshot) -> None:
     st.download_button(_("export_loss"), export.loss_csv(t.loss_history, t.test_loss_history, t.curve_steps,
                                                          _about(t, link), _start_test(t)),
                        file_name="loss-history.csv", mime="text/csv", key="download_loss")
-    if len(t.curve_steps) < t.steps:  # thinned: say which steps the file holds
+    if t.curve_steps and len(t.curve_steps) <= t.curve_steps[-1] - t.curve_steps[0]:  # thinned: which steps it holds
         st.caption(_("export_loss_thinned", n=f"{len(t.curve_steps):,}", steps=f"{t.steps:,}",
                      exact=f"{t.curve_steps[-limits.RECENT_POINTS]:,}"))
     if s.g is not None:

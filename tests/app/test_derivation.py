@@ -55,7 +55,7 @@ NAMES = {"softmax", "sgd", "relu", "tanh", "sigmoid"}
 def english_words(text: str) -> list[str]:
     """Latin words of two letters or more outside $…$ and $$…$$ (single letters are symbols)."""
     prose = re.sub(r"\$\$.*?\$\$", " ", text, flags=re.S)
-    prose = re.sub(r":material/[a-z_]+:|\{[a-z0-9_]*\}", " ", prose)  # icons, placeholders of a template
+    prose = re.sub(r":material/[a-z_]+:|\{[a-z0-9_]*(:[a-z0-9.]*)?\}", " ", prose)  # icons, a template's placeholders
     prose = re.sub(r"\$[^$]*\$", " ", prose)
     return [w for w in re.findall(r"[A-Za-z]{2,}", prose) if w.lower() not in NAMES]
 
@@ -80,9 +80,9 @@ def test_the_unrolled_product_is_delta_when_f_is_the_identity(hidden):
         assert e.number == "(16)"
         factors = "".join(rf"(W^{{{k}}})^T" for k in range(n - 1, l - 1, -1))
         assert e.symbolic == rf"\delta^{{{l}}} = \delta^{{{n}}}{factors}"
-        assert teach.matrix(g.delta[-1]) in e.numeric and teach.matrix(product) in e.numeric
+        assert teach.matrix(g.delta[-1], label=False) in e.numeric and teach.matrix(product, label=False) in e.numeric
         for k in range(l, n):
-            assert teach.matrix(s.W_before[k - 1].T) in e.numeric
+            assert teach.matrix(s.W_before[k - 1].T, label=False) in e.numeric
 
 
 @pytest.mark.parametrize("activation", ["tanh", "sigmoid", "relu"])
@@ -94,12 +94,12 @@ def test_the_unrolled_product_differs_exactly_by_f_prime(activation, hidden):
     for l in range(1, n):
         hidden_between = [k for k in range(l, n) if k >= 2]
         # (15) layer by layer, with ⊙ f′(z^k) right after each hidden layer's (W^k)^T.
-        chain = g.delta[-1]
+        by_layer = g.delta[-1]
         for k in range(n - 1, l - 1, -1):
-            chain = chain @ s.W_before[k - 1].T
+            by_layer = by_layer @ s.W_before[k - 1].T
             if k in hidden_between:
-                chain = chain * net.f_prime(g.z[k - 1], g.a[k - 1])
-        assert np.array_equal(chain, g.delta[l - 1])
+                by_layer = by_layer * net.f_prime(g.z[k - 1], g.a[k - 1])
+        assert np.array_equal(by_layer, g.delta[l - 1])
         equations = chain.unrolled(net, g, s.W_before, l)
         product = chain.unrolled_product(g, s.W_before, l)
         if not hidden_between:  # δ^1 from δ^2 only: nothing between, (16) is (15)
@@ -108,8 +108,8 @@ def test_the_unrolled_product_differs_exactly_by_f_prime(activation, hidden):
         written, app = equations
         assert written.number == "(16)" and app.number == "(15), (16)"
         assert not np.allclose(product, g.delta[l - 1])  # (16) as written misses the f′ factors
-        assert teach.matrix(product) in written.numeric
-        assert app.numeric == rf"\delta^{{{l}}} = {teach.matrix(g.delta[l - 1])}"
+        assert teach.matrix(product, label=False) in written.numeric
+        assert app.numeric == rf"\delta^{{{l}}} = {teach.matrix(g.delta[l - 1], label=False)}"
         assert re.findall(r"f'\(z\^\{(\d+)\}\)", app.symbolic) == [str(k) for k in reversed(hidden_between)]
         if len(hidden_between) == 1 and l == n - 1:  # one factor: the product ⊙ f′ is δ^l exactly
             k = hidden_between[0]
@@ -142,13 +142,13 @@ def test_the_jacobian_times_dL_da_is_a_minus_target(k, seed, one_hot):
     assert np.allclose(dL_da @ J, a - target[0], rtol=0, atol=1e-12)  # (24) into (25)
     jac, to25, mse_on_softmax = chain.softmax_chain(y, target, 1)
     assert (jac.number, to25.number, mse_on_softmax.number) == ("(24)", "(25)", "")
-    assert teach.matrix(J) in jac.numeric and teach.matrix(J) in to25.numeric
-    assert teach.matrix((a - target[0])[None, :]) in to25.numeric
+    assert teach.matrix(J, label=False) in jac.numeric and teach.matrix(J, label=False) in to25.numeric
+    assert teach.matrix((a - target[0])[None, :], label=False) in to25.numeric
     # MSE on top of the softmax: (a − y*) J is the gradient of ½‖softmax(y) − y*‖².
     grad = np.array([(np.sum((softmax(y[0] + d) - target[0]) ** 2) - np.sum((softmax(y[0] - d) - target[0]) ** 2))
                      / (4e-6) for d in np.eye(k) * 1e-6])
     assert np.allclose((a - target[0]) @ J, grad, rtol=0, atol=1e-8)
-    assert teach.matrix(((a - target[0]) @ J)[None, :]) in mse_on_softmax.numeric
+    assert teach.matrix(((a - target[0]) @ J)[None, :], label=False) in mse_on_softmax.numeric
 
 
 @pytest.mark.parametrize("loss", ["cross_entropy", "mse"])
@@ -163,7 +163,7 @@ def test_the_softmax_chain_of_a_step_ends_at_the_cores_delta(loss):
         via = (-s.batch.Y[r - 1] / np.where(s.batch.Y[r - 1] != 0, a, 1)) @ J
         assert np.allclose(via, a - s.batch.Y[r - 1], rtol=0, atol=1e-12)
         if loss == "cross_entropy":  # the network's own δ^n for sample r
-            assert teach.matrix(g.delta[-1][r - 1: r]) in to25.numeric
+            assert teach.matrix(g.delta[-1][r - 1: r], label=False) in to25.numeric
 
 
 # -- one entry through the chain rule ---------------------------------------------------------------

@@ -109,10 +109,10 @@ def test_the_means_still_use_every_sample(stepped):
     at = equations(stepped, 2)
     ok(at.selectbox(key="eq_layer").set_value(3).run())
     shown = latex(at)
-    assert r"\frac{1}{16} \underbrace{\underset{8\times16}" in shown  # (8): (a³)^T, all 16 columns said
+    assert r"\frac{1}{16} \underbrace{\begin{bmatrix}" in shown and r"}_{8\times16}" in shown  # (8): (a³)ᵀ, 16 columns
     assert r"\frac{1}{16}\sum_{r=1}^{16}" in shown  # (9)
     g = default_step().current.g
-    assert teach.matrix(g.db[2]) in shown  # ∂L/∂b³ is the mean of all 16 rows of δ⁴ ...
+    assert teach.matrix(g.db[2], label=False) in shown  # ∂L/∂b³ is the mean of all 16 rows of δ⁴ ...
     assert not np.allclose(g.db[2], g.delta[3][:2].mean(axis=0))  # ... not of the 2 written
     captions = [str(c.value) for c in at.caption]
     assert any("all 16 samples of the batch, not only the first 2" in c for c in captions)
@@ -124,7 +124,7 @@ def test_k_covers_a_small_batch_whole_and_is_kept_across_views():
     ok(at.button(key="step").click().run())
     at = equations(at)
     g = at.session_state["trainer"].current.g
-    assert teach.matrix(g.delta[-1]) in latex(at)  # B ≤ k: exactly today's full matrix, no ⋮
+    assert teach.matrix(g.delta[-1], label=False) in latex(at)  # B ≤ k: exactly today's full matrix, no ⋮
     assert r"\vdots" not in latex(at) and not any("Samples 1–" in str(c.value) for c in at.caption)
     ok(at.number_input(key="eq_rows").set_value(1).run())
     assert expected(g.delta[-1], 1) in written(latex(at))

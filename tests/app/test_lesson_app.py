@@ -125,18 +125,18 @@ def test_the_equations_view_writes_the_cores_numbers():
     shown = latex(at)
     for M in (g.delta[-1], g.a[1].T, g.dW[1], g.db[1], s.W_before[1].T, s.W_before[1], s.W[1], s.b[1],
               s.batch.Y, g.delta[1]):  # the last layer (2), chosen by default
-        assert teach.matrix(M) in shown, M.shape
+        assert teach.matrix(M, label=False) in shown, M.shape
     assert r"\delta^{3} = a - y^*" in shown  # (25) for cross-entropy
     ok(at.selectbox(key="eq_layer").set_value(1).run())
     shown = latex(at)
     for M in (g.a[0].T, g.delta[1], g.dW[0], g.db[0], s.W_before[0], s.W[0], g.delta[0]):
-        assert teach.matrix(M) in shown, M.shape
-    assert teach.matrix(g.dW[1]) not in shown
+        assert teach.matrix(M, label=False) in shown, M.shape
+    assert teach.matrix(g.dW[1], label=False) not in shown
     ok(at.number_input(key="cell_i").set_value(2).run())
     ok(at.number_input(key="cell_j").set_value(3).run())
     value = g.dW[0][1, 2]
     mean = float(np.mean(g.a[0][:, 1] * g.delta[1][:, 2]))
-    assert any(f"= {mean:.6g}" in m and f"∂L/∂W^1[2, 3] = {value:.6g}" in m for m in texts(at.markdown))
+    assert any(f"= {mean:.6g}" in m and f"∂L/∂W¹₂,₃ = {value:.6g}" in m for m in texts(at.markdown))
     cells = at.dataframe[0].value
     assert np.array_equal(cells["product"].to_numpy(), g.a[0][:, 1] * g.delta[1][:, 2])
     # MSE against cross-entropy on the weights the step used, same batch.
@@ -153,8 +153,8 @@ def test_the_equations_of_a_past_step_are_that_steps():
     at = looking_back(3, 1)
     view(at, "equations")
     g = trained(1).current.g
-    assert teach.matrix(g.dW[1]) in latex(at)
-    assert teach.matrix(trained(3).current.g.dW[1]) not in latex(at)
+    assert teach.matrix(g.dW[1], label=False) in latex(at)
+    assert teach.matrix(trained(3).current.g.dW[1], label=False) not in latex(at)
 
 
 def test_the_equations_before_any_step_ask_for_one():
@@ -216,7 +216,7 @@ def caught(at: AppTest) -> str:
     (message,) = texts(at.error)
     table = at.dataframe[0].value
     wrong = table[table["verdict"] == "wrong"]
-    worst = wrong.iloc[wrong["its error"].astype(float).argmax()]
+    worst = wrong.iloc[wrong["its error"].str.replace("−", "-").astype(float).argmax()]
     head, entry = message.split(" Worst entry ")
     assert entry == (f"∂L/∂{worst['worst entry']}: backprop {worst['backprop a']}, "
                      f"finite difference {worst['finite difference n']}, error {worst['its error']}.")
@@ -228,7 +228,8 @@ def test_the_gradient_check_passes_the_core_and_catches_each_bug_without_touchin
     config = CONFIG.with_(hidden=(3, 3))
     start = trained(0, config).net
     run_check(at)
-    assert texts(at.success) == ["Every layer agrees with finite differences: backprop is right."]
+    assert texts(at.success) == ["Every entry of every layer compared (29 entries): none disagrees with finite "
+                                 "differences. Backprop's gradients are right for these weights and this batch."]
     assert not at.error
     run_check(at, "no_activation_derivative")
     assert caught(at) == "The gradient check catches it: layer(s) 1, 2 disagree with finite differences."
@@ -236,7 +237,7 @@ def test_the_gradient_check_passes_the_core_and_catches_each_bug_without_touchin
     assert caught(at) == "The gradient check catches it: layer(s) 1, 2, 3 disagree with finite differences."
     run_check(at, "W_not_transposed")
     (message,) = texts(at.error)
-    assert message.startswith("The bug crashes the backward pass: (15) at layer 3:") and "W^3 is 3×2" in message
+    assert message.startswith("The bug crashes the backward pass: (15) at layer 3:") and "W³ is 3×2" in message
     net = at.session_state["net"]
     assert same(net.W, start.W) and same(net.b, start.b)  # the bugs never reach training
     click(at, "step")  # with every bug still switched on
@@ -258,7 +259,7 @@ def test_W_instead_of_its_transpose_on_square_layers_is_caught_below_the_last_la
 def test_a_bug_that_changes_nothing_says_why():
     at = view(open_app(hidden="3,3", activation="identity"), "gradcheck")
     run_check(at, "no_activation_derivative")
-    assert texts(at.info) == ["With the identity activation f′(z) = 1, so forgetting ⊙ f′(z^l) changes nothing: "
+    assert texts(at.info) == ["With the identity activation f′(z) = 1, so forgetting ⊙ f′(zˡ) changes nothing: "
                               "choose relu, tanh or sigmoid to see this bug."]
     assert at.success and not at.error
     run_check(at, "no_batch_mean")
@@ -291,8 +292,14 @@ def test_a_network_too_costly_to_check_in_full_says_how_much_was_checked():
     rows = gradcheck.plan(sizes, batch).rows
     assert caption.startswith(f"To keep one click under about 2 s, this network is checked on the first {rows} of "
                               f"the batch's {batch} samples")
-    assert at.dataframe[0].value["entries checked"].tolist()[0] == "8 of 16640"  # 4 of W^1, 4 of b^1
-    assert at.success
+    per_click = gradcheck.plan(sizes, rows).entries
+    assert at.dataframe[0].value["entries checked"].tolist()[0] == (f"{per_click} of 16384 entries of W¹, "
+                                                                     f"{per_click} of 256 entries of b¹")
+    (success,) = texts(at.success)  # a sample, not a proof
+    assert success.startswith("No disagreement in the entries compared so far:") and "not a proof" in success
+    assert "backprop is right" not in success.lower()
+    click(at, "gradcheck")  # another sample: entries not compared yet
+    assert at.dataframe[0].value["entries checked"].tolist()[0].startswith(f"{2 * per_click} of 16384 entries of W¹")
 
 
 def test_a_result_is_shown_only_for_the_bugs_it_was_run_with():
@@ -448,7 +455,9 @@ def test_lang_zh_in_a_teaching_view():
     ok(at.run())
     assert at.button(key="gradcheck").label == "运行梯度检验"
     click(at, "gradcheck")
-    assert texts(at.success) == ["每一层都与有限差分一致：反向传播是正确的。"]
+    (success,) = texts(at.success)
+    assert success.startswith("每一层的每个元素都已比较（共 ")
+    assert success.endswith("对这组权重和这一批，反向传播的梯度是正确的。")
 
 
 @pytest.mark.parametrize("name, value", [("lang", "xx"), ("step", "-1"), ("hide", "foo"), ("present", "maybe"),
@@ -527,17 +536,21 @@ def upload(at: AppTest, name: str, content: bytes) -> AppTest:
     return ok(at.file_uploader(key="upload_weights").set_value((name, content, "application/octet-stream")).run())
 
 
-def test_loading_saved_weights_restarts_the_history_from_them():
+def test_loading_saved_weights_goes_on_from_their_step_and_batch():
     at = open_app()
     click(at, "step")
     view(at, "export")
-    assert at.get_by_key("download_handout")  # a small network: the worked step is offered
-    saved = trained(5).net
-    upload(at, "w.npz", export.weights_npz(saved, 5))
-    assert any("Loaded the weights from `w.npz`" in m for m in texts(at.success))
-    net = at.session_state["net"]
-    assert same(net.W, saved.W) and same(net.b, saved.b)
-    assert at.session_state["loss_history"] == [] and at.session_state["trainer"].steps == 0
+    assert at.get_by_key("download_handout")
+    run = trained(5)
+    upload(at, "w.npz", export.weights_npz(run.net, 5))
+    assert any("Loaded the weights from `w.npz` at step 5" in m for m in texts(at.success))
+    t = at.session_state["trainer"]
+    assert same(t.net.W, run.net.W) and same(t.net.b, run.net.b)
+    assert at.session_state["loss_history"] == [] and t.steps == 5
+    assert np.array_equal(t.next_batch().rows, run.next_batch().rows)  # the batches go on where the file was saved
+    click(at, "step")
+    run.step()
+    assert same(at.session_state["net"].W, run.net.W)  # the same step as the run that saved them
 
 
 @pytest.mark.parametrize("tamper, says", [

@@ -189,17 +189,21 @@ def test_after_a_load_the_header_and_undo_show_the_loaded_weights_at_once():
     saved = Network([2, 8, 8, 2], seed=42)
     upload_weights(at, HOSTILE_NAME + ".npz", weights_npz(saved, 7))
     (success,) = texts(at.success)
-    assert inert(success) and len(success) < 120 + ECHO_LIMIT
+    assert inert(success) and len(success) < 170 + ECHO_LIMIT
     t = at.session_state["trainer"]
-    assert t.steps == 0 and all(np.array_equal(x, y) for x, y in zip(t.net.W, saved.W))
-    # The same run that loaded them shows them: step 0, their loss, Undo off.
-    assert metrics(at)["Step"] == "0" and "Batch loss" not in metrics(at)
+    assert t.steps == 7 and all(np.array_equal(x, y) for x, y in zip(t.net.W, saved.W))
+    # The same run that loaded them shows them: the step the file holds, their loss, and Undo
+    # on: it goes back to the run before the load.
+    assert metrics(at)["Step"] == "7" and "Batch loss" not in metrics(at)
     assert metrics(at)["Train loss"] == f"{t.evaluate('train')[0]:.4g}"
-    assert at.button(key="undo").disabled
+    assert not at.button(key="undo").disabled
     ok(at.button(key="step").click().run())
-    ok(at.button(key="undo").click().run())  # back to the loaded weights, no further
-    assert t.steps == 0 and all(np.array_equal(x, y) for x, y in zip(t.net.W, saved.W))
-    assert at.button(key="undo").disabled
+    ok(at.button(key="undo").click().run())  # back to the loaded weights
+    assert t.steps == 7 and all(np.array_equal(x, y) for x, y in zip(t.net.W, saved.W))
+    ok(at.button(key="undo").click().run())  # and to the run before the load, at its step 3
+    before = at.session_state["trainer"]
+    assert before is not t and before.steps == 3 and metrics(at)["Step"] == "3"
+    assert at.session_state["net"] is before.net
 
 
 def test_undo_with_nothing_to_undo_does_nothing():

@@ -177,7 +177,7 @@ def press(at: AppTest, keys: list[str], times: int) -> list[tuple[str, str]]:
     for key in keys:
         steps, last = at.session_state["trainer"].steps, None
         for _ in range(times):
-            if not any(b.key == key for b in keyed(at, "button")):
+            if not any(b.key == key and not b.disabled for b in keyed(at, "button")):
                 break
             at.button(key=key).click().run()
             now = page_texts(at)

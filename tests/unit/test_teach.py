@@ -16,6 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from explorer import i18n
 from explorer.core import Network
 from explorer.model.training import Config, Trainer
 from explorer.notation import sub, sup
@@ -367,7 +368,7 @@ def test_handout_holds_every_intermediate_number(loss):
         assert not missing, f"handout lacks matrices of shapes {missing}"
         assert r"\cdots" not in text
         assert f"step {step}" in text and f"η = {teach.number(s.lr)}" in text
-        assert f"Data set: {t.config.dataset}; seed {t.config.seed} " in text
+        assert f"Data set: {i18n.text('ds_' + t.config.dataset)}; seed {t.config.seed} " in text
         names = {"mse": "loss = MSE (19)", "cross_entropy": "loss = softmax cross-entropy (22), (23)"}
         assert f"activation f = {net.activation}" in text and names[loss] in text
         for number in ("(8)", "(9)", "(15)", "(17)", "(18)", "(25)" if loss == "cross_entropy" else "(21)"):
