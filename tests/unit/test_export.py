@@ -136,7 +136,7 @@ def test_weights_at_the_largest_size_that_trains_load():
     net = Network(SIZES)
     W1 = net.W[0].copy()
     W1[0, 0] = -BLOW_UP_WEIGHT
-    W, _ = load_weights_npz(npz(**arrays_of(net) | {"W1": W1}), net)
+    W, *_ = load_weights_npz(npz(**arrays_of(net) | {"W1": W1}), net)
     assert W[0][0, 0] == -BLOW_UP_WEIGHT
 
 
