@@ -96,9 +96,6 @@ KEYS: dict[str, Key] = {
     "phase_of": Key("lessons", "the step the phases belong to: another step starts them again"),
     "phase_next": Key("lessons", "the Next phase button"),
     "phase_restart": Key("lessons", "the Start again button of Phase by phase"),
-    "gradcheck": Key("lessons", "the Run the gradient check button"),
-    "gradcheck_result": Key("lessons", "the last gradient check: (step, bugs, result)", of_network=True),
-    "bug_{name}": Key("lessons", "the switch that injects bug `name` (explorer.model.bugs)"),
     "view_step": Key("lessons", "the History view's slider"),
     "download_weights": Key("lessons", "the weights' download"),
     "download_loss": Key("lessons", "the loss history's download"),
@@ -106,12 +103,23 @@ KEYS: dict[str, Key] = {
     "upload_weights": Key("lessons", "the weights' upload"),
     "loaded_weights": Key("lessons", "the id of the last weights file loaded: each is loaded once"),
     "weights_message": Key("lessons", "what loading the last weights file said: (kind, Message)"),
-    "quiz_kind": Key("lessons", "the kind of question asked"),
-    "quiz_question": Key("lessons", "the question about the next Step, with what it was asked of"),
-    "quiz_commit": Key("lessons", "the Commit button"),
-    "quiz_prediction": Key("lessons", "the committed prediction, until the Step checks it", of_network=True),
-    "quiz_last": Key("lessons", "the last prediction checked: question, predicted, actual, right"),
-    "quiz_score": Key("lessons", "(right, asked) so far"),
+    "before_load": Key("lessons", "the Trainer before weights were loaded, for Undo (controls)", of_network=True),
+    # checking: the gradient check
+    "gradcheck": Key("checking", "the Run the gradient check (then Check another sample) button"),
+    "gradcheck_all": Key("checking", "the Check every entry button"),
+    "gradcheck_result": Key("checking", "the gradient check of the shown step so far: (step, bugs, result, its "
+                                        "entries merged over the clicks)", of_network=True),
+    "bug_{name}": Key("checking", "the switch that injects bug `name` (explorer.model.bugs)"),
+    # quiz_panel: predict, then step
+    "quiz_kind": Key("quiz_panel", "the kind of question chosen (kept across Steps)"),
+    "quiz_question": Key("quiz_panel", "the question about the next Step, with what it was asked of"),
+    "quiz_answer_{step}_{kind}": Key("quiz_panel", "the answer widget of the question at a step"),
+    "quiz_commit": Key("quiz_panel", "the Commit button"),
+    "quiz_prediction": Key("quiz_panel", "the committed prediction, until the Step checks it", of_network=True),
+    "quiz_last": Key("quiz_panel", "the last prediction checked: question, predicted, actual, right, its step"),
+    "quiz_score": Key("quiz_panel", "(right, asked) so far"),
+    "quiz_at": Key("quiz_panel", "the state last drawn (digest, step, config): a Step or Undo since is seen"),
+    "quiz_seen": Key("quiz_panel", "digests of states whose next Step has been seen: not scored again (at most 1,000)"),
 }
 
 

@@ -134,14 +134,15 @@ def quiz_panel(t: Trainer) -> None:
     right, asked = ss["quiz_score"]
     committed = ss.get("quiz_prediction")
     available = quiz.kinds(t.net)
-    if ss.get("quiz_kind", ss.get("kept_quiz_kind")) not in available:
-        ss["quiz_kind"] = ss["kept_quiz_kind"] = available[0]
+    kept = page.kept("quiz_kind", available[0])  # the kind chosen stays across Steps
+    if ss["quiz_kind"] not in available:  # a network that cannot be asked it
+        ss["quiz_kind"] = available[0]
     with st.container(border=True):
         head = st.container(horizontal=True, vertical_alignment="center")
         head.markdown(f"**{_('quiz_title')}** · {_('quiz_score', right=right, asked=asked)}", width="content")
         kind = head.selectbox(_("quiz_kind"), available, format_func=page.options("quiz_k_"), width=320,
                               label_visibility="collapsed", disabled=committed is not None,
-                              **page.kept("quiz_kind", available[0]))
+                              **kept)
         if committed is not None:
             question = committed["question"]
             st.markdown(page.say(question.prompt))
@@ -166,15 +167,15 @@ def quiz_panel(t: Trainer) -> None:
 def _answer(t: Trainer, question: quiz.Question) -> None:
     """The answer widget and Commit, on one row; how the answer is judged below them."""
     row = st.container(horizontal=True, vertical_alignment="bottom")
-    widget = f"quiz_answer_{t.steps}_{question.kind}"
     if question.kind == "zero_cells":
         labels = {cell: _say_answer(question, {cell}) for cell in question.choices}
-        answer = frozenset(row.multiselect(_("quiz_cells"), question.choices, key=widget, format_func=labels.get,
+        answer = frozenset(row.multiselect(_("quiz_cells"), question.choices, format_func=labels.get,
+                                           key=f"quiz_answer_{t.steps}_{question.kind}",
                                            placeholder=_("quiz_cells_placeholder")))
     else:
         labels = {value: _say_answer(question, value) for value in question.choices}
-        answer = row.radio(_("quiz_answer"), question.choices, key=widget, horizontal=True, index=None,
-                           format_func=labels.get, width="content")
+        answer = row.radio(_("quiz_answer"), question.choices, key=f"quiz_answer_{t.steps}_{question.kind}",
+                           horizontal=True, index=None, format_func=labels.get, width="content")
     row.button(_("quiz_commit"), key="quiz_commit", type="primary", disabled=answer is None, on_click=_commit,
                args=(question, answer))
     st.caption(page.say(quiz.margin(question.kind)))
