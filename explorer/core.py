@@ -345,15 +345,22 @@ class Network:
         """`step` for a batch that `check_batch` has passed and a checked learning rate:
         the same arithmetic, the same bits, the same DivergedError, without scanning X and Y."""
         g = self.backprop(X, Y, input_delta)
-        W = [_minus_scaled(W, lr, dW) for W, dW in zip(self.W, g.dW)]  # (17) W ← W − η ∂L/∂W
-        b = [_minus_scaled(b, lr, db) for b, db in zip(self.b, g.db)]  # (18) b ← b − η ∂L/∂b
-        if not (math.isfinite(g.loss) and all(_all_finite(p) for p in W + b)):
+        self.descend(g.dW, g.db, lr, g.loss)
+        return g
+
+    def descend(self, dW: Sequence[np.ndarray], db: Sequence[np.ndarray], lr: float, loss: float) -> None:
+        """(17) and (18) along the given gradients at a checked learning rate, for a step whose
+        loss was `loss`: `update` passes backprop's own; a trainer may add to them (a penalty).
+        Raises DivergedError, leaving W and b exactly as they were, when the loss or any new
+        parameter would not be finite."""
+        W = [_minus_scaled(W, lr, d) for W, d in zip(self.W, dW)]  # (17) W ← W − η ∂L/∂W
+        b = [_minus_scaled(b, lr, d) for b, d in zip(self.b, db)]  # (18) b ← b − η ∂L/∂b
+        if not (math.isfinite(loss) and all(_all_finite(p) for p in W + b)):
             raise DivergedError(
-                f"the step diverged (loss {g.loss:.4g}, weights no longer finite) at lr={lr:g}; "
+                f"the step diverged (loss {loss:.4g}, weights no longer finite) at lr={lr:g}; "
                 "the weights were kept as they were before it. Try a smaller learning rate."
             )
         self.W, self.b = W, b
-        return g
 
     def batch_loss(self, X: np.ndarray, Y: np.ndarray) -> float:
         """The batch loss alone (a forward pass), e.g. for finite differences."""

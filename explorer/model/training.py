@@ -19,6 +19,7 @@ from explorer.core import LOSS_FUNCTIONS, DivergedError, Gradients, Network, che
 from explorer.model import data, limits
 from explorer.model.features import DEFAULT as PLAIN_INPUTS
 from explorer.model.features import SHOWN, applies, expand, width
+from explorer.model.penalty import NONE, Penalty
 
 
 @dataclass(frozen=True)
@@ -35,11 +36,17 @@ class Config:
     noise: float = 0.1
     test_fraction: float = 0.2
     features: tuple[str, ...] = PLAIN_INPUTS  # the inputs of a 2-D data set (explorer.model.features)
+    reg: str = "none"  # the penalty λR(W): none, l2 or l1 (explorer.model.penalty)
+    lam: float = 0.01  # its rate λ
 
     def rebuild_key(self) -> tuple:
-        """The fields whose change rebuilds the network from the seed (lr and batch do not)."""
+        """The fields whose change rebuilds the network from the seed (lr, batch and the penalty do not)."""
         return (self.dataset, self.hidden, self.activation, self.loss, self.seed, self.noise, self.test_fraction,
                 self.features)
+
+    @property
+    def penalty(self) -> Penalty:
+        return Penalty(self.reg, self.lam) if self.reg != "none" else NONE
 
     def sizes(self, dataset: data.Dataset) -> list[int]:
         """The layer sizes |l_1|, …, |l_n| of this configuration's network on `dataset`."""
@@ -84,6 +91,7 @@ class Snapshot:
     epoch: int = 0
     position: int = 0
     light: bool = False
+    penalty: Penalty = NONE  # the regularisation the step used, as `lr` its learning rate
     # Summed once: the history budget asks for it several times a step.
     _nbytes: int = field(init=False, repr=False, compare=False)
 
@@ -106,7 +114,17 @@ class Snapshot:
 
     def lightened(self) -> Snapshot:
         """The same step with only its W and b."""
-        return Snapshot(self.step, self.W, self.b, lr=self.lr, epoch=self.epoch, position=self.position, light=True)
+        return Snapshot(self.step, self.W, self.b, lr=self.lr, epoch=self.epoch, position=self.position, light=True,
+                        penalty=self.penalty)
+
+    def update_gradient(self) -> list[np.ndarray]:
+        """What (17) stepped along: ∂L/∂W^l + λ ∂R/∂W^l at W_before (∂L/∂W^l itself without a
+        penalty), so that the update is ΔW^l = −η times it. Only for a step that kept its gradients."""
+        return self.penalty.whole(self.g.dW, self.W_before)
+
+    def penalty_value(self) -> float:
+        """λR(W) at the weights the step started from (0 without a penalty)."""
+        return self.penalty.value(self.W_before)
 
 
 def _kept(g: Gradients) -> Gradients:
@@ -265,8 +283,11 @@ class Trainer:
         """
         batch = self.next_batch()
         W_before, b_before = self.net.W, self.net.b
+        lr, penalty = check_learning_rate(self.config.lr), self.config.penalty
         # δ^1 updates nothing and only the lesson views show it: `complete` adds it when they do.
-        g = self.net.update(batch.X, batch.Y, check_learning_rate(self.config.lr), input_delta=False)
+        g = self.net.backprop(batch.X, batch.Y, input_delta=False)
+        dW = penalty.whole(g.dW, W_before)  # (17) with the penalty, the app's addition: ∂L/∂W + λ ∂R/∂W
+        self.net.descend(dW, g.db, lr, g.loss)
         self.epoch = batch.epoch
         self.position = (0 if self.position >= self.n_train else self.position) + len(batch.rows)
         self.steps += 1
@@ -279,12 +300,12 @@ class Trainer:
         # the blow-up test then scans: no warning for it.
         with np.errstate(over="ignore"):
             W_squares, b_squares = [_squares(W) for W in self.net.W], [_squares(b) for b in self.net.b]
-        self.norm_history.append(self._norms(g, W_before))
+        self.norm_history.append(self._norms(g, W_before, dW if penalty.active else None))
         self._W_squares = (self.net.W, W_squares)
         if len(self.curve_steps) > limits.SERIES_POINTS:
             self._thin_curves()
-        kept = Snapshot(self.steps, self.net.W, self.net.b, g, batch, self.config.lr,
-                        W_before, b_before, self.epoch, self.position)
+        kept = Snapshot(self.steps, self.net.W, self.net.b, g, batch, lr,
+                        W_before, b_before, self.epoch, self.position, penalty=penalty)
         self._remember(kept)
         if g.loss > BLOW_UP_LOSS * self.start_loss or _exceeds(self.net.W + self.net.b, W_squares + b_squares,
                                                                BLOW_UP_WEIGHT):
@@ -314,15 +335,18 @@ class Trainer:
         test = [self.test_loss_history[k] for k in keep] if self.test_loss_history else []
         return [self.curve_steps[k] for k in keep], [self.loss_history[k] for k in keep], test
 
-    def _norms(self, g: Gradients, W_before: list[np.ndarray]) -> np.ndarray:
+    def _norms(self, g: Gradients, W_before: list[np.ndarray], dW: list[np.ndarray] | None = None) -> np.ndarray:
+        """‖δ^{l+1}‖, ‖∂L/∂W^l‖ and ‖ΔW^l‖/‖W^l‖ with ΔW^l = −η dW^l: dW is what (17) stepped
+        along when a penalty added to ∂L/∂W^l, None when it was ∂L/∂W^l itself."""
         B = len(g.delta[-1])
-        dW_norms = [_norm(dW) for dW in g.dW]
+        dW_norms = [_norm(d) for d in g.dW]
+        step_norms = dW_norms if dW is None else [_norm(d) for d in dW]
         kept, W_squares = self._W_squares  # summed by the step that made W_before, unless undo or reset came between
         W_norms = [math.sqrt(ss) for ss in W_squares] if kept is W_before else [_norm(W) for W in W_before]
         return np.array([
             [_norm(d) / math.sqrt(B) for d in g.delta[1:]],
             dW_norms,
-            [self.config.lr * n / max(W_norm, 1e-300) for n, W_norm in zip(dW_norms, W_norms)],
+            [self.config.lr * n / max(W_norm, 1e-300) for n, W_norm in zip(step_norms, W_norms)],
         ])
 
     def run(self, n: int, progress: Callable[[int], None] | None = None) -> None:

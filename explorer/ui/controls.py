@@ -114,6 +114,9 @@ def status(t: Trainer) -> None:
                 label = _("m_measured", label=label, k=f"{measured:,}", n=f"{rows:,}")
             value = scores[split][0 if kind == "loss" else 1]
             cells.append((label, f"{value:.4g}" if kind == "loss" else f"{value:.1%}"))
+        if kind == "loss" and t.config.penalty.active:  # the app's addition: the data term and the penalty apart
+            penalty = t.config.penalty.value(t.net.W)
+            cells += [(_("m_penalty"), f"{penalty:.4g}"), (_("m_objective"), f"{scores['train'][0] + penalty:.4g}")]
     if not session.hidden("metrics"):
         st.html(numbers(cells))
     if "diverged" in st.session_state:

@@ -44,6 +44,8 @@ KEYS: dict[str, Key] = {
     "cfg_seed": Key("sidebar", "the seed of the weights, the data and the batches"),
     "cfg_noise": Key("sidebar", "the noise of a generated data set"),
     "cfg_features": Key("sidebar", "the input features computed from a 2-D data set's x₁, x₂"),
+    "cfg_reg": Key("sidebar", "the regularisation: none, l2 or l1 (the app's addition to (17))"),
+    "cfg_lam": Key("sidebar", "the regularisation rate λ"),
     "cfg_test_fraction": Key("sidebar", "the test fraction"),
     "cfg_n_hidden": Key("sidebar", "how many hidden layers"),
     "cfg_hidden_{k}": Key("sidebar", "the size of hidden layer k (from 0)"),

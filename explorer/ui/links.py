@@ -1,8 +1,8 @@
 """A shared link: query parameters <-> the configuration and the page options.
 
 A link carries the configuration (`dataset`, `hidden`, `activation`, `loss`, `lr`, `batch`, `seed`,
-`noise`, `split`, `features`) and the page options (`step`, `lang`, `present`, `hide`, `quiz`). Everything
-here is pure and tested on its own; `explorer.ui.session` keeps the address bar in step.
+`noise`, `split`, `features`, `reg`, `lambda`) and the page options (`step`, `lang`, `present`, `hide`,
+`quiz`). Everything here is pure and tested on its own; `explorer.ui.session` keeps the address bar in step.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 from explorer.core import ACTIVATIONS, LOSSES
 from explorer.i18n import Message, code
-from explorer.model import data, features, limits
+from explorer.model import data, features, limits, penalty
 from explorer.model.training import Config
 
 DEFAULT = Config()
@@ -126,9 +126,22 @@ QUERY = {
     "noise": ("noise", _parse_float(0.0, 1.0, "noise")),
     "split": ("test_fraction", _parse_float(0.0, MAX_TEST_FRACTION, "split")),
     "features": ("features", parse_features),
+    "reg": ("reg", _parse_choice(penalty.KINDS, "reg")),
+    "lambda": ("lam", _parse_float(0.0, penalty.MAX_LAMBDA, "lambda")),
 }
-# Written into a link only where they differ from the default, so that older links stay as they were.
-OPTIONAL = {"features"}
+
+
+def _written(config: Config, name: str) -> bool:
+    """Whether a link to `config` carries this parameter. The app's additions to the derivation
+    (features, a penalty) appear only when used, so that other links stay as they were; an
+    uploaded CSV cannot travel in a link, so its link leaves the data set out (the page says so)."""
+    if name == "dataset":
+        return config.dataset != CSV
+    if name == "features":
+        return config.features != features.DEFAULT
+    if name in ("reg", "lambda"):
+        return config.reg != "none"
+    return True
 
 
 def _show(config: Config, name: str) -> str:
@@ -190,10 +203,8 @@ def fix_config(config: Config, problems: list[str] | None = None) -> tuple[Confi
 
 
 def to_query(config: Config) -> dict[str, str]:
-    """The query parameters of a link that reproduces `config`; an uploaded CSV cannot travel
-    in a link, so its link leaves the data set out (the page says so)."""
-    return {name: _show(config, name) for name in QUERY if not (name == "dataset" and config.dataset == CSV)
-            and not (name in OPTIONAL and getattr(config, QUERY[name][0]) == getattr(DEFAULT, QUERY[name][0]))}
+    """The query parameters of a link that reproduces `config` (see `_written`)."""
+    return {name: _show(config, name) for name in QUERY if _written(config, name)}
 
 
 # Parts of the page a classroom link can hide (`hide=config,views`), as the TensorFlow

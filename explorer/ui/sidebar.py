@@ -7,11 +7,12 @@ import streamlit as st
 
 from explorer import i18n
 from explorer.core import ACTIVATIONS, count_parameters
-from explorer.model import data, features, limits
+from explorer.model import data, features, limits, penalty
 from explorer.model.training import Config
 from explorer.ui import links, page, session
 
 _ = page.label
+LAMBDA_PRESETS = (0.0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)  # TensorFlow Playground's rates
 
 
 def _lr_from_preset() -> None:
@@ -117,6 +118,10 @@ def sidebar() -> tuple[Config, data.Dataset | None]:
             st.caption(_("batch_capped", max=most))
         st.number_input(_("s_seed"), 0, links.MAX_SEED, key="cfg_seed",
                         help=_("s_seed_help"))
+        reg = st.selectbox(_("s_reg"), penalty.KINDS, key="cfg_reg", format_func=page.options("reg_"),
+                           help=_("s_reg_help"))
+        st.select_slider(_("s_lam"), sorted({*LAMBDA_PRESETS, ss["cfg_lam"]}), key="cfg_lam",
+                         format_func=lambda v: f"{v:g}", disabled=reg == "none")
         st.toggle(_("s_lock"), key="lock_colours",
                   help=_("s_lock_help"))
     config = Config(
@@ -130,5 +135,7 @@ def sidebar() -> tuple[Config, data.Dataset | None]:
         noise=float(ss["cfg_noise"]),
         test_fraction=float(ss["cfg_test_fraction"]),
         features=chosen,
+        reg=ss["cfg_reg"],
+        lam=float(ss["cfg_lam"]),
     )
     return config, uploaded

@@ -3,6 +3,8 @@ regularisation, chosen in the sidebar and in the link, in both languages and on 
 
 from __future__ import annotations
 
+import numpy as np
+import pytest
 from specs import metrics, ok, open_app
 from streamlit.testing.v1 import AppTest
 
@@ -80,3 +82,51 @@ def test_features_on_the_projector():
     ok(at.button(key="step").click().run())
     assert at.session_state["trainer"].last_batch.X.shape[1] == 3
     assert url(at)["features"] == "x1,x2,x1x2" and url(at)["present"] == "1"
+
+
+# -- regularisation ---------------------------------------------------------------------------
+
+
+def test_a_penalty_chosen_in_the_sidebar_trains_and_the_numbers_show_it_apart():
+    at = open_app()
+    assert "Penalty λR(W)" not in metrics(at) and at.select_slider(key="cfg_lam").disabled
+    ok(at.selectbox(key="cfg_reg").set_value("l2").run())
+    ok(at.select_slider(key="cfg_lam").set_value(0.3).run())
+    assert url(at)["reg"] == "l2" and url(at)["lambda"] == "0.3"
+    net = at.session_state["net"]
+    W = [M.copy() for M in net.W]
+    ok(at.button(key="step").click().run())
+    assert at.session_state["trainer"].steps == 1  # the penalty is training's: the weights were kept
+    s = at.session_state["trainer"].current
+    assert s.penalty.kind == "l2" and s.penalty.lam == 0.3
+    np.testing.assert_allclose(W[0] - at.session_state["net"].W[0],
+                               0.1 * (s.g.dW[0] + 0.3 * W[0]), rtol=1e-12, atol=1e-15)
+    shown = metrics(at)
+    penalty = 0.15 * sum(float((M**2).sum()) for M in at.session_state["net"].W)
+    assert float(shown["Penalty λR(W)"]) == pytest.approx(penalty, rel=1e-3)
+    assert float(shown["Train loss + λR(W)"]) == pytest.approx(float(shown["Train loss"]) + penalty, rel=1e-3)
+
+
+def test_a_link_with_a_penalty_sets_the_sidebar_and_keeps_an_unlisted_rate():
+    at = open_app(reg="l1", **{"lambda": "0.002"})
+    assert not at.warning
+    assert at.selectbox(key="cfg_reg").value == "l1" and at.select_slider(key="cfg_lam").value == 0.002
+    assert at.session_state["config"].penalty.lam == 0.002
+    assert "Penalty λR(W)" in metrics(at)
+
+
+def test_a_bad_penalty_in_the_link_is_reported_and_the_default_used():
+    at = open_app(reg="l3", **{"lambda": "99"})
+    warnings = texts(at.warning)
+    assert len(warnings) == 2 and "`reg=l3`" in warnings[0] and "`lambda=99`" in warnings[1], warnings
+    assert at.session_state["config"] == DEFAULT
+
+
+def test_the_penalty_in_chinese_and_on_the_projector():
+    at = open_app(lang="zh", present="1", reg="l2", **{"lambda": "0.1"})
+    assert len(at.sidebar.selectbox) == 0
+    ok(at.button(key="step").click().run())
+    assert "惩罚项 λR(W)" in metrics(at) and "训练损失 + λR(W)" in metrics(at)
+    assert url(at)["reg"] == "l2" and url(at)["present"] == "1"
+    at = open_app(lang="zh", reg="l9")
+    assert "正则化" in texts(at.warning)[0]
