@@ -46,13 +46,15 @@ class Penalty:
             return self.lam * sum(float(np.abs(M).sum()) for M in W)
         return 0.0
 
+    def dR(self, M: np.ndarray) -> np.ndarray:
+        """∂R/∂W^l for one layer's W^l = M: M itself (L2), sign(M) (L1), zeros without a penalty."""
+        if self.kind == "l2":
+            return M
+        return np.sign(M) if self.kind == "l1" else np.zeros_like(M)
+
     def gradient(self, W: Sequence[np.ndarray]) -> list[np.ndarray]:
         """λ ∂R/∂W^l for every layer: λW^l (L2) or λ sign(W^l) (L1); zeros without a penalty."""
-        if self.kind == "l2":
-            return [self.lam * M for M in W]
-        if self.kind == "l1":
-            return [self.lam * np.sign(M) for M in W]
-        return [np.zeros_like(M) for M in W]
+        return [self.lam * self.dR(M) for M in W]
 
     def whole(self, dW: Sequence[np.ndarray], W: Sequence[np.ndarray]) -> list[np.ndarray]:
         """The gradient (17) steps along: ∂L/∂W^l + λ ∂R/∂W^l at the weights W the step started

@@ -169,12 +169,23 @@ def output_delta(loss: str, g: Gradients, Y: np.ndarray, lang: str = "en", rows:
 
 
 def update(s: Snapshot, l: int, lang: str = "en") -> list[Equation]:
-    """(17), (18) for layer l with the weights before and after the step."""
+    """(17), (18) for layer l with the weights before and after the step; with a penalty (the
+    app's addition, `explorer.model.penalty`) (17) steps along ∂L/∂W^l + λ ∂R/∂W^l."""
     dW, db = s.g.dW[l - 1], s.g.db[l - 1]
+    dL = rf"\frac{{\partial L}}{{\partial W^{{{l}}}}}"
+    W17 = Equation("(17)", rf"W^{{{l}}} \leftarrow W^{{{l}}} - \eta {dL}",
+                   rf"{matrix(s.W_before[l - 1])} - {number(s.lr)}\,{matrix(dW)} = {matrix(s.W[l - 1])}",
+                   origin=i18n.text("d_origin_17", lang, l=l))
+    if s.penalty.active:
+        dR = {"l2": rf"W^{{{l}}}", "l1": rf"\mathrm{{sign}}(W^{{{l}}})"}[s.penalty.kind]
+        W17 = Equation("(17)", rf"W^{{{l}}} \leftarrow W^{{{l}}} - \eta \Big({dL} + \lambda \frac{{\partial R}}"
+                               rf"{{\partial W^{{{l}}}}}\Big),\quad \frac{{\partial R}}{{\partial W^{{{l}}}}} = {dR}",
+                       rf"{matrix(s.W_before[l - 1])} - {number(s.lr)}\,\Big({matrix(dW)} + {number(s.penalty.lam)}\,"
+                       rf"{matrix(s.penalty.dR(s.W_before[l - 1]))}\Big) = {matrix(s.W[l - 1])}",
+                       i18n.text(f"d_note_17_{s.penalty.kind}", lang, l=l),
+                       i18n.text("d_origin_17_reg", lang, l=l))
     return [
-        Equation("(17)", rf"W^{{{l}}} \leftarrow W^{{{l}}} - \eta \frac{{\partial L}}{{\partial W^{{{l}}}}}",
-                 rf"{matrix(s.W_before[l - 1])} - {number(s.lr)}\,{matrix(dW)} = {matrix(s.W[l - 1])}",
-                 origin=i18n.text("d_origin_17", lang, l=l)),
+        W17,
         Equation("(18)", rf"b^{{{l}}} \leftarrow b^{{{l}}} - \eta \frac{{\partial L}}{{\partial b^{{{l}}}}}",
                  rf"{matrix(s.b_before[l - 1])} - {number(s.lr)}\,{matrix(db)} = {matrix(s.b[l - 1])}",
                  origin=i18n.text("d_origin_18", lang, l=l)),

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from specs import metrics, ok, open_app
+from specs import APP, metrics, ok, open_app
 from streamlit.testing.v1 import AppTest
 
+from explorer.teaching import teach
 from explorer.ui.links import DEFAULT
 
 SQUARES = ["x1", "x2", "x1^2", "x2^2"]
@@ -130,3 +131,17 @@ def test_the_penalty_in_chinese_and_on_the_projector():
     assert url(at)["reg"] == "l2" and url(at)["present"] == "1"
     at = open_app(lang="zh", reg="l9")
     assert "正则化" in texts(at.warning)[0]
+
+
+@pytest.mark.parametrize("lang, origin", [("en", "app's addition"), ("zh", "本应用的扩展")])
+def test_the_equations_view_writes_17_with_the_penalty_as_the_apps_addition(lang, origin):
+    at = AppTest.from_file(APP, default_timeout=60)
+    for name, value in {"dataset": "xor", "hidden": "3", "reg": "l1", "lambda": "0.03", "step": "2",
+                        "lang": lang}.items():
+        at.query_params[name] = value
+    at.session_state["view"] = "equations"
+    ok(at.run())
+    t = at.session_state["trainer"]
+    (W17, _) = teach.update(t.complete(t.current), 2, lang)  # the output layer, shown first
+    assert W17.numeric in "\n".join(str(e.value) for e in at.latex)
+    assert any(origin in str(c.value) for c in at.caption)

@@ -9,6 +9,8 @@ import pytest
 
 from explorer.model.penalty import MAX_LAMBDA, NONE, Penalty
 from explorer.model.training import Config, Trainer
+from explorer.teaching import teach
+from explorer.teaching.teach import matrix, number
 from explorer.ui.links import DEFAULT, parse_query, to_query
 
 EPS = 1e-6
@@ -155,3 +157,34 @@ def test_a_bad_penalty_value_is_named_and_the_default_used(name, value, rule):
     assert len(problems) == 1 and problems[0].startswith(f"`{name}={value}`") and rule in problems[0], problems
     assert (config.reg, config.lam) == (("l2" if name == "lambda" else "none"), DEFAULT.lam)
     assert MAX_LAMBDA == 10
+
+
+# -- (17) in the Equations view and the handout ---------------------------------------------------
+
+
+@pytest.mark.parametrize("reg", ["l2", "l1"])
+def test_17_gains_the_penalty_written_with_the_steps_own_numbers(reg):
+    lam, lr = 0.1, 0.1
+    t = Trainer.from_config(Config(dataset="xor", hidden=(2,), reg=reg, lam=lam, lr=lr))
+    t.step()
+    s = t.current
+    W17, b18 = teach.update(s, 1)
+    Wb, dW = s.W_before[0], s.g.dW[0]
+    dR = Wb if reg == "l2" else np.sign(Wb)
+    after = Wb - lr * (dW + lam * dR)  # (17) with the penalty, written out here
+    np.testing.assert_allclose(s.W[0], after, rtol=1e-12, atol=1e-15)
+    assert W17.numeric == (rf"{matrix(Wb)} - {number(lr)}\,\Big({matrix(dW)} + {number(lam)}\,{matrix(dR)}\Big)"
+                           rf" = {matrix(after)}")
+    assert r"\lambda \frac{\partial R}{\partial W^{1}}" in W17.symbolic
+    assert "app's addition" in W17.origin and "(8)" in W17.origin
+    assert r"\lambda" not in b18.symbolic  # the biases are not penalised
+    assert "本应用的扩展" in teach.update(s, 1, "zh")[0].origin
+    handout = teach.handout(t.net, t.complete(s))  # with δ¹, as the page writes it
+    assert W17.numeric in handout and W17.origin in handout
+
+
+def test_17_without_a_penalty_is_the_derivations():
+    t = Trainer.from_config(Config(dataset="xor", hidden=(2,)))
+    t.step()
+    W17 = teach.update(t.current, 1)[0]
+    assert r"\lambda" not in W17.symbolic and "as the derivation writes it" in W17.origin
