@@ -9,7 +9,7 @@ import pytest
 
 from explorer.model.penalty import MAX_LAMBDA, NONE, Penalty
 from explorer.model.training import Config, Trainer
-from explorer.teaching import teach
+from explorer.teaching import export, teach
 from explorer.teaching.teach import matrix, number
 from explorer.ui.links import DEFAULT, parse_query, to_query
 
@@ -179,7 +179,7 @@ def test_17_gains_the_penalty_written_with_the_steps_own_numbers(reg):
     assert "app's addition" in W17.origin and "(8)" in W17.origin
     assert r"\lambda" not in b18.symbolic  # the biases are not penalised
     assert "本应用的扩展" in teach.update(s, 1, "zh")[0].origin
-    handout = teach.handout(t.net, t.complete(s))  # with δ¹, as the page writes it
+    handout = export.handout(t.net, t.complete(s), "xor")  # with δ¹, as the page writes it
     assert W17.numeric in handout and W17.origin in handout
 
 
