@@ -83,6 +83,7 @@ def network_diagram(
     flow: Flow | None = None,
     norms: np.ndarray | None = None,
     zmax: float | None = None,
+    node_zmax: float | None = None,
     max_edges: int = MAX_EDGES,
     label: Label = ENGLISH,
 ) -> Figure:
@@ -91,7 +92,8 @@ def network_diagram(
 
     `edges`/`biases` are what the edges and the bias squares show (default W, b; or ∂L/∂W,
     ∂L/∂b; or ΔW, Δb), named `edge_name`. `nodes[k]` colours layer k+1's neurons (z, a or
-    δ of one sample, named `node_name`; None leaves a layer blank). `highlight` = (l, i, j)
+    δ of one sample, named `node_name`, on ±`node_zmax`, by default their largest |value|; None
+    leaves a layer blank). `highlight` = (l, i, j)
     marks one edge; `flow` lights one layer's edges for a phase and fades the rest.
     `norms` (2, layers) adds a bar per layer: ‖δ^{l+1}‖ and ‖∂L/∂W^l‖ on a log axis.
     """
@@ -167,7 +169,7 @@ def network_diagram(
         "hovertemplate": f"{bias_name}<sup>%{{customdata[0]}}</sup>[1, %{{customdata[1]}}] = %{{customdata[2]:.6g}}"
                          "<extra></extra>",
     })
-    traces.append(_nodes(sizes, ys, nodes, node_name))
+    traces.append(_nodes(sizes, ys, nodes, node_name, node_zmax))
     layout = _layout(sizes, flow)
     if norms is not None:
         _norm_bars(traces, layout, norms, label)
@@ -175,8 +177,9 @@ def network_diagram(
 
 
 def _nodes(sizes: Sequence[int], ys: list[np.ndarray], nodes: Sequence[np.ndarray | None] | None,
-           node_name: str) -> dict:
-    """Every drawn neuron as a circle, coloured by its value where `nodes` gives one."""
+           node_name: str, zmax: float | None = None) -> dict:
+    """Every drawn neuron as a circle, coloured by its value where `nodes` gives one, on ±zmax
+    (by default the largest |value| drawn)."""
     k_all = np.concatenate([np.full(len(y), k + 1) for k, y in enumerate(ys)])
     i_all = np.concatenate([np.arange(1, len(y) + 1) for y in ys])
     values = np.concatenate([
@@ -184,7 +187,7 @@ def _nodes(sizes: Sequence[int], ys: list[np.ndarray], nodes: Sequence[np.ndarra
         for k, y in enumerate(ys)
     ])
     shown = values[np.isfinite(values)]
-    m = symmetric_range(shown)
+    m = zmax or symmetric_range(shown)
     size = float(np.clip(220 / max(len(y) for y in ys), 5, 22))
     marker = {"size": size, "line": {"width": 1, "color": "#444"}, "color": np.where(np.isfinite(values), values, 0.0),
               "cmin": -m, "cmax": m, "colorscale": NODE_SCALE}
@@ -231,14 +234,14 @@ def _norm_bars(traces: list[dict], layout: dict, norms: np.ndarray, label: Label
                         "nticks": 3, "tickfont": {"size": 10}, "fixedrange": True}
     layout["height"] = HEIGHT + 90
     centres = np.arange(norms.shape[1]) + 0.5
-    for row, (name, colour, shift) in enumerate((("‖δ<sup>l+1</sup>‖", "#7f7f7f", -0.09),
-                                                 ("‖∂L/∂W<sup>l</sup>‖", "#17becf", 0.09))):
+    # Between layers l and l+1 (customdata: l, l+1): ‖δ^{l+1}‖ names its layer, ‖δ²‖ not ‖δ¹⁺¹‖.
+    for row, (name, colour, shift) in enumerate((("‖δ<sup>%{customdata[1]}</sup>‖", "#7f7f7f", -0.09),
+                                                 ("‖∂L/∂W<sup>%{customdata[0]}</sup>‖", "#17becf", 0.09))):
         traces.append({
             "type": "bar", "x": centres + shift, "y": np.maximum(norms[row], 1e-300), "width": 0.16,
             "yaxis": "y2", "uid": f"norms-{row}", "marker": {"color": colour}, "showlegend": False,
-            "customdata": np.arange(1, norms.shape[1] + 1),
-            "hovertemplate": name.replace("l+1", "%{customdata}+1").replace(">l<", ">%{customdata}<")
-                             + " = %{y:.3g}<extra></extra>",
+            "customdata": np.stack([np.arange(1, norms.shape[1] + 1), np.arange(2, norms.shape[1] + 2)], axis=1),
+            "hovertemplate": name + " = %{y:.3g}<extra></extra>",
         })
     layout["annotations"].append({
         "x": 0.0, "y": 0.21, "xref": "paper", "yref": "paper", "xanchor": "left", "yanchor": "bottom",

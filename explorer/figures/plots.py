@@ -243,8 +243,9 @@ def network_figure(
     W^l and its gradients on top, b^l and its gradients below, δ^{l+1} on the right.
     Each top panel has a colour bar beside it.
     `ranges` fixes a panel's colour half-width by (l, key), key one of "W", "dW",
-    "update", "delta" (b follows its W), so that colours stay comparable across steps
-    or layers. `highlight` = (l, i, j) outlines cell (i, j) of W^l (and of its gradients).
+    "update", "delta", and "W_b", "dW_b", "update_b" for the bias panels below (b keeps
+    a range of its own), so that colours stay comparable across steps or layers.
+    `highlight` = (l, i, j) outlines cell (i, j) of W^l (and of its gradients).
     """
     ranges = ranges or {}
     with_delta = layers[0].delta_next is not None
@@ -264,7 +265,7 @@ def network_figure(
             delta = layer.delta_next
             row.append(heatmap(delta, f"δ<sup>{l + 1}</sup>", ranges.get((l, "delta")),
                                text=text and len(delta) <= TEXT_ROWS))
-        row += [heatmap(bottom, name, ranges.get((l, key)), text=text) for key, _, bottom, _, name in panels]
+        row += [heatmap(bottom, name, ranges.get((l, f"{key}_b")), text=text) for key, _, bottom, _, name in panels]
         for trace, (xref, yref) in zip(row, axes):
             trace["xaxis"], trace["yaxis"] = xref, yref
         below = axes[len(panels) + with_delta:]

@@ -52,9 +52,10 @@ def _panels(s: Snapshot) -> dict[tuple[int, str], np.ndarray]:
     """Every matrix the network figure and the diagram can colour, by (layer, family)."""
     g, panels = s.g, {}
     for l, W in enumerate(s.W, start=1):
-        panels[(l, "W")] = W
+        panels[(l, "W")], panels[(l, "W_b")] = W, s.b[l - 1]
         if g is not None:
-            panels |= {(l, "delta"): g.delta[l], (l, "dW"): g.dW[l - 1], (l, "update"): -s.lr * g.dW[l - 1]}
+            panels |= {(l, "delta"): g.delta[l], (l, "dW"): g.dW[l - 1], (l, "update"): -s.lr * g.dW[l - 1],
+                       (l, "dW_b"): g.db[l - 1], (l, "update_b"): -s.lr * g.db[l - 1]}
     return panels
 
 
@@ -135,11 +136,15 @@ def diagram_part(t: Trainer, s: Snapshot, ranges: dict[tuple[int, str], float]) 
         factor = 1.0 if kind == "dW" else -s.lr
         edges, biases = [factor * M for M in g.dW], [factor * M for M in g.db]
     zmax = max((ranges[(l, kind)] for l in range(1, len(s.W) + 1) if (l, kind) in ranges), default=None)
+    node_zmax = None
+    if nodes and ss.get("lock_colours"):  # the neurons' colour bar stays too, from the step it was locked at
+        values = np.concatenate([np.ravel(v) for v in nodes])
+        node_zmax = ss.setdefault("locked_ranges", {}).setdefault((0, f"node_{node}"), plots.symmetric_range(values))
     k = bisect.bisect_left(t.curve_steps, s.step)  # the curves may be thinned: the step's norms if kept
     norms = t.norm_history[k][:2] if k < len(t.curve_steps) and t.curve_steps[k] == s.step else None
     fig = diagram.network_diagram(s.W, s.b, edges=edges, biases=biases, edge_name=EDGE_KINDS[kind], nodes=nodes,
                                   node_name=node if nodes else "a", highlight=picked(s),
-                                  norms=norms, zmax=zmax, label=_)
+                                  norms=norms, zmax=zmax, node_zmax=node_zmax, label=_)
     page.chart(fig, "diagram")
 
 

@@ -595,18 +595,23 @@ def test_colour_scales_follow_the_data_unless_locked():
         if M is not None:
             assert np.array_equal(z, M)
 
+    prefixes = [p for l in (1, 2, 3)
+                for p in (f"W<sup>{l}</sup>[", f"b<sup>{l}</sup>[", f"δ<sup>{l + 1}</sup>[", f"∂L/∂W<sup>{l}</sup>[",
+                          f"ΔW<sup>{l}</sup> = −η ∂L/∂W<sup>{l}</sup>[")]
+    before = {p: panel(chart(at, "network"), p)["zmax"] for p in prefixes}
     ok(at.toggle(key="lock_colours").set_value(True).run())
-    locked = {p: panel(chart(at, "network"), p)["zmax"]
-              for l in (1, 2, 3)
-              for p in (f"W<sup>{l}</sup>[", f"b<sup>{l}</sup>[", f"δ<sup>{l + 1}</sup>[", f"∂L/∂W<sup>{l}</sup>[",
-                        f"ΔW<sup>{l}</sup> = −η ∂L/∂W<sup>{l}</sup>[")}
+    locked = {p: panel(chart(at, "network"), p)["zmax"] for p in prefixes}
+    assert locked == before  # switching the lock on changes no colour: b¹ keeps its own range
     for l in (1, 2, 3):
-        assert locked[f"b<sup>{l}</sup>["] == locked[f"W<sup>{l}</sup>["]  # b follows its W
+        assert locked[f"b<sup>{l}</sup>["] == np.abs(net(at).b[l - 1]).max() or not net(at).b[l - 1].any()
+    dg_zmax = lambda: next(t for t in chart(at, "diagram")["data"] if t.get("uid") == "neurons")["marker"]["cmax"]  # noqa: E731
+    neurons = dg_zmax()
     at.number_input(key="n_steps").set_value(20)
     click(at, "run")
     spec = chart(at, "network")
     for prefix, zmax in locked.items():
         assert panel(spec, prefix)["zmax"] == zmax == -panel(spec, prefix)["zmin"], prefix
+    assert dg_zmax() == neurons  # the neurons' colour bar is locked too
     # the data moved on while the colours stayed: the W panel shows the current W
     assert np.array_equal(decode(panel(spec, "W<sup>1</sup>[")["z"]), net(at).W[0])
     assert np.abs(net(at).W[0]).max() != locked["W<sup>1</sup>["]

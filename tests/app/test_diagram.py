@@ -178,6 +178,10 @@ def test_norm_bars_one_pair_per_layer():
     bars = [t for t in spec["data"] if t["type"] == "bar"]
     assert [list(decode(t["y"])) for t in bars] == [list(norms[0]), list(norms[1])]
     assert spec["layout"]["yaxis2"]["type"] == "log"
+    # The tooltip between layers 1 and 2 names ‖δ²‖ and ‖∂L/∂W¹‖ (not ‖δ¹⁺¹‖).
+    assert [t["hovertemplate"].split(" = ")[0] for t in bars] == ["‖δ<sup>%{customdata[1]}</sup>‖",
+                                                                  "‖∂L/∂W<sup>%{customdata[0]}</sup>‖"]
+    assert [list(row) for row in decode(bars[0]["customdata"])] == [[1, 2], [2, 3], [3, 4]]
 
 
 def test_neuron_pictures_one_row_per_layer_in_the_diagrams_order():

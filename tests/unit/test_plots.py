@@ -229,18 +229,20 @@ def test_network_figure_orientation_rows_reversed_and_panels_aligned():
         assert title["y"] == pytest.approx(axis(t, "y")["domain"][1], abs=1e-12), name
 
 
-def test_network_figure_ranges_lock_each_panel_by_layer_and_b_follows_its_W():
+def test_network_figure_ranges_lock_each_panel_by_layer_and_b_keeps_its_own():
     lr = 0.1
     results, layers = network([3, 3, 2], batch=2)
     ranges = {(1, "W"): 5.0, (1, "dW"): 0.5, (1, "update"): 0.05, (1, "delta"): 7.0,
-              (2, "W"): 6.0, (2, "dW"): 0.6, (2, "update"): 0.06, (2, "delta"): 8.0}
+              (2, "W"): 6.0, (2, "dW"): 0.6, (2, "update"): 0.06, (2, "delta"): 8.0,
+              (1, "W_b"): 1.5, (1, "dW_b"): 0.15, (1, "update_b"): 0.015,
+              (2, "W_b"): 2.5, (2, "dW_b"): 0.25, (2, "update_b"): 0.025}
     fig = plots.network_figure(layers, lr=lr, ranges=ranges)
     fig = validated(fig)
     for l in (1, 2):
         for key, (top, bottom) in prefixes(l).items():
-            for prefix in (top, bottom):
+            for prefix, name in ((top, key), (bottom, f"{key}_b")):  # b^l, ∂L/∂b^l, Δb^l: ranges of their own
                 t = trace(fig, prefix)
-                assert (t["zmin"], t["zmax"]) == (-ranges[(l, key)], ranges[(l, key)]), prefix
+                assert (t["zmin"], t["zmax"]) == (-ranges[(l, name)], ranges[(l, name)]), prefix
         t = trace(fig, delta_prefix(l))
         assert (t["zmin"], t["zmax"]) == (-ranges[(l, "delta")], ranges[(l, "delta")])
 
@@ -253,8 +255,9 @@ def test_network_figure_ranges_lock_each_panel_by_layer_and_b_follows_its_W():
         for prefix, M in fitted:
             t = trace(fig, prefix)
             assert t["zmax"] == np.abs(M).max() == -t["zmin"], prefix
-    for prefix in prefixes(2)["dW"]:
-        assert (trace(fig, prefix)["zmin"], trace(fig, prefix)["zmax"]) == (-0.25, 0.25)
+    top, bottom = prefixes(2)["dW"]
+    assert (trace(fig, top)["zmin"], trace(fig, top)["zmax"]) == (-0.25, 0.25)
+    assert trace(fig, bottom)["zmax"] == np.abs(results[1]["db"]).max()  # ∂L/∂b² is not ∂L/∂W²'s range
 
 
 def test_network_figure_layout_cache_is_not_shared_between_figures():
