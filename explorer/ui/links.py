@@ -40,6 +40,11 @@ def format_hidden(hidden: tuple[int, ...]) -> str:
     return ",".join(str(size) for size in hidden)
 
 
+def nearest_preset(lr: float) -> float:
+    """The preset of LR_PRESETS nearest to η on a log scale."""
+    return min(LR_PRESETS, key=lambda preset: abs(math.log(preset / lr)))
+
+
 def format_lr(lr: float) -> str:
     """η as its shortest exact text (repr), so that the η box and a link give back the same float."""
     return repr(float(lr))
@@ -177,18 +182,20 @@ def parse_query(params: Mapping[str, str]) -> tuple[Config, list[str]]:
         except ValueError as error:
             problems.append(Message("q_bad_value", param=_echo(name, text), error=error, default=_show(DEFAULT, name)))
     config = DEFAULT.with_(**values)
-    return fix_config(config, problems)
+    return fix_config(config, problems, said_loss="loss" in params)
 
 
-def fix_config(config: Config, problems: list[str] | None = None) -> tuple[Config, list[str]]:
-    """Make the combination valid: the loss fits the task, the batch fits the data."""
+def fix_config(config: Config, problems: list[str] | None = None, said_loss: bool = True) -> tuple[Config, list[str]]:
+    """Make the combination valid: the loss fits the task, the batch fits the data. A loss the
+    link did not say (`said_loss` False: the default) changes to fit the task without a word."""
     problems = [] if problems is None else problems
     dataset = data.load(config.dataset, noise=config.noise, test_fraction=config.test_fraction, seed=config.seed)
     if config.features != features.DEFAULT and not features.applies(config.dataset):
         problems.append(Message("q_features_2d", dataset=config.dataset))
         config = config.with_(features=features.DEFAULT)
     if config.loss == "cross_entropy" and dataset.task == "regression":
-        problems.append(Message("q_needs_classes", dataset=config.dataset))
+        if said_loss:
+            problems.append(Message("q_needs_classes", dataset=config.dataset))
         config = config.with_(loss="mse")
     n_train = len(dataset.X_train)
     if config.batch > n_train:
@@ -244,7 +251,7 @@ def parse_page(params: Mapping[str, str]) -> tuple[dict[str, object], list[str]]
             try:
                 options[name] = _parse(params[name], parse)
             except ValueError as error:
-                problems.append(Message("q_bad_page", param=_echo(name, params[name]), name=name, error=error))
+                problems.append(Message("q_bad_page", param=_echo(name, params[name]), error=error))
     if options["present"]:
         options["hide"] = options["hide"] | {"config"}
     return options, problems

@@ -6,7 +6,6 @@ The link is parsed by `explorer.ui.links`; the functions here keep `st.session_s
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from dataclasses import fields
 
@@ -17,7 +16,7 @@ from explorer.i18n import Message
 from explorer.model import data, limits
 from explorer.model.training import BlowUpError, Config, Trainer
 from explorer.ui import keys, server
-from explorer.ui.links import LR_PRESETS, format_lr, page_query, parse_page, parse_query, repeated, to_query
+from explorer.ui.links import format_lr, nearest_preset, page_query, parse_page, parse_query, repeated, to_query
 
 
 def start() -> None:
@@ -53,7 +52,7 @@ def set_widgets(config: Config) -> None:
     for f in fields(Config):
         st.session_state[f"cfg_{f.name}"] = getattr(config, f.name)
     st.session_state["cfg_lr_text"] = format_lr(config.lr)
-    st.session_state["cfg_lr_preset"] = min(LR_PRESETS, key=lambda preset: abs(math.log(preset / config.lr)))
+    st.session_state["cfg_lr_preset"] = nearest_preset(config.lr)
     st.session_state["cfg_n_hidden"] = len(config.hidden)
     for k, size in enumerate(config.hidden):
         st.session_state[f"cfg_hidden_{k}"] = size
@@ -86,10 +85,15 @@ def sync(config: Config, dataset: data.Dataset | None = None) -> str | None:
             notice = Message("rebuilt", seed=config.seed)
     else:
         current.config = config
-    if st.session_state.pop("replay_to", 0):  # a link to step N replays the seeded run to it
+    ss = st.session_state
+    if ss.pop("replay_to", 0):  # a link to step N replays the seeded run to it
         notice = run_steps(trainer(), page()["step"], "replay_too_long") or notice
-    st.session_state["config"] = config
+        if notice is None or trainer().steps == page()["step"]:
+            ss["replayed"] = (config, page()["step"])
+    ss["config"] = config
     query = to_query(config) | page_query(page())
+    if ss.get("replayed", (None,))[0] == config:  # the address bar keeps the step while the link's configuration does
+        query["step"] = str(ss["replayed"][1])
     if {key: st.query_params.get(key) for key in st.query_params} != query:
         st.query_params.from_dict(query)
     return notice

@@ -19,6 +19,15 @@ def _lr_from_preset() -> None:
     st.session_state["cfg_lr_text"] = links.format_lr(st.session_state["cfg_lr_preset"])
 
 
+def _preset_from_lr() -> None:
+    """The presets follow a typed η: the nearest one (on a log scale), when η is a valid number."""
+    try:
+        lr = links.parse_lr(st.session_state["cfg_lr_text"])
+    except ValueError:
+        return  # the page names what is wrong with it
+    st.session_state["cfg_lr_preset"] = links.nearest_preset(lr)
+
+
 def _csv_dataset(test_fraction: float, seed: int) -> data.Dataset | None:
     """The uploaded CSV as a data set, parsed once per (file, target, task, split, seed)."""
     upload = st.file_uploader(_("csv_file"), type="csv", key="csv_file", max_upload_size=data.MAX_CSV_MB)
@@ -104,7 +113,7 @@ def sidebar() -> tuple[Config, data.Dataset | None]:
         st.header(_("s_training"))
         st.select_slider(_("s_lr_presets"), links.LR_PRESETS, key="cfg_lr_preset",
                          format_func=lambda v: f"{v:g}", on_change=_lr_from_preset)
-        lr_text = st.text_input(_("s_lr"), key="cfg_lr_text", help=_("s_lr_help"))
+        lr_text = st.text_input(_("s_lr"), key="cfg_lr_text", help=_("s_lr_help"), on_change=_preset_from_lr)
         try:
             lr = links.parse_lr(lr_text)
         except ValueError as error:

@@ -453,6 +453,7 @@ def test_typing_a_learning_rate_keeps_the_weights_and_history(lr):
     assert net(at) is before and all(np.array_equal(a, b) for a, b in zip(net(at).W, W))
     assert history(at) == losses
     assert url_config(at) == DEFAULT.with_(lr=float(lr))
+    assert at.select_slider(key="cfg_lr_preset").value == {"0.5": 0.3, "1e-3": 0.001, "100": 10.0}[lr]  # it follows
     click(at, "step")
     reference = trained(DEFAULT, 1)
     reference.config = reference.config.with_(lr=float(lr))

@@ -183,3 +183,15 @@ def test_a_hostile_link_renders_no_link_and_no_image(page, server):
     assert alerts.locator("code").count() == 2
     text = alerts.nth(0).inner_text()
     assert "hidden=`[Click for the answers](https:/…" in text  # shown as the text it is, cut
+
+
+def test_the_address_bar_keeps_the_step_a_link_replayed_to():
+    at = open_app(dataset="xor", hidden="4", step="12", lang="zh")
+    assert at.session_state["trainer"].steps == 12
+    assert url(at)["step"] == "12" and url(at)["lang"] == "zh"
+    at.button(key="step").click()
+    ok(at.run())
+    assert url(at)["step"] == "12"  # the link as it was opened
+    at.selectbox(key="cfg_activation").set_value("relu")
+    ok(at.run())
+    assert "step" not in url(at)  # another configuration: the link's step no longer applies

@@ -133,9 +133,10 @@ def test_cross_entropy_on_a_regression_set_becomes_mse():
     config, problems = parse_query({"dataset": "sine", "loss": "cross_entropy"})
     assert config == DEFAULT.with_(dataset="sine", loss="mse")
     assert len(problems) == 1 and "loss=cross_entropy" in problems[0] and "mse" in problems[0]
-    # the default loss is cross-entropy, so a regression link without a loss gets mse too
+    # the default loss is cross-entropy, so a regression link without a loss gets mse too, without a
+    # word about a loss the link never said
     config, problems = parse_query({"dataset": "plane"})
-    assert config.loss == "mse" and len(problems) == 1
+    assert config.loss == "mse" and problems == []
 
 
 def test_a_batch_larger_than_the_training_set_is_named_and_clamped():
@@ -216,3 +217,17 @@ def test_every_preset_learning_rate_survives_the_link(lr):
 def test_a_typed_learning_rate_survives_the_link_exactly():
     config = DEFAULT.with_(lr=0.123456789)
     assert parse_query(to_query(config))[0].lr == config.lr
+
+
+def test_a_regression_set_without_a_loss_in_the_link_takes_mse_without_a_word():
+    config, problems = parse_query({"dataset": "sine"})
+    assert config.loss == "mse" and problems == []
+    config, problems = parse_query({"dataset": "sine", "loss": "cross_entropy"})  # said, and refused: named
+    assert config.loss == "mse" and len(problems) == 1 and "loss=cross_entropy" in problems[0]
+
+
+def test_a_bad_page_option_says_each_word_once():
+    _, problems = links.parse_page({"lang": "fr", "step": "99999999"})
+    assert "`lang=fr`: the language must be one of en, zh; ignored." in problems
+    assert any(p.startswith("`step=99999999`: the step to replay to must be a whole number from 0 to ")
+               for p in problems)
