@@ -413,7 +413,7 @@ def test_a_link_to_step_17_replays_the_seeded_run():
     net = at.session_state["net"]
     assert same(net.W, ref.net.W) and same(net.b, ref.net.b)
     assert at.session_state["loss_history"] == ref.loss_history and len(ref.loss_history) == 17
-    assert "step" not in url(at)
+    assert url(at)["step"] == "17"  # kept: reloading the page or sharing its address shows step 17 again
     assert url(at)["seed"] == "2"
     click(at, "step")  # the replay happens once
     assert same(at.session_state["net"].W, trained(18).net.W)
