@@ -281,6 +281,7 @@ def _load(t: Trainer) -> None:
     ss = st.session_state
     upload = st.file_uploader(_("import_weights"), type="npz", key="upload_weights",
                               max_upload_size=export.MAX_WEIGHTS_MB)
+    page.uploader_hint(".npz", export.MAX_WEIGHTS_MB)
     if upload is not None and ss.get("loaded_weights") != upload.file_id:
         ss["loaded_weights"] = upload.file_id
         name = code(upload.name)

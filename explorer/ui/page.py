@@ -30,6 +30,13 @@ def say(message: object) -> str:
     return i18n.say(message, st.session_state.get("lang", "en"))
 
 
+def uploader_hint(kind: str, mb: int) -> None:
+    """Streamlit words a file uploader's box in English only (its drop text, button and size
+    limit): on a page in another language, a caption under it says the same in that language."""
+    if st.session_state.get("lang", "en") != "en":
+        st.caption(label("upload_hint", kind=kind, mb=mb))
+
+
 def kept(key: str, default: object) -> dict:
     """Widget arguments that keep a view's setting while another view is shown: Streamlit
     forgets a widget's state when a run does not draw it, so a copy lives on beside it."""

@@ -31,6 +31,7 @@ def _preset_from_lr() -> None:
 def _csv_dataset(test_fraction: float, seed: int) -> data.Dataset | None:
     """The uploaded CSV as a data set, parsed once per (file, target, task, split, seed)."""
     upload = st.file_uploader(_("csv_file"), type="csv", key="csv_file", max_upload_size=data.MAX_CSV_MB)
+    page.uploader_hint("CSV", data.MAX_CSV_MB)
     if upload is None:
         st.info(_("csv_wait"))
         return None
@@ -55,7 +56,8 @@ def _features(name: str, previous: Config) -> tuple[str, ...]:
     any other (the choice is drawn disabled there, and kept for the next 2-D set)."""
     planar = features.applies(name)
     picked = st.multiselect(_("s_features"), list(features.FEATURES), key="cfg_features", disabled=not planar,
-                            format_func=features.SHOWN.get, help=_("s_features_help"))
+                            format_func=features.SHOWN.get, help=_("s_features_help"),
+                            placeholder=_("s_features_placeholder"))
     if not planar:
         return features.DEFAULT
     if not picked:

@@ -1,6 +1,7 @@
 """Predict, then step in headless Chromium: at 1366×768 (English and 中文) the answers and
-Commit are above the fold, and the widgets Streamlit lets the app word (the cells'
-placeholder) speak the page's language. Screenshots go to artifacts/quiz-*.png."""
+Commit are above the fold; on a 中文 page what Streamlit lets the app word (the cells'
+placeholder, a caption under an uploader's English box) is Chinese. Screenshots go to
+artifacts/quiz-*.png."""
 
 from __future__ import annotations
 
@@ -36,3 +37,13 @@ def test_the_cells_placeholder_is_chinese_on_a_chinese_page(page: Page, server: 
     expect(cells).to_be_visible()
     shown = cells.evaluate("e => [e.innerText, ...[...e.querySelectorAll('input')].map(i => i.placeholder)].join(' ')")
     assert "选择元素" in shown and "Choose" not in shown, shown
+
+
+def test_a_chinese_page_says_in_chinese_what_the_uploaders_box_says_in_english(page: Page, server: str):
+    # Streamlit words the box itself in English only; the caption under it is the page's own.
+    open_link(page, server, "/?lang=zh", 1366, 900)
+    page.locator(".st-key-view").get_by_text("保存与加载", exact=True).click()
+    box = page.locator(".st-key-upload_weights")
+    expect(box).to_be_visible()
+    hint = "把 .npz 文件拖到上面的框里，或点击框里的按钮选择文件；每个文件不超过 4 MB。"
+    expect(page.get_by_text(hint)).to_be_visible()
