@@ -48,6 +48,7 @@ import numpy as np
 from explorer.core import Network, count_parameters
 from explorer.i18n import Message
 from explorer.model import limits
+from explorer.model.penalty import NONE, Penalty
 from explorer.notation import entry, sup
 
 EPS = 1e-6
@@ -224,15 +225,16 @@ def _entries(size: int, limit: int, rng: np.random.Generator, done: np.ndarray |
 
 
 def numeric_derivative(net: Network, param: np.ndarray, flat: int, X: np.ndarray, Y: np.ndarray,
-                       eps: float) -> float:
-    """(L(θ + ε) − L(θ − ε)) / 2ε for the entry `flat` of `param`, restored afterwards."""
+                       eps: float, penalty: Penalty = NONE) -> float:
+    """(L(θ + ε) − L(θ − ε)) / 2ε for the entry `flat` of `param`, restored afterwards; with a
+    penalty, of the whole loss L + λR(W) (the app's addition)."""
     view = param.reshape(-1)
     original = view[flat]
     try:
         view[flat] = original + eps
-        loss_plus = net.batch_loss(X, Y)
+        loss_plus = net.batch_loss(X, Y) + penalty.value(net.W)
         view[flat] = original - eps
-        loss_minus = net.batch_loss(X, Y)
+        loss_minus = net.batch_loss(X, Y) + penalty.value(net.W)
     finally:
         view[flat] = original
     with np.errstate(invalid="ignore", over="ignore"):
@@ -269,8 +271,12 @@ def gradient_check(
     seed: int = 0,
     budget: float = CHECK_BUDGET,
     done: Sequence[LayerCheck] = (),
+    penalty: Penalty = NONE,
 ) -> list[LayerCheck]:
     """Compare dW, db (by default the core's backprop) with finite differences.
+
+    With a `penalty` (regularisation, the app's addition) the whole gradient is checked:
+    dW + λ ∂R/∂W against finite differences of the whole loss L + λR(W).
 
     Each layer's W and b are checked in full up to `max_entries` entries each (fewer when
     `budget` requires, see `plan`), and on a sample drawn from `seed` above that: from the
@@ -297,6 +303,7 @@ def gradient_check(
         g = net.gradients(X, Y)
         dW = g.dW if dW is None else dW
         db = g.db if db is None else db
+    dW, loss = penalty.whole(dW, net.W), loss + penalty.value(net.W)
     probe = net.copy()  # perturb a copy: the caller's network is never touched
     rng = np.random.default_rng(seed)
     measured = []  # per layer: (W^l's, b^l's) Measured
@@ -305,7 +312,7 @@ def gradient_check(
         for m, (param, analytic) in enumerate(((W, dW[k]), (b, db[k]))):
             before = done[k].measured[m].flat if k < len(done) and done[k].measured else None
             flat = _entries(param.size, cost.entries, rng, before)
-            numeric = np.array([numeric_derivative(probe, param, i, X, Y, eps) for i in flat])
+            numeric = np.array([numeric_derivative(probe, param, i, X, Y, eps, penalty) for i in flat])
             arrays.append(Measured(flat, np.asarray(analytic, dtype=np.float64).reshape(-1)[flat], numeric, param.size))
         measured.append(arrays)
 
@@ -323,7 +330,7 @@ def gradient_check(
         reason = "" if resolved else "small" if largest < ordinary / RESOLUTION else "large"
         if resolved and verdict(error) != "good":  # measure again with ε/2: is the finite difference settled?
             param = params["Wb".index(name)]
-            n_half = numeric_derivative(probe, param, flat_index, X, Y, eps / 2)
+            n_half = numeric_derivative(probe, param, flat_index, X, Y, eps / 2, penalty)
             settled = 4 * (abs(n_worst - n_half) + roundoff)
             resolved = math.isfinite(n_worst) and math.isfinite(n_half) and abs(a_worst - n_worst) > settled
             reason = "" if resolved else "rough"

@@ -23,6 +23,7 @@ import numpy as np
 
 from explorer.core import Gradients, Network
 from explorer.i18n import Message
+from explorer.model.penalty import NONE, Penalty
 from explorer.model.training import Batch, Snapshot
 from explorer.notation import number
 
@@ -104,13 +105,15 @@ def zero_reason(net: Network, g: Gradients, layer: int, sample: int, neuron: int
     return None
 
 
-def _updated(net: Network, g: Gradients, lr: float) -> tuple[list[np.ndarray], list[np.ndarray]]:
-    """W − η ∂L/∂W (17) and b − η ∂L/∂b (18), the step's own arithmetic and bits."""
-    return [W - lr * dW for W, dW in zip(net.W, g.dW)], [b - lr * db for b, db in zip(net.b, g.db)]
+def _updated(net: Network, g: Gradients, lr: float, penalty: Penalty) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """W − η ∂L/∂W (17) and b − η ∂L/∂b (18), the step's own arithmetic and bits; with a penalty
+    (the app's addition) W − η (∂L/∂W + λ ∂R/∂W), as the trainer steps."""
+    dW = penalty.whole(g.dW, net.W)
+    return [W - lr * d for W, d in zip(net.W, dW)], [b - lr * db for b, db in zip(net.b, g.db)]
 
 
 def _delta_sign(net: Network, g: Gradients, batch: Batch, lr: float, step: int,
-                rng: np.random.Generator) -> Question | None:
+                rng: np.random.Generator, penalty: Penalty) -> Question | None:
     layers = []
     for layer in range(2, len(net.sizes) + 1):  # δ^2 … δ^n: the ones a step uses
         d = g.delta[layer - 1]
@@ -131,7 +134,7 @@ def _delta_sign(net: Network, g: Gradients, batch: Batch, lr: float, step: int,
 
 
 def _zero_cells(net: Network, g: Gradients, batch: Batch, lr: float, step: int,
-                rng: np.random.Generator) -> Question | None:
+                rng: np.random.Generator, penalty: Penalty) -> Question | None:
     clear = []
     for layer in _cell_layers(net, 1, MAX_CELLS):
         size = np.abs(g.dW[layer - 1])
@@ -148,8 +151,8 @@ def _zero_cells(net: Network, g: Gradients, batch: Batch, lr: float, step: int,
 
 
 def _loss_down(net: Network, g: Gradients, batch: Batch, lr: float, step: int,
-                rng: np.random.Generator) -> Question | None:
-    after = net.with_parameters(*_updated(net, g, lr))
+                rng: np.random.Generator, penalty: Penalty) -> Question | None:
+    after = net.with_parameters(*_updated(net, g, lr, penalty))
     with np.errstate(over="ignore", invalid="ignore"):
         loss = after.batch_loss(batch.X, batch.Y)
     if np.isfinite(loss) and abs(loss - g.loss) < LOSS_MARGIN * max(abs(loss), abs(g.loss)):
@@ -160,8 +163,8 @@ def _loss_down(net: Network, g: Gradients, batch: Batch, lr: float, step: int,
 
 
 def _largest_change(net: Network, g: Gradients, batch: Batch, lr: float, step: int,
-                rng: np.random.Generator) -> Question | None:
-    W_after, _ = _updated(net, g, lr)
+                rng: np.random.Generator, penalty: Penalty) -> Question | None:
+    W_after, _ = _updated(net, g, lr, penalty)
     clear = []
     for layer in _cell_layers(net, 2, None):
         change = np.abs(W_after[layer - 1] - net.W[layer - 1]).reshape(-1)  # |ΔW^l| as the step makes it
@@ -184,23 +187,26 @@ _ASK = {"delta_sign": _delta_sign, "zero_cells": _zero_cells, "loss_down": _loss
         "largest_change": _largest_change}
 
 
-def ask(kind: str, net: Network, batch: Batch, lr: float, step: int, seed: int = 0) -> Question | None:
-    """The question of `kind` about the update of `net` on `batch` at learning rate `lr`;
-    None when no question of that kind has a clear answer at this step."""
+def ask(kind: str, net: Network, batch: Batch, lr: float, step: int, seed: int = 0,
+        penalty: Penalty = NONE) -> Question | None:
+    """The question of `kind` about the update of `net` on `batch` at learning rate `lr` (and
+    `penalty`, which the weights' changes count); None when no question of that kind has a
+    clear answer at this step."""
     if kind not in kinds(net):
         raise ValueError(f"kind must be one of {', '.join(kinds(net))} for this network, got {kind!r}")
     rng = np.random.default_rng([seed, step, KINDS.index(kind)])
     g = net.gradients(batch.X, batch.Y)  # exactly what the step will compute
-    return _ASK[kind](net, g, batch, lr, step, rng)
+    return _ASK[kind](net, g, batch, lr, step, rng, penalty)
 
 
-def pick(kind: str, net: Network, batch: Batch, lr: float, step: int, seed: int = 0) -> Question | None:
+def pick(kind: str, net: Network, batch: Batch, lr: float, step: int, seed: int = 0,
+         penalty: Penalty = NONE) -> Question | None:
     """The question of `kind`, or where it has no clear answer the next kind that has one
     (its `instead` names `kind`); None when no kind has (the page then says so)."""
     available = kinds(net)
     start = available.index(kind) if kind in available else 0
     for k, other in enumerate(available[start:] + available[:start]):
-        question = ask(other, net, batch, lr, step, seed)
+        question = ask(other, net, batch, lr, step, seed, penalty)
         if question is not None:
             return question if k == 0 and kind in available else _instead(question, kind)
     return None

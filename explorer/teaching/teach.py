@@ -20,6 +20,7 @@ import numpy as np
 
 from explorer import i18n
 from explorer.core import Gradients, Network, cross_entropy, log_softmax, mse
+from explorer.model.penalty import NONE, Penalty
 from explorer.model.training import Snapshot
 from explorer.notation import sub, sup
 
@@ -232,11 +233,11 @@ class Phase:
 
 
 def phases(net: Network, g: Gradients, Y: np.ndarray, lr: float, lang: str = "en",
-           rows: int = WRITE_OUT) -> list[Phase]:
+           rows: int = WRITE_OUT, penalty: Penalty = NONE) -> list[Phase]:
     """One SGD update in the order it is computed: forward layer by layer, the loss, δ^n,
-    back through each layer (δ, ∂W, ∂b), and the update. `g` is the core's result for
-    the batch; the last phase is carried out by the core's `step` itself. Per-sample
-    matrices are written as their first `rows` samples."""
+    back through each layer (δ, ∂W, ∂b), and the update (with a penalty's λ ∂R/∂W, the app's
+    addition). `g` is the core's result for the batch; the last phase is carried out by the
+    trainer's step itself. Per-sample matrices are written as their first `rows` samples."""
     n, out = len(net.sizes), []
     for i in range(1, n):
         z, a_prev = g.z[i], g.a[i - 1]
@@ -263,12 +264,19 @@ def phases(net: Network, g: Gradients, Y: np.ndarray, lr: float, lang: str = "en
             shows = {"(8)": {f"∂L/∂W{sup(l)}": g.dW[l - 1]}, "(9)": {f"∂L/∂b{sup(l)}": g.db[l - 1]},
                      "(15)": {f"δ{sup(l)}": g.delta[l - 1]}}[equation.number]
             out.append(Phase(i18n.text("d_ph_backward", lang, number=equation.number, l=l), equation, shows, l))
-    W_after = [W - lr * dW for W, dW in zip(net.W, g.dW)]
+    W_after = [W - lr * dW for W, dW in zip(net.W, penalty.whole(g.dW, net.W))]
+    update = Equation("(17), (18)", r"W \leftarrow W - \eta \frac{\partial L}{\partial W},\quad"
+                      r" b \leftarrow b - \eta \frac{\partial L}{\partial b}", rf"\eta = {number(lr)}",
+                      origin=i18n.text("d_origin_17_18", lang, n=n))
+    if penalty.active:  # the app's addition: (17) steps along ∂L/∂W + λ ∂R/∂W
+        update = Equation("(17), (18)", r"W \leftarrow W - \eta \Big(\frac{\partial L}{\partial W} + \lambda"
+                          r" \frac{\partial R}{\partial W}\Big),\quad"
+                          r" b \leftarrow b - \eta \frac{\partial L}{\partial b}",
+                          rf"\eta = {number(lr)},\quad \lambda = {number(penalty.lam)}",
+                          i18n.text(f"d_note_17_{penalty.kind}", lang, l=""), i18n.text("d_origin_17_reg", lang, l=""))
     out.append(Phase(
         i18n.text("d_ph_update", lang),
-        Equation("(17), (18)", r"W \leftarrow W - \eta \frac{\partial L}{\partial W},\quad"
-                 r" b \leftarrow b - \eta \frac{\partial L}{\partial b}", rf"\eta = {number(lr)}",
-                 origin=i18n.text("d_origin_17_18", lang, n=n)),
+        update,
         {i18n.text("p_new", lang, name=f"W{sup(k + 1)}"): W for k, W in enumerate(W_after)},
     ))
     return out

@@ -18,6 +18,7 @@ from explorer.core import Network
 from explorer.i18n import Message
 from explorer.model import bugs, gradcheck
 from explorer.model.gradcheck import smooth_rows
+from explorer.model.penalty import Penalty
 from explorer.model.training import Snapshot, Trainer
 from explorer.notation import number
 from explorer.ui import page, quiz_panel
@@ -27,10 +28,10 @@ COLOURS = {"good": "#c7e9c0", "doubtful": "#fdd49e", "wrong": "#fcae91", "unreso
 
 
 def _check(net: Network, X: np.ndarray, Y: np.ndarray, chosen: list[str], earlier: dict | None,
-           every: bool) -> dict:
+           every: bool, penalty: Penalty) -> dict:
     """One click's check of `chosen` bugs on (X, Y), merged with the `earlier` clicks' result
     of the same step and bugs: what the page shows of it (words as Messages, said in the
-    language of the moment they are shown)."""
+    language of the moment they are shown). With a penalty, of the whole gradient."""
     rows = smooth_rows(net, X)
     X, Y = X[rows], Y[rows]
     if not len(X):
@@ -47,7 +48,8 @@ def _check(net: Network, X: np.ndarray, Y: np.ndarray, chosen: list[str], earlie
     done = earlier["checks"] if earlier and "checks" in earlier else []
     clicks = earlier["clicks"] + 1 if done else 1
     entries = max(W.size + b.size for W, b in zip(net.W, net.b)) if every else gradcheck.MAX_ENTRIES
-    checks = gradcheck.gradient_check(net, X, Y, dW=dW, db=db, seed=clicks, done=done, max_entries=entries)
+    checks = gradcheck.gradient_check(net, X, Y, dW=dW, db=db, seed=clicks, done=done, max_entries=entries,
+                                       penalty=penalty)
     result |= {"checks": gradcheck.merge(done, checks) if done else checks, "clicks": clicks,
                "per_click": gradcheck.plan(net.sizes, cost.rows).entries,
                "largest_W": max(float(np.abs(W).max()) for W in net.W)}
@@ -61,6 +63,9 @@ def _layers(checks: list[gradcheck.LayerCheck], verdict: str, reasons: tuple[str
 def gradcheck_view(t: Trainer, s: Snapshot) -> None:
     ss = st.session_state
     st.caption(_("gc_intro", eps=f"{gradcheck.EPS:g}", good=f"{gradcheck.GOOD:g}", wrong=f"{gradcheck.WRONG:g}"))
+    penalty = s.penalty if s.g is not None else t.config.penalty  # the step's, or the next one's
+    if penalty.active:
+        st.caption(_("gc_penalty", lam=f"{penalty.lam:g}", kind=_(f"reg_{penalty.kind}")))
     st.markdown(_("gc_bugs"))
     chosen = [name for name in bugs.BUGS if st.toggle(_(f"bug_{name}"), key=f"bug_{name}")]
     if s.batch is None and quiz_panel.answer_open(t):  # before the first step it checks the next one's batch
@@ -81,7 +86,7 @@ def gradcheck_view(t: Trainer, s: Snapshot) -> None:
                          disabled=complete, help=_("gc_more_help") if checks else None)
     clicked_all = every and not complete and row.button(_("gc_all"), key="gradcheck_all", help=_("gc_all_help"))
     if clicked or clicked_all:
-        result = _check(net, batch.X, batch.Y, chosen, result, bool(clicked_all))
+        result = _check(net, batch.X, batch.Y, chosen, result, bool(clicked_all), penalty)
         ss["gradcheck_result"] = (s.step, tuple(chosen), result)
         st.rerun()  # the buttons then say what the next click does
     if result is not None:

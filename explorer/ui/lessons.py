@@ -179,7 +179,7 @@ def phases_view(t: Trainer, s: Snapshot) -> None:
     batch = t.next_batch()
     g = t.net.gradients(batch.X, batch.Y)  # exactly what the step will compute
     rows = _rows(len(batch.rows))
-    all_phases = teach.phases(t.net, g, batch.Y, t.config.lr, _lang(), rows)
+    all_phases = teach.phases(t.net, g, batch.Y, t.config.lr, _lang(), rows, t.config.penalty)
     last, current = len(all_phases) - 1, ss["phase"]
     left, right = st.columns(2)
     left.button(_("phase_finish") if current == last else _("phase_next"), key="phase_next", type="primary",

@@ -145,3 +145,19 @@ def test_the_equations_view_writes_17_with_the_penalty_as_the_apps_addition(lang
     (W17, _) = teach.update(t.complete(t.current), 2, lang)  # the output layer, shown first
     assert W17.numeric in "\n".join(str(e.value) for e in at.latex)
     assert any(origin in str(c.value) for c in at.caption)
+
+
+def test_the_gradient_check_view_checks_the_whole_gradient_of_a_regularised_step():
+    at = AppTest.from_file(APP, default_timeout=60)
+    for name, value in {"dataset": "xor", "hidden": "3", "reg": "l2", "lambda": "0.3", "step": "1"}.items():
+        at.query_params[name] = value
+    at.session_state["view"] = "gradcheck"
+    ok(at.run())
+    assert any("whole gradient ∂L/∂W + λ ∂R/∂W" in str(c.value) for c in at.caption)
+    ok(at.button(key="gradcheck").click().run())
+    assert at.success and not at.error, texts(at.error)
+    s = at.session_state["trainer"].current
+    checks = at.session_state["gradcheck_result"][2]["checks"]
+    for l, check in enumerate(checks):
+        measured = check.measured[0]  # W^l's entries: backprop's side is the step's whole gradient
+        np.testing.assert_allclose(measured.analytic, s.update_gradient()[l].ravel()[measured.flat], rtol=1e-12)

@@ -7,9 +7,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from explorer.model import gradcheck
 from explorer.model.penalty import MAX_LAMBDA, NONE, Penalty
 from explorer.model.training import Config, Trainer
-from explorer.teaching import export, teach
+from explorer.teaching import export, quiz, teach
 from explorer.teaching.teach import matrix, number
 from explorer.ui.links import DEFAULT, parse_query, to_query
 
@@ -188,3 +189,67 @@ def test_17_without_a_penalty_is_the_derivations():
     t.step()
     W17 = teach.update(t.current, 1)[0]
     assert r"\lambda" not in W17.symbolic and "as the derivation writes it" in W17.origin
+
+
+# -- the gradient check checks the whole gradient -------------------------------------------------
+
+
+@pytest.mark.parametrize("reg", ["l2", "l1"])
+def test_the_gradient_check_compares_the_whole_gradient_with_the_whole_loss(reg):
+    p = Penalty(reg, 0.1)
+    t = Trainer.from_config(Config(dataset="xor", hidden=(3,), reg=reg, lam=0.1, batch=8, seed=5))
+    t.run(2)
+    batch = t.next_batch()
+    net, W, b = t.net, t.net.W, t.net.b
+    checks = gradcheck.gradient_check(net, batch.X, batch.Y, penalty=p)
+    assert [c.verdict for c in checks] == ["good", "good"] and all(c.complete for c in checks)
+    g = net.gradients(batch.X, batch.Y)
+    for k, check in enumerate(checks):
+        Wm = check.measured[0]
+        whole = (g.dW[k] + 0.1 * (W[k] if reg == "l2" else np.sign(W[k]))).ravel()
+        np.testing.assert_allclose(Wm.analytic, whole[Wm.flat], rtol=1e-12)
+        for flat, numeric in zip(Wm.flat, Wm.numeric):  # the whole loss L + λR written out here
+            plus, minus = [M.copy() for M in W], [M.copy() for M in W]
+            plus[k].ravel()[flat] += gradcheck.EPS
+            minus[k].ravel()[flat] -= gradcheck.EPS
+            by_hand = (total_loss(t, plus, b, batch.X, batch.Y, reg, 0.1)
+                       - total_loss(t, minus, b, batch.X, batch.Y, reg, 0.1)) / (2 * gradcheck.EPS)
+            assert numeric == pytest.approx(by_hand, rel=1e-6, abs=1e-9)
+    # The same whole gradient against the data loss alone disagrees: the check sees the penalty.
+    whole = p.whole(g.dW, W)
+    wrong = gradcheck.gradient_check(net, batch.X, batch.Y, dW=whole, db=g.db)
+    assert [c.verdict for c in wrong] == ["wrong", "wrong"]
+
+
+# -- the quiz's "which weight changes most" counts the penalty -----------------------------------
+
+
+def test_which_weight_changes_most_counts_the_penalty():
+    """With a strong L2 penalty the largest change is often not the largest η ∂L/∂W: the
+    question's answer must be the step's own largest |ΔW|, penalty included."""
+    differs = 0
+    for seed in range(12):
+        t = Trainer.from_config(Config(dataset="xor", hidden=(3,), reg="l2", lam=1.0, seed=seed))
+        question = quiz.ask("largest_change", t.net, t.next_batch(), t.config.lr, 0, seed, t.config.penalty)
+        if question is None:
+            continue
+        g = t.net.gradients(t.next_batch().X, t.next_batch().Y)
+        data_only = max(question.choices, key=lambda c: abs(g.dW[question.layer - 1][c[0] - 1, c[1] - 1]))
+        t.step()
+        s = t.current
+        actual = quiz.outcome(question, s, t.net.with_parameters(s.W, s.b))
+        assert question.answer == actual, seed
+        differs += data_only != actual
+    assert differs >= 2, differs
+
+
+@pytest.mark.parametrize("reg", ["l2", "l1"])
+def test_the_phases_end_in_the_weights_the_regularised_step_makes(reg):
+    t = Trainer.from_config(Config(dataset="xor", hidden=(3,), reg=reg, lam=0.3))
+    batch = t.next_batch()
+    g = t.net.gradients(batch.X, batch.Y)
+    update = teach.phases(t.net, g, batch.Y, t.config.lr, penalty=t.config.penalty)[-1]
+    t.step()
+    for shown, W in zip(update.shows.values(), t.net.W, strict=True):
+        np.testing.assert_array_equal(shown, W)
+    assert r"\lambda" in update.equation.symbolic and "app's addition" in update.equation.origin
