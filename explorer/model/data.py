@@ -58,7 +58,7 @@ MAX_CLASSES = 20
 # and in the loss (1e150² = 1e300), summed over up to MAX_ROWS rows (1e304 < 1.8e308).
 MAX_MAGNITUDE = 1e150
 MIN_SAMPLES, MAX_SAMPLES = 10, 5000
-MAX_TEST_FRACTION = 0.9
+MAX_TEST_FRACTION = 0.5  # the largest test fraction a link, the sidebar and `load` accept
 _ROWS_NOTE = Message("data_rows_note")
 _TOO_BIG = Message("data_too_big", mb=MAX_CSV_MB)
 

@@ -17,43 +17,9 @@ import numpy as np
 
 from explorer.core import LOSS_FUNCTIONS, DivergedError, Gradients, Network, check_learning_rate
 from explorer.model import data, limits
-from explorer.model.features import DEFAULT as PLAIN_INPUTS
-from explorer.model.features import SHOWN, applies, expand, width
+from explorer.model.config import Config
+from explorer.model.features import SHOWN, applies, expand
 from explorer.model.penalty import NONE, Penalty
-
-
-@dataclass(frozen=True)
-class Config:
-    """Everything that decides the numbers a run produces; a shared link carries it."""
-
-    dataset: str = "circles"
-    hidden: tuple[int, ...] = (8, 8)
-    activation: str = "tanh"
-    loss: str = "cross_entropy"
-    lr: float = 0.1
-    batch: int = 16
-    seed: int = 0
-    noise: float = 0.1
-    test_fraction: float = 0.2
-    features: tuple[str, ...] = PLAIN_INPUTS  # the inputs of a 2-D data set (explorer.model.features)
-    reg: str = "none"  # the penalty λR(W): none, l2 or l1 (explorer.model.penalty)
-    lam: float = 0.01  # its rate λ
-
-    def rebuild_key(self) -> tuple:
-        """The fields whose change rebuilds the network from the seed (lr, batch and the penalty do not)."""
-        return (self.dataset, self.hidden, self.activation, self.loss, self.seed, self.noise, self.test_fraction,
-                self.features)
-
-    @property
-    def penalty(self) -> Penalty:
-        return Penalty(self.reg, self.lam) if self.reg != "none" else NONE
-
-    def sizes(self, dataset: data.Dataset) -> list[int]:
-        """The layer sizes |l_1|, …, |l_n| of this configuration's network on `dataset`."""
-        return [width(self.dataset, self.features, dataset.n_inputs), *self.hidden, dataset.n_outputs]
-
-    def with_(self, **changes) -> Config:
-        return replace(self, **changes)
 
 
 @dataclass(frozen=True)

@@ -13,15 +13,20 @@ from collections.abc import Callable, Mapping, Sequence
 
 from explorer.core import ACTIVATIONS, LOSSES
 from explorer.i18n import Message, code
-from explorer.model import data, features, limits, penalty
-from explorer.model.training import Config
+from explorer.model import data, features, penalty
+from explorer.model.config import (
+    MAX_BATCH,
+    MAX_HIDDEN_LAYERS,
+    MAX_HIDDEN_SIZE,
+    MAX_LR,
+    MAX_NOISE,
+    MAX_SEED,
+    MAX_TEST_FRACTION,
+    Config,
+    fit,
+)
 
 DEFAULT = Config()
-MAX_HIDDEN_LAYERS = 6
-MAX_HIDDEN_SIZE = 256
-MAX_LR = 100.0
-MAX_SEED = 2**32 - 1
-MAX_TEST_FRACTION = 0.5
 # The learning-rate presets of the log-scale choice, 1e-5 … 10.
 LR_PRESETS = (0.00001, 0.00003, 0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 # An uploaded CSV cannot travel in a link; "csv" stands for it in the sidebar.
@@ -126,9 +131,9 @@ QUERY = {
     "activation": ("activation", _parse_choice(tuple(ACTIVATIONS), "activation")),
     "loss": ("loss", _parse_choice(LOSSES, "loss")),
     "lr": ("lr", parse_lr),
-    "batch": ("batch", _parse_int(1, 100_000, "batch")),
+    "batch": ("batch", _parse_int(1, MAX_BATCH, "batch")),
     "seed": ("seed", _parse_int(0, MAX_SEED, "seed")),
-    "noise": ("noise", _parse_float(0.0, 1.0, "noise")),
+    "noise": ("noise", _parse_float(0.0, MAX_NOISE, "noise")),
     "split": ("test_fraction", _parse_float(0.0, MAX_TEST_FRACTION, "split")),
     "features": ("features", parse_features),
     "reg": ("reg", _parse_choice(penalty.KINDS, "reg")),
@@ -186,26 +191,12 @@ def parse_query(params: Mapping[str, str]) -> tuple[Config, list[str]]:
 
 
 def fix_config(config: Config, problems: list[str] | None = None, said_loss: bool = True) -> tuple[Config, list[str]]:
-    """Make the combination valid: the loss fits the task, the batch fits the data. A loss the
-    link did not say (`said_loss` False: the default) changes to fit the task without a word."""
-    problems = [] if problems is None else problems
+    """Make the combination valid by the rules the sidebar follows too (`explorer.model.config.fit`).
+    A loss the link did not say (`said_loss` False: the default) changes to fit the task without a word."""
     dataset = data.load(config.dataset, noise=config.noise, test_fraction=config.test_fraction, seed=config.seed)
-    if config.features != features.DEFAULT and not features.applies(config.dataset):
-        problems.append(Message("q_features_2d", dataset=config.dataset))
-        config = config.with_(features=features.DEFAULT)
-    if config.loss == "cross_entropy" and dataset.task == "regression":
-        if said_loss:
-            problems.append(Message("q_needs_classes", dataset=config.dataset))
-        config = config.with_(loss="mse")
-    n_train = len(dataset.X_train)
-    if config.batch > n_train:
-        problems.append(Message("q_batch_rows", batch=config.batch, n=n_train))
-        config = config.with_(batch=n_train)
-    sizes = config.sizes(dataset)
-    most = limits.max_batch(sizes, len(dataset.X_test))
-    if config.batch > most:
-        problems.append(Message("q_batch_cost", batch=config.batch, most=most))
-        config = config.with_(batch=most)
+    config, fixed = fit(config, dataset, said_loss=said_loss)
+    problems = [] if problems is None else problems
+    problems.extend(fixed)
     return config, problems
 
 

@@ -7,8 +7,9 @@ import streamlit as st
 
 from explorer import i18n
 from explorer.core import ACTIVATIONS, count_parameters
-from explorer.model import data, features, limits, penalty
-from explorer.model.training import Config
+from explorer.model import config as rules
+from explorer.model import data, features, penalty
+from explorer.model.config import Config
 from explorer.ui import links, page, session
 
 _ = page.label
@@ -79,9 +80,9 @@ def sidebar() -> tuple[Config, data.Dataset | None]:
         name = st.selectbox(_("s_dataset"), [*data.DATASETS, links.CSV], format_func=page.options("ds_"),
                             key="cfg_dataset")
         # Always drawn (disabled where it does not apply): a widget left out of a run loses its session.
-        st.slider(_("s_noise"), 0.0, 1.0, step=0.05, key="cfg_noise", disabled=name not in data.SYNTHETIC,
+        st.slider(_("s_noise"), 0.0, rules.MAX_NOISE, step=0.05, key="cfg_noise", disabled=name not in data.SYNTHETIC,
                   help=_("s_noise_help"))
-        st.slider(_("s_split"), 0.0, links.MAX_TEST_FRACTION, step=0.05, key="cfg_test_fraction",
+        st.slider(_("s_split"), 0.0, rules.MAX_TEST_FRACTION, step=0.05, key="cfg_test_fraction",
                   help=_("s_split_help"))
         uploaded = None
         if name == links.CSV:
@@ -96,15 +97,15 @@ def sidebar() -> tuple[Config, data.Dataset | None]:
                                         seed=ss["cfg_seed"])
 
         st.header(_("s_network"))
-        st.number_input(_("s_hidden"), 0, links.MAX_HIDDEN_LAYERS, key="cfg_n_hidden")
+        st.number_input(_("s_hidden"), 0, rules.MAX_HIDDEN_LAYERS, key="cfg_n_hidden")
         hidden = []
         for k in range(ss["cfg_n_hidden"]):
             ss.setdefault(f"cfg_hidden_{k}", 8)
-            hidden.append(st.number_input(_("s_neurons", layer=k + 2), 1, links.MAX_HIDDEN_SIZE,
+            hidden.append(st.number_input(_("s_neurons", layer=k + 2), 1, rules.MAX_HIDDEN_SIZE,
                                           key=f"cfg_hidden_{k}"))
         st.selectbox(_("s_activation"), list(ACTIVATIONS), key="cfg_activation",
                      format_func=page.options("d_act_"))
-        losses = ["cross_entropy", "mse"] if dataset.task == "classification" else ["mse"]
+        losses = rules.losses(dataset)  # the rules a link follows too (explorer.model.config.fit)
         if ss["cfg_loss"] not in losses:
             ss["cfg_loss"] = losses[0]
         st.selectbox(_("s_loss"), losses, key="cfg_loss", format_func=page.options("loss_"))
@@ -121,13 +122,13 @@ def sidebar() -> tuple[Config, data.Dataset | None]:
         except ValueError as error:
             st.error(_("lr_bad", text=i18n.code(lr_text), error=page.say(error), lr=links.format_lr(previous.lr)))
             lr = previous.lr
-        n_train = len(dataset.X_train)
-        most = min(n_train, limits.max_batch(sizes, len(dataset.X_test)))
+        n_train, most = rules.batch_bounds(sizes, dataset)
+        most = min(n_train, most)
         ss["cfg_batch"] = min(ss["cfg_batch"], most)
         st.number_input(_("s_batch", n=most), 1, most, key="cfg_batch")
         if most < n_train:
             st.caption(_("batch_capped", max=most))
-        st.number_input(_("s_seed"), 0, links.MAX_SEED, key="cfg_seed",
+        st.number_input(_("s_seed"), 0, rules.MAX_SEED, key="cfg_seed",
                         help=_("s_seed_help"))
         reg = st.selectbox(_("s_reg"), penalty.KINDS, key="cfg_reg", format_func=page.options("reg_"),
                            help=_("s_reg_help"))

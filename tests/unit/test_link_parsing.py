@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from explorer.model import config as rules
 from explorer.model import data
 from explorer.model.training import Config
 from explorer.ui import links
@@ -231,3 +232,24 @@ def test_a_bad_page_option_says_each_word_once():
     assert "`lang=fr`: the language must be one of en, zh; ignored." in problems
     assert any(p.startswith("`step=99999999`: the step to replay to must be a whole number from 0 to ")
                for p in problems)
+
+
+def test_the_link_the_sidebar_and_the_data_share_one_set_of_bounds():
+    """One rule each, wherever a configuration comes from (explorer/model/config.py)."""
+    assert rules.MAX_TEST_FRACTION == data.MAX_TEST_FRACTION
+    _, problems = parse_query({"split": str(rules.MAX_TEST_FRACTION)})
+    assert not problems
+    data.load("xor", test_fraction=rules.MAX_TEST_FRACTION)  # what a link may ask for, the data accept
+    _, problems = parse_query({"split": f"{rules.MAX_TEST_FRACTION + 0.05:g}"})
+    assert len(problems) == 1
+    with pytest.raises(ValueError, match="test_fraction"):
+        data.load("xor", test_fraction=rules.MAX_TEST_FRACTION + 0.05)
+
+
+def test_fix_config_is_the_rules_fit_on_the_loaded_data():
+    asked = DEFAULT.with_(dataset="sine", loss="cross_entropy", batch=100_000)
+    fixed, problems = fix_config(asked)
+    dataset = data.load("sine", noise=asked.noise, test_fraction=asked.test_fraction, seed=asked.seed)
+    assert (fixed, problems) == rules.fit(asked, dataset)
+    assert fixed.loss == "mse" and fixed.batch == min(rules.batch_bounds(fixed.sizes(dataset), dataset))
+    assert len(problems) == 2  # the loss, then the batch (rows first)
