@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from explorer.i18n import Message, code
+from explorer.model import generated
 
 __all__ = [
     "DATASETS",
@@ -45,8 +46,6 @@ _DATA_DIR = Path(__file__).with_name("datasets")
 _LOSSES = ("mse", "cross_entropy")
 _SPLITS = ("train", "test")
 _TASKS = ("auto", "classification", "regression")
-_XY = tuple[np.ndarray, np.ndarray]  # features, targets
-_PLANE = (2.0, -1.0, 0.5)  # a, b, c of y = a x1 + b x2 + c; keep the label ds_plane (explorer/i18n.py) in sync
 
 # Limits that keep an uploaded CSV small enough for a shared host and a live demo.
 MAX_CSV_MB = 5
@@ -97,87 +96,11 @@ class Dataset:
             raise ValueError(f"split must be one of {_SPLITS}, got {split!r}")
         y = self.y_train if split == "train" else self.y_test
         if self.task == "classification":
-            # One-hot for both losses: MSE on one-hot rows is the seed's classification setup.
+            # One-hot for both losses: MSE on one-hot rows is the derivation's classification setup.
             return np.eye(self.n_outputs, dtype=np.float64)[y]
         if loss == "cross_entropy":
             raise DataError(Message("data_regression_ce", name=code(self.name)))
         return y.copy()
-
-
-# ---------------------------------------------------------------------------------------
-# Synthetic data. Raw shapes span roughly [-1, 1]; `noise` is the standard deviation of
-# Gaussian jitter (for regression: of the noise added to y). Labels cycle 0, 1, ..., k-1,
-# so class sizes differ by at most one; the split permutation shuffles them afterwards.
-
-
-def _xor(rng: np.random.Generator, n: int, noise: float) -> _XY:
-    blob = np.arange(n) % 4
-    # Blobs in order (+,+), (+,-), (-,-), (-,+): even blobs have x1*x2 > 0 (class 0).
-    centres = np.array([[1.0, 1.0], [1.0, -1.0], [-1.0, -1.0], [-1.0, 1.0]])[blob]
-    # Uniform in a disc of radius 0.8, so without noise every point stays in its quadrant.
-    r = 0.8 * np.sqrt(rng.uniform(size=n))
-    angle = rng.uniform(0.0, 2 * np.pi, size=n)
-    X = centres + r[:, None] * np.column_stack([np.cos(angle), np.sin(angle)])
-    return X + noise * rng.standard_normal((n, 2)), blob % 2
-
-
-def _circles(rng: np.random.Generator, n: int, noise: float) -> _XY:
-    y = np.arange(n) % 2
-    radius = np.where(y == 0, 0.5, 1.0)
-    angle = rng.uniform(0.0, 2 * np.pi, size=n)
-    X = radius[:, None] * np.column_stack([np.cos(angle), np.sin(angle)])
-    return X + noise * rng.standard_normal((n, 2)), y
-
-
-def _gaussians(rng: np.random.Generator, n: int, noise: float) -> _XY:
-    y = np.arange(n) % 2
-    centres = np.where(y[:, None] == 0, -1.0, 1.0) * np.array([1.0, 1.0])
-    X = centres + 0.5 * rng.standard_normal((n, 2))
-    return X + noise * rng.standard_normal((n, 2)), y
-
-
-def _spiral(rng: np.random.Generator, n: int, noise: float, arms: int) -> _XY:
-    y = np.arange(n) % arms
-    # sqrt spreads points evenly along each arm; starting at 0.15 keeps the arms
-    # from meeting in one ambiguous blob at the centre.
-    t = np.sqrt(rng.uniform(0.15**2, 1.0, size=n))
-    angle = 2.5 * np.pi * t + 2 * np.pi * y / arms  # 1.25 turns, arms interleaved
-    # Radius 2 (not 1) leaves room between the arms for the default noise.
-    X = 2.0 * t[:, None] * np.column_stack([np.cos(angle), np.sin(angle)])
-    return X + noise * rng.standard_normal((n, 2)), y
-
-
-def _sine(rng: np.random.Generator, n: int, noise: float) -> _XY:
-    x = rng.uniform(-np.pi, np.pi, size=(n, 1))
-    return x, np.sin(x) + noise * rng.standard_normal((n, 1))
-
-
-def _plane(rng: np.random.Generator, n: int, noise: float) -> _XY:
-    X = rng.uniform(-1.0, 1.0, size=(n, 2))
-    a, b, c = _PLANE
-    y = a * X[:, :1] + b * X[:, 1:] + c
-    return X, y + noise * rng.standard_normal((n, 1))
-
-
-# name -> (generator, feature names, target names)
-_GENERATORS = {
-    "xor": (_xor, ("x1", "x2"), ("x1·x2 > 0", "x1·x2 < 0")),
-    "circles": (_circles, ("x1", "x2"), (Message("c_inner"), Message("c_outer"))),
-    "gaussians": (_gaussians, ("x1", "x2"), ("A", "B")),
-    "spiral": (
-        functools.partial(_spiral, arms=2),
-        ("x1", "x2"),
-        (Message("c_arm_1"), Message("c_arm_2")),
-    ),
-    "spiral3": (
-        functools.partial(_spiral, arms=3),
-        ("x1", "x2"),
-        (Message("c_arm_1"), Message("c_arm_2"), Message("c_arm_3")),
-    ),
-    "sine": (_sine, ("x",), ("y",)),
-    "plane": (_plane, ("x1", "x2"), ("y",)),
-}
-_REGRESSION = frozenset({"sine", "plane"})
 
 
 # ---------------------------------------------------------------------------------------
@@ -302,9 +225,9 @@ def load(
 
     rng = np.random.default_rng(seed)
     if name in SYNTHETIC:
-        generate, features, targets = _GENERATORS[name]
+        generate, features, targets = generated.GENERATORS[name]
         X, y = generate(rng, int(n_samples), float(noise))
-        task = "regression" if name in _REGRESSION else "classification"
+        task = "regression" if name in generated.REGRESSION else "classification"
         if task == "classification":
             y = y.astype(np.int64)
     else:
