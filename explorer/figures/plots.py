@@ -2,16 +2,16 @@
 
 A figure here is Plotly's JSON of it, a dict `{"data": [...], "layout": {...}}`, with
 every array as Plotly's base64 typed array (about 100× cheaper to send than a list for
-a large matrix). Matrices are drawn in the seed's
+a large matrix). Matrices are drawn in the derivation's
 orientation: row i, column j of the heatmap is entry (i, j) of the matrix, row 1 at
-the top, with the seed's 1-based indices.
+the top, with the derivation's 1-based indices.
 
 A Step redraws two figures, the overview (loss and data) and the network (every layer):
 the browser spends about 45 ms per chart it redraws, whatever its size, so the page
 keeps few charts with many panels rather than many charts.
 
 Words on a figure come from the `label` argument, a function from a key of
-`explorer.i18n.STRINGS` to the text: the views pass the page's, which speaks the
+`explorer/locales/en.json` to the text: the views pass the page's, which speaks the
 session's language; the default is English.
 """
 
@@ -205,7 +205,7 @@ def _network_layout(shapes: tuple[tuple[int, int], ...], titles: tuple[tuple[str
         ))
     grid.update_layout(height=plot_height + 70, margin={"l": 40, "r": 50, "t": 40, "b": 30}, font=FONT)
     layout = grid.layout.to_plotly_json()
-    layout.pop("template", None)  # the page loads Plotly's default template once (explorer/canvas.py)
+    layout.pop("template", None)  # the page loads Plotly's default template once (explorer/ui/canvas.py)
     return layout, tuple(refs)
 
 

@@ -26,7 +26,7 @@ BUGS = {
 class BugShapeError(ValueError):
     """The bug makes a product undefined, as it would crash hand-written code.
 
-    `layer` is the seed's l of the (15) that fails, `delta` and `W` the shapes of δ^{l+1}
+    `layer` is the derivation's l of the (15) that fails, `delta` and `W` the shapes of δ^{l+1}
     and W^l; the message is a `Message`, said in the page's language."""
 
     def __init__(self, layer: int, delta: tuple[int, int], W: tuple[int, int]) -> None:
@@ -74,7 +74,7 @@ def without_effect(net: Network, X: np.ndarray, Y: np.ndarray, bug: str) -> Mess
         return None
     if not all(np.allclose(a, b, rtol=1e-12, atol=0.0) for a, b in zip(dW + db, g.dW + g.db)):
         return None
-    hidden = range(1, len(net.sizes) - 1)  # z[l] for the seed's hidden layers l+1
+    hidden = range(1, len(net.sizes) - 1)  # z[l] for the derivation's hidden layers l+1
     f_prime = {l: net.f_prime(g.z[l], g.a[l]) for l in hidden}
     reason, values = "same", {}
     if bug == "no_batch_mean" and len(X) == 1:

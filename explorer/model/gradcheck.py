@@ -78,7 +78,7 @@ EXTRA_PASSES = 10  # backprop itself (about 3 passes), a buggy backward pass, th
 
 @dataclass(frozen=True)
 class Entry:
-    """One entry of ∂L/∂W^l or ∂L/∂b^l, in the seed's 1-based indices (i = 1 for b)."""
+    """One entry of ∂L/∂W^l or ∂L/∂b^l, in the derivation's 1-based indices (i = 1 for b)."""
 
     param: str  # "W" or "b"
     layer: int
@@ -111,7 +111,7 @@ class Measured:
 
 @dataclass(frozen=True)
 class LayerCheck:
-    """The check of one layer's W^l and b^l (l is the seed's 1-based index)."""
+    """The check of one layer's W^l and b^l (l is the derivation's 1-based index)."""
 
     layer: int
     W_error: float   # layer summary of W^l: ‖a − n‖ / (‖a‖ + ‖n‖) over the entries checked

@@ -46,11 +46,11 @@ DRAW_RECENT = 300             # of them, the latest updates, drawn exactly
 MACS_PER_SECOND = 2e9         # multiply-adds per second of one core, on the cautious side
 UPDATE_OVERHEAD = 1e-3        # seconds of an update beyond its arithmetic (Python, small arrays)
 MAX_UPDATE_SECONDS = 0.25     # one Step, at most
-MAX_PLAY_SECONDS = 0.1        # one tick of Play (a step every 0.4 s), at most
+MAX_PLAY_SECONDS = 0.1        # one frame of Play, its steps and their redraw, at most
 MAX_EVAL_SECONDS = 0.02       # a split's loss and accuracy, measured whenever the weights change
 MAX_GRID_SECONDS = 0.02       # the network's output over the input plane, drawn on every Step
-# The page's redraw after a Step grows with the matrices it sends: measured 4·10⁻⁷ s a
-# parameter on a 2-core host beyond a fixed ~25 ms (157 ms at 6 × 256 hidden, 27 ms at 2-8-8-2).
+# The page's redraw after a Step grows with the matrices it sends, by about this much a
+# parameter (on the cautious side of what the README's benchmark table says was measured).
 DRAW_SECONDS_PER_PARAMETER = 5e-7
 LONG_RUN_SECONDS = 1.0        # a Run or replay this long waits for a slot and shows progress
 MAX_RUN_SECONDS = 120.0       # one Run or replay, at most

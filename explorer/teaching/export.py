@@ -36,7 +36,7 @@ class WeightsError(ValueError):
 
 
 def weights_npz(net: Network, step: int) -> bytes:
-    """W1 … W{n-1}, b1 … b{n-1} (the seed's 1-based names) and the configuration."""
+    """W1 … W{n-1}, b1 … b{n-1} (the derivation's 1-based names) and the configuration."""
     buffer = io.BytesIO()
     arrays = {f"W{k + 1}": W for k, W in enumerate(net.W)} | {f"b{k + 1}": b for k, b in enumerate(net.b)}
     np.savez(buffer, **arrays, sizes=np.array(net.sizes), activation=np.array(net.activation),

@@ -43,7 +43,7 @@ LOSS_CHOICES = ("down", "not_down")
 class Question:
     """One prediction to commit before the step from `step` to `step + 1`.
 
-    Indices are the seed's, 1-based: δ^layer_{sample, neuron} for "delta_sign"; W^layer
+    Indices are the derivation's, 1-based: δ^layer_{sample, neuron} for "delta_sign"; W^layer
     for "zero_cells" and "largest_change", cells as (i, j). `instead` is the kind asked
     for when no question of it had a clear answer and this one is asked in its place.
     """

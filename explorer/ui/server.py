@@ -13,7 +13,7 @@ from explorer.model import limits
 # The garbage collector looks at the newest objects once this many more have been made (Python's
 # default is 700). A Step makes thousands that live until the session's next run: collected that
 # often, they age into the generations a full collection walks, and full collections come every
-# few seconds. With 60 students: p95 Step 279 ms at 700, 177 ms at 10,000 (scripts/load_test.py).
+# few seconds (what it bought: the README's benchmark table, scripts/load_test.py).
 YOUNG_OBJECTS = 10_000
 
 
@@ -21,9 +21,8 @@ YOUNG_OBJECTS = 10_000
 def settle() -> None:
     """Once per server, at its first page: Streamlit, NumPy, Plotly and this package, all loaded
     by now (over 100,000 objects), live as long as the server, so the garbage collector's full
-    collections need not walk them. A full collection holds up every session's Step: with a
-    room of 60 (scripts/load_test.py) it took 0.26 s, 0.17 s with these left out (p95 Step
-    177 ms with them left out, 246 to 376 ms without).
+    collections need not walk them. A full collection holds up every session's Step, and with
+    a room of 60 these were a third of what it walked (the README's benchmark table).
 
     The first session's own Streamlit objects are frozen too: when that session ends, they and
     what it kept stay until the server restarts (seen: its trainer outlived it). That is one
@@ -36,5 +35,5 @@ def settle() -> None:
 LONG_RUNS = threading.BoundedSemaphore(limits.MAX_LONG_RUNS)
 # The sessions' Steps draw their numbers and charts in turns, one at a time. They share one
 # interpreter, and so one core: drawn all at once, every Step of a busy room finishes late
-# (60 students: p95 1,002 ms all at once, 627 ms in turns; scripts/load_test.py).
+# (the README's benchmark table, scripts/load_test.py).
 DRAWING = threading.Lock()

@@ -1,6 +1,6 @@
 """AppTest tests of the whole page: click, then check the numbers against the core's own.
 
-They drive the app only through its public contract (DESIGN.md: the query parameters,
+They drive the app only through its public contract (the query parameters,
 the widget keys `step`, `run`, `n_steps`, `reset`, and `st.session_state["net"]` /
 `["loss_history"]`) and the sidebar's `cfg_*` keys. Figures are read back from the
 Plotly chart specs the page sends (typed arrays decoded) and compared bit for bit with
@@ -9,19 +9,16 @@ an independent `explorer.core.Network` stepped on the same documented mini-batch
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
-from specs import chart, decode, metrics, ok, open_app
+from specs import chart, click, decode, metrics, ok, open_app, texts, trained
 from streamlit.testing.v1 import AppTest
 
 from explorer.core import Network
 from explorer.model import data
-from explorer.model.training import Config, Trainer
+from explorer.model.training import Config
 from explorer.ui.links import DEFAULT, parse_query
 
-APP = str(Path(__file__).parents[2] / "app.py")
 GOOD_LINK = {"dataset": "xor", "hidden": "4,3", "activation": "relu", "loss": "mse", "lr": "0.03", "batch": "8",
              "seed": "7"}
 GOOD_CONFIG = Config(dataset="xor", hidden=(4, 3), activation="relu", loss="mse", lr=0.03, batch=8, seed=7)
@@ -33,8 +30,6 @@ DIVERGING_LINK = {"dataset": "sine", "loss": "mse", "lr": "100", "hidden": "64,6
 
 
 
-def click(at: AppTest, key: str) -> AppTest:
-    return ok(at.button(key=key).click().run())
 
 
 def url(at: AppTest) -> dict[str, str]:
@@ -48,8 +43,6 @@ def url_config(at: AppTest) -> Config:
     return config
 
 
-def texts(elements) -> list[str]:
-    return [str(e.value) for e in elements]
 
 
 
@@ -111,12 +104,6 @@ def first_step(config: Config, dataset: data.Dataset | None = None):
     return network, g
 
 
-def trained(config: Config, steps: int) -> Trainer:
-    """A reference trainer (tests/test_training.py checks it against the documented rules)."""
-    t = Trainer.from_config(config)
-    for _ in range(steps):
-        t.step()
-    return t
 
 
 # -- opening the page ---------------------------------------------------------------------

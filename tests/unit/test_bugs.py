@@ -191,7 +191,7 @@ def test_W_instead_of_its_transpose_on_square_layers_3_3_3_3():
 
 
 def expected_shape_error_layer(sizes) -> int | None:
-    """The seed's layer l whose (15) δ^{l+1} W^l is undefined first, going backwards."""
+    """The derivation's layer l whose (15) δ^{l+1} W^l is undefined first, going backwards."""
     for k in range(len(sizes) - 2, 0, -1):  # W[k] is W^{k+1}, (|l_{k+1}| × |l_{k+2}|)
         if sizes[k] != sizes[k + 1]:
             return k + 1

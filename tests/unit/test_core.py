@@ -1,4 +1,4 @@
-"""Tests of explorer.core against the seed's formulas (1)-(25) and DESIGN.md's contract.
+"""Tests of explorer.core against the derivation's formulas (1)-(25) and its public API.
 
 The references here are independent of the core's vectorised NumPy code: a scalar
 reverse-mode autodiff on Python floats (`Value`), central finite differences on z^i,
@@ -458,17 +458,17 @@ def test_tanh_hidden_delta_by_hand():
 
 
 # --------------------------------------------------------------------------------------
-# 3. Identity activations, B = 1: the seed's single-sample formulas exactly
+# 3. Identity activations, B = 1: the derivation's single-sample formulas exactly
 # --------------------------------------------------------------------------------------
 
 
 @FAST
 @given(cases(activations=("identity",), batches=st.just(1)))
-def test_identity_single_sample_is_the_seed_formulas(case: Case):
+def test_identity_single_sample_is_the_derivations_formulas(case: Case):
     net, X, Y = case.net, case.X, case.Y
     g = net.gradients(X, Y)
     n = len(net.sizes)
-    # the seed's forward: z^1 = x, z^{i+1} = z^i W^i + b^i, y = z^n
+    # the derivation's forward: z^1 = x, z^{i+1} = z^i W^i + b^i, y = z^n
     z = [X]
     for W, b in zip(net.W, net.b):
         z.append(z[-1] @ W + b)
