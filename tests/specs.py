@@ -1,4 +1,5 @@
-"""Reading figures back as the browser gets them: Plotly's typed arrays and AppTest charts."""
+"""Shared test helpers: the app opened and clicked through AppTest, and figures read back as the
+browser gets them (Plotly's typed arrays, AppTest charts)."""
 
 from __future__ import annotations
 
@@ -10,11 +11,13 @@ import numpy as np
 from clients import NUMBERS, numbers
 from streamlit.testing.v1 import AppTest
 
+from explorer.model.training import Config, Trainer
+
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
 
 def decode(value) -> np.ndarray:
-    """A Plotly array from a figure spec: a base64 typed array (see STACK.md), a list or an array."""
+    """A Plotly array from a figure spec: a base64 typed array, a list or an array."""
     if isinstance(value, dict) and "bdata" in value:
         a = np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"]))
         shape = value.get("shape")
@@ -58,9 +61,32 @@ def ok(at: AppTest) -> AppTest:
     return at
 
 
-def open_app(**params: str | list[str]) -> AppTest:
+def open_app(timeout: float = 60, **params: str | list[str]) -> AppTest:
     """The page as a link with these query parameters opens it (a list: a repeated key)."""
-    at = AppTest.from_file(APP, default_timeout=60)
+    at = AppTest.from_file(APP, default_timeout=timeout)
     for name, value in params.items():
         at.query_params[name] = value
     return ok(at.run())
+
+
+def click(at: AppTest, key: str) -> AppTest:
+    """Press the button `key`; the run showed no exception."""
+    return ok(at.button(key=key).click().run())
+
+
+def texts(elements) -> list[str]:
+    """The shown values of AppTest elements (warnings, captions, markdown, …) as strings."""
+    return [str(e.value) for e in elements]
+
+
+# A small run whose every matrix the lessons write out: xor, sizes [2, 3, 4, 2], batch 5.
+SMALL = Config(dataset="xor", hidden=(3, 4), batch=5, lr=0.3, seed=4)
+
+
+def trained(config: Config = SMALL, steps: int = 2, **changes: object) -> Trainer:
+    """A reference trainer of `config` (with `changes`) stepped `steps` times, one
+    `Trainer.step` at a time."""
+    t = Trainer.from_config(config.with_(**changes))
+    for _ in range(steps):
+        t.step()
+    return t

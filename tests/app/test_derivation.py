@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from specs import trained
 from streamlit.testing.v1 import AppTest
 
 from explorer import i18n
@@ -28,18 +29,12 @@ ROOT = Path(__file__).parents[2]
 APP = str(ROOT / "app.py")
 
 
-def trained(steps: int = 2, **changes) -> Trainer:
-    """xor, sizes [2, 3, 4, 2], batch 5: two hidden layers, every matrix written out."""
-    config = Config(dataset="xor", hidden=(3, 4), batch=5, lr=0.3, seed=4).with_(**changes)
-    t = Trainer.from_config(config)
-    t.run(steps)
-    return t
 
 
 def latest(steps: int = 2, **changes) -> tuple[Network, Snapshot]:
-    """The network of `trained(steps, **changes)` and its latest step with δ^1, as the
+    """The network of `trained(steps=steps, **changes)` (tests/specs.py) and its latest step with δ^1, as the
     equations view shows it."""
-    t = trained(steps, **changes)
+    t = trained(steps=steps, **changes)
     return t.net, t.complete(t.current)
 
 

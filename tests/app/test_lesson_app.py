@@ -18,7 +18,7 @@ from urllib.parse import parse_qsl, urlsplit
 import numpy as np
 import pytest
 import specs
-from specs import chart, decode
+from specs import chart, click, decode, ok, texts
 from streamlit.testing.v1 import AppTest
 
 from explorer.model import gradcheck, limits
@@ -35,9 +35,6 @@ CONFIG = Config(dataset="xor", hidden=(3,), activation="tanh", loss="cross_entro
 # -- helpers ------------------------------------------------------------------------------------
 
 
-def ok(at: AppTest) -> AppTest:
-    assert not at.exception, [e.message for e in at.exception]
-    return at
 
 
 def open_app(link: dict[str, str] | None = None, **params: str) -> AppTest:
@@ -47,8 +44,6 @@ def open_app(link: dict[str, str] | None = None, **params: str) -> AppTest:
     return ok(at.run())
 
 
-def click(at: AppTest, key: str) -> AppTest:
-    return ok(at.button(key=key).click().run())
 
 
 def view(at: AppTest, name: str) -> AppTest:
@@ -79,8 +74,6 @@ def latex(at: AppTest) -> str:
     return "\n".join(str(e.value) for e in at.latex)
 
 
-def texts(elements) -> list[str]:
-    return [str(e.value) for e in elements]
 
 
 def url(at: AppTest) -> dict[str, str]:

@@ -9,11 +9,10 @@ from __future__ import annotations
 import io
 import itertools
 import threading
-from pathlib import Path
 
 import numpy as np
 import pytest
-from specs import chart, decode
+from specs import chart, click, decode, ok, open_app, texts
 from streamlit.testing.v1 import AppTest
 
 from explorer.core import count_parameters
@@ -21,26 +20,15 @@ from explorer.model import data, limits, training
 from explorer.model.training import BlowUpError, Config, Trainer
 from explorer.ui import links, server, session
 
-APP = str(Path(__file__).parents[2] / "app.py")
 BIG = {"dataset": "digits", "hidden": "256,256,256,256,256,256", "split": "0", "batch": "1797"}
 BIG_SIZES = [64, *[256] * 6, 10]
 BLOWS_UP = Config(dataset="sine", loss="mse", lr=10.0)  # ?dataset=sine&loss=mse&lr=10
 
 
-def ok(at: AppTest) -> AppTest:
-    assert not at.exception, [e.message for e in at.exception]
-    return at
 
 
-def open_app(timeout: float = 60, **params: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=timeout)
-    for name, value in params.items():
-        at.query_params[name] = value
-    return ok(at.run())
 
 
-def click(at: AppTest, key: str) -> AppTest:
-    return ok(at.button(key=key).click().run())
 
 
 def run_n(at: AppTest, n: int) -> AppTest:
@@ -48,8 +36,6 @@ def run_n(at: AppTest, n: int) -> AppTest:
     return click(at, "run")
 
 
-def texts(elements) -> list[str]:
-    return [str(e.value) for e in elements]
 
 
 def older_bytes(t: Trainer) -> int:

@@ -9,23 +9,19 @@ once, as Chromium renders it (no link, no image in a warning).
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
-from specs import ok, open_app
+from specs import ok, open_app, texts
 from streamlit.testing.v1 import AppTest
 
 from explorer import i18n
 from explorer.ui.links import DEFAULT, parse_query
 
-APP = str(Path(__file__).parents[2] / "app.py")
 LINK_BREAKOUT = "`[Click for the answers](https://example.com)` `"  # the issue's `hidden=` value
 IMAGE = "`![x](https://example.com/pixel.png)`"  # a remote image, breaking out of the backticks
 
 
 
-def texts(elements) -> list[str]:
-    return [str(e.value) for e in elements]
 
 
 def url(at: AppTest) -> dict[str, str]:

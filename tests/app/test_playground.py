@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from specs import APP, metrics, ok, open_app
+from specs import APP, metrics, ok, open_app, texts
 from streamlit.testing.v1 import AppTest
 
 from explorer.teaching import teach
@@ -14,8 +14,6 @@ from explorer.ui.links import DEFAULT
 SQUARES = ["x1", "x2", "x1^2", "x2^2"]
 
 
-def texts(elements) -> list[str]:
-    return [str(e.value) for e in elements]
 
 
 def url(at: AppTest) -> dict[str, str]:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from specs import ok
 from streamlit.testing.v1 import AppTest
 
 from explorer.core import ACTIVATIONS
@@ -148,9 +149,6 @@ LINK = {"dataset": "xor", "hidden": "4,4", "activation": "relu", "loss": "cross_
 CONFIG = Config(dataset="xor", hidden=(4, 4), activation="relu", loss="cross_entropy", lr=0.3, batch=8, seed=4)
 
 
-def ok(at: AppTest) -> AppTest:
-    assert not at.exception, [e.message for e in at.exception]
-    return at
 
 
 def open_app(**params: str) -> AppTest:

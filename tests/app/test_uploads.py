@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from specs import chart, metrics, ok, open_app
+from specs import chart, metrics, ok, open_app, texts
 from streamlit.testing.v1 import AppTest
 from test_links import inert
 
@@ -30,13 +30,10 @@ from explorer.ui import links
 from explorer.ui.links import DEFAULT
 
 ROOT = Path(__file__).parents[2]
-APP = str(ROOT / "app.py")
 HOSTILE_NAME = "`[Click for the answers](https://example.com)` `"
 
 
 
-def texts(elements) -> list[str]:
-    return [str(e.value) for e in elements]
 
 
 

@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from specs import trained
 
 from explorer import i18n
 from explorer.core import Network
@@ -51,13 +52,6 @@ def assert_written(latex: str, arrays: list[np.ndarray]) -> None:
         assert close_to_written(p, M), f"matrix {k} of the formula"
 
 
-def trained(steps: int = 2, **changes) -> Trainer:
-    """A small run: xor, sizes [2, 3, 4, 2], batch 5: every matrix is written out."""
-    config = Config(dataset="xor", hidden=(3, 4), batch=5, lr=0.3, seed=4).with_(**changes)
-    t = Trainer.from_config(config)
-    for _ in range(steps):
-        t.step()
-    return t
 
 
 def reference(net: Network, W, b, X, Y):
