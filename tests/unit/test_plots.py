@@ -491,3 +491,38 @@ def test_validation_here_does_reject_an_invalid_figure():
     fig = plots.figure([{"type": "heatmap", "z": np.ones((2, 2)), "colourscale": "RdBu"}], {})
     with pytest.raises(ValueError):
         validated(fig)
+
+
+# -- figures as Plotly's JSON ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("a", [
+    np.linspace(-1, 1, 7), np.arange(1, 9), np.arange(0, 300), np.arange(-70_000, 70_000, 7),
+    np.array([2**40, 1]), np.eye(3), np.ones((2, 3), dtype=np.float32), np.zeros(0), np.array([True, False]),
+])
+def test_typed_arrays_are_plotlys_own(a):
+    from _plotly_utils.utils import to_typed_array_spec
+
+    theirs = to_typed_array_spec(a)
+    assert plots.typed_array(a) == (theirs if isinstance(theirs, dict) else a.tolist())
+
+
+def test_a_figure_is_what_plotly_would_send_and_shares_nothing():
+    import json
+
+    import plotly.graph_objects as go
+    from plotly.io.json import to_json_plotly
+
+    M = np.random.default_rng(3).standard_normal((4, 3))
+    traces = [plots.heatmap(M, "W<sup>1</sup>"),
+              {"type": "scatter", "x": np.arange(1, 5), "y": M[:, 0], "marker": {"color": M[:, 1]}}]
+    layout = {"height": 300, "xaxis": {"domain": (0.0, 0.5)}, "annotations": [{"text": "W"}], "font": plots.FONT}
+    fig = plots.figure(traces, layout)
+    plotly_json = go.Figure(data=traces, layout=layout, _validate=False).to_dict()
+    plotly_json["layout"].pop("template")
+    assert json.loads(to_json_plotly(fig)) == json.loads(to_json_plotly(plotly_json))
+    fig["layout"]["font"]["size"] = 99
+    fig["layout"]["annotations"][0]["text"] = "changed"
+    fig["data"][1]["marker"]["color"] = "black"
+    assert plots.FONT == {"size": 13} and layout["annotations"] == [{"text": "W"}]
+    assert isinstance(traces[1]["marker"]["color"], np.ndarray)

@@ -12,10 +12,11 @@ import math
 
 import numpy as np
 import pytest
+from test_core_update import assert_same_gradients
 
 from explorer.core import DivergedError, Network
 from explorer.model import data, training
-from explorer.model.training import Config, Trainer
+from explorer.model.training import Config, Trainer, _norm
 
 SMALL = Config(dataset="xor", hidden=(5,), batch=16, seed=3)
 
@@ -366,3 +367,131 @@ def test_reset_at_a_step_takes_up_the_batches_where_that_step_left_them():
             assert (loaded.steps, loaded.epoch, loaded.position) == (run.steps, run.epoch, run.position)
             assert np.array_equal(loaded.next_batch().rows, run.next_batch().rows)
             run.step()
+
+
+# -- what a step skips changes no number: the data checked once, δ^1 left out, the norms ---------
+
+
+def test_trainer_checks_its_data_once_at_the_start():
+    good = data.load("xor", seed=0)
+    X = good.X_train.copy()
+    X[3, 0] = np.inf
+    bad = data.Dataset(good.name, good.task, X, good.y_train, good.X_test, good.y_test, good.feature_names,
+                       good.target_names)
+    with pytest.raises(ValueError, match="X must be finite"):
+        Trainer(Config(dataset="xor"), bad)
+
+
+@pytest.mark.parametrize("config", [Config(), Config(dataset="spiral3", hidden=(6,), activation="relu", batch=7),
+                                    Config(dataset="sine", loss="mse", hidden=(5, 3), batch=9, test_fraction=0.0)])
+def test_trainer_steps_are_public_steps_bit_for_bit(config):
+    t = Trainer.from_config(config)
+    ref = Network(t.net.sizes, config.activation, config.loss, config.seed)
+    Y_test = t.dataset.targets(config.loss, "test")
+    for _ in range(2 * t.n_train // config.batch + 3):  # across two epoch boundaries
+        g = t.step()
+        rows = t.current.batch.rows
+        assert np.array_equal(rows, t.epoch_order(t.epoch)[t.position - len(rows) : t.position])
+        h = ref.step(t.dataset.X_train[rows], t.dataset.targets(config.loss)[rows], config.lr)
+        assert g.delta[0] is None  # a step leaves δ^1 out ...
+        assert_same_gradients(g, h, skip_input_delta=True)
+        assert_same_gradients(t.complete(t.current).g, h)  # ... and complete() adds its bits
+        if t.has_test:
+            assert t.test_loss_history[-1] == ref.batch_loss(t.dataset.X_test, Y_test)
+            assert t.loss_on("test") == t.evaluate("test")[0]
+    for p, q in zip(t.net.W + t.net.b, ref.W + ref.b):
+        assert np.array_equal(p, q)
+
+
+def test_complete_adds_input_delta_to_any_kept_step_and_nothing_else():
+    t = Trainer.from_config(Config(batch=4))
+    assert t.complete(t.current) is t.current  # no step, no gradients
+    for _ in range(3):
+        t.step()
+    for k in (1, 2, 3):
+        s = t.snapshot(k)
+        full = t.complete(s)
+        assert full.g.delta[0] is not None and t.complete(full) is full
+        assert_same_gradients(full.g, s.g, skip_input_delta=True)
+        used = Network(t.net.sizes, seed=0).with_parameters(s.W_before, s.b_before)
+        assert np.array_equal(full.g.delta[0], used.gradients(s.batch.X, s.batch.Y).delta[0])
+        assert (full.step, full.W, full.b, full.batch, full.lr) == (s.step, s.W, s.b, s.batch, s.lr)
+    assert t.snapshot(3).nbytes() < t.complete(t.snapshot(3)).nbytes()
+
+
+def test_norms_are_numpys_bits():
+    rng = np.random.default_rng(5)
+    for shape in [(1, 8), (16, 8), (8, 2), (64, 256), (3, 1)]:
+        M = rng.standard_normal(shape) * rng.uniform(1e-3, 1e3)
+        assert _norm(M) == np.linalg.norm(M)
+        assert _norm(M.T) == np.linalg.norm(M.T)
+
+
+def test_norm_history_uses_each_norm_once_with_numpys_bits():
+    t = Trainer.from_config(Config(batch=5))
+    for _ in range(3):
+        W_before = t.net.W
+        g = t.step()
+        norms = t.norm_history[-1]
+        assert np.array_equal(norms[0], [np.linalg.norm(d) / np.sqrt(5) for d in g.delta[1:]])
+        assert np.array_equal(norms[1], [np.linalg.norm(dW) for dW in g.dW])
+        assert np.array_equal(norms[2], [t.config.lr * np.linalg.norm(dW) / np.linalg.norm(W)
+                                         for dW, W in zip(g.dW, W_before)])
+
+
+# -- what the page asks for on every rerun, computed once ----------------------------------------
+
+
+def fresh_scores(t: Trainer, split: str) -> tuple[float, float]:
+    """evaluate() written out again on a copy of the current weights."""
+    X, Y = t.split(split)
+    net = t.net.with_parameters([W.copy() for W in t.net.W], [b.copy() for b in t.net.b])
+    y = net.forward(X)[0][-1]
+    labels = t.dataset.y_train if split == "train" else t.dataset.y_test
+    return net.batch_loss(X, Y), float(np.mean(y.argmax(axis=1) == labels))
+
+
+def test_scores_follow_step_undo_reset_and_load():
+    t = Trainer.from_config(Config(batch=8))
+    seen = []
+
+    def check():
+        for split in ("train", "test"):
+            assert t.evaluate(split) == fresh_scores(t, split)
+            assert t.evaluate(split) is t.evaluate(split)  # the second time from the cache
+        seen.append(t.evaluate("train"))
+
+    check()
+    for _ in range(3):
+        t.step()
+        assert t.test_loss_history[-1] == t.evaluate("test")[0]
+        check()
+    t.undo()
+    check()
+    assert seen[-1] == seen[-3]  # back to the weights of two checks ago
+    loaded = Network(t.net.sizes, seed=9)
+    t.reset(loaded.W, loaded.b)
+    check()
+    t.reset()
+    check()
+    assert seen[-1] == seen[0]
+
+
+def test_grid_is_the_documented_grid_for_each_network():
+    t = Trainer.from_config(Config())
+    X = np.concatenate([t.dataset.X_train, t.dataset.X_test])
+    lo, hi = X.min(axis=0) - 0.5, X.max(axis=0) + 0.5
+    xs, ys = np.linspace(lo[0], hi[0], 60), np.linspace(lo[1], hi[1], 60)
+    points = np.stack(np.meshgrid(xs, ys), axis=-1).reshape(-1, 2)
+    before = t.grid()
+    t.step()
+    start = t.network_at(t.history[0])
+    for net, got in ((t.net, t.grid()), (start, t.grid(net=start)), (start, before)):
+        assert np.array_equal(got[0], xs) and np.array_equal(got[1], ys)
+        assert np.array_equal(got[2], net.forward(points)[0][-1].reshape(60, 60, -1))  # y = z^n
+    assert not np.array_equal(t.grid()[2], before[2])
+    small = t.grid(n=7)
+    assert small[2].shape == (7, 7, 2) and np.array_equal(small[0], np.linspace(lo[0], hi[0], 7))
+    line = Trainer.from_config(Config(dataset="sine", loss="mse"))
+    xs, ys, out = line.grid()
+    assert ys is None and np.array_equal(out, line.net.predict(xs[:, None]))
