@@ -19,6 +19,7 @@ from explorer.core import LOSS_FUNCTIONS, DivergedError, Gradients, Network, che
 from explorer.model import data, limits
 from explorer.model.config import Config
 from explorer.model.features import SHOWN, applies, expand
+from explorer.model.norms import exceeds, largest, norm, squares
 from explorer.model.snapshot import Batch, Snapshot
 
 # A step blows up when its batch loss exceeds BLOW_UP_LOSS × the starting loss or a weight
@@ -39,25 +40,6 @@ class BlowUpError(DivergedError):
         self.step, self.loss, self.start_loss, self.back_to, self.lr = step, loss, start_loss, back_to, lr
         super().__init__(f"the loss grew from {start_loss:.3g} to {loss:.3g} by step {step} at lr={lr:g}; "
                          f"back to the weights of step {back_to}")
-
-
-def _squares(M: np.ndarray) -> float:
-    """The sum of the squares of M's entries, as one dot product (far cheaper than a ufunc reduction)."""
-    flat = M.ravel(order="K")
-    return flat.dot(flat)
-
-
-def _norm(M: np.ndarray) -> float:
-    """The Frobenius norm: the bits of `np.linalg.norm(M)` (√ of the flat dot product) at a
-    fraction of its overhead, which matters at a few norms per step."""
-    return math.sqrt(_squares(M))
-
-
-def _exceeds(params: list[np.ndarray], squares: list[float], limit: float) -> bool:
-    """Whether any entry of `params` is larger than `limit` in size, given each array's sum of
-    squares. That sum bounds the largest entry, so only an array whose sum passes half of
-    limit² (room for its rounding) is scanned: the decision of a scan, without one a step."""
-    return any(ss > 0.5 * limit * limit and max(p.max(), -p.min()) > limit for p, ss in zip(params, squares))
 
 
 @dataclass
@@ -188,7 +170,7 @@ class Trainer:
         # blow-up test, and ‖W‖ of the next step's ‖ΔW‖/‖W‖. Past 1e154 a square is inf, which
         # the blow-up test then scans: no warning for it.
         with np.errstate(over="ignore"):
-            W_squares, b_squares = [_squares(W) for W in self.net.W], [_squares(b) for b in self.net.b]
+            W_squares, b_squares = [squares(W) for W in self.net.W], [squares(b) for b in self.net.b]
         self.norm_history.append(self._norms(g, W_before, dW if penalty.active else None))
         self._W_squares = (self.net.W, W_squares)
         if len(self.curve_steps) > limits.SERIES_POINTS:
@@ -196,7 +178,7 @@ class Trainer:
         kept = Snapshot(self.steps, self.net.W, self.net.b, g, batch, lr,
                         W_before, b_before, self.epoch, self.position, penalty=penalty)
         self._remember(kept)
-        if g.loss > BLOW_UP_LOSS * self.start_loss or _exceeds(self.net.W + self.net.b, W_squares + b_squares,
+        if g.loss > BLOW_UP_LOSS * self.start_loss or exceeds(self.net.W + self.net.b, W_squares + b_squares,
                                                                BLOW_UP_WEIGHT):
             self._roll_back(g.loss)
         return kept.g
@@ -207,7 +189,7 @@ class Trainer:
         while self.can_undo():
             loss_here = self.loss_history[-1]  # the loss of the weights before the latest step
             self.undo()
-            if loss_here <= SANE_LOSS * self.start_loss and _largest(self.net) <= SANE_WEIGHT:
+            if loss_here <= SANE_LOSS * self.start_loss and largest(self.net) <= SANE_WEIGHT:
                 break
         raise BlowUpError(step, loss, self.start_loss, self.steps, self.config.lr)
 
@@ -228,12 +210,12 @@ class Trainer:
         """‖δ^{l+1}‖, ‖∂L/∂W^l‖ and ‖ΔW^l‖/‖W^l‖ with ΔW^l = −η dW^l: dW is what (17) stepped
         along when a penalty added to ∂L/∂W^l, None when it was ∂L/∂W^l itself."""
         B = len(g.delta[-1])
-        dW_norms = [_norm(d) for d in g.dW]
-        step_norms = dW_norms if dW is None else [_norm(d) for d in dW]
+        dW_norms = [norm(d) for d in g.dW]
+        step_norms = dW_norms if dW is None else [norm(d) for d in dW]
         kept, W_squares = self._W_squares  # summed by the step that made W_before, unless undo or reset came between
-        W_norms = [math.sqrt(ss) for ss in W_squares] if kept is W_before else [_norm(W) for W in W_before]
+        W_norms = [math.sqrt(ss) for ss in W_squares] if kept is W_before else [norm(W) for W in W_before]
         return np.array([
-            [_norm(d) / math.sqrt(B) for d in g.delta[1:]],
+            [norm(d) / math.sqrt(B) for d in g.delta[1:]],
             dW_norms,
             [self.config.lr * n / max(W_norm, 1e-300) for n, W_norm in zip(step_norms, W_norms)],
         ])
@@ -408,9 +390,4 @@ class Trainer:
         return self.evaluate(split)[1]
 
 
-def _largest(net: Network) -> float:
-    """The largest size of any weight or bias."""
-    return max(max(p.max(), -p.min()) for p in net.W + net.b)
-
-
-__all__ = ["Batch", "BlowUpError", "Config", "DivergedError", "Trainer"]
+__all__ = ["Batch", "BlowUpError", "Config", "DivergedError", "Snapshot", "Trainer"]

@@ -16,7 +16,8 @@ from test_core_update import assert_same_gradients
 
 from explorer.core import DivergedError, Network
 from explorer.model import data, training
-from explorer.model.training import Config, Trainer, _norm
+from explorer.model.norms import norm as _norm
+from explorer.model.training import Config, Trainer
 
 SMALL = Config(dataset="xor", hidden=(5,), batch=16, seed=3)
 
