@@ -22,6 +22,7 @@ def test_serve_folder_serves_the_files_at_the_path_it_returns(server: str):
     finds plotly.min.js and the template at the path serve_plotly registered."""
     import asyncio
     import urllib.request
+    from concurrent.futures import ThreadPoolExecutor
 
     from clients import Session
 
@@ -30,7 +31,8 @@ def test_serve_folder_serves_the_files_at_the_path_it_returns(server: str):
         await page.close()
         return page.exceptions
 
-    assert asyncio.run(open_page()) == []
+    with ThreadPoolExecutor(1) as thread:  # a thread of its own: Playwright may hold this one's event loop
+        assert thread.submit(asyncio.run, open_page()).result() == []
     served = f"{server}/component/explorer.ui.canvas.plotly/"
     assert f"'{served.removeprefix(server + '/')}'" in Path(canvas.__file__).with_name("canvas.js").read_text()
     for name in ("plotly.min.js", "templates/plotly.json"):
