@@ -12,6 +12,7 @@ browser's work are bounded whatever the network.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
@@ -280,6 +281,17 @@ def phase_figure(W: Sequence[np.ndarray], b: Sequence[np.ndarray], g: Gradients,
             "(9)": f"∂L/∂b<sup>{layer}</sup> = δ<sup>{layer + 1}</sup>"}
     return network_diagram(W, b, nodes=nodes, node_name="δ", label=label,
                            flow=Flow(layer, True, next((v for k, v in text.items() if k in number), "")))
+
+
+def name_inputs(fig: Figure, sizes: Sequence[int], names: Sequence[str]) -> None:
+    """Write each input neuron's name (x₁, x₂, x₁², … or a file's columns, cut short and shown as
+    text) left of its node in a diagram of a network with these sizes, when every input is drawn."""
+    if len(names) != sizes[0] or sizes[0] > MAX_NODES:
+        return
+    short = [name if len(name) <= 12 else name[:11] + "…" for name in names]
+    fig["layout"]["annotations"] += [{"x": -0.08, "y": float(y), "xref": "x", "yref": "y", "xanchor": "right",
+                                      "showarrow": False, "text": html.escape(name), "font": {"size": 11}}
+                                     for name, y in zip(short, _positions(sizes)[0])]
 
 
 # -- what each neuron learned -------------------------------------------------------------------

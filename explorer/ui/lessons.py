@@ -195,8 +195,10 @@ def phases_view(t: Trainer, s: Snapshot) -> None:
     ))
     phase = all_phases[current]
     if not session.hidden("diagram"):  # the diagram follows the phases: forward, then δ backwards
-        page.chart(diagram.phase_figure(t.net.W, t.net.b, g, t.config.lr, current, phase.layer,
-                                        phase.equation.number, label=_), "phase_diagram")
+        fig = diagram.phase_figure(t.net.W, t.net.b, g, t.config.lr, current, phase.layer, phase.equation.number,
+                                   label=_)
+        diagram.name_inputs(fig, t.net.sizes, t.input_names)
+        page.chart(fig, "phase_diagram")
     _show(phase.equation)
     columns = st.columns(max(1, min(3, len(phase.shows))))
     for k, (name, M) in enumerate(phase.shows.items()):

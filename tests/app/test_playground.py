@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from specs import APP, metrics, ok, open_app, texts
+from specs import APP, chart, metrics, ok, open_app, texts
 from streamlit.testing.v1 import AppTest
 
 from explorer.teaching import teach
@@ -159,3 +159,15 @@ def test_the_gradient_check_view_checks_the_whole_gradient_of_a_regularised_step
     for l, check in enumerate(checks):
         measured = check.measured[0]  # W^l's entries: backprop's side is the step's whole gradient
         np.testing.assert_allclose(measured.analytic, s.update_gradient()[l].ravel()[measured.flat], rtol=1e-12)
+
+
+def test_the_phase_diagram_names_each_input_node():
+    at = AppTest.from_file(APP, default_timeout=60)
+    for name, value in {"dataset": "circles", "features": "x1,x2,x1^2,sinx2", "hidden": "3"}.items():
+        at.query_params[name] = value
+    at.session_state["view"] = "phases"
+    ok(at.run())
+    notes = chart(at, "phase_diagram")["layout"]["annotations"]
+    named = [n for n in notes if n.get("xanchor") == "right" and n.get("yref") == "y"]
+    assert [n["text"] for n in named] == ["x₁", "x₂", "x₁²", "sin x₂"]
+    assert [n["y"] for n in named] == sorted((n["y"] for n in named), reverse=True)  # neuron 1 at the top

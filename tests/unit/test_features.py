@@ -8,6 +8,7 @@ import math
 import numpy as np
 import pytest
 
+from explorer.figures import diagram
 from explorer.model import data, features
 from explorer.model.training import Config, Trainer
 from explorer.ui import links
@@ -129,3 +130,13 @@ def test_circles_become_separable_without_a_hidden_layer_once_the_squares_are_in
         scores[inputs] = (t.accuracy("train"), t.accuracy("test"))
     assert all(0.3 <= acc <= 0.65 for acc in scores[features.DEFAULT]), scores
     assert all(acc >= 0.97 for acc in scores[SQUARES]), scores
+
+
+def test_the_diagram_names_the_inputs_as_plain_text_cut_short():
+    fig = diagram.network_diagram([np.ones((3, 2))], [np.zeros((1, 2))])
+    before = len(fig["layout"]["annotations"])
+    diagram.name_inputs(fig, [3, 2], ["x₁²", "<b>bold</b>", "a very long column name"])
+    texts = [n["text"] for n in fig["layout"]["annotations"][before:]]
+    assert texts == ["x₁²", "&lt;b&gt;bold&lt;/b&gt;", "a very long…"]
+    diagram.name_inputs(fig, [3, 2], ["x₁", "x₂"])  # not one name a node: nothing written
+    assert len(fig["layout"]["annotations"]) == before + 3
