@@ -132,6 +132,7 @@ def heatmap(M: np.ndarray, name: str, zmax: float | None = None, *, text: bool |
     if rows * cols <= GAP_CELLS:  # gaps between cells help read a small matrix, but cost the browser a lot
         trace["xgap"] = trace["ygap"] = 1
     if text:
+        trace["z"] = M + 0.0  # −0.0 (a ReLU unit that is off times a negative) is 0, not "−0" in the cell
         trace["texttemplate"] = "%{z:.2~g}"  # two significant digits: small gradients stay readable
         trace["textfont"] = {"size": 11}
     return trace

@@ -526,3 +526,9 @@ def test_a_figure_is_what_plotly_would_send_and_shares_nothing():
     fig["data"][1]["marker"]["color"] = "black"
     assert plots.FONT == {"size": 13} and layout["annotations"] == [{"text": "W"}]
     assert isinstance(traces[1]["marker"]["color"], np.ndarray)
+
+
+def test_no_cell_reads_minus_zero():
+    M = np.array([[-0.0, 0.5], [-1e-3, 0.0]])
+    z = plots.heatmap(M, "δ<sup>2</sup>", text=True)["z"]
+    assert np.array_equal(z, M) and not np.signbit(z[0, 0]) and np.signbit(z[1, 0])
