@@ -11,13 +11,17 @@
 
 from __future__ import annotations
 
-import base64
 import html
 import json
 import re
+import sys
 import time
+from pathlib import Path
 
 import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the project, from a script run anywhere
+from explorer.figures.board import unpack
 
 # Timestamps, in the page, every message the app's websocket sends and receives, and
 # marks the ones that carry ForwardMsg.script_finished (field 6, a varint, at the top level).
@@ -50,22 +54,27 @@ WS_TIMING_JS = """(() => {
   };
 })();"""
 
-# Click Step (the widget with key `step`) and resolve when every chart on the page has
-# been drawn again (Plotly's 'plotly_afterplot' on its graph div, whether Streamlit
-# redraws the old div or mounts a new one) and the run's script_finished has arrived.
-# A chart whose figure did not change may not be redrawn at all: once the run has
-# finished and nothing was drawn for a second, the click counts as done with fewer charts.
-# Resolves {ok, redrawn_ms, server_ms, charts, redrawn}; server_ms is null without WS_TIMING_JS.
+# Click Step (the widget with key `step`) and resolve when every chart on the page has been
+# drawn again and the run's script_finished has arrived: the board (explorer/ui/board.js) when
+# its root's data-step changes (set once every part of it shows the new step), any other
+# chart at Plotly's 'plotly_afterplot'. A chart whose figure did not change may not be
+# redrawn at all: once the run has finished and nothing was drawn for a second, the click
+# counts as done with fewer charts. Resolves {ok, redrawn_ms, server_ms, charts, redrawn};
+# server_ms is null without WS_TIMING_JS.
 STEP_JS = """(timeoutMs) => new Promise((resolve) => {
   const sel = '.js-plotly-plot';
-  const keyOf = (gd) => [...(gd.closest('[class*="st-key-"]') || {classList: []}).classList]
+  const keyOf = (node) => [...(node.closest('[class*="st-key-"]') || {classList: []}).classList]
       .find(c => c.startsWith('st-key-')) || 'chart';
-  const expected = new Set([...document.querySelectorAll(sel)].map(keyOf));
+  const outside = () => [...document.querySelectorAll(sel)].filter(gd => !gd.closest('.board'));
+  const board = document.querySelector('.board');
+  const expected = new Set(outside().map(keyOf));
+  if (board) expected.add('board');
+  const before = board && board.dataset.step;
   const drawn = new Map();
   let t0 = 0;
   const hooked = new Map();  // graph div -> this click's listener (a div can outlive the click)
   const hook = (gd) => {
-    if (hooked.has(gd) || !gd.on) return;
+    if (hooked.has(gd) || !gd.on || gd.closest('.board')) return;
     const listener = () => {
       const k = keyOf(gd);
       if (t0 && !drawn.has(k)) drawn.set(k, performance.now());
@@ -82,7 +91,11 @@ STEP_JS = """(timeoutMs) => new Promise((resolve) => {
     const done = entries.find(e => e.finished && sent && e.t >= sent.t);
     return done ? done.t - t0 : undefined;
   };
-  const observer = new MutationObserver(() => document.querySelectorAll(sel).forEach(hook));
+  const observer = new MutationObserver(() => {
+    outside().forEach(hook);
+    if (t0 && board && board.dataset.step !== before && !drawn.has('board')) drawn.set('board', performance.now());
+    check();
+  });
   const timer = setTimeout(() => finish(false), timeoutMs);
   const QUIET_MS = 1000;
   function check() {
@@ -100,12 +113,15 @@ STEP_JS = """(timeoutMs) => new Promise((resolve) => {
     resolve({ok, redrawn_ms: redrawn, server_ms: serverMs() ?? null, charts: expected.size, redrawn: drawn.size});
   }
   const poll = setInterval(check, 5);  // script_finished can arrive after the last redraw
-  document.querySelectorAll(sel).forEach(hook);
-  observer.observe(document.body, {subtree: true, childList: true, attributes: true, attributeFilter: ['class']});
+  outside().forEach(hook);
+  observer.observe(document.body, {subtree: true, childList: true, attributes: true,
+                                   attributeFilter: ['class', 'data-step']});
   t0 = performance.now();
   document.querySelector('.st-key-step button').click();
 })"""
 
+# The board has drawn a step (explorer/ui/board.js sets data-step once every part shows it).
+BOARD_READY_JS = "() => !!document.querySelector('.board[data-step]')"
 CHARTS_READY_JS = "n => document.querySelectorAll('.js-plotly-plot').length >= n"
 
 
@@ -122,8 +138,8 @@ class Session:
 
     `await Session.open(url, "seed=3")` runs the page from that link; `await s.click("step")`
     clicks a button by its key and waits for the run to finish; after every run `metrics`
-    (the numbers row: label -> shown value) and `charts` (key -> Plotly figure JSON) hold
-    what a browser would show.
+    (the numbers row: label -> shown value), `charts` (key -> Plotly figure JSON) and `board`
+    (the board's latest frame: array name -> array, see `matrix`) hold what a browser would show.
     """
 
     def __init__(self, ws, query: str):
@@ -132,6 +148,7 @@ class Session:
         self.widgets: dict[str, tuple[str, str]] = {}  # key -> (widget id, fragment id)
         self.metrics: dict[str, str] = {}
         self.charts: dict[str, dict] = {}
+        self.board: dict[str, np.ndarray] = {}
         self.exceptions: list[str] = []
         self.bytes_in = 0
 
@@ -198,6 +215,8 @@ class Session:
             self.exceptions.append(f"{element.exception.type}: {element.exception.message}")
         elif kind == "plotly_chart":
             self.charts[_key(element.plotly_chart.id)] = json.loads(element.plotly_chart.spec)
+        elif kind == "bidi_component" and _key(element.bidi_component.id) == "board":  # explorer/ui/board.py
+            self.board = board_frame(element.bidi_component.bytes)
         elif kind == "bidi_component" and element.bidi_component.HasField("bytes"):  # explorer/ui/canvas.py
             self.charts[_key(element.bidi_component.id)] = json.loads(element.bidi_component.bytes)
         else:
@@ -206,12 +225,20 @@ class Session:
             if isinstance(widget_id, str) and widget_id.startswith("$$ID-"):
                 self.widgets[_key(widget_id)] = (widget_id, fragment)
 
-    def matrix(self, chart: str, name: str) -> np.ndarray:
-        """A heatmap's matrix from the last figure of `chart`, by its hover name ("W<sup>1</sup>")."""
-        for trace in self.charts[chart]["data"]:
-            if trace.get("hovertemplate", "").startswith(name + "["):
-                return _array(trace["z"])
-        raise KeyError(f"{chart} has no heatmap {name!r}")
+    def matrix(self, name: str) -> np.ndarray:
+        """A matrix the board shows, from its latest frame, by its name in the payload ("W1",
+        "b1", "delta2", "dW1", …)."""
+        return self.board[name]
+
+
+def board_frame(payload: bytes) -> dict[str, np.ndarray]:
+    """The latest frame of a board payload (explorer/figures/board.py): its arrays by name
+    ("W1", "delta2", …), and its header as "head"."""
+    header, arrays = unpack(payload)
+    k = len(header["frames"]) - 1
+    prefix = f"f{k}."
+    frame = {name[len(prefix):]: a for name, a in arrays.items() if name.startswith(prefix)}
+    return {**frame, "head": header["frames"][k]}
 
 
 NUMBERS = '<dl class="numbers">'  # the numbers row of the page (explorer/ui/controls.py `numbers`)
@@ -226,12 +253,3 @@ def numbers(body: str) -> dict[str, str]:
 def _key(element_id: str) -> str:
     """The user key of an element id "$$ID-<hash>-<key>"."""
     return element_id.split("-", 2)[2] if element_id.count("-") >= 2 else element_id
-
-
-def _array(z) -> np.ndarray:
-    """Plotly's JSON of an array: a list, or a base64 typed array {dtype, bdata, shape}."""
-    if isinstance(z, dict) and "bdata" in z:
-        flat = np.frombuffer(base64.b64decode(z["bdata"]), dtype=z["dtype"])
-        shape = [int(n) for n in str(z.get("shape", len(flat))).split(",")]
-        return flat.reshape(shape)
-    return np.asarray(z, dtype=float)

@@ -8,9 +8,10 @@ import json
 from pathlib import Path
 
 import numpy as np
-from clients import NUMBERS, numbers
+from clients import NUMBERS, board_frame, numbers
 from streamlit.testing.v1 import AppTest
 
+from explorer.figures.board import unpack
 from explorer.model.training import Config, Trainer
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -46,6 +47,20 @@ def charts(at: AppTest) -> dict[str, dict]:
 def chart(at: AppTest, key: str) -> dict:
     """The figure of the chart with this key."""
     return _figure(at.get_by_key(key))
+
+
+def board(at: AppTest) -> dict[str, np.ndarray]:
+    """The board's latest frame (explorer/ui/board.py) as the browser gets it: its arrays by
+    name ("W1", "b1", "delta2", "dW1", "DW1", "node1", "regions", "curve.train", …) and
+    its header as "head" (step, ranges, pick, …)."""
+    return board_frame(at.get_by_key("board").proto.bytes)
+
+
+def structure(at: AppTest) -> dict:
+    """The board's structure (sizes, words, panels), as a run that rebuilds it sends it."""
+    at.session_state["board_sent"] = None
+    ok(at.run())
+    return unpack(at.get_by_key("board").proto.bytes)[0]["structure"]
 
 
 def metrics(at: AppTest) -> dict[str, str]:

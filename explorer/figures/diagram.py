@@ -38,6 +38,12 @@ FADED = 0.15  # opacity of the layers a phase is not working on
 HEIGHT = 420
 
 
+def band(values: np.ndarray, zmax: float) -> np.ndarray:
+    """The colour band of each edge value: |value| / zmax in quarters (0 … BANDS−1); its colour
+    is NEGATIVE[band] or POSITIVE[band] by sign, its width 0.8 + 1.4 band (board.js alike)."""
+    return np.minimum((np.abs(values) / zmax * BANDS).astype(int), BANDS - 1)
+
+
 def summarised(sizes: Sequence[int], max_edges: int = MAX_EDGES) -> bool:
     """Whether the diagram of a network with these sizes shows only the strongest edges."""
     return sum(m * n for m, n in pairwise(sizes)) > max_edges or max(sizes) > MAX_NODES
@@ -117,14 +123,14 @@ def network_diagram(
     x0, x1 = l_all - 1.0, l_all.astype(float)
     y0 = np.concatenate([ys[l - 1][i] for l, i in zip(range(1, len(W) + 1), i_s)])
     y1 = np.concatenate([ys[l][j] for l, j in zip(range(1, len(W) + 1), j_s)])
-    band = np.minimum((np.abs(v_all) / zmax * BANDS).astype(int), BANDS - 1)
+    bands = band(v_all, zmax)
     faded = np.zeros(len(v_all), bool) if flow is None else l_all != flow.layer
 
     traces = []
     for positive, colours in ((False, NEGATIVE), (True, POSITIVE)):
         for k, colour in enumerate(colours):
             for fade in (False, True):
-                chosen = ((v_all >= 0) == positive) & (band == k) & (faded == fade)
+                chosen = ((v_all >= 0) == positive) & (bands == k) & (faded == fade)
                 if not chosen.any():
                     continue
                 nan = np.full(chosen.sum(), np.nan)

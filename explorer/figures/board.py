@@ -1,0 +1,304 @@
+"""The board's payload: what the Network view's live component (explorer/ui/board.js) draws,
+as compact bytes. Pure functions: a Trainer and a Snapshot in, bytes out; no Streamlit.
+
+A payload is a little-endian u32 n, then n bytes of a JSON header, then the arrays the
+header's `arrays` table names (`[name, dtype, shape, offset]`, offsets from the end of the
+header, each array 8-byte aligned). Every matrix shown (W, b, δ, ∂L/∂W, ΔW) travels as its
+own array, neither packed with others nor rescaled; only a matrix larger than the board can
+show cell by cell is sent at display resolution (`coarse`).
+
+The structure (sizes, words, data points, the grid) goes only when it changes; a Step sends
+one frame (the step's values), Play several. Frame k's arrays are named `f{k}.<name>`.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import struct
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from explorer.figures import diagram
+from explorer.figures.plots import CLASS_COLOURS, DIVERGING, ENGLISH, HIGHLIGHT, LINE_COLOURS, Label, symmetric_range
+from explorer.model import limits
+from explorer.model.training import Snapshot, Trainer
+
+Arrays = list[tuple[str, np.ndarray]]
+# A matrix with more rows or columns than this is sent at display resolution: blocks of
+# cells, each the entry of the largest size in it (sign kept), so that nothing strong hides.
+SHOWN_CELLS = 48
+# Matrices of at most this many entries travel as float64 (every bit of the trainer's), larger
+# ones as float32 (seven significant digits; the hover shows six).
+EXACT_CELLS = 1024
+# The loss curve: a Step sends its new points; after this many the whole curve is sent again
+# (Trainer.curve: at most limits.DRAW_POINTS), so that the board's copy stays small.
+TAIL_POINTS = 300
+
+
+@dataclass(frozen=True)
+class Shown:
+    """What the board draws, set by switches and the link: a change rebuilds the board."""
+
+    panels: tuple[str, ...] = ()   # beside W, b, δ: "dW" (∂L/∂W, ∂L/∂b), "update" (ΔW, Δb)
+    loss: bool = True              # the loss curve (and the data beside it)
+    data: bool = True              # the data and the prediction
+    diagram: bool = True           # the network diagram and its norms
+    present: bool = False          # projector type
+    lang: str = "en"
+
+
+def _pictured(t: Trainer) -> str | None:
+    """What the data half draws: "regions" (2-D classification), "surface" (2-D regression),
+    "fit" (1 input, 1 output); None where the input space cannot be drawn."""
+    ds = t.dataset
+    if ds.task == "regression" and ds.n_outputs > 1:
+        return None
+    if ds.n_inputs == 2:
+        return "regions" if ds.task == "classification" else "surface"
+    return "fit" if ds.n_inputs == 1 and ds.task == "regression" else None
+
+
+def version(t: Trainer, shown: Shown) -> str:
+    """A name for the board's structure: the same name, the same structure."""
+    ds = t.dataset
+    return json.dumps([t.net.sizes, t.config.batch, id(ds), shown.__dict__], separators=(",", ":"))
+
+
+def structure(t: Trainer, shown: Shown, label: Label = ENGLISH) -> tuple[dict, Arrays]:
+    """The parts of the board that stay from step to step: sizes, words, data points, grid."""
+    ds, sizes = t.dataset, t.net.sizes
+    pictured = _pictured(t) if shown.loss and shown.data else None
+    spec = {
+        "version": version(t, shown), "sizes": sizes, "batch": t.config.batch, "panels": list(shown.panels),
+        "loss": shown.loss, "diagram": shown.diagram, "present": shown.present, "pictured": pictured,
+        "shown_cells": SHOWN_CELLS, "max_nodes": diagram.MAX_NODES, "max_edges": diagram.MAX_EDGES,
+        "summarised": diagram.summarised(sizes),
+        "colours": {"diverging": DIVERGING, "classes": CLASS_COLOURS, "lines": LINE_COLOURS,
+                    "negative": diagram.NEGATIVE, "positive": diagram.POSITIVE, "nodes": diagram.NODE_SCALE,
+                    "highlight": HIGHLIGHT},
+        "words": _words(t, label),
+    }
+    arrays: Arrays = []
+    if pictured is not None:
+        X, y = ds.X_train, ds.y_train
+        arrays += [("Xtr", X.astype(np.float32)), ("ytr", y), ("Xte", ds.X_test.astype(np.float32)), ("yte", ds.y_test)]
+        if pictured != "fit":
+            xs, ys, _ = t.grid_points(limits.grid_side(sizes))
+            spec["grid"] = [float(xs[0]), float(xs[-1]), float(ys[0]), float(ys[-1]), len(xs)]
+        else:
+            xs, _, _ = t.grid_points(limits.grid_side(sizes))
+            spec["grid"] = [float(xs[0]), float(xs[-1]), len(xs)]
+    return spec, arrays
+
+
+def _words(t: Trainer, label: Label) -> dict[str, object]:
+    """Every word the board shows, in the session's language."""
+    names = [str(name) for name in t.dataset.target_names]
+    return {
+        "loss": label("loss"), "data": label("data"), "step": label("p_step_axis"), "loss_axis": label("p_loss_axis"),
+        "train": label("p_train_batch"), "test": label("p_test_set"), "predicted": label("p_predicted_class"),
+        "test_points": label("p_test"), "norms": label("dg_norms_key"), "classes": names,
+        "targets": label("p_targets"), "curve": label("p_network_curve"), "train_points": label("p_train"),
+        "delta": label("p_delta_title", l="{l}"),
+    }
+
+
+# -- one frame: the values of one step -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class View:
+    """How a frame is drawn, from the Network view's switches."""
+
+    ranges: Mapping[tuple[int, str], float]   # colour half-widths fixed by the lock or per family
+    edges: str = "W"                          # what the diagram's edges show: "W", "dW", "update"
+    nodes: str = "a"                          # what its neurons show: "z", "a", "δ"
+    sample: int = 1                           # of which sample of the batch (1-based)
+    pick: tuple[int, int, int] | None = None  # W^l[i, j] outlined
+    log_loss: bool = False
+
+
+def coarse(M: np.ndarray, most: int = SHOWN_CELLS) -> np.ndarray:
+    """M at display resolution: at most `most` rows and columns, each cell the entry of the
+    largest size in its block of M (with its sign). M itself when it fits."""
+    m, n = M.shape
+    fi, fj = -(-m // most), -(-n // most)
+    if fi == 1 and fj == 1:
+        return M
+    rows, cols = -(-m // fi), -(-n // fj)
+    padded = np.zeros((rows * fi, cols * fj), M.dtype)
+    padded[:m, :n] = M
+    blocks = padded.reshape(rows, fi, cols, fj).transpose(0, 2, 1, 3).reshape(rows, cols, fi * fj)
+    k = np.abs(blocks).argmax(axis=2)
+    return np.take_along_axis(blocks, k[..., None], axis=2)[..., 0]
+
+
+def _sent(M: np.ndarray) -> np.ndarray:
+    """A matrix as it travels: at display resolution if large, float32 beyond EXACT_CELLS."""
+    M = coarse(M)
+    return M if M.size <= EXACT_CELLS else M.astype(np.float32)
+
+
+FAMILIES = {"W": ("W", "b"), "dW": ("dW", "db"), "update": ("DW", "Db")}
+
+
+def frame(t: Trainer, s: Snapshot, view: View, shown: Shown, numbers: Sequence[str] = (),
+          since: int | None = None, pictured: str | None = None) -> tuple[dict, Arrays]:
+    """One step's values: the header's scalars and the arrays every part of the board draws;
+    the loss curve's points after step `since` (all of them when None: see `curve`) and the
+    prediction over the input space (`pictured`, as the structure says)."""
+    g, L = s.g, len(s.W)
+    families = {"W"} | ({*shown.panels, view.edges} if g is not None else set())
+    head: dict[str, object] = {"step": s.step, "latest": t.steps, "numbers": list(numbers), "light": s.light,
+                               "gradients": g is not None, "edges": view.edges if g is not None else "W",
+                               "nodes": view.nodes, "pick": view.pick, "log": view.log_loss, "ranges": {}}
+    arrays: Arrays = []
+    ranges = head["ranges"]
+    for l in range(1, L + 1):
+        matrices = {"W": (s.W[l - 1], s.b[l - 1])}
+        if g is not None:
+            matrices["dW"] = (g.dW[l - 1], g.db[l - 1])
+            matrices["update"] = (-s.lr * g.dW[l - 1], -s.lr * g.db[l - 1])
+            arrays.append((f"delta{l + 1}", _sent(g.delta[l])))
+            ranges[f"delta{l + 1}"] = view.ranges.get((l, "delta")) or symmetric_range(g.delta[l])
+        for family in families:
+            top, bottom = matrices[family]
+            name, bias = FAMILIES[family]
+            arrays += [(f"{name}{l}", _sent(top)), (f"{bias}{l}", _sent(bottom))]
+            ranges[f"{name}{l}"] = view.ranges.get((l, family)) or symmetric_range(top)
+    head["shapes"] = [list(M.shape) for M in s.W]
+    if shown.diagram:
+        arrays += _diagram(t, s, view, head)
+    if shown.loss:
+        head["curve"], points = curve(t, since)
+        arrays += points + data_values(t, s, pictured)
+    return head, arrays
+
+
+def _diagram(t: Trainer, s: Snapshot, view: View, head: dict) -> Arrays:
+    """The diagram's own arrays: the edges kept when the network is too large to draw them
+    all (the strongest of each layer, `diagram.MAX_EDGES` in all), its neurons' values of one
+    sample, the step's norms."""
+    g, arrays = s.g, []
+    if diagram.summarised(t.net.sizes):
+        if g is None or view.edges == "W":
+            edges = s.W
+        else:
+            edges = [(1.0 if view.edges == "dW" else -s.lr) * M for M in g.dW]
+        quota = max(1, diagram.MAX_EDGES // len(edges))
+        ls, i_s, j_s, vs = [], [], [], []
+        for l, M in enumerate(edges, start=1):
+            i, j = diagram._kept(M, quota)
+            ls.append(np.full(len(i), l, np.uint8))
+            i_s.append(i.astype(np.uint16))
+            j_s.append(j.astype(np.uint16))
+            vs.append(M[i, j])
+        arrays += [("dg.l", np.concatenate(ls)), ("dg.i", np.concatenate(i_s)), ("dg.j", np.concatenate(j_s)),
+                   ("dg.v", np.concatenate(vs))]
+    if g is not None:
+        node = view.nodes
+        if node == "δ":  # a step leaves δ^1 out; the input layer's nodes show it
+            g = t.complete(s).g
+        r = min(view.sample, len(g.z[0]))
+        head["sample"] = r
+        values = {"z": g.z, "a": g.a, "δ": g.delta}[node]
+        arrays += [(f"node{l}", np.asarray(v[r - 1][: diagram.MAX_NODES], float)) for l, v in enumerate(values, 1)]
+    k = bisect.bisect_left(t.curve_steps, s.step)  # the curves may be thinned: the step's norms if kept
+    if k < len(t.curve_steps) and t.curve_steps[k] == s.step:
+        arrays.append(("norms", np.asarray(t.norm_history[k][:2], float)))
+    return arrays
+
+
+def data_values(t: Trainer, s: Snapshot, pictured: str | None) -> Arrays:
+    """The network's prediction over the input plane (or line) at the snapshot's weights."""
+    if pictured is None:
+        return []
+    out = t.grid(net=t.network_at(s))[2]
+    if pictured == "regions":
+        return [("regions", out.argmax(axis=-1).astype(np.uint8))]
+    return [("surface" if pictured == "surface" else "fit", out[..., 0].astype(np.float32))]
+
+
+def curve(t: Trainer, since: int | None) -> tuple[str, Arrays]:
+    """The loss curve's points the board lacks: ("tail", points after step `since`) when the
+    board holds the curve up to `since` and few points came since, else ("full", Trainer.curve)."""
+    steps = t.curve_steps
+    k = bisect.bisect_right(steps, since) if since is not None else 0
+    if since is not None and k and steps[k - 1] == since and len(steps) - k <= TAIL_POINTS:
+        train, test = t.loss_history[k:], t.test_loss_history[k:] if t.test_loss_history else []
+        return "tail", [("curve.steps", np.asarray(steps[k:], np.int32)), ("curve.train", np.asarray(train, float)),
+                        ("curve.test", np.asarray(test, float))]
+    full_steps, train, test = t.curve()
+    return "full", [("curve.steps", np.asarray(full_steps, np.int32)), ("curve.train", np.asarray(train, float)),
+                    ("curve.test", np.asarray(test, float))]
+
+
+# -- bytes -----------------------------------------------------------------------------------------
+
+_CODES = {np.dtype(np.float64): "f8", np.dtype(np.float32): "f4", np.dtype(np.int32): "i4",
+          np.dtype(np.uint8): "u1", np.dtype(np.uint16): "u2"}
+
+
+def _portable(a: np.ndarray) -> np.ndarray:
+    """`a` in a dtype the browser reads (JavaScript typed arrays): floats as they are,
+    integers as int32 unless already u1/u2/i4."""
+    a = np.ascontiguousarray(a)
+    if a.dtype in _CODES:
+        return a
+    if a.dtype.kind == "f":
+        return a.astype(np.float64)
+    if a.dtype.kind == "b":
+        return a.astype(np.uint8)
+    return a.astype(np.int32)
+
+
+def pack(header: Mapping[str, object], arrays: Arrays) -> bytes:
+    """The payload: u32 header length, the JSON header with its `arrays` table, the arrays."""
+    blobs, table, offset = [], [], 0
+    for name, a in arrays:
+        a = _portable(a)
+        raw = a.tobytes()
+        table.append([name, _CODES[a.dtype], list(a.shape), offset])
+        pad = -len(raw) % 8
+        blobs.append(raw + b"\0" * pad)
+        offset += len(raw) + pad
+    head = json.dumps({**header, "arrays": table}, separators=(",", ":"), ensure_ascii=False,
+                      allow_nan=False, default=_scalar).encode()
+    head += b" " * (-(4 + len(head)) % 8)  # the arrays start 8-byte aligned
+    return struct.pack("<I", len(head)) + head + b"".join(blobs)
+
+
+def _scalar(value: object) -> object:
+    if isinstance(value, np.generic):
+        return value.item()
+    raise TypeError(f"not JSON: {type(value).__name__}")
+
+
+def unpack(payload: bytes) -> tuple[dict, dict[str, np.ndarray]]:
+    """A payload read back (tests, scripts/clients.py): the header and the arrays by name."""
+    (n,) = struct.unpack_from("<I", payload)
+    header = json.loads(payload[4:4 + n])
+    start, arrays = 4 + n, {}
+    for name, code, shape, offset in header["arrays"]:
+        dtype = np.dtype("<" + code)
+        count = int(np.prod(shape)) if shape else 1
+        arrays[name] = np.frombuffer(payload, dtype, count, start + offset).reshape(shape)
+    return header, arrays
+
+
+def payload(version_name: str, spec: tuple[dict, Arrays] | None, frames: Sequence[tuple[dict, Arrays]], *,
+            seq: int = 0, playing: bool = False, fps: float = 20.0) -> bytes:
+    """The structure (when it changed) and the frames, as one payload. `seq` counts Play's
+    chunks; `version_name` names the structure the frames are drawn on."""
+    header: dict[str, object] = {"version": version_name, "seq": seq, "playing": playing, "fps": fps,
+                                 "frames": [h for h, _ in frames]}
+    arrays: Arrays = []
+    if spec is not None:
+        header["structure"] = spec[0]
+        arrays += spec[1]
+    for k, (_, frame_arrays) in enumerate(frames):
+        arrays += [(f"f{k}.{name}", a) for name, a in frame_arrays]
+    return pack(header, arrays)

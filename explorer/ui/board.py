@@ -1,0 +1,96 @@
+"""The board: the Network view's loss curve, data, diagram and every layer's matrices as one
+live component that stays mounted from Step to Step (its JavaScript is board.js).
+
+A Step sends one frame of values (explorer/figures/board.py); the structure goes only when it
+changes. Play sends about CHUNK_SECONDS of frames a run; the page shows them at most FPS a
+second and asks for the next chunk when half are shown. On Pause, the steps computed for frames
+that were never shown are taken back, so the trainer stands at the step on the screen.
+
+board.js is served from this folder (a static path, `components.v1.declare_component`); the
+component's inline module is board_loader.js, a few bytes that import it: Streamlit re-sends
+a component's inline JavaScript with every run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import streamlit as st
+from streamlit.components import v1 as components_v1
+
+from explorer.figures import board
+from explorer.figures.plots import Label
+from explorer.model.training import Snapshot, Trainer
+from explorer.ui import canvas, session
+
+HERE = Path(__file__).parent
+STATIC = f"{__name__}.static"  # served at component/explorer.ui.board.static/ (board_loader.js imports from it)
+CHUNK_SECONDS = 0.4  # of frames computed in one run of Play
+FPS = 20.0           # frames shown a second, at most: one host serves a whole class
+_mount = st.components.v2.component("backprop_board", js=(HERE / "board_loader.js").read_text(encoding="utf-8"),
+                                    isolate_styles=False)
+
+
+def _serve() -> None:
+    """board.js (and plotly.min.js, as canvas.py serves it) under the app's base URL. A
+    registration belongs to the running server (a test's runtime is a new one): made once."""
+    if components_v1.component_registry.ComponentRegistry.instance().get_component_path(STATIC) is None:
+        components_v1.declare_component("static", path=str(HERE))
+    canvas.serve_plotly()
+
+
+def forget() -> None:
+    """The board is not on the page (another view): the next one is built from its structure."""
+    for key in ("board_sent", "board_curve"):
+        st.session_state.pop(key, None)
+
+
+def chunk(per_frame: int, t: Trainer) -> int:
+    """Frames of Play computed in one run: CHUNK_SECONDS of them, no more than the history can
+    take back (Undo keeps the latest steps: frames never shown are undone on Pause)."""
+    frames = max(1, round(CHUNK_SECONDS * FPS))
+    return max(1, min(frames, (len(t.history) - 1) // per_frame))
+
+
+def draw(t: Trainer, s: Snapshot, shown: board.Shown, view: board.View, numbers: Callable[[Trainer], Sequence[str]],
+         label: Label, *, per_frame: int = 1, key: str = "board") -> None:
+    """Mount the board showing snapshot `s`; while playing, step ahead a chunk of frames of
+    `per_frame` steps each and send them all (`numbers(t)`: the numbers row's values)."""
+    ss = st.session_state
+    _serve()
+    version = board.version(t, shown)
+    spec = None
+    if ss.get("board_sent") != version:
+        spec = board.structure(t, shown, label)
+        ss["board_sent"], ss["board_pictured"], ss["board_curve"] = version, spec[0]["pictured"], None
+    pictured = ss["board_pictured"]
+    playing = bool(ss.get("playing"))
+    frames = []
+    for _ in range(chunk(per_frame, t) if playing else 1):
+        if playing:
+            session.act(t.run, per_frame)
+            if not ss.get("playing"):  # stopped by a divergence: this frame shows where it stands
+                playing = False
+            s = t.current
+        frames.append(board.frame(t, s, view, shown, numbers(t), since=ss["board_curve"], pictured=pictured))
+        ss["board_curve"] = t.curve_steps[-1] if t.curve_steps else 0
+        if not playing:
+            break
+    if playing:
+        ss["board_seq"] = ss.get("board_seq", 0) + 1
+    data = board.payload(version, spec, frames, seq=ss.get("board_seq", 0), playing=playing, fps=FPS)
+    _mount(key=key, data=data, on_need_change=_next, on_rewind_change=_rewind, on_missing_change=forget)
+
+
+def _next() -> None:
+    """Play's next chunk: the run this trigger causes computes it."""
+
+
+def _rewind() -> None:
+    """Paused with frames computed but never shown: take their steps back, to the step shown."""
+    shown = st.session_state["board"]["rewind"]
+    t = session.trainer()
+    if isinstance(shown, int) and not st.session_state.get("playing"):
+        while t.steps > shown and t.can_undo():
+            t.undo()
