@@ -10,17 +10,20 @@ on free loopback ports (scripts/serve.py). The app's pages open at step 1000 of 
 The floor's page and the app's pages are clicked in turn, round after round (the order
 rotates), so that other work on the machine slows every side alike. Prints medians and p90 of:
 
-- click → redrawn: from the Step click to every chart drawn again (Plotly's afterplot on
-  each chart), measured in the page; for the floor, to its number shown. The ratio to the
-  floor is the goal: at most 3× (first milestone 4×), and the wide network at most 1.3× the
+- click → redrawn: from the Step click to every part of the board drawn again (its root's
+  `data-step` changes once every part shows the new step; any other chart at Plotly's
+  afterplot), measured in the page; for the floor, to its number shown. The ratio to the
+  floor is the goal: at most 3× (first milestone 4×), and the wide network at most 1.5× the
   default;
 - click → finished: from the click to the run's `script_finished` message, as the page
   received it (the server's share, plus the page's own delay in reading its socket);
-- server, protocol: one Step over Streamlit's websocket protocol without a browser, and the
-  bytes the server sent for it (goal: at most 30 KB at the default network);
+- server, protocol: one Step over Streamlit's websocket protocol without a browser, the
+  server process's CPU time for it (goal: at most 2× the floor's) and the bytes the server
+  sent for it (goal: at most 20 KB at the default network);
 - server, AppTest: one Step in-process with `streamlit.testing` (a whole-script rerun);
-- Play: redraws of the network chart per second while playing (goal: at least 10), one step
-  a frame, and 10 steps a frame.
+- Play: frames the board shows a second (goal: at least 20 at the default network, 1 step a
+  frame, median gap at most 55 ms; 12 at 64,64; 15 at 10 and 100 steps a frame) and the
+  server's CPU time per frame computed (goal: at most 3 ms).
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # as app.py: before NumPy is
 
 import argparse
 import asyncio
+import itertools
 import statistics
 import sys
 import tempfile
@@ -39,12 +43,14 @@ from pathlib import Path
 from urllib.parse import parse_qsl
 
 from bench_server import FLOOR
-from clients import CHARTS_READY_JS, STEP_JS, WS_TIMING_JS, Session, percentile
+from clients import BOARD_READY_JS, STEP_JS, WS_TIMING_JS, Session, percentile
 from serve import CHROMIUM, CHROMIUM_ARGS, ROOT, start_server
 
 FILL = 1000  # the app's pages open at this step of the seeded run
 NETWORKS = {"default": f"step={FILL}", "wide 64,64": f"hidden=64,64&step={FILL}"}
-GOALS = {"ratio": 3.0, "milestone": 4.0, "wide": 1.3, "fps": 10.0, "kb": 30.0}
+GOALS = {"ratio": 3.0, "milestone": 4.0, "wide": 1.5, "fps": 20.0, "gap": 55.0, "kb": 20.0, "cpu": 2.0,
+         "frame_ms": 3.0}
+PLAYS = (("default", 1, 20.0), ("default", 10, 15.0), ("default", 100, 15.0), ("wide 64,64", 1, 12.0))
 VIEWPORT = {"width": 1600, "height": 1000}
 
 # The floor's click: from the click on Step to its number shown changed (and the run's
@@ -71,20 +77,13 @@ FLOOR_STEP_JS = """(timeoutMs) => new Promise((resolve) => {
   document.querySelector('.st-key-step button').click();
 })"""
 
-# Redraws of the network chart while playing, counted in the page over `ms` milliseconds.
-PLAY_JS = """(ms) => new Promise((resolve) => {
-  const gd = document.querySelector('.st-key-network .js-plotly-plot'), times = [];
-  const count = () => times.push(performance.now());
-  gd.on('plotly_afterplot', count);
-  setTimeout(() => { gd.removeListener('plotly_afterplot', count); resolve(times); }, ms);
-})"""
-
-
-def open_page(browser, url: str, query: str, ready_js: str, charts: int):
+# The frames the board showed while playing (explorer/ui/board.js keeps their times and steps).
+FRAMES_JS = "() => window.__board.frames.slice()"
+def open_page(browser, url: str, query: str, ready_js: str):
     page = browser.new_page(viewport=VIEWPORT)
     page.add_init_script(WS_TIMING_JS)
     page.goto(f"{url}/?{query}")
-    page.wait_for_function(ready_js, arg=charts, timeout=120_000)
+    page.wait_for_function(ready_js, timeout=120_000)
     page.wait_for_timeout(1000)  # first render settled
     return page
 
@@ -101,10 +100,10 @@ def click(page, js: str) -> dict:
 
 def browser_times(browser, urls: dict[str, str], clicks: int, warmup: int) -> dict[str, dict[str, list]]:
     """Step on the floor's page and each network's page in turn, `warmup` + `clicks` rounds."""
-    pages = {"floor": (open_page(browser, urls["floor"], "", "n => document.querySelector("
-                                 "'[data-testid=stMetricValue]')", 1), FLOOR_STEP_JS)}
+    pages = {"floor": (open_page(browser, urls["floor"], "", "() => document.querySelector("
+                                 "'[data-testid=stMetricValue]')"), FLOOR_STEP_JS)}
     for name, query in NETWORKS.items():
-        pages[name] = (open_page(browser, urls["app"], query, CHARTS_READY_JS, 2), STEP_JS)
+        pages[name] = (open_page(browser, urls["app"], query, BOARD_READY_JS), STEP_JS)
     times = {name: {"redrawn": [], "finished": [], "charts": set()} for name in pages}
     order = list(pages)
     try:
@@ -124,34 +123,45 @@ def browser_times(browser, urls: dict[str, str], clicks: int, warmup: int) -> di
             page.close()
 
 
-def play_rate(browser, url: str, per_frame: int, seconds: float = 5.0) -> float:
-    """Network chart redraws per second while playing `per_frame` steps a frame."""
-    page = open_page(browser, url, NETWORKS["default"], CHARTS_READY_JS, 2)
+def play_rate(browser, app, query: str, per_frame: int, seconds: float = 6.0) -> dict[str, float]:
+    """While playing `per_frame` steps a frame: frames shown a second, their median gap (ms),
+    and the server's CPU time per frame computed (ms; steps advanced ÷ steps a frame)."""
+    page = open_page(browser, app.url, query, BOARD_READY_JS)
     try:
         page.bring_to_front()
         if per_frame != 1:
             page.locator(".st-key-per_frame").click()
             page.get_by_role("option", name=f"{per_frame} / frame").click()
+            page.wait_for_timeout(500)
         page.get_by_role("button", name="Play", exact=True).click()
-        page.wait_for_timeout(1000)  # the first frames
-        times = page.evaluate(PLAY_JS, int(seconds * 1000))
+        page.wait_for_timeout(1500)  # the first chunks
+        start, cpu = page.evaluate("() => performance.now()"), app.cpu_seconds()
+        page.wait_for_timeout(int(seconds * 1000))
+        cpu, end = app.cpu_seconds() - cpu, page.evaluate("() => performance.now()")
+        frames = [f for f in page.evaluate(FRAMES_JS) if start <= f["t"] <= end]
         page.get_by_role("button", name="Pause", exact=True).click()
-        return (len(times) - 1) / ((times[-1] - times[0]) / 1000) if len(times) > 1 else 0.0
+        page.wait_for_timeout(500)
+        gaps = [b["t"] - a["t"] for a, b in itertools.pairwise(frames)]
+        computed = max(1, (frames[-1]["step"] - frames[0]["step"]) / per_frame) if len(frames) > 1 else 1
+        return {"fps": len(frames) / ((end - start) / 1000), "gap": statistics.median(gaps) if gaps else float("nan"),
+                "frame_ms": 1000 * cpu / computed}
     finally:
         page.close()
 
 
-async def protocol_times(url: str, query: str, clicks: int, warmup: int) -> dict[str, list[float]]:
-    session = await Session.open(url, query)
+async def protocol_times(server, query: str, clicks: int, warmup: int) -> dict[str, list[float]]:
+    """Steps over the websocket protocol: round trip (ms), the server's CPU time (ms), bytes."""
+    session = await Session.open(server.url, query)
     try:
-        times, sizes = [], []
+        times, cpu, sizes = [], [], []
         for _ in range(warmup + clicks):
-            before = session.bytes_in
+            before, used = session.bytes_in, server.cpu_seconds()
             times.append(1000 * await session.click("step"))
+            cpu.append(1000 * (server.cpu_seconds() - used))
             sizes.append(session.bytes_in - before)
         if session.exceptions:
             raise RuntimeError(f"the app raised: {session.exceptions[0]}")
-        return {"protocol": times[warmup:], "bytes": sizes[warmup:]}
+        return {"protocol": times[warmup:], "cpu": cpu[warmup:], "bytes": sizes[warmup:]}
     finally:
         await session.close()
 
@@ -195,8 +205,9 @@ def main() -> int:
         floor_script.write_text(FLOOR)
         app, floor = start_server(timeout=60), start_server(timeout=60, script=str(floor_script))
         try:
-            rows = {name: asyncio.run(protocol_times(app.url, query, args.clicks, args.warmup))
-                    for name, query in NETWORKS.items()}
+            rows = {"floor": asyncio.run(protocol_times(floor, "", args.clicks, args.warmup))}
+            for name, query in NETWORKS.items():
+                rows[name] = asyncio.run(protocol_times(app, query, args.clicks, args.warmup))
             with sync_playwright() as p:
                 browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
                 version = browser.version
@@ -205,7 +216,7 @@ def main() -> int:
                                                  args.clicks, args.warmup).items():
                     rows.setdefault(name, {}).update(times)
                 load.append(os.getloadavg()[0])
-                play = {k: play_rate(browser, app.url, k) for k in (1, 10)}
+                play = {(name, k): play_rate(browser, app, NETWORKS[name], k) for name, k, _ in PLAYS}
                 browser.close()
         finally:
             app.stop()
@@ -219,8 +230,8 @@ def main() -> int:
           f"{os.cpu_count()} CPUs, Python {sys.version.split()[0]}; "
           f"load average (1 min) during the run {min(load):.1f}–{max(load):.1f}")
     print(f"{'page':<12} {'click → redrawn':>15} {'× floor':>8} {'click → finished':>16} {'server, protocol':>16} "
-          f"{'server, AppTest':>16} {'KiB/Step':>9}   charts redrawn/shown")
-    print(f"{'':<12} {'median     p90':>15} {'':>8} {'median     p90':>16} {'median     p90':>16} "
+          f"{'CPU/Step':>9} {'server, AppTest':>16} {'KiB/Step':>9}   charts redrawn/shown")
+    print(f"{'':<12} {'median     p90':>15} {'':>8} {'median     p90':>16} {'median     p90':>16} {'median':>9} "
           f"{'median     p90':>16}")
     floor_ms = statistics.median(rows["floor"]["redrawn"])
     for name, row in rows.items():
@@ -228,14 +239,23 @@ def main() -> int:
         server = [summary(row[k]) if k in row else f"{'–':>15}" for k in ("protocol", "apptest")]
         size = f"{statistics.median(row['bytes']) / 1024:9.1f}" if "bytes" in row else f"{'–':>9}"
         print(f"{name:<12} {summary(row['redrawn']):>15} {ratio:>7.2f}× {summary(row['finished']):>16} "
-              f"{server[0]:>16} {server[1]:>16} {size}   {', '.join(f'{r}/{c}' for r, c in sorted(row['charts']))}")
+              f"{server[0]:>16} {statistics.median(row['cpu']):9.1f} {server[1]:>16} {size}   "
+              f"{', '.join(f'{r}/{c}' for r, c in sorted(row['charts']))}")
+    print("\nPlay: frames shown a second, median gap between frames, server CPU per frame computed")
+    for (name, k), result in play.items():
+        print(f"  {name:<11} {k:>4} step(s) a frame: {result['fps']:5.1f}/s, gap {result['gap']:5.1f} ms, "
+              f"{result['frame_ms']:5.1f} ms CPU a frame")
     default = statistics.median(rows["default"]["redrawn"]) / floor_ms
     wide = statistics.median(rows["wide 64,64"]["redrawn"]) / statistics.median(rows["default"]["redrawn"])
     kb = statistics.median(rows["default"]["bytes"]) / 1000
-    print(f"\nPlay at the default network: {play[1]:.1f} redraws/s at 1 step a frame, {play[10]:.1f} at 10.")
-    print(f"Goals: click → redrawn ≤ {GOALS['ratio']:g}× the floor (milestone {GOALS['milestone']:g}×): "
+    cpu = statistics.median(rows["default"]["cpu"]) / max(statistics.median(rows["floor"]["cpu"]), 1e-3)
+    first = play[("default", 1)]
+    print(f"\nGoals: click → redrawn ≤ {GOALS['ratio']:g}× the floor (milestone {GOALS['milestone']:g}×): "
           f"{default:.2f}×; wide ≤ {GOALS['wide']:g}× default: {wide:.2f}×; Play ≥ {GOALS['fps']:g}/s: "
-          f"{play[1]:.1f}/s; bytes per Step ≤ {GOALS['kb']:g} KB: {kb:.1f} KB.")
+          f"{first['fps']:.1f}/s (gap ≤ {GOALS['gap']:g} ms: {first['gap']:.1f}); "
+          + "; ".join(f"{name} at {k} ≥ {goal:g}/s: {play[(name, k)]['fps']:.1f}" for name, k, goal in PLAYS[1:])
+          + f"; CPU a frame ≤ {GOALS['frame_ms']:g} ms: {first['frame_ms']:.1f}; bytes per Step ≤ {GOALS['kb']:g} KB: "
+          f"{kb:.1f} KB; server CPU per Step ≤ {GOALS['cpu']:g}× the floor's: {cpu:.2f}×.")
     return 0
 
 

@@ -50,7 +50,7 @@ class Shown:
     lang: str = "en"
 
 
-def _pictured(t: Trainer) -> str | None:
+def pictured(t: Trainer) -> str | None:
     """What the data half draws: "regions" (2-D classification), "surface" (2-D regression),
     "fit" (1 input, 1 output); None where the input space cannot be drawn."""
     ds = t.dataset
@@ -67,25 +67,28 @@ def version(t: Trainer, shown: Shown) -> str:
     return json.dumps([t.net.sizes, t.config.batch, id(ds), shown.__dict__], separators=(",", ":"))
 
 
-def structure(t: Trainer, shown: Shown, label: Label = ENGLISH) -> tuple[dict, Arrays]:
-    """The parts of the board that stay from step to step: sizes, words, data points, grid."""
+def structure(t: Trainer, shown: Shown, label: Label = ENGLISH, class_names: Sequence[str] | None = None,
+              ) -> tuple[dict, Arrays]:
+    """The parts of the board that stay from step to step: sizes, words, data points, grid.
+    `class_names` are the data set's classes in the page's language (default: as the data set
+    names them)."""
     ds, sizes = t.dataset, t.net.sizes
-    pictured = _pictured(t) if shown.loss and shown.data else None
+    drawn = pictured(t) if shown.loss and shown.data else None
     spec = {
         "version": version(t, shown), "sizes": sizes, "batch": t.config.batch, "panels": list(shown.panels),
-        "loss": shown.loss, "diagram": shown.diagram, "present": shown.present, "pictured": pictured,
+        "loss": shown.loss, "diagram": shown.diagram, "present": shown.present, "pictured": drawn,
         "shown_cells": SHOWN_CELLS, "max_nodes": diagram.MAX_NODES, "max_edges": diagram.MAX_EDGES,
         "summarised": diagram.summarised(sizes),
         "colours": {"diverging": DIVERGING, "classes": CLASS_COLOURS, "lines": LINE_COLOURS,
                     "negative": diagram.NEGATIVE, "positive": diagram.POSITIVE, "nodes": diagram.NODE_SCALE,
                     "highlight": HIGHLIGHT},
-        "words": _words(t, label),
+        "words": _words(label, [str(name) for name in class_names or t.dataset.target_names]),
     }
     arrays: Arrays = []
-    if pictured is not None:
+    if drawn is not None:
         X, y = ds.X_train, ds.y_train
         arrays += [("Xtr", X.astype(np.float32)), ("ytr", y), ("Xte", ds.X_test.astype(np.float32)), ("yte", ds.y_test)]
-        if pictured != "fit":
+        if drawn != "fit":
             xs, ys, _ = t.grid_points(limits.grid_side(sizes))
             spec["grid"] = [float(xs[0]), float(xs[-1]), float(ys[0]), float(ys[-1]), len(xs)]
         else:
@@ -94,9 +97,9 @@ def structure(t: Trainer, shown: Shown, label: Label = ENGLISH) -> tuple[dict, A
     return spec, arrays
 
 
-def _words(t: Trainer, label: Label) -> dict[str, object]:
-    """Every word the board shows, in the session's language."""
-    names = [str(name) for name in t.dataset.target_names]
+def _words(label: Label, names: list[str]) -> dict[str, object]:
+    """Every word the board shows, in the session's language (class names as given: the
+    board shows them as text, never as HTML)."""
     return {
         "loss": label("loss"), "data": label("data"), "step": label("p_step_axis"), "loss_axis": label("p_loss_axis"),
         "train": label("p_train_batch"), "test": label("p_test_set"), "predicted": label("p_predicted_class"),
@@ -146,10 +149,10 @@ FAMILIES = {"W": ("W", "b"), "dW": ("dW", "db"), "update": ("DW", "Db")}
 
 
 def frame(t: Trainer, s: Snapshot, view: View, shown: Shown, numbers: Sequence[str] = (),
-          since: int | None = None, pictured: str | None = None) -> tuple[dict, Arrays]:
+          since: int | None = None, drawn: str | None = None) -> tuple[dict, Arrays]:
     """One step's values: the header's scalars and the arrays every part of the board draws;
     the loss curve's points after step `since` (all of them when None: see `curve`) and the
-    prediction over the input space (`pictured`, as the structure says)."""
+    prediction over the input space (`drawn`: what the structure's "pictured" says)."""
     g, L = s.g, len(s.W)
     families = {"W"} | ({*shown.panels, view.edges} if g is not None else set())
     head: dict[str, object] = {"step": s.step, "latest": t.steps, "numbers": list(numbers), "light": s.light,
@@ -174,7 +177,7 @@ def frame(t: Trainer, s: Snapshot, view: View, shown: Shown, numbers: Sequence[s
         arrays += _diagram(t, s, view, head)
     if shown.loss:
         head["curve"], points = curve(t, since)
-        arrays += points + data_values(t, s, pictured)
+        arrays += points + data_values(t, s, drawn)
     return head, arrays
 
 
@@ -212,14 +215,14 @@ def _diagram(t: Trainer, s: Snapshot, view: View, head: dict) -> Arrays:
     return arrays
 
 
-def data_values(t: Trainer, s: Snapshot, pictured: str | None) -> Arrays:
+def data_values(t: Trainer, s: Snapshot, drawn: str | None) -> Arrays:
     """The network's prediction over the input plane (or line) at the snapshot's weights."""
-    if pictured is None:
+    if drawn is None:
         return []
     out = t.grid(net=t.network_at(s))[2]
-    if pictured == "regions":
+    if drawn == "regions":
         return [("regions", out.argmax(axis=-1).astype(np.uint8))]
-    return [("surface" if pictured == "surface" else "fit", out[..., 0].astype(np.float32))]
+    return [(drawn, out[..., 0].astype(np.float32))]
 
 
 def curve(t: Trainer, since: int | None) -> tuple[str, Arrays]:

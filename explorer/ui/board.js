@@ -110,8 +110,8 @@ const blocksOf = (sizes, batch, panels, most) => {
 async function buildNetwork(st, div, S, P) {
   const L = blocksOf(S.sizes, S.batch, S.panels, S.shown_cells);
   const width = Math.max(320, st.width), margin = {l: 28, r: 8, t: 22, b: 16};
-  const cell = Math.max(3, Math.min(34, Math.floor((width - margin.l - margin.r) / (L.cols + 1))));
-  const rowH = Math.max(3, Math.min(24, cell));
+  const cell = Math.max(3, Math.min(S.present ? 48 : 34, Math.floor((width - margin.l - margin.r) / (L.cols + 1))));
+  const rowH = Math.max(3, Math.min(S.present ? 30 : 24, cell));
   const plotW = cell * L.cols, plotH = rowH * L.rows, height = plotH + margin.t + margin.b;
   div.style.cssText = `position:relative;width:${plotW + margin.l + margin.r}px;height:${height}px`;
   const z = Array.from({length: L.rows}, () => new Array(L.cols).fill(null));
@@ -344,7 +344,7 @@ function drawData(st, F) {
 // -- the diagram: SVG, one element per edge (data-w="l,i,j"), its own exact hover ----------------------
 function buildDiagram(st, div) {
   const S = st.S, sizes = S.sizes, most = S.max_nodes, present = S.present;
-  const W = st.diagramWidth, top = present ? 40 : 30, norms = 96, H = (present ? 380 : 340) + norms, left = 44, right = 48;
+  const W = st.diagramWidth, top = present ? 64 : 50, norms = 96, H = (present ? 380 : 340) + norms, left = 44, right = 48;
   div.style.cssText = `position:relative;width:${W}px;height:${H}px;font:${present ? 16 : 12}px sans-serif`;
   const svg = sel('svg', {width: W, height: H, class: 'board-diagram'}, div);
   const drawn = sizes.map(s => Math.min(s, most)), tallest = Math.max(...drawn), gap = 2 / Math.max(tallest - 1, 1);
@@ -371,7 +371,7 @@ function buildDiagram(st, div) {
         l, j: i, x: px(l - 0.17), y: ys[l][i]});
     }
   }
-  const edgeKey = sel('text', {x: W - right + 6, y: top - 12}, svg), nodeKey = sel('text', {x: 2, y: top - 12}, svg);
+  const edgeKey = sel('text', {x: W - 2, y: 14, 'text-anchor': 'end'}, svg), nodeKey = sel('text', {x: 2, y: 14}, svg);
   // the norms strip: ‖δ^{l+1}‖ and ‖∂L/∂W^l‖ between layers l and l+1, log scale
   const base = H - 8, tall = norms - 36, strip = sel('g', {class: 'norms'}, svg), bars = [];
   const key = el('div', `position:absolute;left:4px;top:${H - norms}px;font-size:${present ? 16 : 12}px;white-space:nowrap`, div);
@@ -462,7 +462,7 @@ function hideTip(st) { st.tip.style.display = 'none'; }
 // -- one board -------------------------------------------------------------------------------------------
 async function build(st, S, arrays) {
   const [P, template] = await plotly();
-  st.template = template; st.S = S;
+  st.template = template; st.S = S; st.sArrays = arrays;
   const root = st.root;
   root.textContent = '';
   root.className = `board${S.present ? ' board-present' : ''}`;
@@ -533,6 +533,16 @@ export default function ({parentElement, data, setTriggerValue}) {
     const root = el('div', 'position:relative', parentElement);
     st = {root, queue: [], chain: Promise.resolve(), id: `board${G.roots.size}`};
     G.roots.set(parentElement, st);
+    // A new width (the window, the sidebar): built again to fit, showing the same frame.
+    new ResizeObserver(() => {
+      if (!st.S || Math.abs(root.clientWidth - st.width) < 40) return;
+      st.chain = st.chain.then(async () => {
+        const curve = st.loss && {steps: st.loss.steps, train: st.loss.train, test: st.loss.test};
+        await build(st, st.S, st.sArrays);
+        if (curve) Object.assign(st.loss, curve);
+        if (st.frame) await show(st, {...st.frame, f: Object.fromEntries(Object.entries(st.frame.f).filter(([k]) => !k.startsWith('curve.')))});
+      });
+    }).observe(root);
   }
   st.trigger = setTriggerValue;
   const {header, arrays} = unpack(data);

@@ -54,15 +54,16 @@ def chunk(per_frame: int, t: Trainer) -> int:
 
 
 def draw(t: Trainer, s: Snapshot, shown: board.Shown, view: board.View, numbers: Callable[[Trainer], Sequence[str]],
-         label: Label, *, per_frame: int = 1, key: str = "board") -> None:
+         label: Label, class_names: Sequence[str], *, per_frame: int = 1, key: str = "board") -> None:
     """Mount the board showing snapshot `s`; while playing, step ahead a chunk of frames of
-    `per_frame` steps each and send them all (`numbers(t)`: the numbers row's values)."""
+    `per_frame` steps each and send them all (`numbers(t)`: the numbers row's values; the
+    words in the page's language: `label`, and the data set's `class_names`)."""
     ss = st.session_state
     _serve()
     version = board.version(t, shown)
     spec = None
     if ss.get("board_sent") != version:
-        spec = board.structure(t, shown, label)
+        spec = board.structure(t, shown, label, class_names)
         ss["board_sent"], ss["board_pictured"], ss["board_curve"] = version, spec[0]["pictured"], None
     pictured = ss["board_pictured"]
     playing = bool(ss.get("playing"))
@@ -73,7 +74,7 @@ def draw(t: Trainer, s: Snapshot, shown: board.Shown, view: board.View, numbers:
             if not ss.get("playing"):  # stopped by a divergence: this frame shows where it stands
                 playing = False
             s = t.current
-        frames.append(board.frame(t, s, view, shown, numbers(t), since=ss["board_curve"], pictured=pictured))
+        frames.append(board.frame(t, s, view, shown, numbers(t), since=ss["board_curve"], drawn=pictured))
         ss["board_curve"] = t.curve_steps[-1] if t.curve_steps else 0
         if not playing:
             break

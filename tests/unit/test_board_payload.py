@@ -22,7 +22,7 @@ def trained(steps: int = 30, **config) -> Trainer:
 def step_payload(t: Trainer, since: int | None = None, shown: board.Shown = SHOWN, view: board.View = VIEW,
                  with_structure: bool = False) -> bytes:
     spec = board.structure(t, shown)
-    frame = board.frame(t, t.current, view, shown, ["1"], since=since, pictured=spec[0]["pictured"])
+    frame = board.frame(t, t.current, view, shown, ["1"], since=since, drawn=spec[0]["pictured"])
     return board.payload(spec[0]["version"], spec if with_structure else None, [frame])
 
 
