@@ -252,7 +252,8 @@ function drawLoss(st, F, P) {
     return P.animate(c.plot, {data, traces: [0, 1]}, {transition: {duration: 0}, frame: {duration: 0, redraw: false}, mode: 'immediate'});
   c.key = key;
   return P.update(c.plot, {x: data.map(d => d.x), y: data.map(d => d.y), mode: [mode, mode]}, {
-    'xaxis.range': r.x, 'yaxis.range': r.y, 'yaxis.type': log ? 'log' : 'linear',
+    'xaxis.range': r.x, 'xaxis.autorange': false, 'yaxis.type': log ? 'log' : 'linear', 'yaxis.range': r.y,
+    'yaxis.autorange': false,
     shapes: mark === null ? [] : [{type: 'line', xref: 'x', yref: 'paper', x0: mark, x1: mark, y0: 0, y1: 1, line: {dash: 'dot', color: '#444'}}]}, [0, 1]);
 }
 
@@ -350,7 +351,9 @@ function buildDiagram(st, div) {
   const drawn = sizes.map(s => Math.min(s, most)), tallest = Math.max(...drawn), gap = 2 / Math.max(tallest - 1, 1);
   const px = l => left + (W - left - right) * (l + 0.3) / (sizes.length - 0.4);  // layer l (0-based)
   const py = y => top + (H - norms - top - 10) * (1.12 - y) / 2.24;
-  const ys = drawn.map(s => Array.from({length: s}, (_, i) => py(((s - 1) / 2 - i) * gap)));
+  // Every other layer's neurons a little closer together: with one spacing for all, edges of a
+  // layer cross exactly at a third of one another (lattice points), where no hover can tell them apart.
+  const ys = drawn.map((s, l) => Array.from({length: s}, (_, i) => py(((s - 1) / 2 - i) * gap * (l % 2 ? 0.9 : 1))));
   const gEdges = sel('g', {}, svg), edges = [];
   const count = S.summarised ? Math.min(S.max_edges, sizes.slice(1).reduce((a, n, k) => a + Math.min(sizes[k], most) * Math.min(n, most), 0))
     : sizes.slice(1).reduce((a, n, k) => a + sizes[k] * n, 0);
@@ -380,7 +383,7 @@ function buildDiagram(st, div) {
     bars.push(sel('rect', {x: (px(l) + px(l + 1)) / 2 + (k ? 2 : -16), width: 14, fill: k ? '#17becf' : '#7f7f7f', y: base, height: 0}, strip));
   const range = [sel('text', {x: 4, y: base - tall + 10, 'font-size': 11, fill: '#666'}, strip), sel('text', {x: 4, y: base, 'font-size': 11, fill: '#666'}, strip)];
   st.dg = {svg, edges, place, nodes, biases, pickLine, edgeKey, nodeKey, bars, range, base, tall, px, ys};
-  svg.addEventListener('mousemove', ev => hoverDiagram(st, ev));
+  svg.addEventListener('pointermove', ev => hoverDiagram(st, ev));  // fractional coordinates: exact along an edge
   svg.addEventListener('mouseleave', () => hideTip(st));
 }
 const distance = (x, y, e) => {  // from (x, y) to the segment of edge e
@@ -472,11 +475,13 @@ async function build(st, S, arrays) {
     `padding:2px 6px;font-size:${S.present ? 16 : 13}px;z-index:10;white-space:nowrap`, root);
   st.tip.className = 'board-tip';
   const row = el('div', 'display:flex;flex-wrap:wrap;gap:12px;align-items:flex-start', root);
-  const sides = (S.loss ? 1 + !!S.pictured : 0) + (S.diagram ? 1 : 0);
-  const share = Math.floor((width - 12 * (sides - 1)) / Math.max(1, sides));
-  st.lossWidth = Math.max(300, S.pictured && S.diagram ? share : Math.min(560, share));
-  st.dataWidth = Math.max(260, Math.min(420, share));
-  st.diagramWidth = Math.max(320, Math.min(560, S.loss ? width - st.lossWidth - (S.pictured ? st.dataWidth + 12 : 0) - 12 * (sides - 1) : width));
+  // One row: the loss (at least 300 px), the data, the diagram; where the diagram does not fit
+  // beside them, it goes below and the loss takes the room.
+  const gap = 12, data = S.loss && S.pictured ? Math.round(Math.max(240, Math.min(380, width * 0.28))) : 0;
+  let loss = S.loss ? Math.round(Math.max(300, Math.min(560, width * 0.32))) : 0;
+  let diagram = S.diagram ? width - loss - data - gap * ((S.loss) + (data > 0)) : 0;
+  if (S.diagram && diagram < 300) { diagram = Math.min(width, 560); if (S.loss) loss = Math.max(300, width - data - gap * (data > 0)); }
+  st.lossWidth = Math.min(loss, 720); st.dataWidth = data; st.diagramWidth = Math.min(diagram, 640);
   S.has_test = arrays.Xte ? arrays.Xte.a.length > 0 : true;
   if (S.loss) await buildLoss(st, st.parts.loss = el('div', '', row), P);
   if (S.pictured) await buildData(st, st.parts.data = el('div', '', row), P, arrays);
