@@ -122,7 +122,6 @@ STEP_JS = """(timeoutMs) => new Promise((resolve) => {
 
 # The board has drawn a step (explorer/ui/board.js sets data-step once every part shows it).
 BOARD_READY_JS = "() => !!document.querySelector('.board[data-step]')"
-CHARTS_READY_JS = "n => document.querySelectorAll('.js-plotly-plot').length >= n"
 
 
 def percentile(values: list[float], q: float) -> float:

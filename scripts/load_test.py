@@ -53,7 +53,7 @@ from pathlib import Path
 from urllib.parse import parse_qs
 
 import numpy as np
-from clients import CHARTS_READY_JS, STEP_JS, WS_TIMING_JS, Session, percentile
+from clients import BOARD_READY_JS, STEP_JS, WS_TIMING_JS, Session, percentile
 from serve import CHROMIUM, CHROMIUM_ARGS, ROOT, Server, serving
 
 sys.path.insert(0, str(ROOT))
@@ -116,11 +116,11 @@ def expected_W1(query: str, seed: int, shapes: list[tuple[int, ...]]) -> np.ndar
 
 
 def layer_shapes(session: Session) -> list[tuple[int, ...]]:
-    """The shape of W^l for every layer l, from the network chart (every layer in one figure)."""
+    """The shape of W^l for every layer l, from the board's frame."""
     shapes, l = [], 1
     while True:
         try:
-            shapes.append(session.matrix("network", f"W<sup>{l}</sup>").shape)
+            shapes.append(session.matrix(f"W{l}").shape)
         except KeyError:
             return shapes
         l += 1
@@ -128,9 +128,8 @@ def layer_shapes(session: Session) -> list[tuple[int, ...]]:
 
 # -- browser pages -------------------------------------------------------------------------
 
-W1_JS = """() => { const gd = document.querySelector('.st-key-network .js-plotly-plot');
-  const i = gd.data.findIndex(t => (t.hovertemplate || '').startsWith('W<sup>1</sup>['));
-  return gd.calcdata[i][0].z.map(row => Array.from(row)); }"""
+W1_JS = """() => { const W = window.__board.now().arrays.W1;
+  return Array.from({length: W.shape[0]}, (_, i) => W.a.slice(i * W.shape[1], (i + 1) * W.shape[1])); }"""
 STEP_METRIC = '.numbers > div:has-text("Step") > dd'  # the Step counter of the numbers row
 
 
@@ -140,7 +139,7 @@ async def browser_student(browser, url: str, seed: int, steps: int, think: float
     try:
         await page.add_init_script(WS_TIMING_JS)
         await page.goto(f"{url}/?{LINK.format(seed=seed)}")
-        await page.wait_for_function(CHARTS_READY_JS, arg=2, timeout=60_000)  # the overview and the network
+        await page.wait_for_function(BOARD_READY_JS, timeout=60_000)  # the board has drawn its first step
         result["W1"] = np.array(await page.evaluate(W1_JS))
         result["query"] = page.url.split("?", 1)[1]
         for _ in range(steps):
@@ -214,7 +213,7 @@ async def run(url: str, servers: list[Server], args) -> int:
     # Isolation, before any step: every session shows the network of its own seed.
     W1 = {}
     for seed, session in zip(seeds, sessions):
-        W1[seed] = session.matrix("network", "W<sup>1</sup>")
+        W1[seed] = session.matrix("W1")
         if not np.array_equal(W1[seed], expected_W1(session.query, seed, layer_shapes(session))):
             failures.append(f"session of seed {seed} shows a W¹ that is not its seed's")
     if len({w.tobytes() for w in W1.values()}) != len(W1):

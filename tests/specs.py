@@ -56,6 +56,11 @@ def board(at: AppTest) -> dict[str, np.ndarray]:
     return board_frame(at.get_by_key("board").proto.bytes)
 
 
+def payload(at: AppTest) -> dict:
+    """The board's last payload's header: its frames' headers, whether it plays, …"""
+    return unpack(at.get_by_key("board").proto.bytes)[0]
+
+
 def structure(at: AppTest) -> dict:
     """The board's structure (sizes, words, panels), as a run that rebuilds it sends it."""
     at.session_state["board_sent"] = None

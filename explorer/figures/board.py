@@ -22,7 +22,18 @@ from dataclasses import dataclass
 import numpy as np
 
 from explorer.figures import diagram
-from explorer.figures.plots import CLASS_COLOURS, DIVERGING, ENGLISH, HIGHLIGHT, LINE_COLOURS, Label, symmetric_range
+from explorer.figures.plots import (
+    CLASS_COLOURS,
+    DIVERGING,
+    ENGLISH,
+    GAP_CELLS,
+    HIGHLIGHT,
+    LINE_COLOURS,
+    TEXT_CELLS,
+    TEXT_ROWS,
+    Label,
+    symmetric_range,
+)
 from explorer.model import limits
 from explorer.model.training import Snapshot, Trainer
 
@@ -77,7 +88,8 @@ def structure(t: Trainer, shown: Shown, label: Label = ENGLISH, class_names: Seq
     spec = {
         "version": version(t, shown), "sizes": sizes, "batch": t.config.batch, "panels": list(shown.panels),
         "loss": shown.loss, "diagram": shown.diagram, "present": shown.present, "pictured": drawn,
-        "shown_cells": SHOWN_CELLS, "max_nodes": diagram.MAX_NODES, "max_edges": diagram.MAX_EDGES,
+        "shown_cells": SHOWN_CELLS, "text": {"rows": TEXT_ROWS, "cells": TEXT_CELLS, "gaps": GAP_CELLS},
+        "max_nodes": diagram.MAX_NODES, "max_edges": diagram.MAX_EDGES,
         "summarised": diagram.summarised(sizes),
         "colours": {"diverging": DIVERGING, "classes": CLASS_COLOURS, "lines": LINE_COLOURS,
                     "negative": diagram.NEGATIVE, "positive": diagram.POSITIVE, "nodes": diagram.NODE_SCALE,
@@ -116,7 +128,9 @@ def _words(label: Label, names: list[str]) -> dict[str, object]:
 class View:
     """How a frame is drawn, from the Network view's switches."""
 
-    ranges: Mapping[tuple[int, str], float]   # colour half-widths fixed by the lock or per family
+    # Colour half-widths fixed by the lock or per family, by (layer, family): "W", "dW", "update",
+    # "delta", the biases' "W_b", "dW_b", "update_b"; the neurons' by (0, "node_z"), … while locked.
+    ranges: Mapping[tuple[int, str], float]
     edges: str = "W"                          # what the diagram's edges show: "W", "dW", "update"
     nodes: str = "a"                          # what its neurons show: "z", "a", "δ"
     sample: int = 1                           # of which sample of the batch (1-based)
@@ -172,6 +186,7 @@ def frame(t: Trainer, s: Snapshot, view: View, shown: Shown, numbers: Sequence[s
             name, bias = FAMILIES[family]
             arrays += [(f"{name}{l}", _sent(top)), (f"{bias}{l}", _sent(bottom))]
             ranges[f"{name}{l}"] = view.ranges.get((l, family)) or symmetric_range(top)
+            ranges[f"{bias}{l}"] = view.ranges.get((l, f"{family}_b")) or symmetric_range(bottom)  # b: its own
     head["shapes"] = [list(M.shape) for M in s.W]
     if shown.diagram:
         arrays += _diagram(t, s, view, head)
@@ -207,8 +222,9 @@ def _diagram(t: Trainer, s: Snapshot, view: View, head: dict) -> Arrays:
             g = t.complete(s).g
         r = min(view.sample, len(g.z[0]))
         head["sample"] = r
-        values = {"z": g.z, "a": g.a, "δ": g.delta}[node]
-        arrays += [(f"node{l}", np.asarray(v[r - 1][: diagram.MAX_NODES], float)) for l, v in enumerate(values, 1)]
+        values = [np.asarray(v[r - 1][: diagram.MAX_NODES], float) for v in {"z": g.z, "a": g.a, "δ": g.delta}[node]]
+        arrays += [(f"node{l}", v) for l, v in enumerate(values, 1)]
+        head["ranges"]["nodes"] = view.ranges.get((0, f"node_{node}")) or symmetric_range(np.concatenate(values))
     k = bisect.bisect_left(t.curve_steps, s.step)  # the curves may be thinned: the step's norms if kept
     if k < len(t.curve_steps) and t.curve_steps[k] == s.step:
         arrays.append(("norms", np.asarray(t.norm_history[k][:2], float)))
@@ -293,11 +309,12 @@ def unpack(payload: bytes) -> tuple[dict, dict[str, np.ndarray]]:
 
 
 def payload(version_name: str, spec: tuple[dict, Arrays] | None, frames: Sequence[tuple[dict, Arrays]], *,
-            seq: int = 0, playing: bool = False, fps: float = 20.0) -> bytes:
+            seq: int = 0, playing: bool = False, fps: float = 20.0, undoable: int = 0) -> bytes:
     """The structure (when it changed) and the frames, as one payload. `seq` counts Play's
-    chunks; `version_name` names the structure the frames are drawn on."""
+    chunks; `version_name` names the structure the frames are drawn on; `undoable`: how many
+    steps computed ahead the server can take back on Pause."""
     header: dict[str, object] = {"version": version_name, "seq": seq, "playing": playing, "fps": fps,
-                                 "frames": [h for h, _ in frames]}
+                                 "undoable": undoable, "frames": [h for h, _ in frames]}
     arrays: Arrays = []
     if spec is not None:
         header["structure"] = spec[0]

@@ -9,7 +9,6 @@ const CONFIG = {displayModeBar: false, responsive: false, staticPlot: false};
 const SVG = 'http://www.w3.org/2000/svg';
 const G = window.__board = window.__board || {roots: new Map(), frames: [], requests: 0};
 const SUP = n => String(n).split('').map(c => '⁰¹²³⁴⁵⁶⁷⁸⁹'[+c]).join('');
-const TEXT_ROWS = 10, TEXT_CELLS = 20, GAP_CELLS = 100;  // as explorer/figures/plots.py
 
 function load(path) { return new URL(PLOTLY + path, document.baseURI).href; }
 function plotly() {
@@ -62,7 +61,6 @@ export function edgeStyle(colours, v, zmax) {
   const k = Math.min(Math.floor(Math.abs(v) / zmax * colours.positive.length), colours.positive.length - 1);
   return {colour: (v >= 0 ? colours.positive : colours.negative)[Math.max(0, k)], width: 0.8 + 1.4 * Math.max(0, k)};
 }
-const absMax = a => { let m = 0; for (let i = 0; i < a.length; i++) { const v = Math.abs(a[i]); if (v > m) m = v; } return m || 1; };
 // Plotly's "%{z:.2~g}" and ".6g": two or six significant digits, no trailing zeros.
 export function fmt(v, digits) {
   if (!isFinite(v)) return String(v);
@@ -82,7 +80,7 @@ const plain = html => html.replace(/<sup>(.*?)<\/sup>/g, (_, s) => s.replace(/\d
 
 // -- the packed heatmap of every matrix ------------------------------------------------------------
 const FAMILY = {W: ['W', 'b', 'W', 'b'], dW: ['dW', 'db', '∂L/∂W', '∂L/∂b'], update: ['DW', 'Db', 'ΔW', 'Δb']};
-const blocksOf = (sizes, batch, panels, most) => {
+const blocksOf = (sizes, batch, panels, most, {rows: TEXT_ROWS, cells: TEXT_CELLS}) => {
   const shown = (m, n) => { const fi = Math.ceil(m / most), fj = Math.ceil(n / most);
     return {rows: Math.ceil(m / fi), cols: Math.ceil(n / fj), fi, fj}; };
   const blocks = [], families = ['W', ...panels];
@@ -108,12 +106,12 @@ const blocksOf = (sizes, batch, panels, most) => {
 };
 
 async function buildNetwork(st, div, S, P) {
-  const L = blocksOf(S.sizes, S.batch, S.panels, S.shown_cells);
+  const L = blocksOf(S.sizes, S.batch, S.panels, S.shown_cells, S.text);
   const width = Math.max(320, st.width), margin = {l: 28, r: 8, t: 22, b: 16};
   const cell = Math.max(3, Math.min(S.present ? 48 : 34, Math.floor((width - margin.l - margin.r) / (L.cols + 1))));
   const rowH = Math.max(3, Math.min(S.present ? 30 : 24, cell));
   const plotW = cell * L.cols, plotH = rowH * L.rows, height = plotH + margin.t + margin.b;
-  div.style.cssText = `position:relative;width:${plotW + margin.l + margin.r}px;height:${height}px`;
+  div.style.cssText = `position:relative;margin-top:8px;width:${plotW + margin.l + margin.r}px;height:${height}px`;
   const z = Array.from({length: L.rows}, () => new Array(L.cols).fill(null));
   await P.newPlot(div, [{type: 'heatmap', z, zmin: -1, zmax: 1, colorscale: S.colours.diverging, showscale: false,
     hoverinfo: 'none', xgap: 0, ygap: 0}],
@@ -141,14 +139,14 @@ async function buildNetwork(st, div, S, P) {
       if (b.cols <= 16 || j % Math.ceil(b.cols / 8) === 0)
         sel('text', {x: X(b.c + j), y: y1 + font + 1, 'text-anchor': 'middle', 'font-size': font, fill: '#666'}, svg)
           .textContent = b.fj > 1 ? `${j * b.fj + 1}` : j + 1;
-    if (b.rows * b.cols <= GAP_CELLS) {  // a thin white grid between the cells of small matrices
+    if (b.rows * b.cols <= S.text.gaps) {  // a thin white grid between the cells of small matrices
       let d = '';
       for (let i = 1; i < b.rows; i++) d += `M${x0},${Y(b.r + i - 0.5)}H${x1}`;
       for (let j = 1; j < b.cols; j++) d += `M${X(b.c + j - 0.5)},${y0}V${y1}`;
       if (d) sel('path', {d, stroke: 'white', 'stroke-width': 1}, svg);
     }
     if (b.bar) {  // the colour bar: beside the block (and its b), ±zmax at its ends
-      const bottom = b.delta ? y1 : Y(b.r + b.rows + 1.5);
+      const bottom = y1;  // W's range (b has one of its own)
       sel('rect', {x: x1 + 3, y: y0, width: 6, height: bottom - y0, fill: `url(#${st.id}-scale)`}, svg);
       const top = sel('text', {x: x1 + 10, y: y0 + font * 0.8, 'font-size': font * 0.9, fill: '#444'}, svg);
       const low = sel('text', {x: x1 + 10, y: bottom, 'font-size': font * 0.9, fill: '#444'}, svg);
@@ -181,7 +179,7 @@ function hoverNetwork(st, div, ev) {
 function drawNetwork(st, F, P) {
   const {L, z, texts, bars} = st.net, S = st.S, f = F.f, ranges = F.head.ranges;
   for (const b of L.blocks) {
-    const M = f[b.key], zmax = ranges[b.bias ? b.key.replace(/^b/, 'W').replace(/^db/, 'dW').replace(/^Db/, 'DW') : b.key];
+    const M = f[b.key], zmax = ranges[b.key];  // b, ∂L/∂b, Δb: ranges of their own
     b.zmax = zmax;
     for (let i = 0; i < b.rows; i++) { const row = z[b.r + i];
       for (let j = 0; j < b.cols; j++) row[b.c + j] = M ? Math.max(-1, Math.min(1, M.a[i * M.shape[1] + j] / zmax)) : null; }
@@ -219,7 +217,7 @@ async function buildLoss(st, div, P) {
   await P.newPlot(plot, [
     {type: 'scatter', mode: 'lines', x: [], y: [], line: {color: S.colours.lines[0]}, hovertemplate: `${W.train}: %{y:.4g}<extra>%{x}</extra>`},
     {type: 'scatter', mode: 'lines', x: [], y: [], line: {color: S.colours.lines[1]}, hovertemplate: `${W.test}: %{y:.4g}<extra>%{x}</extra>`}],
-  {width: st.lossWidth, height: 300, margin: LOSS_MARGIN, template: st.template, showlegend: false, font: {size: font},
+  {width: st.lossWidth, height: S.present ? 260 : 280, margin: LOSS_MARGIN, template: st.template, showlegend: false, font: {size: font},
     xaxis: {title: {text: W.step}, fixedrange: true, automargin: false},
     yaxis: {title: {text: W.loss_axis}, fixedrange: true, automargin: false}, shapes: []}, CONFIG);
 }
@@ -265,13 +263,13 @@ async function buildData(st, div, P, A) {
   head.innerHTML = W.data;
   const key = el('div', `font-size:${font}px;margin-left:${DATA_MARGIN.l}px`, div);
   const box = el('div', 'position:relative', div);
-  const width = st.dataWidth, plotW = width - DATA_MARGIN.l - DATA_MARGIN.r;
   const [x0, x1] = [g[0], g[1]], two = kind !== 'fit';
-  let y0, y1;
+  let y0, y1, plotW = st.dataWidth - DATA_MARGIN.l - DATA_MARGIN.r;
   if (two) { y0 = g[2]; y1 = g[3]; } else {
     const ys = [...A.ytr.a, ...A.yte.a]; y0 = Math.min(...ys) - 0.5; y1 = Math.max(...ys) + 0.5; }
-  const plotH = two ? Math.round(Math.min(420, Math.max(160, plotW * (y1 - y0) / (x1 - x0)))) : 260;
-  const height = plotH + DATA_MARGIN.t + DATA_MARGIN.b;
+  const plotH = two ? Math.round(Math.min(S.present ? 212 : 232, plotW * (y1 - y0) / (x1 - x0))) : 232;
+  if (two) plotW = Math.round(plotH * (x1 - x0) / (y1 - y0));  // the input plane in equal units on both axes
+  const width = plotW + DATA_MARGIN.l + DATA_MARGIN.r, height = plotH + DATA_MARGIN.t + DATA_MARGIN.b;
   await P.newPlot(box, [], {width, height, margin: DATA_MARGIN, template: st.template, showlegend: false, font: {size: font},
     plot_bgcolor: 'rgba(0,0,0,0)', xaxis: {range: [x0, x1], fixedrange: true, title: {text: two ? 'x₁' : 'x'}, automargin: false},
     yaxis: {range: [y0, y1], fixedrange: true, title: {text: two ? 'x₂' : 'y'}, automargin: false}}, CONFIG);
@@ -345,7 +343,7 @@ function drawData(st, F) {
 // -- the diagram: SVG, one element per edge (data-w="l,i,j"), its own exact hover ----------------------
 function buildDiagram(st, div) {
   const S = st.S, sizes = S.sizes, most = S.max_nodes, present = S.present;
-  const W = st.diagramWidth, top = present ? 64 : 50, norms = 96, H = (present ? 380 : 340) + norms, left = 44, right = 48;
+  const W = st.diagramWidth, top = present ? 60 : 46, norms = 84, H = 250 + norms, left = 44, right = 48;
   div.style.cssText = `position:relative;width:${W}px;height:${H}px;font:${present ? 16 : 12}px sans-serif`;
   const svg = sel('svg', {width: W, height: H, class: 'board-diagram'}, div);
   const drawn = sizes.map(s => Math.min(s, most)), tallest = Math.max(...drawn), gap = 2 / Math.max(tallest - 1, 1);
@@ -381,7 +379,8 @@ function buildDiagram(st, div) {
   key.innerHTML = S.words.norms;
   for (let l = 0; l + 1 < sizes.length; l++) for (let k = 0; k < 2; k++)
     bars.push(sel('rect', {x: (px(l) + px(l + 1)) / 2 + (k ? 2 : -16), width: 14, fill: k ? '#17becf' : '#7f7f7f', y: base, height: 0}, strip));
-  const range = [sel('text', {x: 4, y: base - tall + 10, 'font-size': 11, fill: '#666'}, strip), sel('text', {x: 4, y: base, 'font-size': 11, fill: '#666'}, strip)];
+  const small = present ? 16 : 11, range = [sel('text', {x: 4, y: base - tall + small, 'font-size': small, fill: '#666'}, strip),
+    sel('text', {x: 4, y: base, 'font-size': small, fill: '#666'}, strip)];
   st.dg = {svg, edges, place, nodes, biases, pickLine, edgeKey, nodeKey, bars, range, base, tall, px, ys};
   svg.addEventListener('pointermove', ev => hoverDiagram(st, ev));  // fractional coordinates: exact along an edge
   svg.addEventListener('mouseleave', () => hideTip(st));
@@ -430,7 +429,7 @@ function drawDiagram(st, F) {
     e.setAttribute('stroke', s.colour); e.setAttribute('stroke-width', s.width);
   }
   for (const {e, l, j} of dg.biases) { const B = f[`${bottom}${l}`]; e.setAttribute('fill', B ? mix(S.colours.diverging, (B.a[j] / zmax + 1) / 2) : 'white'); }
-  let am = 0; for (let l = 1; l <= L + 1; l++) if (f[`node${l}`]) am = Math.max(am, absMax(f[`node${l}`].a));
+  const am = F.head.ranges.nodes || 1;
   for (const {e, l, i} of dg.nodes) { const v = f[`node${l + 1}`]; e.setAttribute('fill', v ? mix(S.colours.nodes, (v.a[i] / am + 1) / 2) : 'white'); }
   const [, , name] = FAMILY[kind];
   dg.edgeKey.textContent = `${name} ±${fmt(zmax, 2)}`;
@@ -483,10 +482,11 @@ async function build(st, S, arrays) {
   if (S.diagram && diagram < 300) { diagram = Math.min(width, 560); if (S.loss) loss = Math.max(300, width - data - gap * (data > 0)); }
   st.lossWidth = Math.min(loss, 720); st.dataWidth = data; st.diagramWidth = Math.min(diagram, 640);
   S.has_test = arrays.Xte ? arrays.Xte.a.length > 0 : true;
-  if (S.loss) await buildLoss(st, st.parts.loss = el('div', '', row), P);
-  if (S.pictured) await buildData(st, st.parts.data = el('div', '', row), P, arrays);
-  if (S.diagram) buildDiagram(st, st.parts.diagram = el('div', '', row));
-  await buildNetwork(st, st.parts.network = el('div', 'margin-top:8px', root), S, P);
+  const part = (name, parent, css = '') => { const e = el('div', css, parent); e.className = `board-${name}`; return e; };
+  if (S.loss) await buildLoss(st, st.parts.loss = part('loss', row), P);
+  if (S.pictured) await buildData(st, st.parts.data = part('data', row), P, arrays);
+  if (S.diagram) buildDiagram(st, st.parts.diagram = part('diagram', row));
+  await buildNetwork(st, st.parts.network = part('network', root, 'margin-top:8px'), S, P);
   st.version = S.version;
 }
 async function show(st, F) {  // one frame in every part of the board; its parts' times kept in G.times
@@ -563,7 +563,8 @@ export default function ({parentElement, data, setTriggerValue}) {
       return;
     }
     const F = frames[frames.length - 1];
-    if (st.playing && st.shown !== undefined && F.head.latest > st.shown && F.head.step === F.head.latest) {
+    if (st.playing && st.shown !== undefined && F.head.step === F.head.latest && F.head.latest > st.shown
+        && F.head.latest - st.shown <= header.undoable) {
       // paused with frames computed but not shown: the server takes them back to the step on screen
       st.playing = false; st.queue = [];
       setTriggerValue('rewind', st.shown);
@@ -581,7 +582,8 @@ Object.assign(G, {mix, edgeStyle, fmt, now() {
   const st = [...G.roots.values()].find(s => s.root.isConnected && s.frame);
   if (!st) return null;
   const arrays = Object.fromEntries(Object.entries(st.frame.f).map(([k, v]) => [k, {shape: v.shape, a: Array.from(v.a)}]));
-  return {step: +st.root.dataset.step, head: st.frame.head, arrays, structure: st.S};
+  const curve = st.loss ? {steps: st.loss.steps.slice(), train: st.loss.train.slice(), test: st.loss.test.slice()} : null;
+  return {step: +st.root.dataset.step, head: st.frame.head, arrays, structure: st.S, curve};
 }, cell(key, i, j) {  // where cell (i, j) (0-based, as drawn) of a matrix is on the page
   const st = [...G.roots.values()].find(s => s.root.isConnected && s.net), b = st.net.L.blocks.find(x => x.key === key);
   const box = st.parts.network.getBoundingClientRect();

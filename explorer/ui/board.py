@@ -21,6 +21,7 @@ from streamlit.components import v1 as components_v1
 
 from explorer.figures import board
 from explorer.figures.plots import Label
+from explorer.model import limits
 from explorer.model.training import Snapshot, Trainer
 from explorer.ui import canvas, session
 
@@ -46,18 +47,24 @@ def forget() -> None:
         st.session_state.pop(key, None)
 
 
+def undoable(t: Trainer) -> int:
+    """Steps that Undo can surely take back: the history keeps at least this many of the newest
+    (limits.HISTORY_BYTES holds that many snapshots as large as the latest)."""
+    return min(limits.MAX_SNAPSHOTS, limits.HISTORY_BYTES // max(1, t.current.nbytes()))
+
+
 def chunk(per_frame: int, t: Trainer) -> int:
-    """Frames of Play computed in one run: CHUNK_SECONDS of them, no more than the history can
-    take back (Undo keeps the latest steps: frames never shown are undone on Pause)."""
-    frames = max(1, round(CHUNK_SECONDS * FPS))
-    return max(1, min(frames, (len(t.history) - 1) // per_frame))
+    """Frames of Play computed in one run: CHUNK_SECONDS of them, and no more steps than Undo
+    can take back (frames never shown are undone on Pause)."""
+    return max(1, min(round(CHUNK_SECONDS * FPS), undoable(t) // per_frame))
 
 
 def draw(t: Trainer, s: Snapshot, shown: board.Shown, view: board.View, numbers: Callable[[Trainer], Sequence[str]],
-         label: Label, class_names: Sequence[str], *, per_frame: int = 1, key: str = "board") -> None:
+         label: Label, class_names: Sequence[str], *, per_frame: int = 1, key: str = "board") -> dict:
     """Mount the board showing snapshot `s`; while playing, step ahead a chunk of frames of
     `per_frame` steps each and send them all (`numbers(t)`: the numbers row's values; the
-    words in the page's language: `label`, and the data set's `class_names`)."""
+    words in the page's language: `label`, and the data set's `class_names`). Returns the
+    header of the last frame sent (its colour ranges, …)."""
     ss = st.session_state
     _serve()
     version = board.version(t, shown)
@@ -66,22 +73,26 @@ def draw(t: Trainer, s: Snapshot, shown: board.Shown, view: board.View, numbers:
         spec = board.structure(t, shown, label, class_names)
         ss["board_sent"], ss["board_pictured"], ss["board_curve"] = version, spec[0]["pictured"], None
     pictured = ss["board_pictured"]
+    # Play's chunk when the board asked for it (or Play began); a button pressed while playing
+    # (Step, Undo, Run, Reset) shows where it left the network, one frame.
     playing = bool(ss.get("playing"))
+    ahead = playing and not any(ss.get(button) for button in ("step", "undo", "run", "reset"))
     frames = []
-    for _ in range(chunk(per_frame, t) if playing else 1):
-        if playing:
-            session.act(t.run, per_frame)
-            if not ss.get("playing"):  # stopped by a divergence: this frame shows where it stands
-                playing = False
+    for _ in range(chunk(per_frame, t) if ahead else 1):
+        if ahead:
+            if not session.act(t.run, per_frame):  # a divergence stops Play: this frame shows where it stands
+                ss["playing"] = playing = ahead = False
             s = t.current
         frames.append(board.frame(t, s, view, shown, numbers(t), since=ss["board_curve"], drawn=pictured))
         ss["board_curve"] = t.curve_steps[-1] if t.curve_steps else 0
-        if not playing:
+        if not ahead:
             break
     if playing:
         ss["board_seq"] = ss.get("board_seq", 0) + 1
-    data = board.payload(version, spec, frames, seq=ss.get("board_seq", 0), playing=playing, fps=FPS)
+    data = board.payload(version, spec, frames, seq=ss.get("board_seq", 0), playing=playing, fps=FPS,
+                         undoable=undoable(t))
     _mount(key=key, data=data, on_need_change=_next, on_rewind_change=_rewind, on_missing_change=forget)
+    return frames[-1][0]
 
 
 def _next() -> None:

@@ -83,9 +83,10 @@ def run_controls(t: Trainer, row: DeltaGenerator) -> None:
         st.warning(page.say(ss.pop("play_refused")))
 
 
-def step_controls(t: Trainer) -> None:
-    """Step and Undo, redrawn by every Step (Undo is disabled with nothing to take back); and
-    a frame of Play when the clock asked for one. They act in callbacks, before the page is drawn."""
+def step_controls(t: Trainer, board: bool) -> None:
+    """Step and Undo, redrawn by every Step (Undo is disabled with nothing to take back); and,
+    outside the board (`board` False: it steps Play's frames itself), a frame of Play when the
+    clock asked for one. They act in callbacks, before the page is drawn."""
     ss = st.session_state
     st.button(_("step"), key="step", type="primary", help=_("step_help"), on_click=step, args=(t,))
     st.button(_("undo"), key="undo", help=_("undo_help"), disabled=not (t.can_undo() or "before_load" in ss),
@@ -93,14 +94,15 @@ def step_controls(t: Trainer) -> None:
     if ss.get("playing") and not any(ss.get(key) for key in ("step", "run", "reset", "play", "undo")):
         if _play_refused(t):  # the network or batch changed while playing
             ss["playing"] = False
-        elif not session.act(t.run, frame_steps(t)):  # a frame of Play: the clock (below the charts) asked for it
+        elif not board and not session.act(t.run, frame_steps(t)):  # a frame of Play: the clock (below the view)
             ss["playing"] = False  # a divergence stops Play
         if not ss["playing"]:  # stopped by itself: the whole page draws Play (not Pause) again
             st.rerun()
 
 
-def status(t: Trainer) -> None:
-    """Step and epoch counters, the current losses and accuracies."""
+def cells(t: Trainer) -> list[tuple[str, str]]:
+    """The numbers row: (label, value as shown) for the step and epoch counters, the current
+    losses and accuracies."""
     cells = [(_("m_step"), f"{t.steps}"), (_("m_epoch"), f"{t.epoch + (t.position / t.n_train):.2f}")]
     if t.loss_history:
         cells.append((_("m_batch_loss"), f"{t.loss_history[-1]:.4g}"))
@@ -117,8 +119,19 @@ def status(t: Trainer) -> None:
         if kind == "loss" and t.config.penalty.active:  # the app's addition: the data term and the penalty apart
             penalty = t.config.penalty.value(t.net.W)
             cells += [(_("m_penalty"), f"{penalty:.4g}"), (_("m_objective"), f"{scores['train'][0] + penalty:.4g}")]
+    return cells
+
+
+def shown_numbers(t: Trainer) -> list[str]:
+    """The values of the numbers row as shown (none where the row is hidden): Play's frames
+    carry them, so that the row moves with the board."""
+    return [] if session.hidden("metrics") else [value for _, value in cells(t)]
+
+
+def status(t: Trainer) -> None:
+    """The numbers row, and what stopped training if something did."""
     if not session.hidden("metrics"):
-        st.html(numbers(cells))
+        st.html(numbers(cells(t)))
     if "diverged" in st.session_state:
         st.error(page.say(st.session_state["diverged"]))
 

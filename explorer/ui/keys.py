@@ -88,6 +88,13 @@ KEYS: dict[str, Key] = {
     "pick_i": Key("network_view", "i of the followed weight"),
     "pick_j": Key("network_view", "j of the followed weight"),
     "show_learned": Key("network_view", "show what the hidden neurons learned"),
+    # board: the Network view's live component (explorer/ui/board.py)
+    "board": Key("board", "the board component: its triggers (need: Play's next chunk; rewind: the step on the "
+                          "screen at Pause; missing: it has no structure)"),
+    "board_sent": Key("board", "the name of the structure the board was last sent (figures.board.version)"),
+    "board_pictured": Key("board", "what the board's data half draws: regions, surface, fit or None"),
+    "board_curve": Key("board", "the last step of the loss curve the board holds: later points are sent"),
+    "board_seq": Key("board", "Play's chunks sent so far: the board takes each once"),
     # lessons: the lesson views and the quiz
     "eq_layer": Key("lessons", "the layer the Equations view writes out"),
     "eq_rows": Key("lessons", "how many batch rows the Equations view writes out"),

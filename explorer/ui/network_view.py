@@ -1,18 +1,21 @@
-"""The Network view: its switches, drawn by the page's run, and its charts, drawn by a Step's.
+"""The Network view: its switches, drawn by the page's run, and the board (explorer/ui/board.py),
+drawn by a Step's.
 """
 
 from __future__ import annotations
 
-import bisect
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from explorer.figures import diagram, plots
+from explorer.figures import board, diagram, plots
 from explorer.model.training import Snapshot, Trainer
+from explorer.ui import board as live
 from explorer.ui import page, session
+from explorer.ui.controls import frame_steps
 
 _ = page.label
 
@@ -41,7 +44,7 @@ def _ranges(s: Snapshot) -> dict[tuple[int, str], float]:
     return {key: locked[key] for key in panels}
 
 
-# The optional panels of the network figure: label -> key in `plots.network_figure(show=...)`.
+# The optional panels beside W and b: label -> key in `board.Shown.panels`.
 GRADIENT_PANELS = {"∂L/∂W, ∂L/∂b": "dW", "ΔW = −η ∂L/∂W": "update"}
 # What the diagram's edges can show, the heatmaps' names for them; what its nodes can show.
 EDGE_KINDS = {"W": "W", "dW": "∂L/∂W", "update": "ΔW"}
@@ -76,14 +79,12 @@ def picked(s: Snapshot) -> tuple[int, int, int] | None:
 class Slots:
     """Where a Step draws the Network view: containers that the whole page's run lays out
     between the view's switches, and the Step's fragment fills (Streamlit 1.67 lets a
-    fragment write into a container made outside it). A Step then re-sends its charts, not
-    the switches around them. None: that part is hidden."""
+    fragment write into a container made outside it). A Step then re-sends the board, not
+    the switches around it. None: that part is hidden."""
 
-    overview: DeltaGenerator | None
-    diagram: DeltaGenerator | None
+    board: DeltaGenerator
     pick: DeltaGenerator | None
     learned: DeltaGenerator | None
-    layers: DeltaGenerator
 
 
 def pick_switches(t: Trainer) -> DeltaGenerator | None:
@@ -119,35 +120,6 @@ def diagram_switches(t: Trainer) -> None:
     row.number_input(_("dg_sample", b=batch), 1, batch, width=130, **page.kept("dg_sample", 1))
 
 
-def diagram_part(t: Trainer, s: Snapshot, ranges: dict[tuple[int, str], float]) -> None:
-    """The network as neurons and weights: edges W, ∂L/∂W or ΔW, nodes z, a or δ of one sample,
-    a bar per layer for ‖δ‖ and ‖∂L/∂W‖, the picked weight outlined. Before the first step
-    there is no gradient: the edges show W and the neurons nothing."""
-    ss, g = st.session_state, s.g
-    kind = ss["dg_edges"] if g is not None else "W"
-    node = ss["dg_nodes"]
-    if g is not None and node == "δ":  # a step leaves δ^1 out; the input layer's nodes show it
-        g = t.complete(s).g
-    r = min(ss["dg_sample"], len(g.z[0])) if g is not None else 1  # an epoch's last batch may be short
-    nodes = None if g is None else [v[r - 1] for v in {"z": g.z, "a": g.a, "δ": g.delta}[node]]
-    if kind == "W":
-        edges, biases = s.W, s.b
-    else:
-        factor = 1.0 if kind == "dW" else -s.lr
-        edges, biases = [factor * M for M in g.dW], [factor * M for M in g.db]
-    zmax = max((ranges[(l, kind)] for l in range(1, len(s.W) + 1) if (l, kind) in ranges), default=None)
-    node_zmax = None
-    if nodes and ss.get("lock_colours"):  # the neurons' colour bar stays too, from the step it was locked at
-        values = np.concatenate([np.ravel(v) for v in nodes])
-        node_zmax = ss.setdefault("locked_ranges", {}).setdefault((0, f"node_{node}"), plots.symmetric_range(values))
-    k = bisect.bisect_left(t.curve_steps, s.step)  # the curves may be thinned: the step's norms if kept
-    norms = t.norm_history[k][:2] if k < len(t.curve_steps) and t.curve_steps[k] == s.step else None
-    fig = diagram.network_diagram(s.W, s.b, edges=edges, biases=biases, edge_name=EDGE_KINDS[kind], nodes=nodes,
-                                  node_name=node if nodes else "a", highlight=picked(s),
-                                  norms=norms, zmax=zmax, node_zmax=node_zmax, label=_)
-    page.chart(fig, "diagram")
-
-
 def _learned_kind(t: Trainer) -> str | None:
     """Which pictures of what each neuron learned this network has: "2d", "digits" or None."""
     ds = t.dataset
@@ -181,41 +153,14 @@ def learned(t: Trainer, s: Snapshot) -> None:
                                       titles=(_("dg_digits_W"), _("dg_digits_samples")), label=_), "learned")
 
 
-def data_panel(t: Trainer, s: Snapshot) -> plots.Panel | None:
-    """Decision regions (2-D classification), the surface (2-D regression), the curve (1-D);
-    None where the input space cannot be drawn."""
-    ds = t.dataset
-    if not _drawable(t):
-        return None
-    xs, ys, out = t.grid(net=t.network_at(s))
-    if ds.task == "classification" and ys is not None:
-        return plots.decision_panel(xs, ys, out.argmax(axis=-1), ds.X_train, ds.y_train, ds.X_test, ds.y_test,
-                                    [page.say(name) for name in ds.target_names], label=_)
-    if ys is not None:
-        return plots.surface_panel(xs, ys, out[..., 0], ds.X_train, ds.y_train[:, 0], label=_)
-    return plots.fit_panel(xs, out[:, 0], ds.X_train, ds.y_train[:, 0], ds.X_test, ds.y_test[:, 0], label=_)
-
-
 def _drawable(t: Trainer) -> bool:
     """Whether the input space can be drawn: 2 inputs, or 1 input and one output of regression."""
-    ds = t.dataset
-    if ds.task == "regression" and ds.n_outputs > 1:
-        return False
-    return ds.n_inputs == 2 or (ds.n_inputs == 1 and ds.task == "regression")
-
-
-def overview(t: Trainer, s: Snapshot) -> None:
-    """The loss curve beside the data and the network's prediction, in one chart."""
-    mark = s.step if s.step != t.steps else None
-    steps, train, test = t.curve()  # at most limits.DRAW_POINTS points
-    loss = plots.loss_panel(train, test, steps=steps, log_y=st.session_state["loss_log"], mark=mark, label=_)
-    data_part = None if session.hidden("data") else data_panel(t, s)
-    page.chart(plots.overview_figure(loss, data_part, titles=(_("loss"), _("data"))), "overview")
+    return board.pictured(t) is not None
 
 
 def layer_switches() -> None:
     """Which panels each layer shows beside W and b, and how their colours compare."""
-    # Off at first: each panel costs the browser time on every Step (see explorer/plots.py).
+    # Off at first: each panel adds to every Step's payload and drawing.
     row = st.container(horizontal=True, vertical_alignment="bottom", gap="large")
     if not session.hidden("gradients"):
         row.pills(_("also_show"), list(GRADIENT_PANELS), selection_mode="multi", **page.kept("show_panels", []))
@@ -223,63 +168,63 @@ def layer_switches() -> None:
                           **page.kept("colour_scale", "matrix"))
 
 
-def layers(s: Snapshot, ranges: dict[tuple[int, str], float]) -> None:
-    """For every layer l: W^l, b^l and, after a step, δ^{l+1}, ∂L/∂W^l and the update ΔW^l."""
-    g = s.g
-    shown = [] if session.hidden("gradients") else [GRADIENT_PANELS[p] for p in st.session_state["show_panels"]]
-    if g is None:
-        drawn = [plots.Layer(W, b) for W, b in zip(s.W, s.b)]
-    else:
-        drawn = [plots.Layer(W, b, g.delta[k + 1], g.dW[k], g.db[k]) for k, (W, b) in enumerate(zip(s.W, s.b))]
-    fig = plots.network_figure(drawn, lr=s.lr if g is not None else None, show=shown, ranges=ranges,
-                               highlight=picked(s), label=_)
-    page.chart(fig, "network")
-    if s.light:
-        st.caption(_("light_snapshot", s=s.step))
-    elif g is None:
-        st.caption(_("press_step"))
-
-
 def network_switches(t: Trainer) -> Slots:
-    """The Network view's switches, in the whole page's run, with a slot for each chart."""
-    overview_slot = diagram_slot = pick_slot = None
+    """The Network view's switches, in the whole page's run, with a slot for the board: what
+    the loss and the diagram show above it (little height: on a projector the board's first
+    row stays on the screen), how the matrices are shown below it."""
+    pick_slot = None
     loss, net = not session.hidden("loss"), not session.hidden("diagram")
     left, right = st.columns([1.15, 1]) if loss and net else (st.container(), st.container())
-    if loss:
-        with left:
+    with left:
+        if loss:
             st.toggle(_("log_scale"), **page.kept("loss_log", False))
             if not session.hidden("data") and not _drawable(t):
                 st.caption(_("no_picture", n=t.dataset.n_inputs))
-            overview_slot = st.container()
+        if net:
+            pick_slot = pick_switches(t)
     if net:
         with right:
             diagram_switches(t)
-            diagram_slot = st.container()
-            if diagram.summarised(t.net.sizes):
-                st.caption(_("dg_summary", n=diagram.MAX_EDGES, k=diagram.MAX_NODES))
-            pick_slot = pick_switches(t)
-    learned_slot = learned_switch(t)
-    st.subheader(_("layers"))
+    slot = st.container()
+    if net and diagram.summarised(t.net.sizes):
+        st.caption(_("dg_summary", n=diagram.MAX_EDGES, k=diagram.MAX_NODES))
     layer_switches()
     st.caption(_("layers_caption", shapes=", ".join(f"W{l} {W.shape[0]}×{W.shape[1]}"
                                                     for l, W in enumerate(t.net.W, 1))))
-    return Slots(overview_slot, diagram_slot, pick_slot, learned_slot, st.container())
+    return Slots(slot, pick_slot, learned_switch(t))
 
 
-def network_view(t: Trainer, s: Snapshot, slots: Slots) -> None:
-    """The loss and data beside the diagram, then every layer's matrices, each in its slot."""
-    ranges = _ranges(s)
-    if slots.overview is not None:
-        with slots.overview:
-            overview(t, s)
-    if slots.diagram is not None:
-        with slots.diagram:
-            diagram_part(t, s, ranges)
+def shown() -> board.Shown:
+    """What the board draws: the panels asked for, the parts not hidden, the page's type and language."""
+    ss = st.session_state
+    panels = () if session.hidden("gradients") else tuple(GRADIENT_PANELS[p] for p in ss.get("show_panels", []))
+    return board.Shown(panels=panels, loss=not session.hidden("loss"), data=not session.hidden("data"),
+                       diagram=not session.hidden("diagram"), present=bool(session.page()["present"]),
+                       lang=ss.get("lang", "en"))
+
+
+def network_view(t: Trainer, s: Snapshot, slots: Slots, numbers: Callable[[Trainer], list[str]]) -> None:
+    """The board (loss, data, diagram, every layer's matrices) in its slot, the picked weight's
+    value, what each neuron learned. While playing, the board steps a chunk of frames."""
+    ss = st.session_state
+    ranges, nodes = _ranges(s), ss.get("dg_nodes", "a")
+    locked = ss.get("locked_ranges", {}) if ss.get("lock_colours") else {}
+    if (0, f"node_{nodes}") in locked:  # the neurons' colour bar stays too, from the step it was locked at
+        ranges[(0, f"node_{nodes}")] = locked[(0, f"node_{nodes}")]
+    view = board.View(ranges=ranges, edges=ss.get("dg_edges", "W"), nodes=nodes, sample=int(ss.get("dg_sample", 1)),
+                      pick=picked(s), log_loss=bool(ss.get("loss_log")))
+    with slots.board:
+        head = live.draw(t, s, shown(), view, numbers, _, [page.say(name) for name in t.dataset.target_names],
+                         per_frame=frame_steps(t))
+        if ss.get("lock_colours") and "nodes" in head["ranges"]:
+            ss.setdefault("locked_ranges", {}).setdefault((0, f"node_{nodes}"), head["ranges"]["nodes"])
+        if s.light:
+            st.caption(_("light_snapshot", s=s.step))
+        elif s.g is None:
+            st.caption(_("press_step"))
     if slots.pick is not None:
         with slots.pick:
             pick_value(s)
     if slots.learned is not None:
         with slots.learned:
             learned(t, s)
-    with slots.layers:
-        layers(s, ranges)

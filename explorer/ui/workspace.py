@@ -9,8 +9,8 @@ from pathlib import Path
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from explorer.ui import canvas, checking, lessons, page, quiz_panel, server, session
-from explorer.ui.controls import run_controls, status, step_controls, viewed_snapshot
+from explorer.ui import board, canvas, checking, lessons, page, quiz_panel, server, session
+from explorer.ui.controls import run_controls, shown_numbers, status, step_controls, viewed_snapshot
 from explorer.ui.network_view import Slots, network_switches, network_view
 
 _ = page.label
@@ -43,31 +43,36 @@ def workspace() -> None:
         row.toggle(_("quiz_mode"), key="quiz_mode", help=_("quiz_mode_help"))
     below = st.container()  # the quiz and the lesson views: step by step, all of it
     slots = network_switches(t) if view == "network" else None
+    if slots is None:
+        board.forget()  # not on this page: the next board is built from its structure
     with top:
         st.fragment(stepper)(stepping, view, below, slots)
 
 
 def stepper(stepping: DeltaGenerator, view: str, below: DeltaGenerator, slots: Slots | None) -> None:
     """What a Step redraws: Step and Undo, the numbers, the quiz, the view (the Network view's
-    charts in their slots), and while playing the clock that asks for the next frame."""
-    t = session.trainer()
+    board in its slot, which plays its own frames), and while playing a lesson view the clock
+    that asks for the next frame."""
+    t, ss = session.trainer(), st.session_state
     with stepping:
-        step_controls(t)
+        step_controls(t, board=slots is not None)
     with server.DRAWING:  # in turns with the other sessions' Steps; a lesson view may take longer
         status(t)
         s = viewed_snapshot(t)
         if slots is not None:
-            network_view(t, s, slots)
+            playing = ss.get("playing")
+            network_view(t, s, slots, shown_numbers)
+            if playing and not ss.get("playing"):  # stopped by itself: the whole page draws Play again
+                st.rerun()
     with below:
         if session.page()["quiz"]:
             quiz_panel.quiz_panel(t)
         if slots is None:
             LESSONS[view](t, s)
-    ss = st.session_state
-    if ss.get("playing"):  # after the charts: the clock asks for the next frame once they are drawn
+    if ss.get("playing") and slots is None:  # after the view: the clock asks for the next frame once it is drawn
         ss["frame"] = ss.get("frame", 0) + 1
         # In a container this fragment fills on every run: only there may it write at will.
-        with below if slots is None else slots.layers:
+        with below:
             canvas.clock(ss["frame"], key="clock")
 
 

@@ -9,14 +9,17 @@ an independent `explorer.core.Network` stepped on the same documented mini-batch
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
-from specs import chart, click, decode, metrics, ok, open_app, texts, trained
+from specs import board, click, metrics, ok, open_app, payload, structure, texts, trained
 from streamlit.testing.v1 import AppTest
 
 from explorer.core import Network
 from explorer.model import data
 from explorer.model.training import Config
+from explorer.ui import board as live
 from explorer.ui.links import DEFAULT, parse_query
 
 GOOD_LINK = {"dataset": "xor", "hidden": "4,3", "activation": "relu", "loss": "mse", "lr": "0.03", "batch": "8",
@@ -56,22 +59,9 @@ def net(at: AppTest) -> Network:
 
 
 
-def panel(spec: dict, prefix: str) -> dict:
-    """The one heatmap trace whose hover label starts with `prefix`, e.g. "W<sup>1</sup>["."""
-    found = [t for t in spec["data"] if str(t.get("hovertemplate", "")).startswith(prefix)]
-    assert len(found) == 1, f"{len(found)} traces start with {prefix!r}"
-    return found[0]
-
-
-def hovers(spec: dict) -> list[str]:
-    return [str(t.get("hovertemplate", "")) for t in spec["data"]]
-
-
-def named(spec: dict, name: str) -> dict:
-    """The one trace with this name, e.g. "train (batch)"."""
-    found = [t for t in spec["data"] if t.get("name") == name]
-    assert len(found) == 1, f"{len(found)} traces named {name!r}"
-    return found[0]
+def matrices(frame: dict) -> set[str]:
+    """The names of the matrices a board frame carries: W1, b1, delta2, dW1, db1, DW1 (ΔW), Db1 (Δb), …"""
+    return {name for name in frame if re.fullmatch(r"(W|b|delta|dW|db|DW|Db)\d+", name)}
 
 
 # The options of the "Also show" pills (key `show_panels`): the gradient panels, off at first.
@@ -133,12 +123,12 @@ def test_before_a_step_the_layers_show_W_and_b_only():
     for shown in ([], [DW_PANELS, UPDATE_PANELS]):  # nothing to show yet, even with the gradient panels on
         if shown:
             show_gradient_panels(at, *shown)
-        spec = chart(at, "network")
+        frame = board(at)
         for k in range(3):
-            assert np.array_equal(decode(panel(spec, f"W<sup>{k + 1}</sup>[")["z"]), n.W[k])
-            assert np.array_equal(decode(panel(spec, f"b<sup>{k + 1}</sup>[")["z"]), n.b[k])
-        assert not any(h.startswith("δ") or h.startswith("∂L") or h.startswith("Δ") for h in hovers(spec))
-        assert len(spec["data"]) == 2 * 3
+            assert np.array_equal(frame[f"W{k + 1}"], n.W[k])
+            assert np.array_equal(frame[f"b{k + 1}"], n.b[k])
+        assert not frame["head"]["gradients"]
+        assert matrices(frame) == {f"{name}{l}" for name in ("W", "b") for l in (1, 2, 3)}
 
 
 # -- Step, Run, Reset ---------------------------------------------------------------------
@@ -162,27 +152,17 @@ def test_layer_heatmaps_show_the_step_exactly():
     show_gradient_panels(at)
     expected, g = first_step(DEFAULT)
     lr = DEFAULT.lr
-    spec = chart(at, "network")  # every layer in one chart
-    assert len(spec["data"]) == 3 * 7
+    frame = board(at)  # every layer's matrices, each its own array
+    assert len(matrices(frame)) == 3 * 7
     for k in range(3):
         l = k + 1
-        shown = {
-            f"W<sup>{l}</sup>[": expected.W[k],
-            f"b<sup>{l}</sup>[": expected.b[k],
-            f"δ<sup>{l + 1}</sup>[": g.delta[k + 1],
-            f"∂L/∂W<sup>{l}</sup>[": g.dW[k],
-            f"∂L/∂b<sup>{l}</sup>[": g.db[k],
-            f"ΔW<sup>{l}</sup> = −η ∂L/∂W<sup>{l}</sup>[": -lr * g.dW[k],
-            f"Δb<sup>{l}</sup> = −η ∂L/∂b<sup>{l}</sup>[": -lr * g.db[k],
-        }
-        for prefix, M in shown.items():
-            trace = panel(spec, prefix)
-            z = decode(trace["z"])
-            assert z.shape == M.shape and np.array_equal(z, M), prefix
-            assert trace["zmax"] == -trace["zmin"] > 0  # symmetric around zero
-            assert np.array_equal(decode(trace["x"]), np.arange(1, M.shape[1] + 1))  # 1-based columns j
-            assert np.array_equal(decode(trace["y"]), np.arange(1, M.shape[0] + 1))
-        assert decode(panel(spec, f"δ<sup>{l + 1}</sup>[")["z"]).shape == (DEFAULT.batch, expected.sizes[l])
+        shown = {f"W{l}": expected.W[k], f"b{l}": expected.b[k], f"delta{l + 1}": g.delta[k + 1],
+                 f"dW{l}": g.dW[k], f"db{l}": g.db[k], f"DW{l}": -lr * g.dW[k], f"Db{l}": -lr * g.db[k]}
+        for name, M in shown.items():
+            assert frame[name].shape == M.shape and np.array_equal(frame[name], M), name
+        for name in (f"W{l}", f"delta{l + 1}", f"dW{l}", f"DW{l}"):  # colours symmetric around zero, each its own
+            assert frame["head"]["ranges"][name] == np.abs(frame[name]).max() > 0
+        assert frame[f"delta{l + 1}"].shape == (DEFAULT.batch, expected.sizes[l])
 
 
 def test_gradient_panels_follow_the_also_show_pills():
@@ -191,26 +171,18 @@ def test_gradient_panels_follow_the_also_show_pills():
     pills = at.pills(key="show_panels")
     assert pills.options == [DW_PANELS, UPDATE_PANELS]
     assert pills.value == []  # off at first
-    spec = chart(at, "network")
-    assert not any(h.startswith("∂L") or h.startswith("Δ") for h in hovers(spec))
-    for l in (1, 2, 3):  # δ is always shown after a step
-        assert any(h.startswith(f"δ<sup>{l + 1}</sup>[") for h in hovers(spec))
+    gradients = {f"{name}{l}" for name in ("dW", "db", "DW", "Db") for l in (1, 2, 3)}
+    assert not matrices(board(at)) & gradients
+    assert {f"delta{l + 1}" for l in (1, 2, 3)} <= matrices(board(at))  # δ is always shown after a step
     show_gradient_panels(at, DW_PANELS)
-    spec = chart(at, "network")
-    for l in (1, 2, 3):
-        assert any(h.startswith(f"∂L/∂W<sup>{l}</sup>[") for h in hovers(spec))
-        assert any(h.startswith(f"∂L/∂b<sup>{l}</sup>[") for h in hovers(spec))
-    assert not any(h.startswith("Δ") for h in hovers(spec))
+    assert matrices(board(at)) & gradients == {f"{name}{l}" for name in ("dW", "db") for l in (1, 2, 3)}
+    assert structure(at)["panels"] == ["dW"]
     show_gradient_panels(at, UPDATE_PANELS)
-    spec = chart(at, "network")
-    assert not any(h.startswith("∂L") for h in hovers(spec))
-    for l in (1, 2, 3):
-        assert any(h.startswith(f"ΔW<sup>{l}</sup> = −η ∂L/∂W<sup>{l}</sup>[") for h in hovers(spec))
+    assert matrices(board(at)) & gradients == {f"{name}{l}" for name in ("DW", "Db") for l in (1, 2, 3)}
     show_gradient_panels(at)
-    assert len(chart(at, "network")["data"]) == 3 * 7
+    assert len(matrices(board(at))) == 3 * 7
     ok(at.pills(key="show_panels").set_value([]).run())
-    spec = chart(at, "network")
-    assert not any(h.startswith("∂L") or h.startswith("Δ") for h in hovers(spec)) and len(spec["data"]) == 3 * 3
+    assert len(matrices(board(at))) == 3 * 3 and structure(at)["panels"] == []
 
 
 def test_run_n_steps_then_reset():
@@ -246,17 +218,17 @@ def test_loss_chart_is_the_history():
     at.number_input(key="n_steps").set_value(3)
     click(at, "run")
     reference = trained(DEFAULT, 3)
-    spec = chart(at, "overview")  # the loss on axes x/y, the data on x2/y2
-    train, test = named(spec, "train (batch)"), named(spec, "test (whole set)")
-    assert spec["data"][:2] == [train, test]
-    assert (train["xaxis"], train["yaxis"]) == (test["xaxis"], test["yaxis"]) == ("x", "y")
-    assert list(decode(train["y"])) == history(at) == reference.loss_history
-    assert list(decode(train["x"])) == [1, 2, 3]
-    assert list(decode(test["y"])) == reference.test_loss_history
-    assert spec["layout"]["yaxis"].get("type", "linear") == "linear"
+    frame = board(at)  # the curve's points since the board's last frame: here all of them
+    assert list(frame["curve.train"]) == history(at) == reference.loss_history
+    assert list(frame["curve.steps"]) == [1, 2, 3]
+    assert list(frame["curve.test"]) == reference.test_loss_history
+    assert frame["head"]["log"] is False
+    click(at, "step")
+    frame = board(at)
+    assert frame["head"]["curve"] == "tail" and list(frame["curve.steps"]) == [4]  # a Step sends its point
+    assert list(frame["curve.train"]) == history(at)[-1:]
     ok(at.toggle(key="loss_log").set_value(True).run())
-    assert chart(at, "overview")["layout"]["yaxis"]["type"] == "log"
-    assert chart(at, "overview")["layout"]["yaxis2"].get("type", "linear") == "linear"  # the data plane stays linear
+    assert board(at)["head"]["log"] is True
 
 
 def test_decision_regions_are_the_networks_predictions():
@@ -264,12 +236,10 @@ def test_decision_regions_are_the_networks_predictions():
     at.number_input(key="n_steps").set_value(5)
     click(at, "run")
     xs, ys, out = trained(DEFAULT, 5).grid()
-    spec = chart(at, "overview")
-    regions = panel(spec, "predicted class")
-    assert regions is next(t for t in spec["data"] if t["xaxis"] == "x2")  # the data half's first trace
-    assert spec["layout"]["yaxis2"]["scaleanchor"] == "x2"  # the input plane drawn square
-    assert np.array_equal(decode(regions["z"]), out.argmax(axis=-1))
-    assert np.array_equal(decode(regions["x"]), xs) and np.array_equal(decode(regions["y"]), ys)
+    spec = structure(at)
+    assert spec["pictured"] == "regions"
+    assert spec["grid"] == [xs[0], xs[-1], ys[0], ys[-1], len(xs)] and len(xs) == len(ys)
+    assert np.array_equal(board(at)["regions"], out.argmax(axis=-1))
 
 
 def test_a_1d_regression_shows_the_fitted_curve():
@@ -277,10 +247,9 @@ def test_a_1d_regression_shows_the_fitted_curve():
     click(at, "step")
     config = DEFAULT.with_(dataset="sine", loss="mse")
     xs, _, out = trained(config, 1).grid()
-    spec = chart(at, "overview")
-    curve = named(spec, "network y(x)")
-    assert curve is spec["data"][-1] and (curve["xaxis"], curve["yaxis"]) == ("x2", "y2")
-    assert np.array_equal(decode(curve["x"]), xs) and np.array_equal(decode(curve["y"]), out[:, 0])
+    spec = structure(at)
+    assert spec["pictured"] == "fit" and spec["grid"] == [xs[0], xs[-1], len(xs)]
+    assert np.array_equal(board(at)["fit"], out[:, 0].astype(np.float32))
 
 
 # -- status -------------------------------------------------------------------------------
@@ -536,20 +505,23 @@ def test_divergence_stops_play():
 # -- Play ---------------------------------------------------------------------------------
 
 
-def test_play_steps_once_per_run_until_paused():
+def test_play_steps_a_chunk_of_frames_per_run_until_paused():
     at = open_app()
     click(at, "play")
     assert at.session_state["playing"]
     assert at.button(key="play").label == "Pause"
-    n = len(history(at))
-    ok(at.run())  # a tick of the fragment's timer
-    assert len(history(at)) == n + 1
-    ok(at.run())
-    assert len(history(at)) == n + 2
-    reference = trained(DEFAULT, n + 2)
+    frames = live.chunk(1, at.session_state["trainer"])  # about 0.4 s of frames at 20 a second
+    assert frames == 8
+    shown = [head["step"] for head in payload(at)["frames"]]
+    assert shown == list(range(1, frames + 1)) == list(range(1, len(history(at)) + 1))
+    ok(at.run())  # the board asked for the next chunk
+    assert [head["step"] for head in payload(at)["frames"]] == list(range(frames + 1, 2 * frames + 1))
+    assert payload(at)["playing"] and len(history(at)) == 2 * frames
+    reference = trained(DEFAULT, 2 * frames)
     assert history(at) == reference.loss_history and same_parameters(net(at), reference.net)
-    click(at, "step")  # a Step while playing is one update, not two
-    assert len(history(at)) == n + 3
+    np.testing.assert_array_equal(board(at)["W2"], reference.net.W[1])
+    click(at, "step")  # a Step while playing is one update, and one frame
+    assert len(history(at)) == 2 * frames + 1 and len(payload(at)["frames"]) == 1
     click(at, "play")  # Pause
     assert not at.session_state["playing"]
     assert at.button(key="play").label == "Play"
@@ -557,6 +529,7 @@ def test_play_steps_once_per_run_until_paused():
     ok(at.run())
     ok(at.run())
     assert history(at) == paused == trained(DEFAULT, len(paused)).loss_history
+    assert not payload(at)["playing"]
 
 
 def test_reset_stops_play():
@@ -575,39 +548,30 @@ def test_colour_scales_follow_the_data_unless_locked():
     at = open_app()
     click(at, "step")
     show_gradient_panels(at)
-    spec = chart(at, "network")
-    for prefix, M in [("W<sup>1</sup>[", net(at).W[0]), ("∂L/∂W<sup>1</sup>[", None)]:
-        trace = panel(spec, prefix)
-        z = decode(trace["z"])
-        assert trace["zmax"] == np.abs(z).max() == -trace["zmin"]
-        if M is not None:
-            assert np.array_equal(z, M)
+    frame = board(at)
+    for name in ("W1", "dW1"):
+        assert frame["head"]["ranges"][name] == np.abs(frame[name]).max()
+    assert np.array_equal(frame["W1"], net(at).W[0])
 
-    prefixes = [p for l in (1, 2, 3)
-                for p in (f"W<sup>{l}</sup>[", f"b<sup>{l}</sup>[", f"δ<sup>{l + 1}</sup>[", f"∂L/∂W<sup>{l}</sup>[",
-                          f"ΔW<sup>{l}</sup> = −η ∂L/∂W<sup>{l}</sup>[")]
-    before = {p: panel(chart(at, "network"), p)["zmax"] for p in prefixes}
+    names = [f"{name}{l}" for l in (1, 2, 3) for name in ("W", "b", "dW", "db", "DW", "Db")]
+    names += [f"delta{l}" for l in (2, 3, 4)] + ["nodes"]
+    before = {name: board(at)["head"]["ranges"][name] for name in names}
     ok(at.toggle(key="lock_colours").set_value(True).run())
-    locked = {p: panel(chart(at, "network"), p)["zmax"] for p in prefixes}
+    locked = {name: board(at)["head"]["ranges"][name] for name in names}
     assert locked == before  # switching the lock on changes no colour: b¹ keeps its own range
     for l in (1, 2, 3):
-        assert locked[f"b<sup>{l}</sup>["] == np.abs(net(at).b[l - 1]).max() or not net(at).b[l - 1].any()
-    dg_zmax = lambda: next(t for t in chart(at, "diagram")["data"] if t.get("uid") == "neurons")["marker"]["cmax"]  # noqa: E731
-    neurons = dg_zmax()
+        assert locked[f"b{l}"] == np.abs(net(at).b[l - 1]).max() or not net(at).b[l - 1].any()
     at.number_input(key="n_steps").set_value(20)
     click(at, "run")
-    spec = chart(at, "network")
-    for prefix, zmax in locked.items():
-        assert panel(spec, prefix)["zmax"] == zmax == -panel(spec, prefix)["zmin"], prefix
-    assert dg_zmax() == neurons  # the neurons' colour bar is locked too
+    frame = board(at)
+    assert {name: frame["head"]["ranges"][name] for name in names} == locked  # the neurons' too
     # the data moved on while the colours stayed: the W panel shows the current W
-    assert np.array_equal(decode(panel(spec, "W<sup>1</sup>[")["z"]), net(at).W[0])
-    assert np.abs(net(at).W[0]).max() != locked["W<sup>1</sup>["]
+    assert np.array_equal(frame["W1"], net(at).W[0])
+    assert np.abs(net(at).W[0]).max() != locked["W1"]
 
     ok(at.toggle(key="lock_colours").set_value(False).run())
     click(at, "step")
-    trace = panel(chart(at, "network"), "W<sup>1</sup>[")
-    assert trace["zmax"] == np.abs(net(at).W[0]).max()
+    assert board(at)["head"]["ranges"]["W1"] == np.abs(net(at).W[0]).max()
 
 
 # -- other data sets and CSV upload ---------------------------------------------------------

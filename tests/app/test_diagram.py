@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import plotly.graph_objects as go
 import pytest
-from specs import chart, decode, ok, open_app
+from specs import board, chart, decode, ok, open_app, structure
 from streamlit.testing.v1 import AppTest
 
 from explorer.core import Network
@@ -125,30 +125,12 @@ def test_the_size_of_the_figure_is_bounded_by_the_edge_cap():
     assert len(named(spec, "neurons")[0]["x"]["bdata"]) < 4 * 8 * (64 + 3 * diagram.MAX_NODES)
 
 
-def test_the_picked_weight_is_highlighted_in_the_diagram_and_the_heatmap():
-    net, g = network([2, 4, 3, 2])
+def test_the_picked_weight_is_highlighted_in_the_diagram():
+    net = network([2, 4, 3, 2])[0]
     spec = validated(diagram.network_diagram(net.W, net.b, highlight=(2, 4, 3)))
     (line,) = named(spec, "highlight")
     ys = diagram._positions(net.sizes)
     assert list(line["x"]) == [1, 2] and list(line["y"]) == [ys[1][3], ys[2][2]]
-    layers = [plots.Layer(W, b, g.delta[k + 1], g.dW[k], g.db[k]) for k, (W, b) in enumerate(zip(net.W, net.b))]
-    fig = validated(plots.network_figure(layers, lr=0.1, show=("dW",), highlight=(2, 4, 3)))
-    shapes = fig["layout"]["shapes"]
-    assert len(shapes) == 2  # W² and ∂L/∂W² (not δ, whose columns are not W's)
-    axes = {t["hovertemplate"].split("[")[0]: t["xaxis"] for t in fig["data"]}
-    assert {s["xref"] for s in shapes} == {axes["W<sup>2</sup>"], axes["∂L/∂W<sup>2</sup>"]}
-    for s in shapes:
-        assert (s["x0"], s["x1"], s["y0"], s["y1"]) == (2.5, 3.5, 3.5, 4.5)  # column j = 3, row i = 4
-    assert validated(plots.network_figure(layers, lr=0.1, highlight=None))["layout"].get("shapes") in (None, [])
-
-
-def test_every_top_heatmap_has_a_colour_bar():
-    net, g = network([2, 4, 2])
-    layers = [plots.Layer(W, b, g.delta[k + 1], g.dW[k], g.db[k]) for k, (W, b) in enumerate(zip(net.W, net.b))]
-    fig = validated(plots.network_figure(layers, lr=0.1, show=("dW", "update")))
-    scaled = [t["hovertemplate"].split("[")[0] for t in fig["data"] if t.get("showscale")]
-    assert scaled == ["W<sup>1</sup>", "∂L/∂W<sup>1</sup>", "ΔW<sup>1</sup> = −η ∂L/∂W<sup>1</sup>", "δ<sup>2</sup>",
-                      "W<sup>2</sup>", "∂L/∂W<sup>2</sup>", "ΔW<sup>2</sup> = −η ∂L/∂W<sup>2</sup>", "δ<sup>3</sup>"]
 
 
 def test_family_ranges_share_one_scale_per_kind_across_layers():
@@ -212,50 +194,41 @@ def test_digit_features_show_each_column_of_W1_as_an_image():
 
 
 
-def heatmap(spec: dict, prefix: str) -> np.ndarray:
-    (trace,) = [t for t in spec["data"] if str(t.get("hovertemplate", "")).startswith(prefix)]
-    return trace
-
-
-def test_the_diagrams_edges_carry_the_heatmaps_numbers():
+def test_the_diagrams_edges_are_the_heatmaps_matrices():
     at = open_app()
-    net = at.session_state["net"]
-    spec = chart(at, "diagram")
-    assert len(edges(spec)) == sum(W.size for W in net.W)  # 2-8-8-2: every weight
+    assert not structure(at)["summarised"]  # 2-8-8-2: an edge for every weight, drawn from the matrices
     ok(at.button(key="step").click().run())
-    network_spec = chart(at, "network")
-    for kind, prefix in (("W", "W"), ("dW", "∂L/∂W"), ("update", "ΔW")):
+    trainer = at.session_state["trainer"]
+    g, lr = trainer.last, trainer.config.lr
+    for kind, name, expected in (("W", "W", trainer.net.W), ("dW", "dW", g.dW),
+                                 ("update", "DW", [-lr * dW for dW in g.dW])):
         ok(at.segmented_control(key="dg_edges").set_value(kind).run())
-        ok(at.pills(key="show_panels").set_value(["∂L/∂W, ∂L/∂b", "ΔW = −η ∂L/∂W"]).run())
-        spec, network_spec = chart(at, "diagram"), chart(at, "network")
-        for l, i, j, value in edges(spec):
-            M = decode(heatmap(network_spec, f"{prefix}<sup>{int(l)}</sup>")["z"])
-            assert value == M[int(i) - 1, int(j) - 1], (kind, l, i, j)
-        assert named(spec, "edge-labels")[0]["hovertemplate"].startswith(f"{prefix}<sup>")
+        frame = board(at)  # the edges' matrices travel even with their panels off
+        assert frame["head"]["edges"] == kind
+        for l in (1, 2, 3):
+            assert np.array_equal(frame[f"{name}{l}"], expected[l - 1]), (kind, l)
     # The nodes show δ of the chosen sample, δ^1 too (a step leaves it out: backprop of the step's
     # weights and batch again gives it, and the step's own δ of every other layer).
     ok(at.segmented_control(key="dg_nodes").set_value("δ").run())
     ok(at.number_input(key="dg_sample").set_value(3).run())
-    trainer = at.session_state["trainer"]
     s = trainer.current
     delta = trainer.net.with_parameters(s.W_before, s.b_before).backprop(s.batch.X, s.batch.Y).delta
     assert trainer.last.delta[0] is None
     assert all(np.array_equal(d, e) for d, e in zip(delta[1:], trainer.last.delta[1:]))
-    values = decode(named(chart(at, "diagram"), "neurons")[0]["customdata"])[:, 2]
-    assert np.array_equal(values, np.concatenate([d[2] for d in delta]))
+    frame = board(at)
+    assert frame["head"]["nodes"] == "δ" and frame["head"]["sample"] == 3
+    for l, d in enumerate(delta, start=1):
+        assert np.array_equal(frame[f"node{l}"], d[2])
 
 
 def test_picking_a_weight_outlines_its_cell_and_its_edge():
     at = open_app()
-    assert not named(chart(at, "diagram"), "highlight")
+    assert board(at)["head"]["pick"] is None
     ok(at.toggle(key="pick").set_value(True).run())
     ok(at.number_input(key="pick_l").set_value(2).run())
     ok(at.number_input(key="pick_i").set_value(5).run())
     ok(at.number_input(key="pick_j").set_value(7).run())
-    (line,) = named(chart(at, "diagram"), "highlight")
-    assert list(line["x"]) == [1, 2]
-    (shape,) = chart(at, "network")["layout"]["shapes"]
-    assert (shape["x0"], shape["y0"]) == (6.5, 4.5)  # column j = 7, row i = 5 of W²
+    assert board(at)["head"]["pick"] == [2, 5, 7]  # W²[5, 7]: its cell and its edge are outlined
     net = at.session_state["net"]
     assert any(f"{net.W[1][4, 6]:.6g}" in c.value for c in at.caption)
 
@@ -263,22 +236,19 @@ def test_picking_a_weight_outlines_its_cell_and_its_edge():
 def test_one_scale_per_family_shows_vanishing_gradients():
     at = open_app(dataset="digits", hidden="8,8,8,8,8,8", activation="sigmoid")
     assert any("strongest" in c.value for c in at.caption)  # a summary, and the page says so
-    assert len(edges(chart(at, "diagram"))) <= diagram.MAX_EDGES
+    assert structure(at)["summarised"] and len(board(at)["dg.v"]) <= diagram.MAX_EDGES
     ok(at.button(key="step").click().run())
     g = at.session_state["trainer"].last
-    spec = chart(at, "network")
-    own = [heatmap(spec, f"δ<sup>{l}</sup>[")["zmax"] for l in range(2, 9)]
+    ranges = board(at)["head"]["ranges"]
+    own = [ranges[f"delta{l}"] for l in range(2, 9)]
     assert own == [float(np.abs(d).max()) for d in g.delta[1:]]
     assert own[0] < own[-1] / 10  # δ² is far smaller than δ⁸: the gradient vanishes on the way back
     ok(at.segmented_control(key="colour_scale").set_value("family").run())
-    spec = chart(at, "network")
-    shared = {heatmap(spec, f"δ<sup>{l}</sup>[")["zmax"] for l in range(2, 9)}
-    assert shared == {max(own)}
-    assert {heatmap(spec, f"W<sup>{l}</sup>[")["zmax"] for l in range(1, 8)} == {
-        max(float(np.abs(W).max()) for W in at.session_state["net"].W)}
-    # The per-layer norms sit under the diagram.
-    bars = [t for t in chart(at, "diagram")["data"] if t["type"] == "bar"]
-    assert len(bars) == 2 and len(decode(bars[0]["y"])) == 7
+    ranges = board(at)["head"]["ranges"]
+    assert {ranges[f"delta{l}"] for l in range(2, 9)} == {max(own)}
+    assert {ranges[f"W{l}"] for l in range(1, 8)} == {max(float(np.abs(W).max()) for W in at.session_state["net"].W)}
+    # The per-layer norms sit under the diagram: ‖δ^{l+1}‖ and ‖∂L/∂W^l‖ of each layer.
+    assert board(at)["norms"].shape == (2, 7)
 
 
 def test_what_each_neuron_learned():
@@ -294,9 +264,10 @@ def test_what_each_neuron_learned():
 
 def test_hide_diagram_leaves_the_loss_and_the_matrices():
     at = open_app(hide="diagram")
-    assert chart(at, "overview")["data"] and chart(at, "network")["data"]
-    with pytest.raises(KeyError):
-        at.get_by_key("diagram")
+    spec = structure(at)
+    assert spec["loss"] and not spec["diagram"]
+    frame = board(ok(at.button(key="step").click().run()))
+    assert "W1" in frame and "curve.train" in frame and not any(k.startswith(("node", "norms")) for k in frame)
 
 
 def test_phase_by_phase_lights_the_forward_pass_then_delta_flows_back():

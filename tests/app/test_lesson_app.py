@@ -88,13 +88,16 @@ def panel(spec: dict, prefix: str) -> np.ndarray:
     return decode(found[0]["z"])
 
 
-def hovers(spec: dict) -> list[str]:
-    return [str(t.get("hovertemplate", "")) for t in spec["data"]]
+def W1(at: AppTest) -> np.ndarray:
+    """W¹ as the board shows it."""
+    return specs.board(at)["W1"]
 
 
-def charts(at: AppTest) -> set[str]:
-    """The keys of the Plotly charts on the page."""
-    return set(specs.charts(at))
+def parts(at: AppTest) -> set[str]:
+    """The parts the board draws beside the matrices: the loss, the data, the diagram."""
+    spec = specs.structure(at)
+    return {part for part, shown in (("loss", spec["loss"]), ("data", spec["pictured"]),
+                                     ("diagram", spec["diagram"])) if shown}
 
 
 # The options of the "Also show" pills: the gradient panels, off at first.
@@ -349,21 +352,22 @@ def test_scrubbing_back_shows_that_steps_weights_in_the_layer_heatmaps():
     view(at, "network")
     show_gradient_panels(at)
     one = trained(1)
-    spec = chart(at, "network")
+    frame = specs.board(at)
+    assert (frame["head"]["step"], frame["head"]["latest"]) == (1, 3)  # the board marks the step on the loss curve
     for l in (1, 2):
-        assert np.array_equal(panel(spec, f"W<sup>{l}</sup>["), one.net.W[l - 1])
-        assert np.array_equal(panel(spec, f"b<sup>{l}</sup>["), one.net.b[l - 1])
-        assert np.array_equal(panel(spec, f"∂L/∂W<sup>{l}</sup>["), one.current.g.dW[l - 1])
+        assert np.array_equal(frame[f"W{l}"], one.net.W[l - 1])
+        assert np.array_equal(frame[f"b{l}"], one.net.b[l - 1])
+        assert np.array_equal(frame[f"dW{l}"], one.current.g.dW[l - 1])
     assert any("step 1 of 3" in m for m in texts(at.info))
     assert same(at.session_state["net"].W, trained(3).net.W)  # looking back changes nothing
     view(at, "history")
     ok(at.slider(key="view_step").set_value(0).run())
     view(at, "network")
-    assert np.array_equal(panel(chart(at, "network"), "W<sup>1</sup>["), trained(0).net.W[0])
+    assert np.array_equal(W1(at), trained(0).net.W[0])
     click(at, "step")  # a step continues from step 3 and shows the latest again
     assert same(at.session_state["net"].W, trained(4).net.W)
     assert not any("of 4" in m for m in texts(at.info))
-    assert np.array_equal(panel(chart(at, "network"), "W<sup>1</sup>["), trained(4).net.W[0])
+    assert np.array_equal(W1(at), trained(4).net.W[0])
     view(at, "history")
     assert at.slider(key="view_step").value == 4
 
@@ -371,10 +375,10 @@ def test_scrubbing_back_shows_that_steps_weights_in_the_layer_heatmaps():
 def test_the_line_that_says_a_past_step_is_shown_goes_back_to_the_latest():
     at = looking_back(2, 1)
     view(at, "network")
-    assert np.array_equal(panel(chart(at, "network"), "W<sup>1</sup>["), trained(1).net.W[0])
+    assert np.array_equal(W1(at), trained(1).net.W[0])
     ok(at.button(key="view_back").click().run())
     assert not any("step 1 of 2" in m for m in texts(at.info))
-    assert np.array_equal(panel(chart(at, "network"), "W<sup>1</sup>["), trained(2).net.W[0])
+    assert np.array_equal(W1(at), trained(2).net.W[0])
     assert same(at.session_state["net"].W, trained(2).net.W)
 
 
@@ -382,22 +386,22 @@ def test_the_gradient_panels_chosen_stay_on_after_a_visit_to_another_view():
     at = open_app()
     click(at, "step")
     show_gradient_panels(at)
-    assert len(chart(at, "network")["data"]) == 2 * 7
+    assert {"dW1", "DW2"} <= set(specs.board(at))
     view(at, "equations")
     view(at, "network")
     assert at.pills(key="show_panels").value == GRADIENT_PANELS
-    assert len(chart(at, "network")["data"]) == 2 * 7
+    assert {"dW1", "DW2"} <= set(specs.board(at)) and specs.structure(at)["panels"] == ["dW", "update"]
 
 
 def test_the_log_scale_chosen_stays_on_after_a_visit_to_another_view():
     at = open_app()
     click(at, "step")
     ok(at.toggle(key="loss_log").set_value(True).run())
-    assert chart(at, "overview")["layout"]["yaxis"]["type"] == "log"
+    assert specs.board(at)["head"]["log"]
     view(at, "history")
     view(at, "network")
     assert at.toggle(key="loss_log").value
-    assert chart(at, "overview")["layout"]["yaxis"]["type"] == "log"
+    assert specs.board(at)["head"]["log"]
 
 
 def test_a_link_to_step_17_replays_the_seeded_run():
@@ -476,32 +480,30 @@ def test_hide_views_hides_the_view_switcher():
     at = open_app(hide="views")
     with pytest.raises(KeyError):
         at.segmented_control(key="view")
-    assert np.array_equal(panel(chart(at, "network"), "W<sup>1</sup>["), trained(0).net.W[0])  # the network view
-    assert charts(at) == {"overview", "diagram", "network"}
+    assert np.array_equal(W1(at), trained(0).net.W[0])  # the network view
+    assert parts(at) == {"loss", "data", "diagram"}
     assert url(at)["hide"] == "views"
 
 
 def test_hide_loss_hides_the_whole_overview_chart():
     at = open_app(hide="loss")
     click(at, "step")
-    assert charts(at) == {"diagram", "network"}
+    assert parts(at) == {"diagram"}
+    assert "curve.train" not in specs.board(at)
     with pytest.raises(KeyError):
         at.toggle(key="loss_log")
-    assert np.array_equal(panel(chart(at, "network"), "W<sup>1</sup>["), trained(1).net.W[0])
+    assert np.array_equal(W1(at), trained(1).net.W[0])
     assert url(at)["hide"] == "loss"
 
 
 def test_hide_data_keeps_the_loss_half_of_the_overview():
     at = open_app(hide="data")
     click(at, "step")
-    assert charts(at) == {"overview", "diagram", "network"}
-    spec = chart(at, "overview")
-    assert [t["name"] for t in spec["data"]] == ["train (batch)", "test (whole set)"]
-    assert all((t["xaxis"], t["yaxis"]) == ("x", "y") for t in spec["data"])
-    assert not {"xaxis2", "yaxis2"} & set(spec["layout"])
-    assert list(decode(spec["data"][0]["y"])) == trained(1).loss_history
-    shown = open_app()  # without it: the data on x2/y2 beside the loss
-    assert any(t["xaxis"] == "x2" for t in chart(shown, "overview")["data"])
+    assert parts(at) == {"loss", "diagram"}
+    frame = specs.board(at)
+    assert "regions" not in frame and "Xtr" not in specs.unpack(at.get_by_key("board").proto.bytes)[1]
+    assert list(frame["curve.train"]) == trained(1).loss_history
+    assert parts(open_app()) == {"loss", "data", "diagram"}  # without it: the data beside the loss
 
 
 def test_hide_gradients_takes_the_pills_and_the_gradient_panels_away():
@@ -509,9 +511,9 @@ def test_hide_gradients_takes_the_pills_and_the_gradient_panels_away():
     with pytest.raises(KeyError):
         at.pills(key="show_panels")
     click(at, "step")
-    spec = chart(at, "network")
-    assert not any(h.startswith("∂L") or h.startswith("Δ") for h in hovers(spec))
-    assert np.array_equal(panel(spec, "δ<sup>2</sup>["), trained(1).current.g.delta[1])  # δ is still shown
+    frame = specs.board(at)
+    assert not any(name.startswith(("dW", "db", "DW", "Db")) for name in frame)
+    assert np.array_equal(frame["delta2"], trained(1).current.g.delta[1])  # δ is still shown
 
 
 def test_present_hides_the_sidebar_configuration():

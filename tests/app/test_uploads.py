@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from specs import chart, metrics, ok, open_app, texts
+from specs import metrics, ok, open_app, structure, texts
 from streamlit.testing.v1 import AppTest
 from test_links import inert
 
@@ -296,11 +296,11 @@ def test_class_names_from_a_file_are_plain_text_in_the_chart():
     rows = [f"{k % 7 / 7:.3f},{k % 5 / 5:.3f},{'<a href=https://example.com>win</a>' if k % 2 else 'b'}"
             for k in range(30)]
     upload_csv(at, "names.csv", csv(rows))
-    spec = chart(at, "overview")
-    texts_in_chart = [a.get("text", "") for a in spec["layout"].get("annotations", [])]
-    texts_in_chart += [str(trace.get("name", "")) for trace in spec["data"]]
-    assert any("&lt;a href" in text for text in texts_in_chart), texts_in_chart
-    assert not any("<a " in text for text in texts_in_chart)
+    # The board gets them as data, in a list of their own, and writes them as text (board.js:
+    # textContent), never as HTML; its own words are the only HTML it draws.
+    words = structure(at)["words"]
+    assert "<a href=https://example.com>win</a>" in words["classes"]
+    assert not any("<a " in str(text) for key, text in words.items() if key != "classes")
 
 
 def test_an_uploaded_csv_is_left_out_of_the_link_and_the_page_says_so():

@@ -1,7 +1,7 @@
 """End to end in headless Chromium: a shared link, Step, the sidebar, screenshots.
 
-Numbers are read from the Plotly graphs themselves (`gd.calcdata`: what Plotly drew),
-so these tests see what a student sees. Three pages, one at a time (Chromium uses about
+Numbers are read from the board itself (`window.__board.now()`: the frame it shows), so
+these tests see what a student sees. Three pages, one at a time (Chromium uses about
 0.5 GB per page).
 """
 
@@ -23,23 +23,24 @@ ROOT = Path(__file__).resolve().parents[2]
 LINK = "/?dataset=xor&hidden=4,4&seed=3"
 TIMEOUT = 20_000  # ms, for anything that waits on a rerun
 
-# Every chart by its widget key (`overview`: the loss and the data; `network`: every layer),
-# every trace by the name in its hover label ("W1", "δ2", "ΔW1 = −η ∂L/∂W1", …) or its trace name
-# name ("train (batch)"): heatmaps give their matrix, scatter traces their y values.
+# The board (explorer/ui/board.js) read back as the charts it replaced: `overview` (the loss
+# curve's train points, the decision regions), `diagram`, `network` (every matrix by the name
+# in its hover label: "W1", "δ2", "ΔW1 = −η ∂L/∂W1", …), each matrix as rows.
 CHARTS_JS = """() => {
-  const out = {};
-  for (const gd of document.querySelectorAll('.js-plotly-plot')) {
-    if (!gd.calcdata) continue;
-    const key = [...gd.closest('[class*="st-key-"]').classList].find(c => c.startsWith('st-key-')).slice(7);
-    out[key] = {};
-    gd.data.forEach((trace, i) => {
-      const name = (trace.hovertemplate || '').split('[')[0].replace(/<\\/?sup>/g, '') || trace.name;
-      out[key][name] = trace.type === 'heatmap'
-        ? gd.calcdata[i][0].z.map(row => Array.from(row))
-        : gd.calcdata[i].map(point => point.y).filter(y => typeof y === 'number');
-    });
+  const b = window.__board && window.__board.now();
+  if (!b) return {};
+  const rows = v => { const [m, n] = v.shape.length === 2 ? v.shape : [1, v.shape[0]], r = [];
+    for (let i = 0; i < m; i++) r.push(v.a.slice(i * n, (i + 1) * n)); return r; };
+  const names = {W: l => `W${l}`, b: l => `b${l}`, delta: l => `δ${l}`, dW: l => `∂L/∂W${l}`, db: l => `∂L/∂b${l}`,
+                 DW: l => `ΔW${l} = −η ∂L/∂W${l}`, Db: l => `Δb${l} = −η ∂L/∂b${l}`};
+  const network = {};
+  for (const [k, v] of Object.entries(b.arrays)) {
+    const m = k.match(/^(W|b|delta|dW|db|DW|Db)(\\d+)$/);
+    if (m) network[names[m[1]](m[2])] = rows(v);
   }
-  return out;
+  const overview = {'train (batch)': b.curve.train};
+  if (b.arrays.regions) overview['predicted class'] = rows(b.arrays.regions);
+  return {overview, diagram: {}, network};
 }"""
 
 
