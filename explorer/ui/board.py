@@ -6,9 +6,9 @@ changes. Play sends about CHUNK_SECONDS of frames a run; the page shows them at 
 second and asks for the next chunk when half are shown. On Pause, the steps computed for frames
 that were never shown are taken back, so the trainer stands at the step on the screen.
 
-board.js is served from this folder (a static path, `components.v1.declare_component`); the
-component's inline module is board_loader.js, a few bytes that import it: Streamlit re-sends
-a component's inline JavaScript with every run.
+board.js is served from this folder (a static path, `canvas.serve_folder`); the component's
+inline module is board_loader.js, a few bytes that import it: Streamlit re-sends a
+component's inline JavaScript with every run.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import streamlit as st
-from streamlit.components import v1 as components_v1
 
 from explorer.figures import board
 from explorer.figures.plots import Label
@@ -26,7 +25,6 @@ from explorer.model.training import Snapshot, Trainer
 from explorer.ui import canvas, session
 
 HERE = Path(__file__).parent
-STATIC = f"{__name__}.static"  # served at component/explorer.ui.board.static/ (board_loader.js imports from it)
 CHUNK_SECONDS = 0.4  # of frames computed in one run of Play
 FPS = 20.0           # frames shown a second, at most: one host serves a whole class
 _mount = st.components.v2.component("backprop_board", js=(HERE / "board_loader.js").read_text(encoding="utf-8"),
@@ -34,10 +32,8 @@ _mount = st.components.v2.component("backprop_board", js=(HERE / "board_loader.j
 
 
 def _serve() -> None:
-    """board.js (and plotly.min.js, as canvas.py serves it) under the app's base URL. A
-    registration belongs to the running server (a test's runtime is a new one): made once."""
-    if components_v1.component_registry.ComponentRegistry.instance().get_component_path(STATIC) is None:
-        components_v1.declare_component("static", path=str(HERE))
+    """board.js (at the path board_loader.js imports it from) and plotly.min.js (canvas.js's)."""
+    canvas.serve_folder("board", HERE)
     canvas.serve_plotly()
 
 

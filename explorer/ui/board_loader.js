@@ -1,6 +1,6 @@
 // The board's inline module (explorer/ui/board.py): a few bytes that import board.js from its
 // static path once. Streamlit re-sends a component's inline JavaScript with every run.
-const url = new URL('component/explorer.ui.board.static/board.js', document.baseURI).href;
+const url = new URL('component/explorer.ui.canvas.board/board.js', document.baseURI).href;
 export default function (args) {
   const w = window.__boardModule = window.__boardModule || {};
   if (w.module) return w.module.default(args);

@@ -168,7 +168,7 @@ def test_a_replica_that_dies_sends_its_students_to_the_other_one_and_spares_the_
         # The tab reconnects with the cookie of a replica that is gone: the other one takes it, from its link.
         again = await Session.open(hall.url, LINK.format(seed=7), cookie=lost_cookie, timeout=30)
         assert again.metrics["Step"] == "0" and not again.exceptions
-        np.testing.assert_array_equal(again.matrix("network", "W<sup>1</sup>"), trained(7, 0).net.W[0])
+        np.testing.assert_array_equal(again.matrix("W1"), trained(7, 0).net.W[0])
         await again.click("step")
         assert again.metrics["Step"] == "1"
         await asyncio.gather(kept.close(), again.close())
