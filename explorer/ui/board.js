@@ -520,10 +520,10 @@ function playLoop(st) {
     const interval = 1000 / st.fps;
     if (st.queue.length && now - last >= interval - 4 && !st.busy) {
       const behind = last ? Math.floor((now - last) / interval) - 1 : 0;  // behind: skip to the newest due frame
-      for (let s = 0; s < behind && st.queue.length > 1; s++) st.queue.shift();
+      for (let s = 0; s < behind && st.queue.length > 1; s++) { const skipped = st.queue.shift(); if (st.loss) takeCurve(st, skipped); }
       const F = st.queue.shift();
       last = now; st.busy = true;
-      await show(st, F);
+      await (st.drawing = show(st, F));
       st.busy = false;
     }
     if (st.queue.length <= st.chunk / 2 && !st.asking) { st.asking = true; G.requests++; st.trigger('need', G.requests); }
@@ -562,15 +562,15 @@ export default function ({parentElement, data, setTriggerValue}) {
       if (!st.playing) { st.playing = true; playLoop(st); }
       return;
     }
-    const F = frames[frames.length - 1];
-    if (st.playing && st.shown !== undefined && F.head.step === F.head.latest && F.head.latest > st.shown
+    const F = frames[frames.length - 1], wasPlaying = st.playing;
+    st.playing = false; st.queue = [];
+    await st.drawing;  // the frame being drawn when Play stopped is the step on the screen
+    if (wasPlaying && st.shown !== undefined && F.head.step === F.head.latest && F.head.latest > st.shown
         && F.head.latest - st.shown <= header.undoable) {
       // paused with frames computed but not shown: the server takes them back to the step on screen
-      st.playing = false; st.queue = [];
       setTriggerValue('rewind', st.shown);
       return;
     }
-    st.playing = false; st.queue = [];
     await show(st, F);
   }).catch(e => { st.root.textContent = String(e && e.stack || e); });
   return undefined;
