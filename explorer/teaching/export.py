@@ -170,17 +170,23 @@ def cut(net: Network, batch: int) -> bool:
     return max(net.sizes) > WRITE_OUT or batch > WRITE_OUT
 
 
-def handout(net: Network, s: Snapshot, dataset: str, lang: str = "en") -> str:
+def handout(net: Network, s: Snapshot, dataset: str, lang: str = "en", inputs: Sequence[str] = ()) -> str:
     """Markdown with LaTeX: every intermediate number of the step in snapshot `s` (of a
     larger matrix its first WRITE_OUT rows and columns, and a note that says so), each
     formula with its note and where it comes from, the data set (`dataset`, a name of
-    `explorer.model.data.DATASETS` or "csv") and the seed, in `lang`."""
+    `explorer.model.data.DATASETS` or "csv") and the seed, what each input column is
+    (`inputs`) and the step's penalty, in `lang`."""
     g, n = s.g, len(net.sizes)
     lines = [f"# {i18n.text('d_handout_title', lang)}", "",
              i18n.text("d_handout_network", lang, sizes=net.sizes, f=activation_name(net.activation, lang),
                        loss=i18n.text(f"d_loss_{net.loss}", lang), lr=number(s.lr), B=len(g.z[0]), step=s.step), "",
              i18n.text("d_handout_data", lang, seed=net.seed,
                        dataset=i18n.text("d_handout_csv" if dataset == "csv" else f"ds_{dataset}", lang)), ""]
+    if inputs:
+        lines += [i18n.text("d_handout_inputs", lang, names=", ".join(i18n.code(name) for name in inputs)), ""]
+    if s.penalty.active:
+        lines += [i18n.text("d_handout_penalty", lang, kind=i18n.text(f"reg_{s.penalty.kind}", lang),
+                            lam=number(s.penalty.lam)), ""]
     if cut(net, len(g.z[0])):
         lines += [i18n.text("d_handout_cut", lang, k=WRITE_OUT), ""]
     lines += [framing(lang), ""]

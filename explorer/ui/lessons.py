@@ -270,7 +270,7 @@ def export_view(t: Trainer, s: Snapshot) -> None:
         st.caption(_("export_loss_thinned", n=f"{len(t.curve_steps):,}", steps=f"{t.steps:,}",
                      exact=f"{t.curve_steps[-limits.RECENT_POINTS]:,}"))
     if s.g is not None:
-        st.download_button(_("export_handout"), export.handout(net, s, t.config.dataset, _lang()),
+        st.download_button(_("export_handout"), export.handout(net, s, t.config.dataset, _lang(), t.input_names),
                            file_name=f"step{s.step}.md", mime="text/markdown", key="download_handout")
         if export.cut(net, len(s.g.z[0])):
             st.caption(_("export_handout_big", k=teach.WRITE_OUT))

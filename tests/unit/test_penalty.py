@@ -253,3 +253,13 @@ def test_the_phases_end_in_the_weights_the_regularised_step_makes(reg):
     for shown, W in zip(update.shows.values(), t.net.W, strict=True):
         np.testing.assert_array_equal(shown, W)
     assert r"\lambda" in update.equation.symbolic and "app's addition" in update.equation.origin
+
+
+def test_the_handout_names_the_inputs_and_the_penalty():
+    t = Trainer.from_config(Config(dataset="circles", hidden=(2,), features=("x1", "x1^2"), reg="l1", lam=0.03))
+    t.step()
+    text = export.handout(t.net, t.complete(t.current), "circles", "en", t.input_names)
+    assert "Inputs $a^1$, one column each: `x₁`, `x₁²`." in text
+    assert "Regularisation (the app's addition to the derivation): L1  (λ Σ |W|), $\\lambda = 0.03$" in text
+    zh = export.handout(t.net, t.complete(t.current), "circles", "zh", ("`x`$", "<b>"))
+    assert "输入 $a^1$，每列一个：`` `x`$ ``, `<b>`。" in zh and "本应用对推导的扩展" in zh
