@@ -35,8 +35,10 @@ def _figure(element) -> dict:
 
 
 def _key(element) -> str:
-    """The user key of a chart element, from its id "$$ID-<hash>-<key>"."""
-    return str(element.proto.id).split("-", 2)[-1]
+    """The user key of a chart element, read from its id as scripts/clients.py reads them all."""
+    from clients import _key as key_in_id
+
+    return key_in_id(str(element.proto.id))
 
 
 def charts(at: AppTest) -> dict[str, dict]:

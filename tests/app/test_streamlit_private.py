@@ -3,14 +3,16 @@ test names the internal that moved when a Streamlit upgrade breaks it.
 
 - explorer/ui/canvas.py `serve_folder`: a folder served under the app's base URL through a v1
   component's path, registered once per server (asked of the private component registry).
-- tests/specs.py and scripts/clients.py read a chart's or widget's key back from its element
-  id, "$$ID-<hash>-<key>" (AppTest and the websocket show no key otherwise).
+- scripts/clients.py `_key` reads a chart's or widget's key back from its element id,
+  "$$ID-<hash>-<key>" (AppTest and the websocket show no key otherwise); tests/specs.py reads
+  them through it.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from clients import _key as key_in_id
 from specs import charts, ok
 from streamlit.testing.v1 import AppTest
 
@@ -60,4 +62,4 @@ def test_keys_read_back_from_element_ids():
         "a chart's key is no longer the end of its element id '$$ID-<hash>-<key>': "
         "tests/specs.py and scripts/clients.py read keys that way")
     assert charts(at)["probe-chart"]["data"][0]["y"] == [3, 4]
-    assert str(at.button(key="probe_button").proto.id).split("-", 2)[-1] == "probe_button"
+    assert key_in_id(str(at.button(key="probe_button").proto.id)) == "probe_button"
