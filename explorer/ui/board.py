@@ -45,8 +45,10 @@ def forget() -> None:
 
 def undoable(t: Trainer) -> int:
     """Steps that Undo can surely take back: the history keeps at least this many of the newest
-    (limits.HISTORY_BYTES holds that many snapshots as large as the latest)."""
-    return min(limits.MAX_SNAPSHOTS, limits.HISTORY_BYTES // max(1, t.current.nbytes()))
+    (it keeps the latest whole and lightens the older ones to their W and b before it drops any:
+    limits.HISTORY_BYTES holds that many of them)."""
+    light = sum(W.nbytes + b.nbytes for W, b in zip(t.net.W, t.net.b))
+    return min(limits.MAX_SNAPSHOTS, max(0, limits.HISTORY_BYTES - t.current.nbytes()) // max(1, light))
 
 
 def chunk(per_frame: int, t: Trainer) -> int:
