@@ -149,6 +149,7 @@ class Session:
         self.charts: dict[str, dict] = {}
         self.board: dict[str, np.ndarray] = {}
         self.exceptions: list[str] = []
+        self.texts: list[str] = []  # every st.markdown and st.caption shown
         self.bytes_in = 0
 
     @classmethod
@@ -163,12 +164,18 @@ class Session:
         await session._rerun(timeout=timeout)
         return session
 
-    async def click(self, key: str, timeout: float = 60.0, **values: int) -> float:
-        """Click the button `key` (other widgets set by key: `n_steps=200`); the round trip in s."""
+    async def click(self, key: str, timeout: float = 60.0, **values: int | str) -> float:
+        """Click the button `key` (other widgets set by key: `n_steps=200`, a select box by its
+        option as shown: `per_frame="1000 / frame"`); the round trip in s."""
         widget_id, fragment = self.widgets[key]
         states = [(widget_id, "trigger_value", True)]
-        states += [(self.widgets[name][0], "int_value", value) for name, value in values.items()]
+        states += [(self.widgets[name][0], "string_value" if isinstance(value, str) else "int_value", value)
+                   for name, value in values.items()]
         return await self._rerun(states, fragment, timeout)
+
+    async def frame(self, timeout: float = 60.0) -> float:
+        """While playing: the rerun of Step's fragment that Play's clock asks for; the round trip in s."""
+        return await self._rerun((), self.widgets["step"][1], timeout)
 
     async def close(self) -> None:
         await self.ws.close()
@@ -210,6 +217,8 @@ class Session:
         kind = element.WhichOneof("type")
         if kind == "html" and NUMBERS in element.html.body:
             self.metrics = numbers(element.html.body)
+        elif kind == "markdown":
+            self.texts.append(element.markdown.body)
         elif kind == "exception":
             self.exceptions.append(f"{element.exception.type}: {element.exception.message}")
         elif kind == "plotly_chart":

@@ -19,7 +19,8 @@ session keeps a bounded amount of memory and every action a bounded amount of CP
   on they show progress at least every `PROGRESS_SECONDS` (each update of the bar lets
   Streamlit stop the run when its tab goes away) and wait for one of `MAX_LONG_RUNS`
   slots of the process, so long runs never crowd out the room's single Steps. Play steps
-  only networks whose update and redraw take under `MAX_PLAY_SECONDS` a frame.
+  only networks whose update and redraw take under `MAX_PLAY_SECONDS` a frame. Steps and
+  frames take turns, lightest recent use first (`SHARE_WINDOW_SECONDS`, `SHARE_SECONDS`).
 """
 
 from __future__ import annotations
@@ -57,6 +58,12 @@ MAX_RUN_SECONDS = 120.0       # one Run or replay, at most
 MAX_LONG_RUNS = 1             # long runs at a time in the whole process; the others queue
 PROGRESS_SECONDS = 0.25       # a long run shows its progress at least this often
 YIELD_SECONDS = 0.02          # a long run pauses this long between bursts of work
+# Steps and frames of Play take turns at the interpreter (explorer/ui/turns.py). A session that
+# used more than SHARE_SECONDS of it over the last SHARE_WINDOW_SECONDS (a tenth; a Step of the
+# default network every 2 s uses a hundredth) is heavy: it takes turns with the other heavy
+# ones, beside the room's light Steps, and is told that the server is shared and its network large.
+SHARE_WINDOW_SECONDS = 10.0
+SHARE_SECONDS = 1.0
 
 
 def activations(sizes: Sequence[int], batch: int) -> int:

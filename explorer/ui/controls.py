@@ -46,7 +46,7 @@ def _undo(t: Trainer) -> None:
 
 def step(t: Trainer) -> None:
     """One Step (a button's callback): a divergence stops Play."""
-    if not session.act(t.step):
+    if not session.act_in_turn(t.step):
         st.session_state["playing"] = False
 
 
@@ -94,7 +94,7 @@ def step_controls(t: Trainer, board: bool) -> None:
     if ss.get("playing") and not any(ss.get(key) for key in ("step", "run", "reset", "play", "undo")):
         if _play_refused(t):  # the network or batch changed while playing
             ss["playing"] = False
-        elif not board and not session.act(t.run, frame_steps(t)):  # a frame of Play: the clock (below the view)
+        elif not board and not session.act_in_turn(t.run, frame_steps(t)):  # a frame of Play: the clock asks
             ss["playing"] = False  # a divergence stops Play
         if not ss["playing"]:  # stopped by itself: the whole page draws Play (not Pause) again
             st.rerun()

@@ -47,7 +47,10 @@ def kept(key: str, default: object) -> dict:
 
 
 def chart(fig: plots.Figure, key: str) -> None:
-    """Draw a figure in its persistent chart (explorer/ui/canvas.py); larger text in presentation mode."""
+    """Draw a figure in its persistent chart (explorer/ui/canvas.py); larger text in presentation mode.
+    Before it, a lighter session waiting for the turn of Steps goes first (a large network's
+    charts are its longest work)."""
+    session.offer_turn()
     if session.page()["present"]:
         fig["layout"]["font"] = {**fig["layout"].get("font", {}), "size": PRESENTATION_FONT}
     canvas.chart(fig, key)

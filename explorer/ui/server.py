@@ -1,5 +1,5 @@
 """What the whole server process shares: the garbage collector's settings, the turn of long
-runs, and the turn in which Steps draw.
+runs, and the turns in which Steps and frames of Play compute and draw.
 """
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ import gc
 import threading
 
 from explorer.model import limits
+from explorer.ui.turns import Turns
 
 # The garbage collector looks at the newest objects once this many more have been made (Python's
 # default is 700). A Step makes thousands that live until the session's next run: collected that
@@ -33,7 +34,9 @@ def settle() -> None:
 
 # Long runs of the whole process take turns (see explorer.model.limits): a Step never waits for one.
 LONG_RUNS = threading.BoundedSemaphore(limits.MAX_LONG_RUNS)
-# The sessions' Steps draw their numbers and charts in turns, one at a time. They share one
-# interpreter, and so one core: drawn all at once, every Step of a busy room finishes late
-# (the README's benchmark table, scripts/load_test.py).
-DRAWING = threading.Lock()
+# The sessions' Steps and frames of Play compute and draw in turns, one at a time. They share
+# one interpreter, and so one core: drawn all at once, every Step of a busy room finishes late
+# (the README's benchmark table, scripts/load_test.py). Sessions that used more than their share
+# lately (the largest networks) take turns in a line of their own, beside the room's: a light
+# Step never waits for a heavy one (explorer/ui/turns.py).
+TURNS = Turns(window=limits.SHARE_WINDOW_SECONDS, share=limits.SHARE_SECONDS)

@@ -6,10 +6,12 @@ The link is parsed by `explorer.ui.links`; the functions here keep `st.session_s
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import fields
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from explorer.core import DivergedError
 from explorer.i18n import Message
@@ -114,6 +116,35 @@ def act(action: Callable[..., object], *args: object) -> bool:
         st.session_state.pop("diverged", None)
         return True
     return False
+
+
+def _name() -> str:
+    """This session's name among the server's turns: Streamlit's id of it."""
+    ctx = get_script_run_ctx()
+    return ctx.session_id if ctx is not None else ""
+
+
+@contextmanager
+def turn() -> Iterator[None]:
+    """This session's turn at the interpreter (server.TURNS): after the sessions that used less."""
+    with server.TURNS.turn(_name()):
+        yield
+
+
+def offer_turn() -> None:
+    """Within this session's turn, between two parts of its work: a lighter session goes first."""
+    server.TURNS.offer(_name())
+
+
+def act_in_turn(action: Callable[..., object], *args: object) -> bool:
+    """`act`, in this session's turn: a Step, or a frame of Play."""
+    with turn():
+        return act(action, *args)
+
+
+def shares_heavily() -> bool:
+    """Whether this session used more than its share of the interpreter lately."""
+    return server.TURNS.used(_name()) > limits.SHARE_SECONDS
 
 
 def _said(message: Message) -> str:

@@ -9,7 +9,7 @@ from pathlib import Path
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from explorer.ui import board, canvas, checking, lessons, page, quiz_panel, server, session
+from explorer.ui import board, canvas, checking, lessons, page, quiz_panel, session
 from explorer.ui.controls import run_controls, shown_numbers, status, step_controls, viewed_snapshot
 from explorer.ui.network_view import Slots, network_switches, network_view
 
@@ -56,8 +56,11 @@ def stepper(stepping: DeltaGenerator, view: str, below: DeltaGenerator, slots: S
     t, ss = session.trainer(), st.session_state
     with stepping:
         step_controls(t, board=slots is not None)
-    with server.DRAWING:  # in turns with the other sessions' Steps; a lesson view may take longer
+    with session.turn():  # in turns with the other sessions' Steps; a lesson view may take longer
         status(t)
+        if session.shares_heavily():
+            st.caption(_("shared_server"))
+        session.offer_turn()
         s = viewed_snapshot(t)
         if slots is not None:
             playing = ss.get("playing")
