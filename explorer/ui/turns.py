@@ -9,8 +9,9 @@ that used more than `share` seconds of it is heavy. There are two lines, one tur
   late), the one that used the least first;
 - the heavy sessions take turns beside them, also one at a time, the one that used the least
   first, and work in the light line's gaps: a heavy turn starts, and goes on at each point
-  where its work can pause (`offer`), once no light session holds or waits for its turn (or
-  after `most_delay` seconds, so that a full room delays the heavy ones but never stops them).
+  where its work can pause (`offer`), once no light session holds or waits for its turn (a
+  heavy turn waits so at most `most_delay` seconds in all: a full room delays the heavy ones,
+  never stops them).
 
 So a light Step waits for other light Steps only, and shares the interpreter at most with the
 part of one heavy session's work that was under way; a heavy student's next Step waits behind
@@ -47,6 +48,7 @@ class Turns:
         # counted, and who waits for it: a heap of (use, arrival, who, go).
         self._holder: dict[bool, Hashable | None] = {False: None, True: None}
         self._since: dict[bool, float] = {False: 0.0, True: 0.0}
+        self._gaps_left = 0.0  # seconds the heavy turn may still wait for the light line
         self._waiting: dict[bool, list[tuple[float, int, Hashable, threading.Event]]] = {False: [], True: []}
         self._arrivals = itertools.count()
         self._spans: dict[Hashable, deque[tuple[float, float]]] = {}  # who -> (end, seconds) in the window
@@ -102,6 +104,7 @@ class Turns:
             now = self._clock()
             if self._holder[line] is None and not self._waiting[line]:
                 self._holder[line], self._since[line] = who, now
+                self._gaps_left = self.most_delay
             else:
                 go = threading.Event()
                 heapq.heappush(self._waiting[line], (self._use(who, now), next(self._arrivals), who, go))
@@ -115,12 +118,14 @@ class Turns:
         return line
 
     def _gap(self) -> None:
-        """Holding the heavy turn: wait (at most `most_delay` s) until the light line is idle.
-        The time waited is not the heavy session's use."""
-        if self._holder[False] is not None or self._waiting[False]:
+        """Holding the heavy turn: wait until the light line is idle, within what is left of the
+        turn's `most_delay`. The time waited is not the heavy session's use."""
+        if (self._holder[False] is not None or self._waiting[False]) and self._gaps_left > 0:
             self._count(True, self._clock())
+            start = time.monotonic()
             self._light_idle.wait_for(lambda: self._holder[False] is None and not self._waiting[False],
-                                      self.most_delay)
+                                      self._gaps_left)
+            self._gaps_left -= time.monotonic() - start
             self._since[True] = self._clock()
 
     def _next(self, line: bool) -> None:
@@ -128,6 +133,8 @@ class Turns:
         if self._waiting[line]:
             *_, who, go = heapq.heappop(self._waiting[line])
             self._holder[line], self._since[line] = who, self._clock()
+            if line:
+                self._gaps_left = self.most_delay
             go.set()
         else:
             self._holder[line] = None

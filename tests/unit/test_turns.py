@@ -195,10 +195,18 @@ def test_heavy_work_goes_on_in_the_light_lines_gaps_and_waits_at_most_most_delay
     light.join(5)
     assert order == ["light", "light done", "heavy goes on"]
 
-    turns.most_delay = 0.05
-    busy = threading.Event()
+    # A light line that stays busy delays a heavy turn by most_delay in all, however often it offers.
+    turns.most_delay = 0.2
+    done = threading.Event()
+
+    def heavy_turn():
+        with turns.turn("heavy"):
+            for _ in range(5):
+                turns.offer("heavy")
+        done.set()
+
     with turns.turn("light"):
-        heavy = threading.Thread(target=lambda: (hold(turns, clock, "heavy", 0.1), busy.set()))
-        heavy.start()
-        assert busy.wait(5), "a light line that stays busy stopped the heavy session"
-    heavy.join(5)
+        start_time = time.monotonic()
+        threading.Thread(target=heavy_turn, daemon=True).start()
+        assert done.wait(5), "a light line that stays busy stopped the heavy session"
+        assert time.monotonic() - start_time < 0.6  # 5 offers × 0.2 s would be 1 s
