@@ -6,12 +6,12 @@ The link is parsed by `explorer.ui.links`; the functions here keep `st.session_s
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import fields
 
 import streamlit as st
-from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from explorer.core import DivergedError
 from explorer.i18n import Message
@@ -119,9 +119,9 @@ def act(action: Callable[..., object], *args: object) -> bool:
 
 
 def _name() -> str:
-    """This session's name among the server's turns: Streamlit's id of it."""
-    ctx = get_script_run_ctx()
-    return ctx.session_id if ctx is not None else ""
+    """This session's name among the server's turns, made at its first turn (not Streamlit's
+    session id: every AppTest has the same one)."""
+    return st.session_state.setdefault("turns_name", uuid.uuid4().hex)
 
 
 @contextmanager

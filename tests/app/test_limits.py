@@ -261,25 +261,29 @@ def test_a_step_never_waits_for_a_long_run():
 
 
 def test_a_steps_numbers_and_charts_wait_for_the_step_being_drawn(monkeypatch):
-    """Sessions draw their Steps in turns (server.DRAWING): nothing is drawn before the turn."""
+    """Sessions compute and draw their Steps in turns (server.TURNS): nothing before the turn."""
     from explorer.ui import board as live
 
     at = open_app()
     events = []
     mount = live._mount
     monkeypatch.setattr(live, "_mount", lambda **kw: (events.append("drawn"), mount(**kw))[1])
-    assert server.DRAWING.acquire(blocking=False)  # another session's Step is being drawn
+    steps = at.session_state["trainer"].steps
+    held, done = threading.Event(), threading.Event()
 
-    def other_step_drawn():
-        events.append("released")
-        server.DRAWING.release()
-    timer = threading.Timer(1.0, other_step_drawn)
-    timer.start()
+    def other_step():  # another light session's Step is being drawn for a second
+        with server.TURNS.turn("another session"):
+            held.set()
+            done.wait(1.0)
+            events.append("released")
+    other = threading.Thread(target=other_step)
+    other.start()
+    held.wait(5)
     click(at, "step")
-    timer.join()
+    other.join()
     assert events == ["released", "drawn"]  # the board not drawn before its turn
-    assert at.session_state["trainer"].steps == 1 and server.DRAWING.acquire(blocking=False)  # and freed
-    server.DRAWING.release()
+    assert at.session_state["trainer"].steps == steps + 1
+    assert server.TURNS._holder == {False: None, True: None}  # and the turn is free again
 
 
 def test_what_the_server_loaded_is_left_out_of_full_collections():
