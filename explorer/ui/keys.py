@@ -31,6 +31,7 @@ KEYS: dict[str, Key] = {
     "link_problems": Key("session", "what the link asked for that could not be used (Messages); workspace shows them"),
     "replay_to": Key("session", "the link's step=N, until the seeded run has been replayed to it"),
     "replayed": Key("session", "(config, N) of a link's step=N, replayed: the address bar keeps step=N with it"),
+    "turns_name": Key("session", "the session's name among the server's turns of Steps (server.TURNS)"),
     "diverged": Key("session", "the Message of the last blow-up or divergence, until a step succeeds", of_network=True),
     "lang": Key("sidebar", "the page's language, en or zh (the sidebar's widget; the link sets it first)"),
     "quiz_mode": Key("workspace", "predict, then step is on (the switch beside the views; the link sets it first)"),
