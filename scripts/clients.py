@@ -164,14 +164,20 @@ class Session:
         await session._rerun(timeout=timeout)
         return session
 
-    async def click(self, key: str, timeout: float = 60.0, **values: int | str) -> float:
+    async def click(self, key: str, timeout: float = 60.0, **values: int | str | list[str]) -> float:
         """Click the button `key` (other widgets set by key: `n_steps=200`, a select box by its
         option as shown: `per_frame="1000 / frame"`); the round trip in s."""
         widget_id, fragment = self.widgets[key]
-        states = [(widget_id, "trigger_value", True)]
-        states += [(self.widgets[name][0], "string_value" if isinstance(value, str) else "int_value", value)
-                   for name, value in values.items()]
-        return await self._rerun(states, fragment, timeout)
+        return await self._rerun([(widget_id, "trigger_value", True), *self._states(values)], fragment, timeout)
+
+    async def set(self, timeout: float = 60.0, **values: int | str | list[str]) -> float:
+        """Set widgets by key and run the page (a segmented control by its options as shown:
+        `view=["Gradient check"]`); the round trip in s."""
+        return await self._rerun(self._states(values), "", timeout)
+
+    def _states(self, values: dict) -> list[tuple[str, str, object]]:
+        kinds = {int: "int_value", str: "string_value", list: "string_array_value"}
+        return [(self.widgets[name][0], kinds[type(value)], value) for name, value in values.items()]
 
     async def frame(self, timeout: float = 60.0) -> float:
         """While playing: the rerun of Step's fragment that Play's clock asks for; the round trip in s."""
@@ -192,7 +198,10 @@ class Session:
         for widget_id, field, value in states:
             state = client.widget_states.widgets.add()
             state.id = widget_id
-            setattr(state, field, value)
+            if field == "string_array_value":
+                state.string_array_value.data.extend(value)
+            else:
+                setattr(state, field, value)
         start = time.perf_counter()
         await self.ws.send(message.SerializeToString())
         await asyncio.wait_for(self._until_finished(), timeout)

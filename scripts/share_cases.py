@@ -3,11 +3,12 @@ work, the named cases of scripts/load_test.py (`--case NAME`).
 
     .venv/bin/python scripts/load_test.py --case heavy-steps   # 5 tabs Step back to back at the largest network
     .venv/bin/python scripts/load_test.py --case heavy-play    # 10 tabs Play, 1,000 steps a frame
+    .venv/bin/python scripts/load_test.py --case gradient-checks   # 3 tabs check the gradients back to back
     .venv/bin/python scripts/load_test.py --case step-links    # 10 tabs open a step=736 link at once
     .venv/bin/python scripts/load_test.py --case long-runs     # 10 tabs Run 10,000 at the default network
     .venv/bin/python scripts/load_test.py --case churn         # 400 tabs open, Step 50 times, close
 
-In each of the first four, `--light` sessions of the default network press Step every 0 …
+In each of the first five, `--light` sessions of the default network press Step every 0 …
 2 × `--think` seconds, alone for 10 s (the reference), then while the heavy ones work (for
 `--seconds`, or until their work is done). It prints the light Steps' latency in both phases
 (goal beside the heavy ones: p95 ≤ 300 ms) and what the heavy students got done (their
@@ -137,6 +138,34 @@ async def heavy_play(url: str, memory, args) -> list[str]:
     return failures
 
 
+async def gradient_checks(url: str, memory, args) -> list[str]:
+    """3 tabs (`--tabs`) run the gradient check at the largest network back to back for `--seconds`."""
+    args.heavy = args.tabs or 3
+    heavy = await asyncio.gather(*(Session.open(url, LARGEST.format(seed=i), timeout=120) for i in range(args.heavy)))
+    for session in heavy:
+        await session.set(view=["Gradient check"], timeout=120)
+    memory.mark(f"{args.heavy} heavy sessions at the gradient check")
+
+    async def work(done: asyncio.Event) -> str:
+        async def student(session: Session) -> int:
+            checks, end = 0, time.perf_counter() + args.seconds
+            while time.perf_counter() < end:
+                await session.click("gradcheck", timeout=120)
+                checks += 1
+            return checks
+
+        t = time.perf_counter()
+        checks = await asyncio.gather(*(student(s) for s in heavy))
+        return (f"{args.heavy} tabs ran the gradient check back to back: {sum(checks)} checks, "
+                f"{sum(checks) / (time.perf_counter() - t):.2f} a second in all")
+
+    failures = await _beside_a_room(url, args, work)
+    memory.mark("after the gradient checks")
+    failures += [f"heavy session {i}: {s.exceptions[0]}" for i, s in enumerate(heavy) if s.exceptions]
+    await asyncio.gather(*(s.close() for s in heavy))
+    return failures
+
+
 async def step_links(url: str, memory, args) -> list[str]:
     """10 tabs (`--tabs`) open a `step=736` link at the largest network at once."""
     args.heavy = args.tabs or 10
@@ -196,5 +225,5 @@ async def churn(url: str, memory, args) -> list[str]:
     return failures
 
 
-CASES = {"heavy-steps": heavy_steps, "heavy-play": heavy_play, "step-links": step_links, "long-runs": long_runs,
-         "churn": churn}
+CASES = {"heavy-steps": heavy_steps, "heavy-play": heavy_play, "gradient-checks": gradient_checks,
+         "step-links": step_links, "long-runs": long_runs, "churn": churn}
