@@ -27,8 +27,10 @@ import time
 from clients import Session, percentile
 
 LIGHT = "seed={seed}"  # the default network, a seed per student
-# The largest network the sidebar builds, on the largest shipped data set, with the largest batch it allows.
-LARGEST = "dataset=digits&hidden=256,256,256,256,256,256&batch=310&seed={seed}"
+# The largest network the sidebar builds, on the largest shipped data set (its default batch: a
+# link to step 736 replays within the limit), and with the largest batch it allows.
+LARGEST = "dataset=digits&hidden=256,256,256,256,256,256&seed={seed}"
+LARGEST_BATCH = LARGEST + "&batch=310"
 # The largest network Play steps (explorer/model/limits.py MAX_PLAY_SECONDS): its frames are Play's heaviest.
 PLAYABLE = "dataset=digits&hidden=256,256,256&seed={seed}"
 GOAL_P95_MS = 300
@@ -85,7 +87,8 @@ def _steps(session: Session) -> int:
 async def heavy_steps(url: str, memory, args) -> list[str]:
     """5 tabs (`--tabs`) press Step back to back at the largest network for `--seconds`."""
     args.heavy = args.tabs or 5
-    heavy = await asyncio.gather(*(Session.open(url, LARGEST.format(seed=i), timeout=120) for i in range(args.heavy)))
+    heavy = await asyncio.gather(*(Session.open(url, LARGEST_BATCH.format(seed=i), timeout=120)
+                                   for i in range(args.heavy)))
     memory.mark(f"{args.heavy} heavy sessions open")
 
     async def work(done: asyncio.Event) -> str:
@@ -141,7 +144,8 @@ async def heavy_play(url: str, memory, args) -> list[str]:
 async def gradient_checks(url: str, memory, args) -> list[str]:
     """3 tabs (`--tabs`) run the gradient check at the largest network back to back for `--seconds`."""
     args.heavy = args.tabs or 3
-    heavy = await asyncio.gather(*(Session.open(url, LARGEST.format(seed=i), timeout=120) for i in range(args.heavy)))
+    heavy = await asyncio.gather(*(Session.open(url, LARGEST_BATCH.format(seed=i), timeout=120)
+                                   for i in range(args.heavy)))
     for session in heavy:
         await session.set(view=["Gradient check"], timeout=120)
     memory.mark(f"{args.heavy} heavy sessions at the gradient check")
