@@ -77,7 +77,7 @@ FLOOR_STEP_JS = """(timeoutMs) => new Promise((resolve) => {
   document.querySelector('.st-key-step button').click();
 })"""
 
-# The frames the board showed while playing (explorer/ui/board.js keeps their times and steps).
+# The frames the board showed while playing (explorer/ui/static/board.js keeps their times and steps).
 FRAMES_JS = "() => window.__board.frames.slice()"
 def open_page(browser, url: str, query: str, ready_js: str):
     page = browser.new_page(viewport=VIEWPORT)

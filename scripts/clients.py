@@ -55,7 +55,7 @@ WS_TIMING_JS = """(() => {
 })();"""
 
 # Click Step (the widget with key `step`) and resolve when every chart on the page has been
-# drawn again and the run's script_finished has arrived: the board (explorer/ui/board.js) when
+# drawn again and the run's script_finished has arrived: the board (explorer/ui/static/board.js) when
 # its root's data-step changes (set once every part of it shows the new step), any other
 # chart at Plotly's 'plotly_afterplot'. A chart whose figure did not change may not be
 # redrawn at all: once the run has finished and nothing was drawn for a second, the click
@@ -120,7 +120,7 @@ STEP_JS = """(timeoutMs) => new Promise((resolve) => {
   document.querySelector('.st-key-step button').click();
 })"""
 
-# The board has drawn a step (explorer/ui/board.js sets data-step once every part shows it).
+# The board has drawn a step (explorer/ui/static/board.js sets data-step once every part shows it).
 BOARD_READY_JS = "() => !!document.querySelector('.board[data-step]')"
 
 

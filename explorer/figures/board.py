@@ -1,4 +1,4 @@
-"""The board's payload: what the Network view's live component (explorer/ui/board.js) draws,
+"""The board's payload: what the Network view's live component (explorer/ui/static/board.js) draws,
 as compact bytes. Pure functions: a Trainer and a Snapshot in, bytes out; no Streamlit.
 
 A payload is a little-endian u32 n, then n bytes of a JSON header, then the arrays the
@@ -174,11 +174,12 @@ def frame(t: Trainer, s: Snapshot, view: View, shown: Shown, numbers: Sequence[s
                                "nodes": view.nodes, "pick": view.pick, "log": view.log_loss, "ranges": {}}
     arrays: Arrays = []
     ranges = head["ranges"]
+    stepped = s.update_gradient() if g is not None else None  # (17): ∂L/∂W, plus λ ∂R/∂W with a penalty
     for l in range(1, L + 1):
         matrices = {"W": (s.W[l - 1], s.b[l - 1])}
         if g is not None:
             matrices["dW"] = (g.dW[l - 1], g.db[l - 1])
-            matrices["update"] = (-s.lr * g.dW[l - 1], -s.lr * g.db[l - 1])
+            matrices["update"] = (-s.lr * stepped[l - 1], -s.lr * g.db[l - 1])
             arrays.append((f"delta{l + 1}", _sent(g.delta[l])))
             ranges[f"delta{l + 1}"] = view.ranges.get((l, "delta")) or symmetric_range(g.delta[l])
         for family in families:
@@ -205,7 +206,7 @@ def _diagram(t: Trainer, s: Snapshot, view: View, head: dict) -> Arrays:
         if g is None or view.edges == "W":
             edges = s.W
         else:
-            edges = [(1.0 if view.edges == "dW" else -s.lr) * M for M in g.dW]
+            edges = g.dW if view.edges == "dW" else [-s.lr * M for M in s.update_gradient()]
         quota = max(1, diagram.MAX_EDGES // len(edges))
         ls, i_s, j_s, vs = [], [], [], []
         for l, M in enumerate(edges, start=1):

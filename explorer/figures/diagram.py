@@ -258,13 +258,15 @@ def _norm_bars(traces: list[dict], layout: dict, norms: np.ndarray, label: Label
 
 
 def phase_figure(W: Sequence[np.ndarray], b: Sequence[np.ndarray], g: Gradients, lr: float, index: int,
-                 layer: int | None, number: str, label: Label = ENGLISH) -> Figure:
+                 layer: int | None, number: str, label: Label = ENGLISH,
+                 stepped: Sequence[np.ndarray] | None = None) -> Figure:
     """The diagram during phase `index` of one update (`explorer.teaching.teach.phases`), sample 1 of the batch.
 
     The first n−1 phases are the forward pass: layer l's edges light up and the neurons fill
     with a up to layer l+1. Then the loss (every a), δ^n at the output, and backwards: at
     layer l, δ of layers l+1 … n (and δ^l once (15) has run) while W^l's edges carry δ from
-    right to left, (15) δ^l = δ^{l+1} (W^l)^T. The update phase shows ΔW = −η ∂L/∂W.
+    right to left, (15) δ^l = δ^{l+1} (W^l)^T. The update phase shows ΔW = −η ∂L/∂W, or −η times
+    `stepped` (∂L/∂W + λ ∂R/∂W) where a penalty is added.
     """
     n = len(W) + 1
     blank: list[np.ndarray | None] = [None] * n
@@ -274,7 +276,8 @@ def phase_figure(W: Sequence[np.ndarray], b: Sequence[np.ndarray], g: Gradients,
                                flow=Flow(index + 1, False, f"z<sup>{index + 2}</sup> = a<sup>{index + 1}</sup>"
                                                            f" W<sup>{index + 1}</sup> + b<sup>{index + 1}</sup>"))
     if layer is None and "(17)" in number:  # the update
-        return network_diagram(W, b, edges=[-lr * dW for dW in g.dW], biases=[-lr * db for db in g.db],
+        stepped = g.dW if stepped is None else stepped
+        return network_diagram(W, b, edges=[-lr * dW for dW in stepped], biases=[-lr * db for db in g.db],
                                edge_name="ΔW", nodes=blank, label=label)
     if layer is None:  # the loss: the whole forward pass is done
         return network_diagram(W, b, nodes=[a[0] for a in g.a], node_name="a", label=label)

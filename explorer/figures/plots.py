@@ -6,7 +6,7 @@ a large matrix). Matrices are drawn in the derivation's
 orientation: row i, column j of the heatmap is entry (i, j) of the matrix, row 1 at
 the top, with the derivation's 1-based indices.
 
-The Network view is the board (explorer/figures/board.py and explorer/ui/board.js), which
+The Network view is the board (explorer/figures/board.py and explorer/ui/static/board.js), which
 draws its matrices with these colours; the lesson views draw the figures built here.
 
 Words on a figure come from the `label` argument, a function from a key of

@@ -6,7 +6,7 @@ changes. Play sends about CHUNK_SECONDS of frames a run; the page shows them at 
 second and asks for the next chunk when half are shown. On Pause, the steps computed for frames
 that were never shown are taken back, so the trainer stands at the step on the screen.
 
-board.js is served from this folder (a static path, `canvas.serve_folder`); the component's
+board.js is served from static/ beside this module (a static path, `canvas.serve_folder`); the component's
 inline module is board_loader.js, a few bytes that import it: Streamlit re-sends a
 component's inline JavaScript with every run.
 """
@@ -33,7 +33,7 @@ _mount = st.components.v2.component("backprop_board", js=(HERE / "board_loader.j
 
 def _serve() -> None:
     """board.js (at the path board_loader.js imports it from) and plotly.min.js (canvas.js's)."""
-    canvas.serve_folder("board", HERE)
+    canvas.serve_folder("board", HERE / "static")
     canvas.serve_plotly()
 
 

@@ -196,7 +196,7 @@ def phases_view(t: Trainer, s: Snapshot) -> None:
     phase = all_phases[current]
     if not session.hidden("diagram"):  # the diagram follows the phases: forward, then δ backwards
         fig = diagram.phase_figure(t.net.W, t.net.b, g, t.config.lr, current, phase.layer, phase.equation.number,
-                                   label=_)
+                                   label=_, stepped=t.config.penalty.whole(g.dW, t.net.W))
         diagram.name_inputs(fig, t.net.sizes, t.input_names)
         page.chart(fig, "phase_diagram")
     _show(phase.equation)

@@ -54,10 +54,11 @@ NODE_KINDS = ("z", "a", "δ")
 def _panels(s: Snapshot) -> dict[tuple[int, str], np.ndarray]:
     """Every matrix the network figure and the diagram can colour, by (layer, family)."""
     g, panels = s.g, {}
+    stepped = s.update_gradient() if g is not None else None  # (17): ∂L/∂W, plus λ ∂R/∂W with a penalty
     for l, W in enumerate(s.W, start=1):
         panels[(l, "W")], panels[(l, "W_b")] = W, s.b[l - 1]
         if g is not None:
-            panels |= {(l, "delta"): g.delta[l], (l, "dW"): g.dW[l - 1], (l, "update"): -s.lr * g.dW[l - 1],
+            panels |= {(l, "delta"): g.delta[l], (l, "dW"): g.dW[l - 1], (l, "update"): -s.lr * stepped[l - 1],
                        (l, "dW_b"): g.db[l - 1], (l, "update_b"): -s.lr * g.db[l - 1]}
     return panels
 

@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[2]
 LINK = "/?dataset=xor&hidden=4,4&seed=3"
 TIMEOUT = 20_000  # ms, for anything that waits on a rerun
 
-# The board (explorer/ui/board.js) read back as the charts it replaced: `overview` (the loss
+# The board (explorer/ui/static/board.js) read back as the charts it replaced: `overview` (the loss
 # curve's train points, the decision regions), `diagram`, `network` (every matrix by the name
 # in its hover label: "W1", "δ2", "ΔW1 = −η ∂L/∂W1", …), each matrix as rows.
 CHARTS_JS = """() => {

@@ -58,6 +58,19 @@ def test_gradient_panels_travel_only_when_shown_each_as_its_own_array():
         np.testing.assert_array_equal(arrays[f"f0.DW{l}"], -t.config.lr * g.dW[l - 1])
 
 
+@pytest.mark.parametrize("reg, gradient", [("l2", lambda W: W), ("l1", np.sign)])
+def test_the_update_with_a_penalty_is_what_17_stepped_along(reg, gradient):
+    """ΔW = −η (∂L/∂W + λ ∂R/∂W) at the weights the step started from: the panel and the summarised
+    diagram's edges show the change the weights really made, not −η ∂L/∂W alone."""
+    t = trained(reg=reg, lam=0.05)
+    s, g = t.current, t.current.g
+    _, arrays = board.unpack(step_payload(t, shown=board.Shown(panels=("update",))))
+    for l in range(1, 4):
+        expected = -t.config.lr * (g.dW[l - 1] + 0.05 * gradient(s.W_before[l - 1]))
+        np.testing.assert_allclose(arrays[f"f0.DW{l}"], expected, rtol=0, atol=1e-15)
+        np.testing.assert_allclose(arrays[f"f0.DW{l}"], s.W[l - 1] - s.W_before[l - 1], rtol=1e-12, atol=1e-15)
+
+
 def test_a_step_sends_values_only_and_under_20_kb_at_the_default_network():
     t = trained(1000)
     with_structure = step_payload(t, since=t.steps - 1, with_structure=True)
