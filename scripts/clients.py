@@ -145,11 +145,15 @@ class Session:
         self.ws = ws
         self.query = query
         self.widgets: dict[str, tuple[str, str]] = {}  # key -> (widget id, fragment id)
+        self.options: dict[str, list[str]] = {}  # key -> a choice widget's options, as sent (formatted)
+        self.session_id = ""  # the server's id of this session (the upload URL names it)
+        self.finished: list[int] = []  # each run's ForwardMsg.script_finished status, in order
         self.metrics: dict[str, str] = {}
         self.charts: dict[str, dict] = {}
         self.board: dict[str, np.ndarray] = {}
         self.exceptions: list[str] = []
         self.texts: list[str] = []  # every st.markdown and st.caption shown
+        self.alerts: list[str] = []  # the text of every st.info, st.warning and st.error shown
         self.bytes_in = 0
 
     @classmethod
@@ -189,6 +193,13 @@ class Session:
     async def _rerun(self, states=(), fragment: str = "", timeout: float = 60.0) -> float:
         import asyncio
 
+        start = time.perf_counter()
+        await self.send(states, fragment)
+        await asyncio.wait_for(self._until_finished(), timeout)
+        return time.perf_counter() - start
+
+    async def send(self, states=(), fragment: str = "") -> None:
+        """Ask for a run with these widget states [(id, field, value)], without waiting for it."""
         from streamlit.proto.BackMsg_pb2 import BackMsg
 
         message = BackMsg()
@@ -202,10 +213,7 @@ class Session:
                 state.string_array_value.data.extend(value)
             else:
                 setattr(state, field, value)
-        start = time.perf_counter()
         await self.ws.send(message.SerializeToString())
-        await asyncio.wait_for(self._until_finished(), timeout)
-        return time.perf_counter() - start
 
     async def _until_finished(self) -> None:
         from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
@@ -216,7 +224,11 @@ class Session:
             msg = ForwardMsg.FromString(raw)
             kind = msg.WhichOneof("type")
             if kind == "script_finished":
-                return
+                self.finished.append(msg.script_finished)
+                if msg.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN:  # st.rerun: the next run follows
+                    return
+            if kind == "new_session":
+                self.session_id = msg.new_session.initialize.session_id
             if kind == "page_info_changed":  # the app rewrote its link; a browser's next run sends it
                 self.query = msg.page_info_changed.query_string
             elif kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
@@ -228,6 +240,8 @@ class Session:
             self.metrics = numbers(element.html.body)
         elif kind == "markdown":
             self.texts.append(element.markdown.body)
+        elif kind == "alert":
+            self.alerts.append(element.alert.body)
         elif kind == "exception":
             self.exceptions.append(f"{element.exception.type}: {element.exception.message}")
         elif kind == "plotly_chart":
@@ -241,6 +255,8 @@ class Session:
             widget_id = getattr(proto, "id", "")
             if isinstance(widget_id, str) and widget_id.startswith("$$ID-"):
                 self.widgets[_key(widget_id)] = (widget_id, fragment)
+                if kind == "button_group":
+                    self.options[_key(widget_id)] = [option.content for option in proto.options]
 
     def matrix(self, name: str) -> np.ndarray:
         """A matrix the board shows, from its latest frame, by its name in the payload ("W1",

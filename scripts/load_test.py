@@ -54,11 +54,14 @@ from urllib.parse import parse_qs
 
 import numpy as np
 from clients import BOARD_READY_JS, STEP_JS, WS_TIMING_JS, Session, percentile
+from load_cases import CASES as SAFETY_CASES
 from serve import CHROMIUM, CHROMIUM_ARGS, ROOT, Server, serving
-from share_cases import CASES
+from share_cases import CASES as SHARE_CASES
 
 sys.path.insert(0, str(ROOT))
 from explorer.core import Network
+
+CASES = SHARE_CASES | SAFETY_CASES
 
 GOAL_RSS_MB = 1024
 GOAL_P95_MS = 300
@@ -330,7 +333,8 @@ async def run(url: str, servers: list[Server], args) -> int:
 
 
 async def run_case(server: Server, args) -> int:
-    """One of the named cases of scripts/share_cases.py: the server's RSS before, at the peak and after."""
+    """One of the named cases of scripts/share_cases.py or scripts/load_cases.py: the server's RSS
+    before, at the peak and after."""
     memory = Memory(server.pid)
     sampler = asyncio.create_task(memory.sample())
     memory.mark("before")
@@ -339,6 +343,8 @@ async def run_case(server: Server, args) -> int:
     seconds = time.perf_counter() - t
     await asyncio.sleep(2)
     memory.mark("tabs closed, 2 s later")
+    await asyncio.sleep(args.idle)
+    memory.mark(f"idle {args.idle:g} s more")
     sampler.cancel()
     print(f"\ncase {args.case}: {seconds:.1f} s, one server on {server.url}, {os.cpu_count()} CPUs, "
           f"load average {' / '.join(f'{v:.2f}' for v in os.getloadavg())}")
@@ -371,12 +377,20 @@ def main() -> int:
                         help=f"peak RSS goal in MiB (default {GOAL_RSS_MB}; the issue asks 1229 for 100 sessions)")
     parser.add_argument("--max-seconds", type=float, default=600, help="give up after this long (default 600)")
     parser.add_argument("--case", choices=["room", *CASES], default="room",
-                        help="room (the default: a class stepping), or a named case (scripts/share_cases.py)")
+                        help="room (the default: a class stepping), or a named case "
+                             "(scripts/share_cases.py, scripts/load_cases.py)")
     parser.add_argument("--light", type=int, default=20, help="a case's light sessions beside the heavy (20)")
     parser.add_argument("--tabs", type=int, default=0, help="a case's heavy tabs (default: the case's own, 5 or 10)")
     parser.add_argument("--seconds", type=float, default=30, help="how long a case's heavy tabs step or play (30)")
     parser.add_argument("--churn", type=int, default=400, help="churn: sessions opened and closed (400)")
     parser.add_argument("--churn-steps", type=int, default=50, help="churn: Steps each of them presses (50)")
+    parser.add_argument("--reloads", type=int, default=30, help="reload: times the heavy page is reloaded (30)")
+    parser.add_argument("--students", type=int, default=20, help="heavy: sessions at the largest network (20)")
+    parser.add_argument("--files", type=int, default=100, help="uploads: files of 5 MB one session PUTs (100)")
+    parser.add_argument("--upload-goal", type=float, default=32,
+                        help="uploads: MiB the server may grow by while one session uploads (32)")
+    parser.add_argument("--races", type=int, default=42, help="race: Runs interrupted by a widget (42)")
+    parser.add_argument("--idle", type=float, default=10, help="seconds idle before the last RSS (10)")
     args = parser.parse_args()
     if not (1 <= args.sessions <= 200 and 0 <= args.replicas <= 4 and 0 <= args.pages <= 5 and 1 <= args.steps <= 200
             and 0 <= args.think <= 10 and 0 <= args.fill <= 10_000 and 0 <= args.bursts <= 20

@@ -10,7 +10,9 @@ session keeps a bounded amount of memory and every action a bounded amount of CP
   latest is always kept (its W and b are the latest step's W_before anyway), so Undo works.
   The loss, test-loss and norm curves keep at most `SERIES_POINTS` points: the last
   `RECENT_POINTS` updates exactly, older ones thinned to every 2nd, 4th, … update.
-  The loss chart draws at most `DRAW_POINTS` of them.
+  The loss chart draws at most `DRAW_POINTS` of them. So one trainer holds at most
+  `trainer_bytes`, and all the process's trainers together at most `TRAINERS_BYTES`
+  (explorer/ui/memory.py counts them): room for `LARGEST_TRAINERS` of the largest network.
 - Work. One update costs about `update_seconds`: the multiply-adds of the forward and
   backward pass, P × 3B for P parameters and batch B, plus P × (test rows) for the test
   loss after it, at `MACS_PER_SECOND`, plus a fixed overhead. A batch is refused when an
@@ -42,6 +44,11 @@ RECENT_POINTS = 2_000         # of them, the latest updates, kept exactly (≥ M
 DRAW_POINTS = 600             # points of a curve sent to the chart
 DRAW_RECENT = 300             # of them, the latest updates, drawn exactly
 
+# The largest network the sidebar builds (6 hidden layers of 256, on the 8×8 digits) with the
+# largest batch it allows there: the process keeps room for this many such trainers at once.
+LARGEST = (64, 256, 256, 256, 256, 256, 256, 10)
+LARGEST_TRAINERS = 30
+
 # -- work -----------------------------------------------------------------------------------------
 
 MACS_PER_SECOND = 2e9         # multiply-adds per second of one core, on the cautious side
@@ -57,6 +64,7 @@ LONG_RUN_SECONDS = 1.0        # a Run or replay this long waits for a slot and s
 MAX_RUN_SECONDS = 120.0       # one Run or replay, at most
 MAX_LONG_RUNS = 1             # long runs at a time in the whole process; the others queue
 PROGRESS_SECONDS = 0.25       # a long run shows its progress at least this often
+MIN_FRAME_SECONDS = 0.05      # frames of Play, at most 20 a second (the server waits out a faster ask)
 YIELD_SECONDS = 0.02          # a long run pauses this long between bursts of work
 # Steps and frames of Play take turns at the interpreter (explorer/ui/turns.py). A session that
 # used more than SHARE_SECONDS of it over the last SHARE_WINDOW_SECONDS (a tenth; a Step of the
@@ -119,6 +127,15 @@ def max_run(sizes: Sequence[int], batch: int, test_rows: int = 0) -> int:
     return max(1, int(MAX_RUN_SECONDS / update_seconds(sizes, batch, test_rows)))
 
 
+def trainer_bytes(sizes: Sequence[int], batch: int) -> int:
+    """The most memory one trainer comes to hold: its W and b, the latest step's z, a and δ
+    (B × Σ|l_i| each), ∂L/∂W and ∂L/∂b and batch, and the older steps' HISTORY_BYTES (at least
+    the step before the latest, which Undo needs: its W and b)."""
+    parameters = 8 * count_parameters(sizes)
+    step = 8 * (3 * activations(sizes, batch) + batch * (sizes[0] + sizes[-1]))
+    return 2 * parameters + step + max(HISTORY_BYTES, parameters)
+
+
 def thin(n: int, points: int, recent: int) -> list[int]:
     """Indices of at most `points` of n points: the last `recent` all, older ones evenly spaced
     (the first always among them)."""
@@ -127,3 +144,8 @@ def thin(n: int, points: int, recent: int) -> list[int]:
     older = n - recent
     spread = points - recent
     return sorted({k * (older - 1) // max(1, spread - 1) for k in range(spread)}) + list(range(older, n))
+
+
+# All trainers of the process at once: LARGEST_TRAINERS of the largest network, each with its
+# largest batch (explorer/ui/memory.py refuses a larger network past it).
+TRAINERS_BYTES = LARGEST_TRAINERS * trainer_bytes(LARGEST, max_batch(LARGEST))

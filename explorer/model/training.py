@@ -312,6 +312,16 @@ class Trainer:
         epoch, within = divmod(step - 1, per_epoch)
         return epoch, min((within + 1) * self.config.batch, self.n_train)
 
+    def release(self) -> None:
+        """Let go of the history, the weights and what was computed from them: the session this
+        trainer served has gone, and whatever still points at the trainer then holds next to nothing."""
+        self.history.clear()
+        self._history_bytes = self._light = 0
+        self._grid_points.clear()
+        self._scores.clear()
+        self._W_squares = ([], [])
+        self.net.W, self.net.b = [], []
+
     def complete(self, snapshot: Snapshot) -> Snapshot:
         """The snapshot with δ^1 in its gradients (a step leaves it out): the step's backprop
         again, from the weights and the batch it used, which gives every other array's bits too."""

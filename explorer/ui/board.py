@@ -75,8 +75,10 @@ def draw(t: Trainer, s: Snapshot, shown: board.Shown, view: board.View, numbers:
     # (Step, Undo, Run, Reset) shows where it left the network, one frame.
     playing = bool(ss.get("playing"))
     ahead = playing and not any(ss.get(button) for button in ("step", "undo", "run", "reset"))
-    frames = []
-    for _ in range(chunk(per_frame, t) if ahead else 1):
+    frames, count = [], chunk(per_frame, t) if ahead else 1
+    if ahead:
+        session.pace(count)  # at most FPS frames a second, whoever asks
+    for _ in range(count):
         if ahead:
             if not session.act(t.run, per_frame):  # a divergence stops Play: this frame shows where it stands
                 ss["playing"] = playing = ahead = False

@@ -26,6 +26,7 @@ def _play_refused(t: Trainer) -> bool:
 
 
 def _reset(t: Trainer) -> None:
+    session.claim()
     t.reset()
     for stale in ("diverged", "before_load"):
         st.session_state.pop(stale, None)
@@ -36,6 +37,7 @@ def _undo(t: Trainer) -> None:
     # A click drawn before the history changed (a Reset in another tab's rerun) finds nothing
     # to take back: then it does nothing, and the page redraws Undo disabled. Past a load's
     # first step, Undo goes back to the run before the load.
+    session.claim()
     ss = st.session_state
     if t.can_undo():
         t.undo()
@@ -51,6 +53,7 @@ def step(t: Trainer) -> None:
 
 
 def _play(t: Trainer) -> None:
+    session.claim()
     ss = st.session_state
     ss["playing"] = not ss.get("playing", False) and not _play_refused(t)
 
@@ -69,7 +72,7 @@ def run_controls(t: Trainer, row: DeltaGenerator) -> None:
         n = row.number_input(_("n_steps_label"), 1, 10_000, value=50, key="n_steps", label_visibility="collapsed",
                              width=110)
         if row.button(_("run", n=n), key="run"):  # inline, to draw its progress bar
-            refused = session.run_steps(t, int(n))
+            refused = session.run_steps(t, int(n), place=row)  # above the Step fragment, it would move it
             if "diverged" in ss:  # this run diverged (a run that ran clears it)
                 ss["playing"] = False
             if refused:
@@ -94,7 +97,7 @@ def step_controls(t: Trainer, board: bool) -> None:
     if ss.get("playing") and not any(ss.get(key) for key in ("step", "run", "reset", "play", "undo")):
         if _play_refused(t):  # the network or batch changed while playing
             ss["playing"] = False
-        elif not board and not session.act_in_turn(t.run, frame_steps(t)):  # a frame of Play: the clock asks
+        elif not board and not session.play_frame(t, frame_steps(t)):  # a frame of Play: the clock (below the view)
             ss["playing"] = False  # a divergence stops Play
         if not ss["playing"]:  # stopped by itself: the whole page draws Play (not Pause) again
             st.rerun()

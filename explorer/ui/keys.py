@@ -33,6 +33,10 @@ KEYS: dict[str, Key] = {
     "replayed": Key("session", "(config, N) of a link's step=N, replayed: the address bar keeps step=N with it"),
     "turns_name": Key("session", "the session's name among the server's turns of Steps (server.TURNS)"),
     "diverged": Key("session", "the Message of the last blow-up or divergence, until a step succeeds", of_network=True),
+    "holder": Key("session", "which run of the session may touch its trainer (session.Holder)"),
+    "budget_notice": Key("session", "why the process's budget of networks sent this session back, until shown"),
+    "pending_config": Key("session", "the Config the budget sent this session back to, set into the widgets next run"),
+    "frame_due": Key("session", "when Play's next frame may step (time.monotonic), at most 20 frames a second"),
     "lang": Key("sidebar", "the page's language, en or zh (the sidebar's widget; the link sets it first)"),
     "quiz_mode": Key("workspace", "predict, then step is on (the switch beside the views; the link sets it first)"),
     # sidebar: the configuration's widgets (session.set_widgets fills them from a Config)

@@ -9,6 +9,7 @@ import gc
 import threading
 
 from explorer.model import limits
+from explorer.ui import memory
 from explorer.ui.turns import Turns
 
 # The garbage collector looks at the newest objects once this many more have been made (Python's
@@ -25,9 +26,11 @@ def settle() -> None:
     collections need not walk them. A full collection holds up every session's Step, and with
     a room of 60 these were a third of what it walked (the README's benchmark table).
 
-    The first session's own Streamlit objects are frozen too: when that session ends, they and
-    what it kept stay until the server restarts (seen: its trainer outlived it). That is one
-    session's budget (explorer/model/limits.py), once per server."""
+    The first session's own Streamlit objects are frozen too and stay until the server
+    restarts; its trainer does not (explorer/ui/memory.py releases every closed tab's). Large
+    arrays are given back to the system when freed, and the upload store is bounded per session."""
+    memory.settle_malloc()
+    memory.bound_uploads()
     gc.freeze()
     gc.set_threshold(YOUNG_OBJECTS, *gc.get_threshold()[1:])
 
