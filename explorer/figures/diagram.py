@@ -1,13 +1,11 @@
 """The network as a picture: neurons as nodes, weights as edges, and what each neuron learned.
 
-Pure figure builders, like `plots`: arrays in, Plotly's JSON of a figure out (`plots.figure`). Indices follow
-the heatmaps: edge W^l[i, j] (1-based) joins neuron i of layer l to neuron j of layer l+1.
+Pure figure builders, like `plots`: arrays in, Plotly's JSON out. As in the heatmaps, edge W^l[i, j]
+(1-based) joins neuron i of layer l to neuron j of layer l+1.
 
-Plotly draws each line trace on its own, so edges are grouped: one line trace per colour
-band, its segments separated by NaN, and one invisible marker at each edge's midpoint
-carries the hover label and `customdata` (l, i, j, value). A figure holds at most
-MAX_EDGES edges (the strongest by |value| in each layer beyond that), so its size and the
-browser's work are bounded whatever the network.
+Edges are grouped, one line trace per colour band (segments separated by NaN); an invisible
+marker at each edge's midpoint carries its hover label and `customdata` (l, i, j, value). A
+figure holds at most MAX_EDGES edges (the strongest of each layer beyond that): bounded.
 """
 
 from __future__ import annotations
@@ -257,16 +255,15 @@ def _norm_bars(traces: list[dict], layout: dict, norms: np.ndarray, label: Label
     })
 
 
-def phase_figure(W: Sequence[np.ndarray], b: Sequence[np.ndarray], g: Gradients, lr: float, index: int,
-                 layer: int | None, number: str, label: Label = ENGLISH,
-                 stepped: Sequence[np.ndarray] | None = None) -> Figure:
+def phase_figure(W: Sequence[np.ndarray], b: Sequence[np.ndarray], g: Gradients, stepped: Sequence[np.ndarray],
+                 lr: float, index: int, layer: int | None, number: str, label: Label = ENGLISH) -> Figure:
     """The diagram during phase `index` of one update (`explorer.teaching.teach.phases`), sample 1 of the batch.
 
     The first n−1 phases are the forward pass: layer l's edges light up and the neurons fill
     with a up to layer l+1. Then the loss (every a), δ^n at the output, and backwards: at
     layer l, δ of layers l+1 … n (and δ^l once (15) has run) while W^l's edges carry δ from
-    right to left, (15) δ^l = δ^{l+1} (W^l)^T. The update phase shows ΔW = −η ∂L/∂W, or −η times
-    `stepped` (∂L/∂W + λ ∂R/∂W) where a penalty is added.
+    right to left, (15) δ^l = δ^{l+1} (W^l)^T. The update phase shows ΔW = −η times `stepped`, what
+    (17) steps along: ∂L/∂W, plus λ ∂R/∂W with a penalty.
     """
     n = len(W) + 1
     blank: list[np.ndarray | None] = [None] * n
@@ -276,7 +273,6 @@ def phase_figure(W: Sequence[np.ndarray], b: Sequence[np.ndarray], g: Gradients,
                                flow=Flow(index + 1, False, f"z<sup>{index + 2}</sup> = a<sup>{index + 1}</sup>"
                                                            f" W<sup>{index + 1}</sup> + b<sup>{index + 1}</sup>"))
     if layer is None and "(17)" in number:  # the update
-        stepped = g.dW if stepped is None else stepped
         return network_diagram(W, b, edges=[-lr * dW for dW in stepped], biases=[-lr * db for db in g.db],
                                edge_name="ΔW", nodes=blank, label=label)
     if layer is None:  # the loss: the whole forward pass is done

@@ -1,7 +1,6 @@
 """A training session: a network, its data, the mini-batch order and what each step did.
 
-No Streamlit here: the app keeps one `Trainer` per browser session and draws what it
-holds, and the tests drive it directly.
+No Streamlit here: the app keeps one `Trainer` a browser session; the tests drive it directly.
 """
 
 from __future__ import annotations
@@ -56,8 +55,7 @@ class Trainer:
     # Per step, a (3, layers) array: ‖δ^{l+1}‖ per sample (RMS over the batch), ‖∂L/∂W^l‖, ‖ΔW^l‖/‖W^l‖.
     norm_history: list[np.ndarray] = field(init=False, default_factory=list)
     history: deque[Snapshot] = field(init=False, default_factory=deque)
-    # The step of each point of the three curves above: 1, 2, 3, … until they are thinned
-    # (every second point of the older part, each time the curves reach SERIES_POINTS).
+    # The step of each point of the curves above: 1, 2, 3, … until thinned (every second older point).
     curve_steps: list[int] = field(init=False, default_factory=list)
     steps: int = field(init=False, default=0)
     epoch: int = field(init=False, default=0)
@@ -313,8 +311,7 @@ class Trainer:
         return epoch, min((within + 1) * self.config.batch, self.n_train)
 
     def release(self) -> None:
-        """Let go of the history, the weights and what was computed from them: the session this
-        trainer served has gone, and whatever still points at the trainer then holds next to nothing."""
+        """Let go of the history, the weights and what was computed from them: its session has gone."""
         self.history.clear()
         self._history_bytes = self._light = 0
         self._grid_points.clear()

@@ -195,8 +195,9 @@ def phases_view(t: Trainer, s: Snapshot) -> None:
     ))
     phase = all_phases[current]
     if not session.hidden("diagram"):  # the diagram follows the phases: forward, then δ backwards
-        fig = diagram.phase_figure(t.net.W, t.net.b, g, t.config.lr, current, phase.layer, phase.equation.number,
-                                   label=_, stepped=t.config.penalty.whole(g.dW, t.net.W))
+        stepped = t.config.penalty.whole(g.dW, t.net.W)  # what (17) steps along
+        fig = diagram.phase_figure(t.net.W, t.net.b, g, stepped, t.config.lr, current, phase.layer,
+                                   phase.equation.number, label=_)
         diagram.name_inputs(fig, t.net.sizes, t.input_names)
         page.chart(fig, "phase_diagram")
     _show(phase.equation)
