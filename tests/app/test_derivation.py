@@ -324,19 +324,26 @@ def test_the_derivation_documents_exist_with_every_formula():
         numbers = {int(k) for k in re.findall(r"\((\d+)\)", text)}
         assert set(range(1, 26)) <= numbers, set(range(1, 26)) - numbers
         assert text.count("$$") % 2 == 0
-        assert "shared/" not in text and "seed" not in text.lower()
+        assert "../" not in text and "seed" not in text.lower()
     assert "[app]" in (ROOT / "docs" / "derivation.md").read_text(encoding="utf-8")
     zh = (ROOT / "docs" / "derivation.zh.md").read_text(encoding="utf-8")
     assert "［本应用］" in zh
     assert english_words(zh) == []
 
 
-def test_readme_links_the_documents_and_never_shared():
+def test_readme_links_the_documents_and_nothing_outside_the_repository():
+    """Every relative link of the README and the documents names a file of this repository, and no
+    code or document points at a folder above it (material its users do not have)."""
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "](docs/derivation.md)" in readme and "](docs/derivation.zh.md)" in readme
-    assert "shared/" not in readme
-    for path in [ROOT / "app.py", *sorted((ROOT / "explorer").rglob("*.py")), *sorted((ROOT / "docs").glob("*.md"))]:
-        assert "shared/" not in path.read_text(encoding="utf-8"), path.name
+    documents = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+    for path in documents:
+        for target in re.findall(r"\]\(([^)#\s]+)\)", path.read_text(encoding="utf-8")):
+            if "://" not in target:
+                resolved = (path.parent / target).resolve()
+                assert resolved.is_relative_to(ROOT) and resolved.exists(), (path.name, target)
+    for path in [ROOT / "app.py", *sorted((ROOT / "explorer").rglob("*.py")), *documents]:
+        assert "../" not in path.read_text(encoding="utf-8"), path.name
 
 
 # -- the page ---------------------------------------------------------------------------------------
