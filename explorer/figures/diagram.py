@@ -38,7 +38,7 @@ HEIGHT = 420
 
 def band(values: np.ndarray, zmax: float) -> np.ndarray:
     """The colour band of each edge value: |value| / zmax in quarters (0 … BANDS−1); its colour
-    is NEGATIVE[band] or POSITIVE[band] by sign, its width 0.8 + 1.4 band (board.js alike)."""
+    is NEGATIVE[band] or POSITIVE[band] by sign, its width 0.8 + 1.4 band (static/colours.js alike)."""
     return np.minimum((np.abs(values) / zmax * BANDS).astype(int), BANDS - 1)
 
 

@@ -37,7 +37,7 @@ DIVERGING = [[0.0, "#2166ac"], [0.25, "#92c5de"], [0.5, "#ffffff"], [0.75, "#f4a
 CLASS_COLOURS = ("#636efa", "#ef553b", "#00cc96", "#ab63fa", "#ffa15a", "#19d3f3", "#ff6692",
                  "#b6e880", "#ff97ff", "#fecb52")
 # Matrices up to this many rows and columns show their numbers in the cells; on the board, a
-# layer's panels together may have at most TEXT_CELLS columns (board.js alike).
+# layer's panels together may have at most TEXT_CELLS columns (static/matrices.js alike).
 TEXT_ROWS, TEXT_COLUMNS, TEXT_CELLS = 10, 8, 20
 # Matrices up to this many entries are drawn with a thin gap between cells.
 GAP_CELLS = 100

@@ -1,12 +1,13 @@
 """The board: the Network view's loss curve, data, diagram and every layer's matrices as one
-live component that stays mounted from Step to Step (its JavaScript is board.js).
+live component that stays mounted from Step to Step (its JavaScript: static/board.js and the
+modules it imports, one for each part).
 
 A Step sends one frame of values (explorer/figures/board.py); the structure goes only when it
 changes. Play sends about CHUNK_SECONDS of frames a run; the page shows them at most FPS a
 second and asks for the next chunk when half are shown. On Pause, the steps computed for frames
 that were never shown are taken back, so the trainer stands at the step on the screen.
 
-board.js is served from static/ beside this module (a static path, `canvas.serve_folder`); the component's
+static/ is served beside this module (a static path, `canvas.serve_folder`); the component's
 inline module is board_loader.js, a few bytes that import it: Streamlit re-sends a
 component's inline JavaScript with every run.
 """
@@ -32,7 +33,7 @@ _mount = st.components.v2.component("backprop_board", js=(HERE / "board_loader.j
 
 
 def _serve() -> None:
-    """board.js (at the path board_loader.js imports it from) and plotly.min.js (canvas.js's)."""
+    """static/ (at the path board_loader.js imports board.js from) and plotly.min.js."""
     canvas.serve_folder("board", HERE / "static")
     canvas.serve_plotly()
 

@@ -100,7 +100,7 @@ def figure_texts(spec: dict) -> list[str]:
 
 
 def board_texts(words: dict) -> list[str]:
-    """Every word of the board (explorer/ui/static/board.js draws no other): its titles, keys, axis
+    """Every word of the board (explorer/ui/static/ draws no other): its titles, keys, axis
     titles and hover words."""
     return [text for value in words.values() for text in (value if isinstance(value, list) else [value])]
 

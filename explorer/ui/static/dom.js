@@ -1,0 +1,18 @@
+// Small helpers to build the board's HTML and SVG, and its one tooltip.
+export const SVG = 'http://www.w3.org/2000/svg';
+export const SUP = n => String(n).split('').map(c => '⁰¹²³⁴⁵⁶⁷⁸⁹'[+c]).join('');
+export const el = (tag, css, parent, text) => { const e = document.createElement(tag); if (css) e.style.cssText = css;
+  if (text !== undefined) e.textContent = text; if (parent) parent.appendChild(e); return e; };
+export const sel = (tag, attrs, parent) => { const e = document.createElementNS(SVG, tag);
+  for (const [k, v] of Object.entries(attrs || {})) e.setAttribute(k, v); if (parent) parent.appendChild(e); return e; };
+// Our own words (explorer/locales) may hold <sup>, <sub>, <b> and coloured <span>s: kept as
+// they are in HTML; in SVG text, as the characters they stand for.
+export const plain = html => html.replace(/<sup>(.*?)<\/sup>/g, (_, s) => s.replace(/\d/g, d => SUP(d)).replace('+', '⁺').replace('l', 'ˡ'))
+  .replace(/<[^>]+>/g, '').replace(/&amp;/g, '&');
+export function showTip(st, ev, text, edge) {
+  const tip = st.tip, box = st.root.getBoundingClientRect();
+  tip.textContent = text;
+  tip.dataset.w = edge || '';
+  tip.style.left = `${ev.clientX - box.left + 12}px`; tip.style.top = `${ev.clientY - box.top + 12}px`; tip.style.display = 'block';
+}
+export function hideTip(st) { st.tip.style.display = 'none'; }

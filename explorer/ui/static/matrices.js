@@ -1,0 +1,129 @@
+// The packed heatmap of every matrix: one Plotly heatmap of all of them, titles, indices, colour
+// bars and cell numbers in an SVG over it, drawn once; a frame restyles z and writes the numbers.
+import {CONFIG} from './plotly.js';
+import {fmt} from './colours.js';
+import {SUP, sel, plain, showTip, hideTip} from './dom.js';
+
+export const FAMILY = {W: ['W', 'b', 'W', 'b'], dW: ['dW', 'db', '∂L/∂W', '∂L/∂b'], update: ['DW', 'Db', 'ΔW', 'Δb']};
+const blocksOf = (sizes, batch, panels, most, {rows: TEXT_ROWS, cells: TEXT_CELLS}) => {
+  const shown = (m, n) => { const fi = Math.ceil(m / most), fj = Math.ceil(n / most);
+    return {rows: Math.ceil(m / fi), cols: Math.ceil(n / fj), fi, fj}; };
+  const blocks = [], families = ['W', ...panels];
+  let row = 1, cols = 0;
+  for (let l = 1; l < sizes.length; l++) {
+    const m = sizes[l - 1], n = sizes[l], w = shown(m, n), d = shown(batch, n);
+    const per = families.length + 1, text = w.rows <= TEXT_ROWS && w.cols * per <= TEXT_CELLS;
+    let c = 0;
+    for (const f of families) {
+      const [top, bottom, name, bname] = FAMILY[f];
+      blocks.push({key: `${top}${l}`, family: f, l, name: `${name}${SUP(l)}`, r: row, c, m, n, ...w, text, bar: true});
+      blocks.push({key: `${bottom}${l}`, family: f, l, name: `${bname}${SUP(l)}`, r: row + w.rows + 1, c, m: 1, n,
+        ...shown(1, n), text, bias: true});
+      c += w.cols + 3;
+    }
+    blocks.push({key: `delta${l + 1}`, family: 'delta', l, name: `δ${SUP(l + 1)}`, r: row, c, m: batch, n, ...d,
+      text: text && d.rows <= TEXT_ROWS, bar: true, delta: true});
+    c += w.cols + 3;
+    cols = Math.max(cols, c - 3);
+    row += Math.max(w.rows + 2, d.rows) + 2;
+  }
+  return {blocks, rows: row - 2, cols};
+};
+
+export async function buildNetwork(st, div, S, P) {
+  const L = blocksOf(S.sizes, S.batch, S.panels, S.shown_cells, S.text);
+  const width = Math.max(320, st.width), margin = {l: 28, r: 8, t: 22, b: 16};
+  const cell = Math.max(3, Math.min(S.present ? 48 : 34, Math.floor((width - margin.l - margin.r) / (L.cols + 1))));
+  const rowH = Math.max(3, Math.min(S.present ? 30 : 24, cell));
+  const plotW = cell * L.cols, plotH = rowH * L.rows, height = plotH + margin.t + margin.b;
+  div.style.cssText = `position:relative;margin-top:8px;width:${plotW + margin.l + margin.r}px;height:${height}px`;
+  const z = Array.from({length: L.rows}, () => new Array(L.cols).fill(null));
+  await P.newPlot(div, [{type: 'heatmap', z, zmin: -1, zmax: 1, colorscale: S.colours.diverging, showscale: false,
+    hoverinfo: 'none', xgap: 0, ygap: 0}],
+  {width: plotW + margin.l + margin.r, height, margin: {...margin, pad: 0}, template: st.template, showlegend: false,
+    plot_bgcolor: 'rgba(0,0,0,0)', paper_bgcolor: 'rgba(0,0,0,0)', dragmode: false,
+    xaxis: {visible: false, range: [-0.5, L.cols - 0.5], fixedrange: true},
+    yaxis: {visible: false, range: [L.rows - 0.5, -0.5], fixedrange: true}}, CONFIG);
+  const X = c => margin.l + (c + 0.5) * cell, Y = r => margin.t + (r + 0.5) * rowH;
+  const svg = sel('svg', {width: plotW + margin.l + margin.r, height, class: 'board-overlay'}, div);
+  svg.style.cssText = 'position:absolute;left:0;top:0;pointer-events:none;overflow:visible';
+  const font = S.present ? 16 : 11, title = S.present ? 18 : 13;
+  const net = st.net = {L, z, cell, rowH, X, Y, svg, texts: [], bars: {}, outlines: []};
+  const defs = sel('defs', {}, svg), grad = sel('linearGradient', {id: `${st.id}-scale`, x1: 0, y1: 1, x2: 0, y2: 0}, defs);
+  for (const [pos, colour] of S.colours.diverging) sel('stop', {offset: pos, 'stop-color': colour}, grad);
+  for (const b of L.blocks) {
+    const x0 = X(b.c - 0.5), y0 = Y(b.r - 0.5), x1 = X(b.c + b.cols - 0.5), y1 = Y(b.r + b.rows - 0.5);
+    if (!b.bias) sel('text', {x: x0, y: y0 - 4, 'font-size': title, 'font-weight': 600}, svg).textContent =
+      b.delta ? plain(S.words.delta.replace('{l}', b.l + 1)) : b.name;
+    else sel('text', {x: x0 - 3, y: Y(b.r) + font / 3, 'text-anchor': 'end', 'font-size': font, fill: '#444'}, svg).textContent = b.name;
+    if (b.key.startsWith('W') || b.delta) for (let i = 0; i < b.rows; i++)  // row indices i (1-based)
+      if (b.rows <= 16 || i % Math.ceil(b.rows / 8) === 0)
+        sel('text', {x: x0 - 3, y: Y(b.r + i) + font / 3, 'text-anchor': 'end', 'font-size': font, fill: '#666'}, svg)
+          .textContent = b.fi > 1 ? `${i * b.fi + 1}` : i + 1;
+    if (b.bias || b.delta) for (let j = 0; j < b.cols; j++)  // column indices j under b and δ
+      if (b.cols <= 16 || j % Math.ceil(b.cols / 8) === 0)
+        sel('text', {x: X(b.c + j), y: y1 + font + 1, 'text-anchor': 'middle', 'font-size': font, fill: '#666'}, svg)
+          .textContent = b.fj > 1 ? `${j * b.fj + 1}` : j + 1;
+    if (b.rows * b.cols <= S.text.gaps) {  // a thin white grid between the cells of small matrices
+      let d = '';
+      for (let i = 1; i < b.rows; i++) d += `M${x0},${Y(b.r + i - 0.5)}H${x1}`;
+      for (let j = 1; j < b.cols; j++) d += `M${X(b.c + j - 0.5)},${y0}V${y1}`;
+      if (d) sel('path', {d, stroke: 'white', 'stroke-width': 1}, svg);
+    }
+    if (b.bar) {  // the colour bar: beside the block (and its b), ±zmax at its ends
+      const bottom = y1;  // W's range (b has one of its own)
+      sel('rect', {x: x1 + 3, y: y0, width: 6, height: bottom - y0, fill: `url(#${st.id}-scale)`}, svg);
+      const top = sel('text', {x: x1 + 10, y: y0 + font * 0.8, 'font-size': font * 0.9, fill: '#444'}, svg);
+      const low = sel('text', {x: x1 + 10, y: bottom, 'font-size': font * 0.9, fill: '#444'}, svg);
+      net.bars[b.key] = {top, low};
+    }
+    if (b.text) for (let i = 0; i < b.rows; i++) for (let j = 0; j < b.cols; j++)
+      net.texts.push({t: sel('text', {x: X(b.c + j), y: Y(b.r + i) + font / 3, 'text-anchor': 'middle', 'font-size': font}, svg), b, i, j});
+  }
+  div.addEventListener('mousemove', ev => hoverNetwork(st, div, ev));
+  div.addEventListener('mouseleave', () => hideTip(st));
+}
+
+function blockAt(st, x, y) {
+  const {L, cell, rowH} = st.net, c = Math.floor((x - 28) / cell), r = Math.floor((y - 22) / rowH);
+  for (const b of L.blocks) if (r >= b.r && r < b.r + b.rows && c >= b.c && c < b.c + b.cols) return {b, i: r - b.r, j: c - b.c};
+  return null;
+}
+function cellText(b, i, j, v) {  // the hover label of cell (i, j) of a block (0-based), 1-based as the heatmaps
+  const rows = b.fi > 1 ? `${i * b.fi + 1}–${Math.min(b.m, (i + 1) * b.fi)}` : `${i + 1}`;
+  const cols = b.fj > 1 ? `${j * b.fj + 1}–${Math.min(b.n, (j + 1) * b.fj)}` : `${j + 1}`;
+  return `${b.name}[${rows}, ${cols}] ${b.fi > 1 || b.fj > 1 ? '≈ max |·|' : '='} ${fmt(v, 6)}`;
+}
+function hoverNetwork(st, div, ev) {
+  const box = div.getBoundingClientRect(), x = ev.clientX - box.left, y = ev.clientY - box.top;
+  const hit = st.frame && blockAt(st, x, y), M = hit && st.frame.f[hit.b.key];
+  if (!M) { hideTip(st); return; }
+  showTip(st, ev, cellText(hit.b, hit.i, hit.j, M.a[hit.i * M.shape[1] + hit.j]));
+}
+
+export function drawNetwork(st, F, P) {
+  const {L, z, texts, bars} = st.net, S = st.S, f = F.f, ranges = F.head.ranges;
+  for (const b of L.blocks) {
+    const M = f[b.key], zmax = ranges[b.key];  // b, ∂L/∂b, Δb: ranges of their own
+    b.zmax = zmax;
+    for (let i = 0; i < b.rows; i++) { const row = z[b.r + i];
+      for (let j = 0; j < b.cols; j++) row[b.c + j] = M ? Math.max(-1, Math.min(1, M.a[i * M.shape[1] + j] / zmax)) : null; }
+    if (bars[b.key]) { bars[b.key].top.textContent = M ? fmt(zmax, 2) : ''; bars[b.key].low.textContent = M ? fmt(-zmax, 2) : ''; }
+  }
+  for (const {t, b, i, j} of texts) {
+    const M = f[b.key];
+    if (!M) { t.textContent = ''; continue; }
+    const v = M.a[i * M.shape[1] + j];
+    t.textContent = fmt(v, 2);
+    t.setAttribute('fill', Math.abs(v) > 0.6 * b.zmax ? 'white' : '#222');
+  }
+  // the picked weight: its cell in W^l and in the gradient panels beside it
+  st.net.outlines.forEach(o => o.remove()); st.net.outlines = [];
+  const pick = F.head.pick;
+  if (pick) for (const b of L.blocks) if (b.l === pick[0] && b.bar && !b.delta && f[b.key]) {
+    const i = Math.floor((pick[1] - 1) / b.fi), j = Math.floor((pick[2] - 1) / b.fj), X = st.net.X, Y = st.net.Y;
+    st.net.outlines.push(sel('rect', {x: X(b.c + j - 0.5), y: Y(b.r + i - 0.5), width: st.net.cell, height: st.net.rowH,
+      fill: 'none', stroke: S.colours.highlight, 'stroke-width': 3, class: 'picked'}, st.net.svg));
+  }
+  return P.restyle(st.parts.network, {z: [z.map(r => r.slice())]}, [0]);
+}
