@@ -73,9 +73,11 @@ def pictured(t: Trainer) -> str | None:
 
 
 def version(t: Trainer, shown: Shown) -> str:
-    """A name for the board's structure: the same name, the same structure."""
+    """A name for the board's structure: the same name, the same structure (other features of
+    the same data set: other input names)."""
     ds = t.dataset
-    return json.dumps([t.net.sizes, t.config.batch, id(ds), shown.__dict__], separators=(",", ":"))
+    return json.dumps([t.net.sizes, t.config.batch, id(ds), t.input_names, shown.__dict__], separators=(",", ":"),
+                      ensure_ascii=False)
 
 
 def structure(t: Trainer, shown: Shown, label: Label = ENGLISH, class_names: Sequence[str] | None = None,
@@ -95,6 +97,7 @@ def structure(t: Trainer, shown: Shown, label: Label = ENGLISH, class_names: Seq
                     "negative": diagram.NEGATIVE, "positive": diagram.POSITIVE, "nodes": diagram.NODE_SCALE,
                     "highlight": HIGHLIGHT},
         "words": _words(label, [str(name) for name in class_names or t.dataset.target_names]),
+        "inputs": [str(name) for name in t.input_names],  # x₁, x₂, x₁², … or the data's columns, as text
     }
     arrays: Arrays = []
     if drawn is not None:

@@ -34,6 +34,7 @@ export function buildDiagram(st, div) {
         l, j: i, x: px(l - 0.17), y: ys[l][i]});
     }
   }
+  nameInputs(S, svg, px(0) - r - 4, ys[0]);
   const edgeKey = sel('text', {x: W - 2, y: 14, 'text-anchor': 'end'}, svg), nodeKey = sel('text', {x: 2, y: 14}, svg);
   // the norms strip: ‖δ^{l+1}‖ and ‖∂L/∂W^l‖ between layers l and l+1, log scale
   const base = H - 8, tall = norms - 36, strip = sel('g', {class: 'norms'}, svg), bars = [];
@@ -46,6 +47,14 @@ export function buildDiagram(st, div) {
   st.dg = {svg, edges, place, nodes, biases, pickLine, edgeKey, nodeKey, bars, range, base, tall, px, ys};
   svg.addEventListener('pointermove', ev => hoverDiagram(st, ev));  // fractional coordinates: exact along an edge
   svg.addEventListener('mouseleave', () => hideTip(st));
+}
+// Each input neuron's name (x₁, x₁², sin x₂, … or a file's column) right-aligned at x, left of its
+// node, when every input is drawn and the names have room (cut short to it; the node's hover says it whole).
+function nameInputs(S, svg, x, ys) {
+  const names = S.inputs || [], font = S.present ? 16 : 12, room = Math.floor(x / (0.6 * font));
+  if (names.length !== ys.length || (ys.length > 1 && ys[1] - ys[0] < 0.9 * font)) return;
+  names.forEach((name, i) => { sel('text', {x, y: ys[i] + font / 3, 'text-anchor': 'end', class: 'input-name'}, svg)
+    .textContent = name.length <= room ? name : name.slice(0, Math.max(1, room - 1)) + '…'; });
 }
 const distance = (x, y, e) => {  // from (x, y) to the segment of edge e
   const x1 = +e.getAttribute('x1'), y1 = +e.getAttribute('y1'), x2 = +e.getAttribute('x2'), y2 = +e.getAttribute('y2');
@@ -67,7 +76,8 @@ function diagramText(st, F, hit) {
   if (hit.kind === 'edge') { const [l, i, j] = hit.e.__w; return `${name}${SUP(l)}[${i + 1}, ${j + 1}] = ${fmt(edgeValue(st, F, l, i, j, hit.e), 6)}`; }
   if (hit.kind === 'bias') { const {l, j} = hit.n, B = F.f[`${FAMILY[kind][1]}${l}`]; return `${bname}${SUP(l)}[1, ${j + 1}] = ${fmt(B.a[j], 6)}`; }
   const v = F.f[`node${hit.n.l + 1}`];
-  return v ? `${F.head.nodes}${SUP(hit.n.l + 1)}${'₍' + (hit.n.i + 1) + '₎'} = ${fmt(v.a[hit.n.i], 6)}` : `l${hit.n.l + 1}, ${hit.n.i + 1}`;
+  const input = hit.n.l === 0 && (st.S.inputs || [])[hit.n.i], named = input ? `${input}: ` : '';
+  return named + (v ? `${F.head.nodes}${SUP(hit.n.l + 1)}${'₍' + (hit.n.i + 1) + '₎'} = ${fmt(v.a[hit.n.i], 6)}` : `l${hit.n.l + 1}, ${hit.n.i + 1}`);
 }
 function edgeValue(st, F, l, i, j, e) {
   if (e && e.__v !== undefined) return e.__v;
