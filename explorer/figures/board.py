@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import bisect
 import json
+import re
 import struct
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -179,10 +180,8 @@ def frame(t: Trainer, s: Snapshot, view: View, shown: Shown, numbers: Sequence[s
     ranges = head["ranges"]
     stepped = s.update_gradient() if g is not None else None  # (17): ∂L/∂W, plus λ ∂R/∂W with a penalty
     for l in range(1, L + 1):
-        matrices = {"W": (s.W[l - 1], s.b[l - 1])}
+        matrices = _matrices(s, l, stepped)
         if g is not None:
-            matrices["dW"] = (g.dW[l - 1], g.db[l - 1])
-            matrices["update"] = (-s.lr * stepped[l - 1], -s.lr * g.db[l - 1])
             arrays.append((f"delta{l + 1}", _sent(g.delta[l])))
             ranges[f"delta{l + 1}"] = view.ranges.get((l, "delta")) or symmetric_range(g.delta[l])
         for family in families:
@@ -198,6 +197,44 @@ def frame(t: Trainer, s: Snapshot, view: View, shown: Shown, numbers: Sequence[s
         head["curve"], points = curve(t, since)
         arrays += points + data_values(t, s, drawn)
     return head, arrays
+
+
+def _matrices(s: Snapshot, l: int, stepped: Sequence[np.ndarray] | None) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Layer l's matrices by family: W and b; with a step's gradients ∂L/∂W, ∂L/∂b and the
+    update −η (17) stepped along (`stepped`: `Snapshot.update_gradient()`)."""
+    matrices = {"W": (s.W[l - 1], s.b[l - 1])}
+    if s.g is not None:
+        matrices["dW"] = (s.g.dW[l - 1], s.g.db[l - 1])
+        if stepped is not None:
+            matrices["update"] = (-s.lr * stepped[l - 1], -s.lr * s.g.db[l - 1])
+    return matrices
+
+
+_ENTRY = re.compile(r"(W|b|dW|db|DW|Db|delta)([0-9]{1,3})")
+
+
+def peek(s: Snapshot, asked: object) -> dict | None:
+    """The exact entry a hover asks for (`asked`: {"id", "key", "i", "j"} from the page, the key
+    of a matrix as the frame names it, 0-based indices): {"id", "key", "i", "j", "v"} at the
+    snapshot's step; None when `asked` names no entry of it."""
+    if not isinstance(asked, Mapping):
+        return None
+    key, i, j, ident = (asked.get(k) for k in ("key", "i", "j", "id"))
+    match = _ENTRY.fullmatch(key) if isinstance(key, str) else None
+    if match is None or not all(type(v) is int for v in (i, j, ident)):
+        return None
+    name, l = match[1], int(match[2])
+    if name == "delta":
+        M = s.g.delta[l - 1] if s.g is not None and 2 <= l <= len(s.W) + 1 else None
+    elif 1 <= l <= len(s.W):
+        family = next(f for f, names in FAMILIES.items() if name in names)
+        pair = _matrices(s, l, s.update_gradient() if family == "update" and s.g is not None else None).get(family)
+        M = pair and pair[FAMILIES[family].index(name)]
+    else:
+        M = None
+    if M is None or not (0 <= i < M.shape[0] and 0 <= j < M.shape[1]):
+        return None
+    return {"id": ident, "key": key, "i": i, "j": j, "v": float(M[i, j])}
 
 
 def _diagram(t: Trainer, s: Snapshot, view: View, head: dict) -> Arrays:
@@ -313,12 +350,16 @@ def unpack(payload: bytes) -> tuple[dict, dict[str, np.ndarray]]:
 
 
 def payload(version_name: str, spec: tuple[dict, Arrays] | None, frames: Sequence[tuple[dict, Arrays]], *,
-            seq: int = 0, playing: bool = False, fps: float = 20.0, undoable: int = 0) -> bytes:
+            seq: int = 0, playing: bool = False, fps: float = 20.0, undoable: int = 0,
+            peeked: dict | None = None) -> bytes:
     """The structure (when it changed) and the frames, as one payload. `seq` counts Play's
     chunks; `version_name` names the structure the frames are drawn on; `undoable`: how many
-    steps computed ahead the server can take back on Pause."""
+    steps computed ahead the server can take back on Pause; `peeked`: a hover's exact entry
+    (`peek`), of the last frame or, with no frame, of the frame the board shows."""
     header: dict[str, object] = {"version": version_name, "seq": seq, "playing": playing, "fps": fps,
                                  "undoable": undoable, "frames": [h for h, _ in frames]}
+    if peeked is not None:
+        header["peek"] = peeked
     arrays: Arrays = []
     if spec is not None:
         header["structure"] = spec[0]

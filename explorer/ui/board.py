@@ -40,7 +40,7 @@ def _serve() -> None:
 
 def forget() -> None:
     """The board is not on the page (another view): the next one is built from its structure."""
-    for key in ("board_sent", "board_curve"):
+    for key in ("board_sent", "board_curve", "board_shows"):
         st.session_state.pop(key, None)
 
 
@@ -72,6 +72,14 @@ def draw(t: Trainer, s: Snapshot, shown: board.Shown, view: board.View, numbers:
         spec = board.structure(t, shown, label, class_names)
         ss["board_sent"], ss["board_pictured"], ss["board_curve"] = version, spec[0]["pictured"], None
     pictured = ss["board_pictured"]
+    # A hover's exact entry (`_peek`); in a run it alone caused, when the board shows this very
+    # frame already, the payload carries that entry and nothing else.
+    asked, shows = ss.pop("board_peek", None), [version, id(t), t.steps, s.step, repr(view)]
+    peeked = board.peek(s, asked) if asked is not None and not ss.get("playing") else None
+    if peeked is not None and spec is None and ss.get("board_shows") == shows:
+        _mount(key=key, data=board.payload(version, None, [], peeked=peeked), on_need_change=_next,
+               on_rewind_change=_rewind, on_missing_change=forget, on_peek_change=_peek)
+        return ss["board_head"]
     # Play's chunk when the board asked for it (or Play began); a button pressed while playing
     # (Step, Undo, Run, Reset) shows where it left the network, one frame.
     playing = bool(ss.get("playing"))
@@ -91,13 +99,20 @@ def draw(t: Trainer, s: Snapshot, shown: board.Shown, view: board.View, numbers:
     if playing:
         ss["board_seq"] = ss.get("board_seq", 0) + 1
     data = board.payload(version, spec, frames, seq=ss.get("board_seq", 0), playing=playing, fps=FPS,
-                         undoable=undoable(t))
-    _mount(key=key, data=data, on_need_change=_next, on_rewind_change=_rewind, on_missing_change=forget)
+                         undoable=undoable(t), peeked=peeked if not playing else None)
+    _mount(key=key, data=data, on_need_change=_next, on_rewind_change=_rewind, on_missing_change=forget,
+           on_peek_change=_peek)
+    ss["board_shows"], ss["board_head"] = [version, id(t), t.steps, s.step, repr(view)], frames[-1][0]
     return frames[-1][0]
 
 
 def _next() -> None:
     """Play's next chunk: the run this trigger causes computes it."""
+
+
+def _peek() -> None:
+    """The pointer rests on an entry of a coarse cell: its exact value comes with the next payload."""
+    st.session_state["board_peek"] = st.session_state["board"]["peek"]
 
 
 def _rewind() -> None:

@@ -8,7 +8,7 @@ import {plotly} from './plotly.js';
 import {unpack, frameArrays} from './payload.js';
 import {mix, edgeStyle, fmt} from './colours.js';
 import {el} from './dom.js';
-import {buildNetwork, drawNetwork} from './matrices.js';
+import {buildNetwork, drawNetwork, takeExact} from './matrices.js';
 import {buildLoss, takeCurve, drawLoss} from './loss.js';
 import {buildData, drawData} from './regions.js';
 import {buildDiagram, drawDiagram} from './diagram.js';
@@ -108,6 +108,7 @@ export default function ({parentElement, data, setTriggerValue}) {
   st.chain = st.chain.then(async () => {
     if (header.structure && header.structure.version !== st.version) await build(st, header.structure, arrays);
     if (st.version !== header.version) { setTriggerValue('missing', header.version + Date.now()); return; }  // remounted: ask for the structure
+    if (!header.frames.length) { if (!st.playing) takeExact(st, header.peek); return; }  // a hover's exact entry alone
     const frames = header.frames.map((head, k) => ({head, f: frameArrays(arrays, k)}));
     st.fps = header.fps; st.chunk = frames.length;
     if (header.playing) {
@@ -126,6 +127,7 @@ export default function ({parentElement, data, setTriggerValue}) {
       return;
     }
     await show(st, F);
+    takeExact(st, header.peek);
   }).catch(e => { st.root.textContent = String(e && e.stack || e); });
   return undefined;
 }
@@ -138,8 +140,8 @@ Object.assign(G, {mix, edgeStyle, fmt, now() {
   const arrays = Object.fromEntries(Object.entries(st.frame.f).map(([k, v]) => [k, {shape: v.shape, a: Array.from(v.a)}]));
   const curve = st.loss ? {steps: st.loss.steps.slice(), train: st.loss.train.slice(), test: st.loss.test.slice()} : null;
   return {step: +st.root.dataset.step, head: st.frame.head, arrays, structure: st.S, curve};
-}, cell(key, i, j) {  // where cell (i, j) (0-based, as drawn) of a matrix is on the page
+}, cell(key, i, j) {  // where cell (i, j) (0-based, as drawn) of a matrix is on the page: its centre and size
   const st = [...G.roots.values()].find(s => s.root.isConnected && s.net), b = st.net.L.blocks.find(x => x.key === key);
   const box = st.parts.network.getBoundingClientRect();
-  return {x: box.left + st.net.X(b.c + j), y: box.top + st.net.Y(b.r + i)};
+  return {x: box.left + st.net.X(b.c + j), y: box.top + st.net.Y(b.r + i), w: st.net.cell, h: st.net.rowH};
 }});

@@ -12,7 +12,7 @@ export const plain = html => html.replace(/<sup>(.*?)<\/sup>/g, (_, s) => s.repl
 export function showTip(st, ev, text, edge) {
   const tip = st.tip, box = st.root.getBoundingClientRect();
   tip.textContent = text;
-  tip.dataset.w = edge || '';
+  tip.dataset.w = edge || ''; tip.dataset.entry = '';
   tip.style.left = `${ev.clientX - box.left + 12}px`; tip.style.top = `${ev.clientY - box.top + 12}px`; tip.style.display = 'block';
 }
 export function hideTip(st) { st.tip.style.display = 'none'; }

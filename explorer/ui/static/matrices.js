@@ -80,29 +80,62 @@ export async function buildNetwork(st, div, S, P) {
     if (b.text) for (let i = 0; i < b.rows; i++) for (let j = 0; j < b.cols; j++)
       net.texts.push({t: sel('text', {x: X(b.c + j), y: Y(b.r + i) + font / 3, 'text-anchor': 'middle', 'font-size': font}, svg), b, i, j});
   }
-  div.addEventListener('mousemove', ev => hoverNetwork(st, div, ev));
+  div.addEventListener('pointermove', ev => hoverNetwork(st, div, ev));  // fractional: the entry within a coarse cell
   div.addEventListener('mouseleave', () => hideTip(st));
 }
 
-function blockAt(st, x, y) {
-  const {L, cell, rowH} = st.net, c = Math.floor((x - 28) / cell), r = Math.floor((y - 22) / rowH);
-  for (const b of L.blocks) if (r >= b.r && r < b.r + b.rows && c >= b.c && c < b.c + b.cols) return {b, i: r - b.r, j: c - b.c};
+function blockAt(st, x, y) {  // the block, its cell (i, j) and the pointer's place in it (fractions fy, fx)
+  const {L, cell, rowH} = st.net, c = (x - 28) / cell, r = (y - 22) / rowH, ci = Math.floor(c), ri = Math.floor(r);
+  for (const b of L.blocks) if (ri >= b.r && ri < b.r + b.rows && ci >= b.c && ci < b.c + b.cols)
+    return {b, i: ri - b.r, j: ci - b.c, fy: r - ri, fx: c - ci};
   return null;
 }
-function cellText(b, i, j, v) {  // the hover label of cell (i, j) of a block (0-based), 1-based as the heatmaps
-  const rows = b.fi > 1 ? `${i * b.fi + 1}–${Math.min(b.m, (i + 1) * b.fi)}` : `${i + 1}`;
-  const cols = b.fj > 1 ? `${j * b.fj + 1}–${Math.min(b.n, (j + 1) * b.fj)}` : `${j + 1}`;
-  return `${b.name}[${rows}, ${cols}] ${b.fi > 1 || b.fj > 1 ? '≈ max |·|' : '='} ${fmt(v, 6)}`;
-}
+// A coarse cell stands for a block of fi × fj entries: the pointer's place in the cell picks one,
+// and its exact value is asked of the server once the pointer rests on it (the board's `peek`
+// trigger, answered in the next payload: `takeExact`); never while Play runs.
+const REST = 250;  // ms on one entry before it is asked for
 function hoverNetwork(st, div, ev) {
   const box = div.getBoundingClientRect(), x = ev.clientX - box.left, y = ev.clientY - box.top;
   const hit = st.frame && blockAt(st, x, y), M = hit && st.frame.f[hit.b.key];
   if (!M) { hideTip(st); return; }
-  showTip(st, ev, cellText(hit.b, hit.i, hit.j, M.a[hit.i * M.shape[1] + hit.j]));
+  const {b, i, j} = hit, v = M.a[i * M.shape[1] + j];
+  if (b.fi === 1 && b.fj === 1) { showTip(st, ev, `${b.name}[${i + 1}, ${j + 1}] = ${fmt(v, 6)}`); return; }
+  if (st.playing) {  // the block and its strongest entry, as drawn
+    showTip(st, ev, `${b.name}[${i * b.fi + 1}–${Math.min(b.m, (i + 1) * b.fi)}, ${j * b.fj + 1}–${Math.min(b.n, (j + 1) * b.fj)}] ≈ max |·| = ${fmt(v, 6)}`);
+    return;
+  }
+  const ei = entry(i, b.fi, b.m, hit.fy), ej = entry(j, b.fj, b.n, hit.fx), id = `${b.key},${ei},${ej}`;
+  const exact = st.exact && st.exact.get(id);
+  showTip(st, ev, `${b.name}[${ei + 1}, ${ej + 1}] = ${exact === undefined ? '…' : fmt(exact, 6)}`);
+  st.tip.dataset.entry = id;
+  if (exact === undefined && st.peekWant !== id) {
+    st.peekWant = id;
+    clearTimeout(st.peekTimer);
+    st.peekTimer = setTimeout(() => {
+      if (st.playing || st.tip.dataset.entry !== id || st.tip.style.display === 'none') return;
+      st.peekId = (st.peekId || 0) + 1;
+      st.trigger('peek', {id: st.peekId, key: b.key, i: ei, j: ej});
+    }, REST);
+  }
+}
+function entry(k, f, size, frac) {  // which of the (at most f) entries of cell k the fraction frac points at
+  const count = Math.min(size, (k + 1) * f) - k * f;
+  return k * f + Math.min(count - 1, Math.floor(frac * count));
+}
+// The server's answer to a peek, for the frame shown: kept until the next frame, shown if the
+// pointer is still on that entry (an answer for another entry never shows).
+export function takeExact(st, answer) {
+  if (!answer || !st.net) return;
+  const id = `${answer.key},${answer.i},${answer.j}`;
+  st.exact.set(id, answer.v);
+  if (st.peekWant === id) st.peekWant = null;
+  if (st.tip.dataset.entry === id && st.tip.style.display !== 'none')
+    st.tip.textContent = st.tip.textContent.replace(/…$/, fmt(answer.v, 6));
 }
 
 export function drawNetwork(st, F, P) {
   const {L, z, texts, bars} = st.net, S = st.S, f = F.f, ranges = F.head.ranges;
+  st.exact = new Map(); st.peekWant = null;  // exact entries are of one frame
   for (const b of L.blocks) {
     const M = f[b.key], zmax = ranges[b.key];  // b, ∂L/∂b, Δb: ranges of their own
     b.zmax = zmax;
