@@ -120,6 +120,8 @@ def _words(label: Label, names: list[str]) -> dict[str, object]:
         "loss": label("loss"), "data": label("data"), "step": label("p_step_axis"), "loss_axis": label("p_loss_axis"),
         "train": label("p_train_batch"), "test": label("p_test_set"), "predicted": label("p_predicted_class"),
         "test_points": label("p_test"), "norms": label("dg_norms_key"), "classes": names,
+        "norm_delta": label("dg_norm_delta_tip", l="{l}", v="{v}"),
+        "norm_dW": label("dg_norm_dW_tip", l="{l}", v="{v}"),
         "targets": label("p_targets"), "curve": label("p_network_curve"), "train_points": label("p_train"),
         "delta": label("p_delta_title", l="{l}"),
     }

@@ -82,3 +82,31 @@ def test_a_coarse_cell_hovered_names_the_entry_under_the_pointer_and_its_exact_v
     name, value = exact_tip(page, at(page, "W2", 10, 20, 0.08, 0.92))
     assert name == "W²[61, 126]" and value == pytest.approx(trainer.net.W[1][60, 125], rel=1e-5)
     assert trainer.net.W[1][60, 125] != pytest.approx(W2[60, 125], rel=1e-5)
+
+
+@pytest.mark.parametrize("query, delta_tip, dW_tip", [
+    ("step=3", "‖δ{l}‖ (per sample) = ", "‖∂L/∂W{l}‖ (gradient norm) = "),
+    ("step=3&lang=zh", "‖δ{l}‖（每个样本）= ", "‖∂L/∂W{l}‖（梯度范数）= "),
+    ("step=3&present=1", "‖δ{l}‖ (per sample) = ", "‖∂L/∂W{l}‖ (gradient norm) = ")])
+def test_each_bar_of_the_norms_strip_hovered_names_its_norm_and_value(page: Page, server: str, query: str,
+                                                                      delta_tip: str, dW_tip: str):
+    page.set_viewport_size({"width": 1366, "height": 768})
+    page.goto(f"{server}/?{query}")
+    page.wait_for_function("() => document.querySelector('.board[data-step=\"3\"]')", timeout=3 * TIMEOUT)
+    trainer = Trainer.from_config(Config())
+    trainer.run(3)
+    delta_norms, dW_norms = trainer.norm_history[-1][:2]
+    bars = page.locator(".board-diagram .norms rect")
+    assert bars.count() == 2 * 3  # ‖δ^{l+1}‖ and ‖∂L/∂W^l‖ between each two of the 2-8-8-2 network's layers
+    tip = page.locator(".board-tip")
+    for k in range(bars.count()):
+        bars.nth(k).scroll_into_view_if_needed()
+        box = bars.nth(k).bounding_box()
+        page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] - 2)
+        expect(tip).to_be_visible()
+        text, l = tip.inner_text(), k // 2
+        name, expected = (dW_tip.format(l=SUP[l + 1]), dW_norms[l]) if k % 2 else (delta_tip.format(l=SUP[l + 2]),
+                                                                                    delta_norms[l])
+        assert text.startswith(name), (text, name)
+        assert float(text.removeprefix(name)) == pytest.approx(expected, rel=1e-5)
+        assert tip.evaluate("e => parseFloat(getComputedStyle(e).fontSize)") >= (16 if "present" in query else 12)

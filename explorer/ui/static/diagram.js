@@ -1,6 +1,6 @@
 // The diagram: SVG, one element per edge (data-w="l,i,j"), its own exact hover; the norms strip.
 import {mix, edgeStyle, fmt} from './colours.js';
-import {SUP, el, sel, showTip, hideTip} from './dom.js';
+import {SUP, el, sel, plain, showTip, hideTip} from './dom.js';
 import {FAMILY} from './matrices.js';
 
 export function buildDiagram(st, div) {
@@ -68,6 +68,10 @@ function hoverDiagram(st, ev) {
   for (const n of dg.nodes) { const dd = Math.hypot(n.x - x, n.y - y) - 4; if (dd < d) { d = dd; best = {kind: 'node', n}; } }
   for (const b of dg.biases) { const dd = Math.hypot(b.x - x, b.y - y) - 3; if (dd < d) { d = dd; best = {kind: 'bias', n: b}; } }
   if (!best) for (const e of dg.edges) { if (!e.__w || e.style.display === 'none') continue; const dd = distance(x, y, e); if (dd < d) { d = dd; best = {kind: 'edge', e}; } }
+  if (!best && y >= dg.base - dg.tall && y <= dg.base + 2 && F.f.norms) {  // the norms strip: a bar's column
+    const k = dg.bars.findIndex(r => x >= +r.getAttribute('x') - 1 && x <= +r.getAttribute('x') + 15);
+    if (k >= 0) { showTip(st, ev, normText(st, F, k)); return; }
+  }
   if (!best) { hideTip(st); return; }
   showTip(st, ev, diagramText(st, F, best), best.kind === 'edge' ? best.e.getAttribute('data-w') : null);
 }
@@ -78,6 +82,11 @@ function diagramText(st, F, hit) {
   const v = F.f[`node${hit.n.l + 1}`];
   const input = hit.n.l === 0 && (st.S.inputs || [])[hit.n.i], named = input ? `${input}: ` : '';
   return named + (v ? `${F.head.nodes}${SUP(hit.n.l + 1)}${'₍' + (hit.n.i + 1) + '₎'} = ${fmt(v.a[hit.n.i], 6)}` : `l${hit.n.l + 1}, ${hit.n.i + 1}`);
+}
+function normText(st, F, k) {  // bar k: ‖δ^{l+2}‖ (k even) or ‖∂L/∂W^{l+1}‖ (odd) between layers l and l+1 (0-based)
+  const l = k >> 1, L = st.S.sizes.length - 1, words = st.S.words;
+  return plain((k & 1 ? words.norm_dW : words.norm_delta).replace('{l}', l + 1 + (k & 1 ? 0 : 1)))
+    .replace('{v}', fmt(F.f.norms.a[(k & 1) * L + l], 6));
 }
 function edgeValue(st, F, l, i, j, e) {
   if (e && e.__v !== undefined) return e.__v;
