@@ -106,28 +106,36 @@ def entry_chain(net: Network, g: Gradients, W: list[np.ndarray], b: list[np.ndar
     """One scalar through the chain rule, sample r (1-based), with the step's numbers:
     (2)–(4) for ∂L/∂W^l_{ij}, (10)–(14) for δ^l_i and, at the output, (20) (MSE) or the
     last line of (25) (cross-entropy) for δ^n_j. W, b are the weights the step used."""
+    output = [output_entry(net, g, Y, j, r, lang)] if l == len(g.z) - 1 else []
+    return [*output, weight_entry(g, W, b, l, i, j, r, lang), delta_entry(net, g, W, l, i, r, lang)]
+
+
+def output_entry(net: Network, g: Gradients, Y: np.ndarray, j: int, r: int, lang: str = "en") -> Equation:
+    """δ^n_j of sample r (1-based): (20) y_j − y*_j (MSE) or the last line of (25) a_j − y*_j."""
     n = len(g.z)
+    y, t, d = g.z[-1][r - 1, j - 1], Y[r - 1, j - 1], g.delta[-1][r - 1, j - 1]
+    if net.loss == "mse":
+        return Equation(
+            "(20)",
+            rf"\delta^{{{n}}}_{{{j}}} = \frac{{\partial L}}{{\partial y_{{{j}}}}} = \frac{{\partial\,"
+            rf"\frac12 (y_{{{j}}} - y^*_{{{j}}})^2}}{{\partial y_{{{j}}}}} = y_{{{j}}} - y^*_{{{j}}}",
+            rf"{number(y)} - {signed(t)} = {number(d)}",
+            i18n.text("d_note_20", lang, j=j, r=r), i18n.text("d_origin_20", lang, r=r))
+    a_j = float(np.exp(log_softmax(g.z[-1][r - 1: r]))[0, j - 1])
+    return Equation(
+        "(25)", rf"\delta^{{{n}}}_{{{j}}} = a_{{{j}}} - y^*_{{{j}}}",
+        rf"{number(a_j)} - {signed(t)} = {number(d)}",
+        i18n.text("d_note_25_entry", lang, j=j, r=r), i18n.text("d_origin_25", lang, n=n))
+
+
+def weight_entry(g: Gradients, W: list[np.ndarray], b: list[np.ndarray], l: int, i: int, j: int, r: int,
+                 lang: str = "en") -> Equation:
+    """(2)–(4) for ∂L/∂W^l_{ij} of sample r (1-based): only z^{l+1}_j holds W^l_{ij}; its
+    derivative there is a^l_i."""
     a, z_next, d_next = g.a[l - 1][r - 1], g.z[l][r - 1], g.delta[l][r - 1]
     Wl, bl = W[l - 1], b[l - 1]
-    out = []
-    if l == n - 1:
-        y, t = g.z[-1][r - 1, j - 1], Y[r - 1, j - 1]
-        if net.loss == "mse":
-            out.append(Equation(
-                "(20)",
-                rf"\delta^{{{n}}}_{{{j}}} = \frac{{\partial L}}{{\partial y_{{{j}}}}} = \frac{{\partial\,"
-                rf"\frac12 (y_{{{j}}} - y^*_{{{j}}})^2}}{{\partial y_{{{j}}}}} = y_{{{j}}} - y^*_{{{j}}}",
-                rf"{number(y)} - {signed(t)} = {number(d_next[j - 1])}",
-                i18n.text("d_note_20", lang, j=j, r=r), i18n.text("d_origin_20", lang, r=r)))
-        else:
-            a_j = float(np.exp(log_softmax(g.z[-1][r - 1: r]))[0, j - 1])
-            out.append(Equation(
-                "(25)", rf"\delta^{{{n}}}_{{{j}}} = a_{{{j}}} - y^*_{{{j}}}",
-                rf"{number(a_j)} - {signed(t)} = {number(d_next[j - 1])}",
-                i18n.text("d_note_25_entry", lang, j=j, r=r), i18n.text("d_origin_25", lang, n=n)))
-    # (2)–(4): only z^{l+1}_j holds W^l_{ij}; its derivative there is a^l_i.
     sum_z = [rf"{signed(a[k])}\cdot{signed(Wl[k, j - 1])}" for k in range(len(a))] + [signed(bl[0, j - 1])]
-    out.append(Equation(
+    return Equation(
         "(2)–(4)",
         rf"\frac{{\partial L}}{{\partial W^{{{l}}}_{{{i},{j}}}}}"
         rf" = \frac{{\partial L}}{{\partial z^{{{l + 1}}}_{{{j}}}}}\frac{{\partial z^{{{l + 1}}}_{{{j}}}}}"
@@ -139,12 +147,19 @@ def entry_chain(net: Network, g: Gradients, W: list[np.ndarray], b: list[np.ndar
         rf" = {number(d_next[j - 1] * a[i - 1])}\end{{gathered}}",
         i18n.text("d_note_2_4", lang, l=l, l1=l + 1, i=i, j=j, r=r),
         i18n.text("d_origin_2_4_input" if l == 1 else "d_origin_2_4", lang, l=l, i=i),
-    ))
-    # (10)–(14): every z^{l+1}_j holds z^l_i (through a^l_i), so the sum runs over j.
+    )
+
+
+def delta_entry(net: Network, g: Gradients, W: list[np.ndarray], l: int, i: int, r: int, lang: str = "en",
+                tag: str = "(10)–(14)") -> Equation:
+    """(10)–(14) for δ^l_i of sample r (1-based), which is (15) for that entry: every z^{l+1}_j
+    holds z^l_i (through a^l_i), so the sum runs over j (the first WRITE_TERMS of its terms
+    written, the others counted); ⊙ f′(z^l_i) for a hidden layer; `tag` is its formula number."""
+    d_next, Wl = g.delta[l][r - 1], W[l - 1]
     s13 = entry_sum(g, W, l, i, r)
     chain = rf"\delta^{{{l}}}_{{{i}}} = \sum_j \frac{{\partial L}}{{\partial z^{{{l + 1}}}_j}}" \
             rf"\frac{{\partial z^{{{l + 1}}}_j}}{{\partial z^{{{l}}}_{{{i}}}}}"
-    written = terms([rf"{signed(d_next[k])}\cdot{signed(Wl[i - 1, k])}" for k in range(len(d_next))])
+    written = terms([rf"{signed(d_next[k])}\cdot{signed(Wl[i - 1, k])}" for k in range(len(d_next))], index="j")
     written += rf" = {number(s13)}"
     if l > 1:
         fp = float(net.f_prime(g.z[l - 1][r - 1: r], g.a[l - 1][r - 1: r])[0, i - 1])
@@ -159,8 +174,7 @@ def entry_chain(net: Network, g: Gradients, W: list[np.ndarray], b: list[np.ndar
         origin = i18n.text("d_origin_10_14_input", lang, l=l, i=i)
     numeric = rf"\begin{{gathered}}{written} \\ {last}\end{{gathered}}"
     note = i18n.text("d_note_10_14", lang, l=l, l1=l + 1, i=i, r=r)
-    out.append(Equation("(10)–(14)", symbolic, numeric, note, origin))
-    return out
+    return Equation(tag, symbolic, numeric, note, origin)
 
 
 def entry_sum(g: Gradients, W: list[np.ndarray], l: int, i: int, r: int) -> float:

@@ -74,10 +74,13 @@ def braced(M: np.ndarray, rows: int = WRITE_OUT, transposed: bool = False) -> st
     return rf"\underbrace{{{written}}}_{{{shape(M.T if transposed else M)}}}"
 
 
-def terms(products: list[str]) -> str:
-    """A written-out sum: every term up to WRITE_TERMS, else the first ones and + ⋯."""
+def terms(products: list[str], index: str | None = None) -> str:
+    """A written-out sum: every term up to WRITE_TERMS, else the first ones and + ⋯; with the
+    sum's `index` named, the ⋯ says which terms it stands for (index = k, …, n; 1-based)."""
     if len(products) > WRITE_TERMS:
-        products = [*products[: WRITE_TERMS - 1], r"\cdots"]
+        kept = WRITE_TERMS - 1
+        rest = rf"\underbrace{{\cdots}}_{{{index}={kept + 1},\ldots,{len(products)}}}" if index else r"\cdots"
+        products = [*products[:kept], rest]
     return " + ".join(products)
 
 
