@@ -142,6 +142,7 @@ class View:
     sample: int = 1                           # of which sample of the batch (1-based)
     pick: tuple[int, int, int] | None = None  # W^l[i, j] outlined
     log_loss: bool = False
+    explain: list | None = None               # [key, i, j] (1-based): the cell whose derivation is open, outlined
 
 
 def coarse(M: np.ndarray, most: int = SHOWN_CELLS) -> np.ndarray:
@@ -177,7 +178,8 @@ def frame(t: Trainer, s: Snapshot, view: View, shown: Shown, numbers: Sequence[s
     families = {"W"} | ({*shown.panels, view.edges} if g is not None else set())
     head: dict[str, object] = {"step": s.step, "latest": t.steps, "numbers": list(numbers), "light": s.light,
                                "gradients": g is not None, "edges": view.edges if g is not None else "W",
-                               "nodes": view.nodes, "pick": view.pick, "log": view.log_loss, "ranges": {}}
+                               "nodes": view.nodes, "pick": view.pick, "log": view.log_loss, "explain": view.explain,
+                               "ranges": {}}
     arrays: Arrays = []
     ranges = head["ranges"]
     stepped = s.update_gradient() if g is not None else None  # (17): ∂L/∂W, plus λ ∂R/∂W with a penalty

@@ -30,6 +30,7 @@ from explorer.teaching.teach import Equation, number, signed
 # The board's names of the matrices whose cells have a derivation (W and b have none: they are given).
 SYMBOLS = {"delta": "δ", "dW": "∂L/∂W", "db": "∂L/∂b", "DW": "ΔW", "Db": "Δb"}
 PANELS = {"delta": None, "dW": "dW", "db": "dW", "DW": "update", "Db": "update"}  # the board's panel of each
+PER_LINE = 3  # terms of a written-out batch sum on one line: the panel stays narrower than the page
 _KEY = re.compile(r"(delta|dW|db|DW|Db)([1-9][0-9]{0,2})")
 
 
@@ -90,7 +91,7 @@ def _batch_sum(values: list[str], B: int, lang: str) -> tuple[str, str]:
     samples it leaves out, if any."""
     kept = B if B <= teach.WRITE_TERMS else teach.WRITE_TERMS - 1
     note = i18n.text("x_left_out", lang, k=kept, B=B, rest=B - kept, first=kept + 1) if kept < B else ""
-    return teach.terms(values, index="r"), note
+    return teach.terms(values, index="r", per_line=PER_LINE), note
 
 
 def weight_gradient(g: Gradients, l: int, i: int, j: int, lang: str = "en") -> Equation:
@@ -102,8 +103,8 @@ def weight_gradient(g: Gradients, l: int, i: int, j: int, lang: str = "en") -> E
         "(8)",
         rf"\frac{{\partial L}}{{\partial W^{{{l}}}_{{{i},{j}}}}} = \frac{{1}}{{B}}\sum_{{r=1}}^{{B}}"
         rf" a^{{{l}}}_{{r,{i}}}\,\delta^{{{l + 1}}}_{{r,{j}}}",
-        rf"\frac{{1}}{{{B}}}\Big({written}\Big) = \frac{{{number(products.sum())}}}{{{B}}}"
-        rf" = {number(g.dW[l - 1][i - 1, j - 1])}",
+        rf"\begin{{aligned}}&\frac{{1}}{{{B}}}\Big({written}\Big) \\ &= \frac{{{number(products.sum())}}}{{{B}}}"
+        rf" = {number(g.dW[l - 1][i - 1, j - 1])}\end{{aligned}}",
         " ".join(t for t in (i18n.text("x_note_8", lang, l=l, l1=l + 1, i=i, j=j), left_out) if t),
         i18n.text("d_origin_8_input" if l == 1 else "d_origin_8", lang, l=l, l1=l + 1),
     )
@@ -118,8 +119,8 @@ def bias_gradient(g: Gradients, l: int, j: int, lang: str = "en") -> Equation:
         "(9)",
         rf"\frac{{\partial L}}{{\partial b^{{{l}}}_{{{j}}}}} = \frac{{1}}{{B}}\sum_{{r=1}}^{{B}}"
         rf" \delta^{{{l + 1}}}_{{r,{j}}}",
-        rf"\frac{{1}}{{{B}}}\Big({written}\Big) = \frac{{{number(d_j.sum())}}}{{{B}}}"
-        rf" = {number(g.db[l - 1][0, j - 1])}",
+        rf"\begin{{aligned}}&\frac{{1}}{{{B}}}\Big({written}\Big) \\ &= \frac{{{number(d_j.sum())}}}{{{B}}}"
+        rf" = {number(g.db[l - 1][0, j - 1])}\end{{aligned}}",
         " ".join(t for t in (i18n.text("x_note_9", lang, l1=l + 1, j=j), left_out) if t),
         i18n.text("d_origin_9", lang, l=l, l1=l + 1),
     )

@@ -74,14 +74,18 @@ def braced(M: np.ndarray, rows: int = WRITE_OUT, transposed: bool = False) -> st
     return rf"\underbrace{{{written}}}_{{{shape(M.T if transposed else M)}}}"
 
 
-def terms(products: list[str], index: str | None = None) -> str:
+def terms(products: list[str], index: str | None = None, per_line: int = 0) -> str:
     """A written-out sum: every term up to WRITE_TERMS, else the first ones and + ⋯; with the
-    sum's `index` named, the ⋯ says which terms it stands for (index = k, …, n; 1-based)."""
+    sum's `index` named, the ⋯ says which terms it stands for (index = k, …, n; 1-based). With
+    `per_line`, a new line of an `aligned` block after every `per_line` terms."""
     if len(products) > WRITE_TERMS:
         kept = WRITE_TERMS - 1
         rest = rf"\underbrace{{\cdots}}_{{{index}={kept + 1},\ldots,{len(products)}}}" if index else r"\cdots"
         products = [*products[:kept], rest]
-    return " + ".join(products)
+    if not per_line:
+        return " + ".join(products)
+    lines = [" + ".join(products[k: k + per_line]) for k in range(0, len(products), per_line)]
+    return r" \\ &\qquad + ".join(lines)
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from explorer.figures import board
 from explorer.figures.plots import Label
 from explorer.model import limits
 from explorer.model.training import Snapshot, Trainer
-from explorer.ui import canvas, session
+from explorer.ui import canvas, explain_panel, session
 
 HERE = Path(__file__).parent
 CHUNK_SECONDS = 0.4  # of frames computed in one run of Play
@@ -77,8 +77,7 @@ def draw(t: Trainer, s: Snapshot, shown: board.Shown, view: board.View, numbers:
     asked, shows = ss.pop("board_peek", None), [version, id(t), t.steps, s.step, repr(view)]
     peeked = board.peek(s, asked) if asked is not None and not ss.get("playing") else None
     if peeked is not None and spec is None and ss.get("board_shows") == shows:
-        _mount(key=key, data=board.payload(version, None, [], peeked=peeked), on_need_change=_next,
-               on_rewind_change=_rewind, on_missing_change=forget, on_peek_change=_peek)
+        _mount(key=key, data=board.payload(version, None, [], peeked=peeked), **_triggers())
         return ss["board_head"]
     # Play's chunk when the board asked for it (or Play began); a button pressed while playing
     # (Step, Undo, Run, Reset) shows where it left the network, one frame.
@@ -100,10 +99,16 @@ def draw(t: Trainer, s: Snapshot, shown: board.Shown, view: board.View, numbers:
         ss["board_seq"] = ss.get("board_seq", 0) + 1
     data = board.payload(version, spec, frames, seq=ss.get("board_seq", 0), playing=playing, fps=FPS,
                          undoable=undoable(t), peeked=peeked if not playing else None)
-    _mount(key=key, data=data, on_need_change=_next, on_rewind_change=_rewind, on_missing_change=forget,
-           on_peek_change=_peek)
+    _mount(key=key, data=data, **_triggers())
     ss["board_shows"], ss["board_head"] = [version, id(t), t.steps, s.step, repr(view)], frames[-1][0]
     return frames[-1][0]
+
+
+def _triggers() -> dict:
+    """The board's triggers and their callbacks, the same on every run (a run that left one out
+    would leave the next click on it unheard)."""
+    return {"on_need_change": _next, "on_rewind_change": _rewind, "on_missing_change": forget, "on_peek_change": _peek,
+            "on_explain_change": explain_panel.opened}
 
 
 def _next() -> None:

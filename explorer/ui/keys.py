@@ -95,7 +95,10 @@ KEYS: dict[str, Key] = {
     "show_learned": Key("network_view", "show what the hidden neurons learned"),
     # board: the Network view's live component (explorer/ui/board.py)
     "board": Key("board", "the board component: its triggers (need: Play's next chunk; rewind: the step on the "
-                          "screen at Pause; missing: it has no structure; peek: a hover's exact entry)"),
+                          "screen at Pause; missing: it has no structure; peek: a hover's exact entry; explain: "
+                          "[key, i, j], a cell clicked)"),
+    "explained": Key("explain_panel", "the board's cell whose derivation is open under it (explain.Cell), set by "
+                                      "the board's explain trigger", of_network=True),
     "board_sent": Key("board", "the name of the structure the board was last sent (figures.board.version)"),
     "board_pictured": Key("board", "what the board's data half draws: regions, surface, fit or None"),
     "board_curve": Key("board", "the last step of the loss curve the board holds: later points are sent"),
@@ -103,6 +106,10 @@ KEYS: dict[str, Key] = {
     "board_peek": Key("board", "the entry a hover asked for (the peek trigger), answered in this run"),
     "board_shows": Key("board", "what the board's last frame was of (structure, trainer, step, view)"),
     "board_head": Key("board", "the header of the last frame sent (its colour ranges, …)"),
+    # explain_panel: a board cell's derivation, under the board
+    "explain_panel": Key("explain_panel", "the box of the open derivation"),
+    "explain_open": Key("explain_panel", "the button to the Equations view at the explained cell's entry"),
+    "explain_close": Key("explain_panel", "the button that closes the derivation"),
     # lessons: the lesson views and the quiz
     "eq_layer": Key("lessons", "the layer the Equations view writes out"),
     "eq_rows": Key("lessons", "how many batch rows the Equations view writes out"),

@@ -32,7 +32,8 @@ def _lang() -> str:
     return st.session_state.get("lang", "en")
 
 
-def _show(equation: teach.Equation) -> None:
+def show(equation: teach.Equation) -> None:
+    """One formula: its number, symbolic and with the step's numbers, where it comes from, why."""
     st.markdown(f"**{equation.number}**" if equation.number else "")
     st.latex(equation.symbolic)
     st.latex(equation.numeric)
@@ -70,7 +71,9 @@ def equations_view(t: Trainer, s: Snapshot) -> None:
         return
     layers = len(s.W)
     left, right = st.columns(2)
-    l = left.selectbox(_("eq_layer"), range(1, layers + 1), index=layers - 1, key="eq_layer",
+    if st.session_state.get("eq_layer") not in range(1, layers + 1):  # the output layer first (the board sets it too)
+        st.session_state["eq_layer"] = layers
+    l = left.selectbox(_("eq_layer"), range(1, layers + 1), key="eq_layer",
                        format_func=lambda l: f"l = {l}: W{sup(l)} {s.W[l - 1].shape[0]}×{s.W[l - 1].shape[1]}")
     with right:
         rows = _rows(len(s.batch.rows))
@@ -81,7 +84,7 @@ def equations_view(t: Trainer, s: Snapshot) -> None:
     st.button(_("d_doc_open"), key="open_derivation", type="tertiary", icon=":material/menu_book:",
               on_click=_open_derivation)
     for equation in teach.layer_equations(net, s, l, lang, rows):
-        _show(equation)
+        show(equation)
 
     st.subheader(_("cell"))
     m, n = s.W[l - 1].shape
@@ -97,17 +100,17 @@ def equations_view(t: Trainer, s: Snapshot) -> None:
     st.markdown(_("cell_sum", mean=float(products.mean()), value=float(g.dW[l - 1][i - 1, j - 1]), l=l, i=i, j=j))
     st.markdown(f"**{_('d_entry_title')}**")
     for equation in chain.entry_chain(net, g, s.W_before, s.b_before, l, i, j, r, s.batch.Y, lang):
-        _show(equation)
+        show(equation)
 
     st.subheader(_("d_16_title"))
     for equation in chain.unrolled(net, g, s.W_before, l, lang, rows):
-        _show(equation)
+        show(equation)
     st.subheader(_("d_24_title"))
     if t.dataset.task != "classification":
         st.info(_("d_24_regression"))
     else:  # one-hot targets for either loss: the softmax of this step's y against them
         for equation in chain.softmax_chain(g.z[-1], s.batch.Y, r, lang, net.loss):
-            _show(equation)
+            show(equation)
 
     st.subheader(_("compare"))
     if t.dataset.task != "classification":
@@ -200,7 +203,7 @@ def phases_view(t: Trainer, s: Snapshot) -> None:
                                    phase.equation.number, label=_)
         diagram.name_inputs(fig, t.net.sizes, t.input_names)
         page.chart(fig, "phase_diagram")
-    _show(phase.equation)
+    show(phase.equation)
     columns = st.columns(max(1, min(3, len(phase.shows))))
     for k, (name, M) in enumerate(phase.shows.items()):
         with columns[k % len(columns)]:

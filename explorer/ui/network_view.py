@@ -14,7 +14,7 @@ from streamlit.delta_generator import DeltaGenerator
 from explorer.figures import board, diagram, plots
 from explorer.model.training import Snapshot, Trainer
 from explorer.ui import board as live
-from explorer.ui import page, session
+from explorer.ui import explain_panel, page, session
 from explorer.ui.controls import frame_steps
 
 _ = page.label
@@ -205,17 +205,21 @@ def shown() -> board.Shown:
 
 
 def network_view(t: Trainer, s: Snapshot, slots: Slots, numbers: Callable[[Trainer], list[str]]) -> None:
-    """The board (loss, data, diagram, every layer's matrices) in its slot, the picked weight's
-    value, what each neuron learned. While playing, the board steps a chunk of frames."""
+    """The board (loss, data, diagram, every layer's matrices) in its slot and under it the
+    derivation of the cell clicked on it, the picked weight's value, what each neuron learned.
+    While playing, the board steps a chunk of frames."""
     ss = st.session_state
     ranges, nodes = _ranges(s), ss.get("dg_nodes", "a")
+    where = shown()
+    explained = explain_panel.cell(t, s, where.panels)
     locked = ss.get("locked_ranges", {}) if ss.get("lock_colours") else {}
     if (0, f"node_{nodes}") in locked:  # the neurons' colour bar stays too, from the step it was locked at
         ranges[(0, f"node_{nodes}")] = locked[(0, f"node_{nodes}")]
     view = board.View(ranges=ranges, edges=ss.get("dg_edges", "W"), nodes=nodes, sample=int(ss.get("dg_sample", 1)),
-                      pick=picked(s), log_loss=bool(ss.get("loss_log")))
+                      pick=picked(s), log_loss=bool(ss.get("loss_log")),
+                      explain=explained.as_list() if explained else None)
     with slots.board:
-        head = live.draw(t, s, shown(), view, numbers, _, [page.say(name) for name in t.dataset.target_names],
+        head = live.draw(t, s, where, view, numbers, _, [page.say(name) for name in t.dataset.target_names],
                          per_frame=frame_steps(t))
         if ss.get("lock_colours") and "nodes" in head["ranges"]:
             ss.setdefault("locked_ranges", {}).setdefault((0, f"node_{nodes}"), head["ranges"]["nodes"])
@@ -223,6 +227,7 @@ def network_view(t: Trainer, s: Snapshot, slots: Slots, numbers: Callable[[Train
             st.caption(_("light_snapshot", s=s.step))
         elif s.g is None:
             st.caption(_("press_step"))
+        explain_panel.panel(t, s, explained)
     if slots.pick is not None:
         with slots.pick:
             pick_value(s)

@@ -91,7 +91,7 @@ def test_every_cell_derives_the_core_entry(activation, loss, reg, batch):
                         assert x == teach.signed(a[l - 1][r, i - 1]) and d == teach.signed(delta[l][r, j - 1])
                     products = a[l - 1][:, i - 1] * delta[l][:, j - 1]  # every sample's, written or not
                     assert np.isclose(products.sum() / B, g.dW[l - 1][i - 1, j - 1], rtol=1e-10, atol=1e-14)
-                    assert eq8.numeric.endswith(f"= {written(g.dW[l - 1][i - 1, j - 1])}")
+                    assert eq8.numeric.endswith(f"= {written(g.dW[l - 1][i - 1, j - 1])}\\end{{aligned}}")
                     assert (r"\underbrace{\cdots}_{r=" in eq8.numeric) == (B > teach.WRITE_TERMS)
                 if cell.kind == "DW":  # (17): −η (∂L/∂W + λ ∂R/∂W) at W_before, and W after
                     W0 = s.W_before[l - 1][i - 1, j - 1]
@@ -105,7 +105,7 @@ def test_every_cell_derives_the_core_entry(activation, loss, reg, batch):
                     assert (r"\lambda" in first.symbolic) == (reg != "none")
                 if cell.kind in ("db", "Db"):  # (9): δ's column over the batch, (18) steps along it
                     assert np.isclose(delta[l][:, j - 1].sum() / B, g.db[l - 1][0, j - 1], rtol=1e-10, atol=1e-14)
-                    assert equations[-1].numeric.endswith(f"= {written(g.db[l - 1][0, j - 1])}")
+                    assert equations[-1].numeric.endswith(f"= {written(g.db[l - 1][0, j - 1])}\\end{{aligned}}")
                 if cell.kind == "Db":
                     assert np.isclose(s.b_before[l - 1][0, j - 1] + explain.value(s, cell), s.b[l - 1][0, j - 1],
                                       rtol=1e-12, atol=1e-15)

@@ -82,6 +82,7 @@ export async function buildNetwork(st, div, S, P) {
   }
   div.addEventListener('pointermove', ev => hoverNetwork(st, div, ev));  // fractional: the entry within a coarse cell
   div.addEventListener('mouseleave', () => hideTip(st));
+  div.addEventListener('click', ev => clickNetwork(st, div, ev));
 }
 
 function blockAt(st, x, y) {  // the block, its cell (i, j) and the pointer's place in it (fractions fy, fx)
@@ -90,6 +91,16 @@ function blockAt(st, x, y) {  // the block, its cell (i, j) and the pointer's pl
     return {b, i: ri - b.r, j: ci - b.c, fy: r - ri, fx: c - ci};
   return null;
 }
+// A click on a cell goes to its family's handler, given the exact entry (ei, ej) under the pointer.
+export const CLICK = {};
+const explain = (st, {b, ei, ej}) => st.trigger('explain', [b.key, ei + 1, ej + 1]);  // its derivation, under the board
+Object.assign(CLICK, {delta: explain, dW: explain, update: explain});
+function clickNetwork(st, div, ev) {
+  const box = div.getBoundingClientRect(), hit = st.frame && blockAt(st, ev.clientX - box.left, ev.clientY - box.top);
+  if (!hit || !st.frame.f[hit.b.key] || !CLICK[hit.b.family]) return;
+  const {b, i, j, fy, fx} = hit;
+  CLICK[b.family](st, {...hit, ei: entry(i, b.fi, b.m, fy), ej: entry(j, b.fj, b.n, fx)});
+}
 // A coarse cell stands for a block of fi × fj entries: the pointer's place in the cell picks one,
 // and its exact value is asked of the server once the pointer rests on it (the board's `peek`
 // trigger, answered in the next payload: `takeExact`); never while Play runs.
@@ -97,6 +108,7 @@ const REST = 250;  // ms on one entry before it is asked for
 function hoverNetwork(st, div, ev) {
   const box = div.getBoundingClientRect(), x = ev.clientX - box.left, y = ev.clientY - box.top;
   const hit = st.frame && blockAt(st, x, y), M = hit && st.frame.f[hit.b.key];
+  div.style.cursor = M && CLICK[hit.b.family] ? 'pointer' : '';
   if (!M) { hideTip(st); return; }
   const {b, i, j} = hit, v = M.a[i * M.shape[1] + j];
   if (b.fi === 1 && b.fj === 1) { showTip(st, ev, `${b.name}[${i + 1}, ${j + 1}] = ${fmt(v, 6)}`); return; }
@@ -157,6 +169,12 @@ export function drawNetwork(st, F, P) {
     const i = Math.floor((pick[1] - 1) / b.fi), j = Math.floor((pick[2] - 1) / b.fj), X = st.net.X, Y = st.net.Y;
     st.net.outlines.push(sel('rect', {x: X(b.c + j - 0.5), y: Y(b.r + i - 0.5), width: st.net.cell, height: st.net.rowH,
       fill: 'none', stroke: S.colours.highlight, 'stroke-width': 3, class: 'picked'}, st.net.svg));
+  }
+  const ex = F.head.explain, eb = ex && L.blocks.find(b => b.key === ex[0]);  // the cell whose derivation is open
+  if (eb && f[eb.key]) {
+    const i = Math.floor((ex[1] - 1) / eb.fi), j = Math.floor((ex[2] - 1) / eb.fj), X = st.net.X, Y = st.net.Y;
+    st.net.outlines.push(sel('rect', {x: X(eb.c + j - 0.5), y: Y(eb.r + i - 0.5), width: st.net.cell, height: st.net.rowH,
+      fill: 'none', stroke: '#111', 'stroke-width': 3, 'stroke-dasharray': '4 2', class: 'explained'}, st.net.svg));
   }
   return P.restyle(st.parts.network, {z: [z.map(r => r.slice())]}, [0]);
 }
