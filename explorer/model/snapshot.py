@@ -10,6 +10,7 @@ import numpy as np
 
 from explorer.core import Gradients
 from explorer.model.penalty import NONE, Penalty
+from explorer.notation import entry
 
 
 @dataclass(frozen=True)
@@ -20,6 +21,23 @@ class Batch:
     X: np.ndarray
     Y: np.ndarray
     epoch: int
+
+
+@dataclass(frozen=True)
+class Edit:
+    """A hand edit (explorer.model.edits): W^l[i, j] (or b^l[j], with i = 1) set from `before` to `after`; 1-based."""
+
+    l: int
+    i: int
+    j: int
+    bias: bool
+    before: float
+    after: float
+
+    @property
+    def name(self) -> str:
+        """The entry as the page names it: W²₃,₄ or b²₄."""
+        return entry("b", self.l, self.j) if self.bias else entry("W", self.l, self.i, self.j)
 
 
 @dataclass(frozen=True)
@@ -48,6 +66,10 @@ class Snapshot:
     position: int = 0
     light: bool = False
     penalty: Penalty = NONE  # the regularisation the step used, as `lr` its learning rate
+    # A hand edit's entry (`Trainer.edit`): the edit, and g is the last batch's backprop at the
+    # edited weights (W_before is W). `edited`: the hand edits in the run up to this entry.
+    edit: Edit | None = None
+    edited: int = 0
     # Summed once: the history budget asks for it several times a step.
     _nbytes: int = field(init=False, repr=False, compare=False)
 
@@ -71,7 +93,7 @@ class Snapshot:
     def lightened(self) -> Snapshot:
         """The same step with only its W and b."""
         return Snapshot(self.step, self.W, self.b, lr=self.lr, epoch=self.epoch, position=self.position, light=True,
-                        penalty=self.penalty)
+                        penalty=self.penalty, edit=self.edit, edited=self.edited)
 
     def update_gradient(self) -> list[np.ndarray]:
         """What (17) stepped along: ∂L/∂W^l + λ ∂R/∂W^l at W_before (∂L/∂W^l itself without a

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from explorer.core import LOSS_FUNCTIONS, DivergedError, Gradients, Network, check_learning_rate
-from explorer.model import data, limits
+from explorer.model import data, edits, limits
 from explorer.model.config import Config
 from explorer.model.features import SHOWN, applies, expand
 from explorer.model.norms import exceeds, largest, norm, squares
@@ -144,12 +144,9 @@ class Trainer:
         return Batch(rows, self.X_train[rows], self.Y_train[rows], epoch)
 
     def step(self) -> Gradients:
-        """One SGD update (17), (18) on the next mini-batch.
-
-        On divergence the DivergedError propagates and nothing changes: not the
-        weights, not the histories, not the position in the epoch. A blow-up (see
-        BLOW_UP_LOSS) takes the steps back to the last sane weights and raises BlowUpError.
-        """
+        """One SGD update (17), (18) on the next mini-batch. On divergence the DivergedError propagates
+        and nothing changes: not the weights, not the histories, not the position in the epoch. A
+        blow-up (see BLOW_UP_LOSS) takes the steps back to the last sane weights and raises BlowUpError."""
         batch = self.next_batch()
         W_before, b_before = self.net.W, self.net.b
         lr, penalty = check_learning_rate(self.config.lr), self.config.penalty
@@ -173,8 +170,8 @@ class Trainer:
         self._W_squares = (self.net.W, W_squares)
         if len(self.curve_steps) > limits.SERIES_POINTS:
             self._thin_curves()
-        kept = Snapshot(self.steps, self.net.W, self.net.b, g, batch, lr,
-                        W_before, b_before, self.epoch, self.position, penalty=penalty)
+        kept = Snapshot(self.steps, self.net.W, self.net.b, g, batch, lr, W_before, b_before, self.epoch,
+                        self.position, penalty=penalty, edited=self.current.edited)
         self._remember(kept)
         if g.loss > BLOW_UP_LOSS * self.start_loss or exceeds(self.net.W + self.net.b, W_squares + b_squares,
                                                                BLOW_UP_WEIGHT):
@@ -267,18 +264,20 @@ class Trainer:
         """The memory all kept snapshots hold."""
         return self._history_bytes
 
-    def snapshot(self, step: int) -> Snapshot:
-        """The kept snapshot of a step (KeyError if it is no longer kept)."""
-        first = self.history[0].step
-        if not first <= step <= self.steps:
-            raise KeyError(f"step {step} is not kept; steps {first} to {self.steps} are")
-        return self.history[step - first]
+    def snapshot(self, step: int, edited: int = 0) -> Snapshot:
+        """The kept entry of a step, or the one after its first `edited` hand edits (KeyError if not kept)."""
+        return edits.find(self.history, step, edited)
+
+    def edit(self, l: int, i: int, j: int, value: object, bias: bool = False) -> Snapshot:
+        """Set W^l[i, j] (or b^l[j]) by hand: an entry at this step that Undo takes back (explorer.model.edits)."""
+        self._remember(edits.entry_of(self.net, self.current, self.config, l, i, j, value, bias))
+        return self.current
 
     def can_undo(self) -> bool:
         return len(self.history) >= 2
 
     def undo(self) -> None:
-        """Take back the latest step: weights, position, histories as they were before it."""
+        """Take back the latest entry (a step or a hand edit): weights, position, histories as before it."""
         if not self.can_undo():
             raise ValueError("nothing to undo: the step before this one is no longer kept")
         self._history_bytes -= self.history.pop().nbytes()

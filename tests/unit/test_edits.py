@@ -1,0 +1,147 @@
+"""Hand edits of one weight (`Trainer.edit`): the network's outputs and losses after an edit
+against a forward pass written out here in NumPy, Undo back to the very same arrays, the edit
+as one history entry at the same step, the batch order untouched, and bad values refused with
+a message that names what is wrong while nothing changes."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from explorer.model import edits
+from explorer.model.edits import EditError
+from explorer.model.training import Config, Trainer
+
+CONFIG = Config(dataset="xor", hidden=(4, 3), activation="tanh", loss="cross_entropy", batch=16, seed=3, lr=0.3)
+F = {"tanh": np.tanh, "relu": lambda z: np.maximum(z, 0.0), "identity": lambda z: z,
+     "sigmoid": lambda z: 1 / (1 + np.exp(-z))}
+
+
+def run(steps: int, config: Config = CONFIG) -> Trainer:
+    t = Trainer.from_config(config)
+    for _ in range(steps):
+        t.step()
+    return t
+
+
+def forward(W: list[np.ndarray], b: list[np.ndarray], X: np.ndarray, f: str) -> list[np.ndarray]:
+    """z^1 … z^n by hand: z^{l+1} = f(z^l) W^l + b^l (z^1 = X, no f on the input or the output)."""
+    z = [X]
+    for l, (Wl, bl) in enumerate(zip(W, b)):
+        a = z[-1] if l == 0 else F[f](z[-1])
+        z.append(a @ Wl + bl)
+    return z
+
+
+def cross_entropy(y: np.ndarray, Y: np.ndarray) -> float:
+    shifted = y - y.max(axis=1, keepdims=True)
+    log_a = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    return float(-(Y * log_a).sum(axis=1).mean())
+
+
+def test_an_edit_changes_one_weight_and_the_losses_follow_a_forward_pass_by_hand():
+    t = run(5)
+    W, b = [M.copy() for M in t.net.W], [v.copy() for v in t.net.b]
+    before = t.loss_on("train")
+    s = t.edit(2, 3, 2, "0")
+    W[1][2, 1] = 0.0
+    assert all(np.array_equal(x, y) for x, y in zip(t.net.W + t.net.b, W + b))
+    assert s.edit.before == t.snapshot(5).W[1][2, 1] and s.edit.after == 0.0 and s.edit.name == "W²₃,₂"
+    for split in ("train", "test"):
+        X, Y = t.split(split)
+        assert t.loss_on(split) == pytest.approx(cross_entropy(forward(W, b, X, "tanh")[-1], Y), rel=1e-12)
+        labels = t.dataset.y_train if split == "train" else t.dataset.y_test
+        assert t.accuracy(split) == np.mean(forward(W, b, X, "tanh")[-1].argmax(axis=1) == labels)
+    assert t.loss_on("train") != before
+    # the entry's gradients: the last step's batch through the edited weights
+    batch = t.snapshot(5).batch
+    assert s.batch is batch and s.W_before == s.W
+    for mine, hand in zip(s.g.z, forward(W, b, batch.X, "tanh")):
+        np.testing.assert_allclose(mine, hand, rtol=1e-12, atol=1e-15)
+    assert s.g.loss == pytest.approx(cross_entropy(forward(W, b, batch.X, "tanh")[-1], batch.Y), rel=1e-12)
+    # the regions are drawn from the edited network too
+    points = t.grid_points(12)[2]
+    np.testing.assert_allclose(t.grid(12)[2].reshape(-1, 2), forward(W, b, points, "tanh")[-1], rtol=1e-12)
+
+
+def test_a_bias_edit_sets_b():
+    t = run(2)
+    t.edit(1, 1, 4, "−1.5", bias=True)  # a real minus sign, as a keyboard may type it
+    assert t.net.b[0][0, 3] == -1.5 and t.current.edit.name == "b¹₄" and t.current.edit.bias
+
+
+def test_an_edit_is_one_history_entry_at_the_same_step_and_undo_restores_bit_for_bit():
+    t = run(4)
+    kept = (list(t.net.W), list(t.net.b), t.steps, t.epoch, t.position, list(t.loss_history),
+            list(t.test_loss_history), len(t.norm_history), len(t.history), t.current)
+    first = t.edit(1, 2, 3, "0.25")
+    second = t.edit(3, 1, 1, "-2")
+    assert (t.steps, t.epoch, t.position) == kept[2:5]  # the step counter and the batch order stay
+    assert t.loss_history == kept[5] and t.test_loss_history == kept[6] and len(t.norm_history) == kept[7]
+    assert len(t.history) == kept[8] + 2 and t.current is second and t.current.edited == 2
+    assert t.snapshot(4) is kept[9] and t.snapshot(4, 1) is first and t.snapshot(4, 2) is second
+    assert edits.at_step(t.history, 4) == [first, second]
+    with pytest.raises(KeyError, match="after 3 hand edits"):
+        t.snapshot(4, 3)
+    t.undo()
+    assert t.current is first and t.net.W[0][1, 2] == 0.25
+    t.undo()
+    # the very same arrays as before the edits, not copies that compare equal
+    assert all(x is y for x, y in zip(t.net.W, kept[0])) and all(x is y for x, y in zip(t.net.b, kept[1]))
+    assert t.current is kept[9] and t.current.edited == 0 and (t.steps, t.epoch, t.position) == kept[2:5]
+    t.undo()  # and on, to the step before
+    assert t.steps == 3
+
+
+def test_steps_continue_from_the_edited_weights_with_the_same_batches():
+    edited, plain = run(3), run(3)
+    edited.edit(1, 1, 1, "1")
+    W_edited = edited.net.W
+    edited.step()
+    plain.step()
+    assert edited.current.W_before == tuple(W_edited) and edited.current.W_before[0][0, 0] == 1.0
+    assert np.array_equal(edited.last_batch.rows, plain.last_batch.rows) and edited.steps == plain.steps == 4
+    assert edited.current.edited == 1  # the run's weights carry the edit from now on
+    ref = edited.net.with_parameters(list(W_edited), list(edited.snapshot(3, 1).b))
+    ref.step(plain.last_batch.X, plain.last_batch.Y, CONFIG.lr)
+    assert all(np.array_equal(x, y) for x, y in zip(edited.net.W, ref.W))
+
+
+def test_an_edit_before_the_first_step_has_no_gradients_and_is_undone():
+    t = Trainer.from_config(CONFIG)
+    start = list(t.net.W)
+    s = t.edit(2, 1, 1, "0")
+    assert s.g is None and s.step == 0 and t.can_undo()
+    t.undo()
+    assert all(x is y for x, y in zip(t.net.W, start)) and not t.can_undo()
+
+
+@pytest.mark.parametrize(("where", "typed", "key"), [
+    ((1, 1, 1), "abc", "edit_not_number"),
+    ((1, 1, 1), "", "edit_not_number"),
+    ((1, 1, 1), "1" * 41, "edit_not_number"),
+    ((1, 1, 1), None, "edit_not_number"),
+    ((1, 1, 1), "nan", "edit_not_finite"),
+    ((1, 1, 1), "-inf", "edit_not_finite"),
+    ((1, 1, 1), "1e9", "edit_too_large"),
+    ((1, 1, 1), "-100.5", "edit_too_large"),
+    ((4, 1, 1), "0", "edit_no_layer"),
+    ((0, 1, 1), "0", "edit_no_layer"),
+    ((1, 3, 1), "0", "edit_no_entry"),
+    ((1, 1, 0), "0", "edit_no_entry"),
+    ((1.5, 1, 1), "0", "edit_no_layer"),
+])
+def test_a_bad_edit_is_refused_with_its_reason_and_nothing_changes(where, typed, key):
+    t = run(2)
+    W, history = list(t.net.W), list(t.history)
+    with pytest.raises(EditError) as error:
+        t.edit(*where, typed)
+    assert error.value.args[0].key == key
+    assert all(x is y for x, y in zip(t.net.W, W)) and list(t.history) == history
+
+
+def test_a_bias_has_one_row():
+    t = run(1)
+    with pytest.raises(EditError, match=r"b² has no entry \[2, 1\]: it is 1×3"):
+        t.edit(2, 2, 1, "0", bias=True)
+    assert edits.value("100") == 100.0 and edits.value(" 2e-3 ") == 0.002
