@@ -13,7 +13,7 @@ What was typed is checked here; a message says what is wrong (an `explorer.i18n.
 from __future__ import annotations
 
 import math
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 
 import numpy as np
@@ -86,11 +86,15 @@ def entry_of(net: Network, now: Snapshot, config: Config, l: int, i: int, j: int
                     penalty=config.penalty, edit=change, edited=now.edited + 1)
 
 
-def find(history: Sequence[Snapshot], step: int, edits: int = 0) -> Snapshot:
-    """The kept entry of a step (its first kept one), or the one after its first `edits` hand
-    edits; KeyError if not kept. The history's steps never decrease."""
-    k = bisect_left(history, step, key=lambda s: s.step) + edits
-    if not (k < len(history) and history[k].step == step and (edits == 0 or history[k].edit is not None)):
+def find(history: Sequence[Snapshot], step: int, edits: int | None = 0) -> Snapshot:
+    """The kept entry of a step (its first kept one), the one after its first `edits` hand
+    edits, or with None its last one (after all of them); KeyError if not kept. The history's
+    steps never decrease."""
+    if edits is None:
+        k = bisect_right(history, step, key=lambda s: s.step) - 1
+    else:
+        k = bisect_left(history, step, key=lambda s: s.step) + edits
+    if not (0 <= k < len(history) and history[k].step == step and (not edits or history[k].edit is not None)):
         what = f"step {step}" + (f" after {edits} hand edits" if edits else "")
         raise KeyError(f"{what} is not kept; steps {history[0].step} to {history[-1].step} are")
     return history[k]

@@ -264,8 +264,8 @@ class Trainer:
         """The memory all kept snapshots hold."""
         return self._history_bytes
 
-    def snapshot(self, step: int, edited: int = 0) -> Snapshot:
-        """The kept entry of a step, or the one after its first `edited` hand edits (KeyError if not kept)."""
+    def snapshot(self, step: int, edited: int | None = 0) -> Snapshot:
+        """The kept entry of a step, after its first `edited` hand edits (None: all); KeyError if not kept."""
         return edits.find(self.history, step, edited)
 
     def edit(self, l: int, i: int, j: int, value: object, bias: bool = False) -> Snapshot:

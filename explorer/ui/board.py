@@ -23,7 +23,7 @@ from explorer.figures import board
 from explorer.figures.plots import Label
 from explorer.model import limits
 from explorer.model.training import Snapshot, Trainer
-from explorer.ui import canvas, explain_panel, session
+from explorer.ui import canvas, editing, explain_panel, session
 
 HERE = Path(__file__).parent
 CHUNK_SECONDS = 0.4  # of frames computed in one run of Play
@@ -73,8 +73,9 @@ def draw(t: Trainer, s: Snapshot, shown: board.Shown, view: board.View, numbers:
         ss["board_sent"], ss["board_pictured"], ss["board_curve"] = version, spec[0]["pictured"], None
     pictured = ss["board_pictured"]
     # A hover's exact entry (`_peek`); in a run it alone caused, when the board shows this very
-    # frame already, the payload carries that entry and nothing else.
-    asked, shows = ss.pop("board_peek", None), [version, id(t), t.steps, s.step, repr(view)]
+    # frame already, the payload carries that entry and nothing else. (A hand edit keeps the
+    # step: its entry is another snapshot, id(s).)
+    asked, shows = ss.pop("board_peek", None), [version, id(t), t.steps, s.step, id(s), repr(view)]
     peeked = board.peek(s, asked) if asked is not None and not ss.get("playing") else None
     if peeked is not None and spec is None and ss.get("board_shows") == shows:
         _mount(key=key, data=board.payload(version, None, [], peeked=peeked), **_triggers())
@@ -100,7 +101,7 @@ def draw(t: Trainer, s: Snapshot, shown: board.Shown, view: board.View, numbers:
     data = board.payload(version, spec, frames, seq=ss.get("board_seq", 0), playing=playing, fps=FPS,
                          undoable=undoable(t), peeked=peeked if not playing else None)
     _mount(key=key, data=data, **_triggers())
-    ss["board_shows"], ss["board_head"] = [version, id(t), t.steps, s.step, repr(view)], frames[-1][0]
+    ss["board_shows"], ss["board_head"] = [version, id(t), t.steps, s.step, id(s), repr(view)], frames[-1][0]
     return frames[-1][0]
 
 
@@ -108,7 +109,7 @@ def _triggers() -> dict:
     """The board's triggers and their callbacks, the same on every run (a run that left one out
     would leave the next click on it unheard)."""
     return {"on_need_change": _next, "on_rewind_change": _rewind, "on_missing_change": forget, "on_peek_change": _peek,
-            "on_explain_change": explain_panel.opened}
+            "on_explain_change": explain_panel.opened, "on_edit_change": editing.from_board}
 
 
 def _next() -> None:

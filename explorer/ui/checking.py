@@ -73,7 +73,7 @@ def gradcheck_view(t: Trainer, s: Snapshot) -> None:
         return
     batch = s.batch if s.batch is not None else t.next_batch()
     kept = ss.get("gradcheck_result")
-    if kept is not None and kept[:2] != (s.step, tuple(chosen)):
+    if kept is not None and kept[:2] != ((s.step, s.edited, s.edit), tuple(chosen)):  # the entry: a step or hand edit
         kept = None
     result = kept[2] if kept else None
     checks = result.get("checks") if result else None
@@ -87,7 +87,7 @@ def gradcheck_view(t: Trainer, s: Snapshot) -> None:
     clicked_all = every and not complete and row.button(_("gc_all"), key="gradcheck_all", help=_("gc_all_help"))
     if clicked or clicked_all:
         result = _check(net, batch.X, batch.Y, chosen, result, bool(clicked_all), penalty)
-        ss["gradcheck_result"] = (s.step, tuple(chosen), result)
+        ss["gradcheck_result"] = ((s.step, s.edited, s.edit), tuple(chosen), result)
         st.rerun()  # the buttons then say what the next click does
     if result is not None:
         _show(result)

@@ -147,14 +147,25 @@ def numbers(cells: list[tuple[str, str]]) -> str:
 
 
 def viewed_snapshot(t: Trainer) -> Snapshot:
-    """The step the views show: the latest, unless the History view's slider went back
-    (`lessons.history_view`); then a line says so, with a way back."""
+    """The entry the views show: the latest, unless the History view went back to a step (the
+    step's last entry, after its hand edits) or to one of its hand edits (`viewed_edits`,
+    `editing.history`); then a line says so, with a way back."""
     ss = st.session_state
-    first = t.history[0].step
-    if ss.get("view_latest") != t.steps or not first <= ss.get("viewed_step", t.steps) <= t.steps:
-        ss["viewed_step"] = ss["view_latest"] = t.steps  # a new step (or undo) shows the latest
-    if ss["viewed_step"] != t.steps:
+    first, latest = t.history[0].step, (t.steps, t.current.edited)
+    if ss.get("view_latest") != latest or not first <= ss.get("viewed_step", t.steps) <= t.steps:
+        _view_latest(t)  # a new step, edit or undo shows the latest
+    try:
+        s = t.snapshot(ss["viewed_step"], ss.get("viewed_edits"))
+    except KeyError:  # an entry no longer kept
+        s = t.current
+        _view_latest(t)
+    if s is not t.current:
         row = st.container(horizontal=True, vertical_alignment="center")
         row.info(_("viewing_past", s=ss["viewed_step"], n=t.steps))
-        row.button(_("view_back", n=t.steps), key="view_back", on_click=ss.__setitem__, args=("viewed_step", t.steps))
-    return t.snapshot(ss["viewed_step"])
+        row.button(_("view_back", n=t.steps), key="view_back", on_click=_view_latest, args=(t,))
+    return s
+
+
+def _view_latest(t: Trainer) -> None:
+    ss = st.session_state
+    ss["viewed_step"], ss["viewed_edits"], ss["view_latest"] = t.steps, None, (t.steps, t.current.edited)

@@ -73,6 +73,8 @@ KEYS: dict[str, Key] = {
     "viewed_step": Key("controls", "the step the views show (the History view's slider sets it too)"),
     "view_latest": Key("controls", "the latest step when viewed_step was last set: a newer one shows the latest"),
     "view_back": Key("controls", "the button back to the latest step"),
+    "viewed_edits": Key("controls", "of the viewed step, the entry after this many hand edits (None: its last); "
+                                     "the History view sets it too (editing)"),
     # workspace: the page around the views
     "view": Key("workspace", "the view shown (network, equations, ...; lessons' Open the derivation sets it too)"),
     "frame": Key("workspace", "the frame of Play the clock last asked for"),
@@ -93,10 +95,15 @@ KEYS: dict[str, Key] = {
     "pick_i": Key("network_view", "i of the followed weight"),
     "pick_j": Key("network_view", "j of the followed weight"),
     "show_learned": Key("network_view", "show what the hidden neurons learned"),
+    # editing: hand edits of one weight (explorer/ui/editing.py)
+    "edit_value": Key("editing", "the value typed beside the picked weight's indices"),
+    "edit_apply": Key("editing", "the Set button: the picked weight gets the value typed"),
+    "edit_problem": Key("editing", "why the last hand edit was refused (a Message), until shown"),
+    "view_edits": Key("editing", "the History view's choice among the viewed step's entries (its hand edits)"),
     # board: the Network view's live component (explorer/ui/board.py)
     "board": Key("board", "the board component: its triggers (need: Play's next chunk; rewind: the step on the "
                           "screen at Pause; missing: it has no structure; peek: a hover's exact entry; explain: "
-                          "[key, i, j], a cell clicked)"),
+                          "[key, i, j], a cell clicked; edit: a weight set by hand)"),
     "explained": Key("explain_panel", "the board's cell whose derivation is open under it (explain.Cell), set by "
                                       "the board's explain trigger", of_network=True),
     "board_sent": Key("board", "the name of the structure the board was last sent (figures.board.version)"),
@@ -140,7 +147,8 @@ KEYS: dict[str, Key] = {
     "quiz_question": Key("quiz_panel", "the question about the next Step, with what it was asked of"),
     "quiz_answer_{step}_{kind}": Key("quiz_panel", "the answer widget of the question at a step"),
     "quiz_commit": Key("quiz_panel", "the Commit button"),
-    "quiz_prediction": Key("quiz_panel", "the committed prediction, until the Step checks it", of_network=True),
+    "quiz_prediction": Key("quiz_panel", "the committed prediction, until the Step checks it (a hand edit "
+                                                  "drops it: editing)", of_network=True),
     "quiz_last": Key("quiz_panel", "the last prediction checked: question, predicted, actual, right, its step"),
     "quiz_score": Key("quiz_panel", "(right, asked) so far"),
     "quiz_at": Key("quiz_panel", "the state last drawn (digest, step, config): a Step or Undo since is seen"),

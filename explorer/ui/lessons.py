@@ -22,7 +22,7 @@ from explorer.model import limits
 from explorer.model.training import Snapshot, Trainer
 from explorer.notation import sup
 from explorer.teaching import chain, export, teach
-from explorer.ui import controls, links, page, quiz_panel, session
+from explorer.ui import controls, editing, links, page, quiz_panel, session
 
 _ = page.label
 DOCS = Path(__file__).resolve().parents[2] / "docs"
@@ -65,9 +65,10 @@ def _rows(size: int) -> int:
 
 
 def equations_view(t: Trainer, s: Snapshot) -> None:
-    s = t.complete(s)  # (15) at layer 1 writes out δ^1
-    if s.g is None:
-        st.info(_("light_snapshot", s=s.step) if s.light else _("eq_none"))
+    s = editing.taken(t, s)  # a hand edit is no step: the last step taken
+    s = s and t.complete(s)  # (15) at layer 1 writes out δ^1
+    if s is None or s.g is None:
+        st.info(_("light_snapshot", s=s.step) if s and s.light else _("eq_none"))
         return
     layers = len(s.W)
     left, right = st.columns(2)
@@ -218,7 +219,8 @@ def history_view(t: Trainer, s: Snapshot) -> None:
     if len(t.history) >= 2:  # look back: every view then shows the step chosen here (controls.viewed_snapshot)
         ss["view_step"] = ss["viewed_step"]
         st.slider(_("viewing"), t.history[0].step, t.steps, key="view_step",
-                  on_change=lambda: ss.__setitem__("viewed_step", ss["view_step"]))
+                  on_change=lambda: ss.update(viewed_step=ss["view_step"], viewed_edits=None))
+    editing.history(t, s)
     st.caption(_("history_intro", kept=len(t.history) - 1, most=limits.MAX_SNAPSHOTS,
                  mb=limits.HISTORY_BYTES // 2**20))
     if t.norm_history:
@@ -227,6 +229,7 @@ def history_view(t: Trainer, s: Snapshot) -> None:
         page.chart(plots.norms_figure(norms, [t.curve_steps[k] for k in keep], label=_), "norms")
     st.subheader(_("share"))
     st.markdown(_("share_text", s=s.step))
+    editing.share_note(s)
     if t.config.dataset == links.CSV:
         st.caption(_("csv_link"))
     query = links.to_query(t.config) | links.page_query(session.page()) | {"step": str(s.step)}
@@ -262,7 +265,6 @@ def _start_test(t: Trainer) -> float | None:
 
 
 def export_view(t: Trainer, s: Snapshot) -> None:
-    s = t.complete(s)  # the handout writes out δ^1
     net = t.network_at(s)
     link = f"{_page_url()}?{urlencode(links.to_query(t.config) | links.page_query(session.page()))}"
     st.download_button(_("export_weights"), export.weights_npz(net, s.step), file_name=f"weights-step{s.step}.npz",
@@ -273,7 +275,9 @@ def export_view(t: Trainer, s: Snapshot) -> None:
     if t.curve_steps and len(t.curve_steps) <= t.curve_steps[-1] - t.curve_steps[0]:  # thinned: which steps it holds
         st.caption(_("export_loss_thinned", n=f"{len(t.curve_steps):,}", steps=f"{t.steps:,}",
                      exact=f"{t.curve_steps[-limits.RECENT_POINTS]:,}"))
-    if s.g is not None:
+    stepped = editing.taken(t, s, note=False)  # the handout writes out the last step taken, not a hand edit
+    if stepped is not None and stepped.g is not None:
+        s, net = t.complete(stepped), t.network_at(stepped)  # with δ^1
         st.download_button(_("export_handout"), export.handout(net, s, t.config.dataset, _lang(), t.input_names),
                            file_name=f"step{s.step}.md", mime="text/markdown", key="download_handout")
         if export.cut(net, len(s.g.z[0])):

@@ -14,7 +14,7 @@ from streamlit.delta_generator import DeltaGenerator
 from explorer.figures import board, diagram, plots
 from explorer.model.training import Snapshot, Trainer
 from explorer.ui import board as live
-from explorer.ui import explain_panel, page, session
+from explorer.ui import editing, explain_panel, page, session
 from explorer.ui.controls import frame_steps
 
 _ = page.label
@@ -101,6 +101,7 @@ def pick_switches(t: Trainer) -> DeltaGenerator | None:
     ss["pick_i"], ss["pick_j"] = min(ss.get("pick_i", 1), m), min(ss.get("pick_j", 1), n)
     row.number_input("i", 1, m, key="pick_i")
     row.number_input("j", 1, n, key="pick_j")
+    editing.pick_row(row)  # set it by hand
     return st.container()
 
 
@@ -223,6 +224,7 @@ def network_view(t: Trainer, s: Snapshot, slots: Slots, numbers: Callable[[Train
                          per_frame=frame_steps(t))
         if ss.get("lock_colours") and "nodes" in head["ranges"]:
             ss.setdefault("locked_ranges", {}).setdefault((0, f"node_{nodes}"), head["ranges"]["nodes"])
+        editing.notes(s)
         if s.light:
             st.caption(_("light_snapshot", s=s.step))
         elif s.g is None:

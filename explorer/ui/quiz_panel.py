@@ -92,7 +92,8 @@ def _question(t: Trainer, kind: str) -> quiz.Question | None:
     """The question for the next step, of `kind` where one has a clear answer, made once per
     network state (it runs backprop)."""
     ss = st.session_state
-    key = (t.steps, kind, id(t.net.W[0]), t.config.lr, t.config.batch, t.config.seed, t.config.penalty)
+    key = (t.steps, kind, id(t.net.W[0]), t.config.lr, t.config.batch, t.config.seed, t.config.penalty,
+           t.current.edited, t.current.edit)  # a hand edit changes the weights at the same step
     kept = ss.get("quiz_question")
     if kept is None or kept[0] != key:
         kept = (key, quiz.pick(kind, t.net, t.next_batch(), t.config.lr, t.steps, t.config.seed,

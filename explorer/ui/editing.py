@@ -1,0 +1,110 @@
+"""Hand edits on the page: a weight or bias set by a click on the board (its `edit` trigger) or
+by the value input beside "Pick a weight"; what the views say about an edit entry.
+
+The trainer makes the edit (`Trainer.edit`, explorer/model/edits.py: what it checks and costs);
+here it is taken from the page, and a refusal is kept as a message, shown beside the board.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
+
+from explorer.i18n import Message
+from explorer.model import edits
+from explorer.model.edits import EditError
+from explorer.model.training import Snapshot, Trainer
+from explorer.notation import number
+from explorer.ui import page, session
+
+_ = page.label
+
+
+def edit(l: object, i: object, j: object, value: object, bias: bool = False) -> None:
+    """Set W^l[i, j] (or b^l[j]) of the session's network to `value` as typed; a refusal is kept
+    in `edit_problem` (the weights as they were). Refused while playing: Pause takes back the
+    steps computed ahead of the screen, and an edit made among them with them."""
+    ss = st.session_state
+    ss.pop("edit_problem", None)
+    t = session.trainer()
+    if ss.get("playing"):
+        ss["edit_problem"] = Message("edit_playing")
+        return
+    try:
+        if session.act(t.edit, l, i, j, value, bool(bias)):
+            ss.pop("quiz_prediction", None)  # it was predicted for the weights before the edit
+    except EditError as error:
+        ss["edit_problem"] = error.args[0]
+
+
+def from_board() -> None:
+    """The board's `edit` trigger: {"l", "i", "j" (1-based), "value" (as typed), "bias"}."""
+    sent = st.session_state["board"]["edit"]
+    if not isinstance(sent, dict):
+        st.session_state["edit_problem"] = Message("edit_bad")
+        return
+    edit(sent.get("l"), sent.get("i"), sent.get("j"), sent.get("value"), sent.get("bias") is True)
+
+
+def _set_picked() -> None:
+    ss = st.session_state
+    edit(int(ss["pick_l"]), int(ss["pick_i"]), int(ss["pick_j"]), ss.get("edit_value", ""))
+
+
+def pick_row(row: DeltaGenerator) -> None:
+    """Beside the picked W^l[i, j]'s indices: a value and Set (no pointer needed)."""
+    row.text_input(_("edit_value"), key="edit_value", placeholder="0", width=110)
+    row.button(_("edit_set"), key="edit_apply", help=_("edit_set_help"), on_click=_set_picked,
+               disabled=bool(st.session_state.get("playing")))
+
+
+def said(e: edits.Edit) -> dict[str, str]:
+    return {"name": e.name, "before": number(e.before, ".6g"), "after": number(e.after, ".6g")}
+
+
+def notes(s: Snapshot) -> None:
+    """Under the board: why the last edit was refused; what an edit entry shows."""
+    problem = st.session_state.pop("edit_problem", None)
+    if problem is not None:
+        st.warning(page.say(problem))
+    if s.edit is not None:
+        st.caption(_("edit_note", **said(s.edit)))
+
+
+def taken(t: Trainer, s: Snapshot, note: bool = True) -> Snapshot | None:
+    """The entry of the last step taken at or before `s` (the views that write out a step show
+    it for a hand edit, which is no step), with a line saying so (`note`); None if it is no
+    longer kept."""
+    if s.edit is None:
+        return s
+    try:
+        step = t.snapshot(s.step)
+    except KeyError:
+        step = None
+    if note:
+        st.info(_("eq_edit", s=s.step, **said(s.edit)))
+    return None if step is None or step.edit is not None else step
+
+
+def history(t: Trainer, s: Snapshot) -> None:
+    """In the History view: the entries of the viewed step (the step and its hand edits), to look
+    back at each, and the hand edits kept."""
+    ss = st.session_state
+    made = edits.at_step(t.history, s.step)
+    if made:
+        options = list(range(len(made) + 1))
+        ss["view_edits"] = ss.get("viewed_edits") if ss.get("viewed_edits") is not None else len(made)
+        st.segmented_control(_("edit_entries", s=s.step), options, key="view_edits", required=True,
+                             format_func=lambda k: _("edit_as_stepped", s=s.step) if k == 0
+                             else _("edit_entry", **said(made[k - 1].edit)),
+                             on_change=lambda: ss.__setitem__("viewed_edits", ss["view_edits"]))
+    kept = [e for e in t.history if e.edit is not None]
+    if kept:
+        lines = [_("edit_line", s=e.step, **said(e.edit)) for e in kept[-20:]]
+        st.caption(_("edits_kept", edits="; ".join(lines)))
+
+
+def share_note(s: Snapshot) -> None:
+    """Where a link is offered: it cannot carry hand-edited weights."""
+    if s.edited:
+        st.warning(_("share_edited", n=s.edited))

@@ -1,0 +1,113 @@
+"""AppTest of hand edits from the pick row ("Pick a weight", then a value and Set): the weight,
+the numbers row and the board follow with no step, against a reference trainer given the same
+edit; Undo takes it back; a bad value is named in the page's language and nothing changes; the
+History view lists the edit and the share link says it cannot carry it; the Equations view
+writes out the last step taken."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import specs
+from specs import click, metrics, ok, texts
+
+from explorer.model.training import Config, Trainer
+
+LINK = {"dataset": "xor", "hidden": "3", "activation": "tanh", "loss": "cross_entropy", "lr": "0.3", "batch": "4",
+        "seed": "2"}
+CONFIG = Config(dataset="xor", hidden=(3,), activation="tanh", loss="cross_entropy", lr=0.3, batch=4, seed=2)
+
+
+def picked(steps: int = 2, **params: str):
+    """The page after `steps` Steps with "Pick a weight" on, at W²[3, 1]."""
+    at = specs.open_app(**LINK, **params)
+    for _ in range(steps):
+        click(at, "step")
+    ok(at.toggle(key="pick").set_value(True).run())
+    ok(at.number_input(key="pick_l").set_value(2).run())
+    ok(at.number_input(key="pick_i").set_value(3).run())
+    return ok(at.number_input(key="pick_j").set_value(1).run())
+
+
+def set_value(at, typed: str):
+    ok(at.text_input(key="edit_value").input(typed).run())
+    return click(at, "edit_apply")
+
+
+def reference(steps: int, *edit) -> Trainer:
+    t = Trainer.from_config(CONFIG)
+    t.run(steps)
+    if edit:
+        t.edit(*edit)
+    return t
+
+
+def test_setting_the_picked_weight_moves_the_numbers_and_the_board_with_no_step():
+    at = picked()
+    t = at.session_state["trainer"]
+    W_before, shown = list(t.net.W), metrics(at)
+    set_value(at, "-0.75")
+    ref = reference(2, 2, 3, 1, "-0.75")
+    assert t.steps == 2 and t.current.edit is not None and t.net.W[1][2, 0] == -0.75
+    assert all(np.array_equal(x, y) for x, y in zip(t.net.W + t.net.b, ref.net.W + ref.net.b))
+    now = metrics(at)
+    assert now["Train loss"] == f"{ref.loss_on('train'):.4g}" != shown["Train loss"]
+    assert now["Step"] == "2"
+    frame = specs.board(at)
+    assert frame["W2"][2, 0] == -0.75 and frame["head"]["step"] == 2
+    np.testing.assert_array_equal(frame["delta3"], ref.current.g.delta[2])  # the last batch through the edit
+    assert any("W²₃,₁" in caption and "−0.75" in caption for caption in texts(at.caption))
+    assert not at.button(key="undo").disabled
+    click(at, "undo")
+    assert all(x is y for x, y in zip(t.net.W, W_before)) and metrics(at) == shown and t.steps == 2
+    click(at, "step")  # and on: the next step from the weights as they are
+    assert t.steps == 3 and t.current.edited == 0
+
+
+@pytest.mark.parametrize(("typed", "said"), [
+    ("abc", "is not a number"), ("nan", "is not a finite number"), ("1e9", "is too large"), ("", "is not a number")])
+def test_a_bad_value_is_named_and_nothing_changes(typed, said):
+    at = picked()
+    t = at.session_state["trainer"]
+    W, entries, shown = list(t.net.W), len(t.history), metrics(at)
+    set_value(at, typed)
+    assert any(said in w for w in texts(at.warning)), texts(at.warning)
+    assert all(x is y for x, y in zip(t.net.W, W)) and len(t.history) == entries and metrics(at) == shown
+
+
+def test_in_chinese_the_reason_is_in_chinese():
+    at = picked(lang="zh")
+    set_value(at, "x")
+    assert any("不是数字" in w for w in texts(at.warning)), texts(at.warning)
+
+
+def test_set_is_refused_while_playing():
+    at = picked()
+    at.session_state["playing"] = True
+    ok(at.run())
+    assert at.button(key="edit_apply").disabled
+
+
+def test_the_history_view_lists_the_edit_and_the_share_link_says_it_cannot_carry_it():
+    at = picked()
+    set_value(at, "0")
+    ok(at.segmented_control(key="view").set_value("history").run())
+    assert any("W²₃,₁" in c and "→ 0" in c for c in texts(at.caption)), texts(at.caption)
+    assert any("cannot carry hand-edited weights" in w for w in texts(at.warning)), texts(at.warning)
+    entries = at.segmented_control(key="view_edits")
+    assert entries.value == 1 and entries.options == ["step 2 as stepped", "✎ W²₃,₁ = 0"]
+    # looking back at the step as it was stepped: the board shows the weight before the edit
+    ok(entries.set_value(0).run())
+    t = at.session_state["trainer"]
+    assert t.snapshot(2).W[1][2, 0] != 0
+    assert any("looking at step 2" in i for i in texts(at.info)), texts(at.info)
+    ok(at.segmented_control(key="view").set_value("equations").run())
+    assert not any("hand edit" in i for i in texts(at.info))  # the step itself: written out as it was
+
+
+def test_the_equations_view_writes_out_the_last_step_taken_for_an_edit():
+    at = picked()
+    set_value(at, "0")
+    ok(at.segmented_control(key="view").set_value("equations").run())
+    assert any("hand edit" in i and "step 2" in i for i in texts(at.info)), texts(at.info)
+    assert not at.exception
