@@ -124,6 +124,8 @@ def _words(label: Label, names: list[str]) -> dict[str, object]:
         "norm_dW": label("dg_norm_dW_tip", l="{l}", v="{v}"),
         "targets": label("p_targets"), "curve": label("p_network_curve"), "train_points": label("p_train"),
         "delta": label("p_delta_title", l="{l}"),
+        "edit_hint": label("edit_hint"), "edit_pause": label("edit_pause"),
+        "edit_coarse": label("edit_coarse", rows="{rows}", cols="{cols}"),
     }
 
 

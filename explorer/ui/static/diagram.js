@@ -2,6 +2,7 @@
 import {mix, edgeStyle, fmt} from './colours.js';
 import {SUP, el, sel, plain, showTip, hideTip} from './dom.js';
 import {FAMILY} from './matrices.js';
+import {openEditor} from './editor.js';
 
 export function buildDiagram(st, div) {
   const S = st.S, sizes = S.sizes, most = S.max_nodes, present = S.present;
@@ -46,6 +47,7 @@ export function buildDiagram(st, div) {
     sel('text', {x: 4, y: base, 'font-size': small, fill: '#666'}, strip)];
   st.dg = {svg, edges, place, nodes, biases, pickLine, edgeKey, nodeKey, bars, range, base, tall, px, ys};
   svg.addEventListener('pointermove', ev => hoverDiagram(st, ev));  // fractional coordinates: exact along an edge
+  svg.addEventListener('click', ev => clickDiagram(st, ev));
   svg.addEventListener('mouseleave', () => hideTip(st));
 }
 // Each input neuron's name (x₁, x₁², sin x₂, … or a file's column) right-aligned at x, left of its
@@ -61,19 +63,42 @@ const distance = (x, y, e) => {  // from (x, y) to the segment of edge e
   const dx = x2 - x1, dy = y2 - y1, t = Math.max(0, Math.min(1, ((x - x1) * dx + (y - y1) * dy) / (dx * dx + dy * dy || 1)));
   return Math.hypot(x1 + t * dx - x, y1 + t * dy - y);
 };
-function hoverDiagram(st, ev) {
-  const dg = st.dg, F = st.frame; if (!F) return;
+function hitAt(dg, ev) {  // the node, bias or edge under the pointer, or null
   const box = dg.svg.getBoundingClientRect(), x = ev.clientX - box.left, y = ev.clientY - box.top;
   let best = null, d = 6;
   for (const n of dg.nodes) { const dd = Math.hypot(n.x - x, n.y - y) - 4; if (dd < d) { d = dd; best = {kind: 'node', n}; } }
   for (const b of dg.biases) { const dd = Math.hypot(b.x - x, b.y - y) - 3; if (dd < d) { d = dd; best = {kind: 'bias', n: b}; } }
   if (!best) for (const e of dg.edges) { if (!e.__w || e.style.display === 'none') continue; const dd = distance(x, y, e); if (dd < d) { d = dd; best = {kind: 'edge', e}; } }
-  if (!best && y >= dg.base - dg.tall && y <= dg.base + 2 && F.f.norms) {  // the norms strip: a bar's column
-    const k = dg.bars.findIndex(r => x >= +r.getAttribute('x') - 1 && x <= +r.getAttribute('x') + 15);
-    if (k >= 0) { showTip(st, ev, normText(st, F, k)); return; }
+  return best;
+}
+function hoverDiagram(st, ev) {
+  const dg = st.dg, F = st.frame; if (!F) return;
+  const best = hitAt(dg, ev);
+  dg.svg.style.cursor = best && best.kind !== 'node' ? 'pointer' : '';
+  if (!best) {
+    const box = dg.svg.getBoundingClientRect(), x = ev.clientX - box.left, y = ev.clientY - box.top;
+    if (y >= dg.base - dg.tall && y <= dg.base + 2 && F.f.norms) {  // the norms strip: a bar's column
+      const k = dg.bars.findIndex(r => x >= +r.getAttribute('x') - 1 && x <= +r.getAttribute('x') + 15);
+      if (k >= 0) { showTip(st, ev, normText(st, F, k)); return; }
+    }
   }
   if (!best) { hideTip(st); return; }
   showTip(st, ev, diagramText(st, F, best), best.kind === 'edge' ? best.e.getAttribute('data-w') : null);
+}
+const exact = (F, key, i, j, m, n) => {  // entry (i, j) of a matrix sent cell by cell (not at display resolution), else null
+  const M = F.f[key]; return M && M.shape[0] === m && M.shape[1] === n ? M.a[i * n + j] : null;
+};
+function clickDiagram(st, ev) {  // an edge sets W^l[i, j] by hand, a bias b^l[j] (editor.js)
+  const F = st.frame, hit = F && hitAt(st.dg, ev);
+  if (!hit || hit.kind === 'node') return;
+  if (hit.kind === 'edge') {
+    const [l, i, j] = hit.e.__w, [m, n] = F.head.shapes[l - 1];
+    const value = F.head.edges === 'W' && hit.e.__v !== undefined ? hit.e.__v : exact(F, `W${l}`, i, j, m, n);
+    openEditor(st, ev, {l, i: i + 1, j: j + 1, bias: false, name: `W${SUP(l)}[${i + 1}, ${j + 1}]`, value});
+  } else {
+    const {l, j} = hit.n, n = F.head.shapes[l - 1][1];
+    openEditor(st, ev, {l, i: 1, j: j + 1, bias: true, name: `b${SUP(l)}[1, ${j + 1}]`, value: exact(F, `b${l}`, 0, j, 1, n)});
+  }
 }
 function diagramText(st, F, hit) {
   const kind = F.head.edges, [, , name, bname] = FAMILY[kind];

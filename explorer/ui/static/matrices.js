@@ -3,6 +3,7 @@
 import {CONFIG} from './plotly.js';
 import {fmt} from './colours.js';
 import {SUP, sel, plain, showTip, hideTip} from './dom.js';
+import {openEditor} from './editor.js';
 
 export const FAMILY = {W: ['W', 'b', 'W', 'b'], dW: ['dW', 'db', '∂L/∂W', '∂L/∂b'], update: ['DW', 'Db', 'ΔW', 'Δb']};
 const blocksOf = (sizes, batch, panels, most, {rows: TEXT_ROWS, cells: TEXT_CELLS}) => {
@@ -91,15 +92,20 @@ function blockAt(st, x, y) {  // the block, its cell (i, j) and the pointer's pl
     return {b, i: ri - b.r, j: ci - b.c, fy: r - ri, fx: c - ci};
   return null;
 }
-// A click on a cell goes to its family's handler, given the exact entry (ei, ej) under the pointer.
+// A click on a cell goes to its family's handler, given the exact entry (ei, ej) under the pointer
+// and the click (W and b: a hand edit at the pointer, editor.js).
 export const CLICK = {};
 const explain = (st, {b, ei, ej}) => st.trigger('explain', [b.key, ei + 1, ej + 1]);  // its derivation, under the board
-Object.assign(CLICK, {delta: explain, dW: explain, update: explain});
+const edit = (st, {b, ei, ej}, ev) => {
+  const M = st.frame.f[b.key], value = b.fi === 1 && b.fj === 1 ? M.a[ei * M.shape[1] + ej] : st.exact && st.exact.get(`${b.key},${ei},${ej}`);
+  openEditor(st, ev, {l: b.l, i: ei + 1, j: ej + 1, bias: !!b.bias, name: `${b.name}[${ei + 1}, ${ej + 1}]`, value});
+};
+Object.assign(CLICK, {delta: explain, dW: explain, update: explain, W: edit});
 function clickNetwork(st, div, ev) {
   const box = div.getBoundingClientRect(), hit = st.frame && blockAt(st, ev.clientX - box.left, ev.clientY - box.top);
   if (!hit || !st.frame.f[hit.b.key] || !CLICK[hit.b.family]) return;
   const {b, i, j, fy, fx} = hit;
-  CLICK[b.family](st, {...hit, ei: entry(i, b.fi, b.m, fy), ej: entry(j, b.fj, b.n, fx)});
+  CLICK[b.family](st, {...hit, ei: entry(i, b.fi, b.m, fy), ej: entry(j, b.fj, b.n, fx)}, ev);
 }
 // A coarse cell stands for a block of fi × fj entries: the pointer's place in the cell picks one,
 // and its exact value is asked of the server once the pointer rests on it (the board's `peek`
