@@ -125,7 +125,6 @@ def _words(label: Label, names: list[str]) -> dict[str, object]:
         "targets": label("p_targets"), "curve": label("p_network_curve"), "train_points": label("p_train"),
         "delta": label("p_delta_title", l="{l}"),
         "edit_hint": label("edit_hint"), "edit_pause": label("edit_pause"),
-        "edit_coarse": label("edit_coarse", rows="{rows}", cols="{cols}"),
     }
 
 

@@ -1,7 +1,7 @@
 """Hand edits in headless Chromium: a click on an edge of the diagram, then on a cell of W and of
 b, opens an input at the pointer; Enter sets the weight and the numbers row's loss becomes the
-one of a trainer given the same edits in this process, with no step; Esc cancels; Undo takes the
-last edit back."""
+one of a trainer given the same edits in this process, with no step; Esc cancels; a bad value is
+named; Undo takes the last edit back; a cell of a large matrix sets the entry under the pointer."""
 
 from __future__ import annotations
 
@@ -88,3 +88,19 @@ def test_an_edge_and_a_cell_set_by_hand_move_the_loss_to_the_same_forward_pass(p
     ref.undo()
     expect(number(page, "Train loss")).to_have_text(f"{ref.loss_on('train'):.4g}")
     assert page.evaluate(NOW_JS)["arrays"]["W2"]["a"][2 * 8 + 3] == 0.0
+
+
+def test_a_cell_of_a_large_matrix_sets_the_exact_entry_under_the_pointer(page: Page, server: str):
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.goto(f"{server}/?hidden=64,64&step=1")
+    page.wait_for_function(NOW_JS, timeout=3 * TIMEOUT)
+    page.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollTo(0, 400)")
+    # W² is 64×64, drawn 32×32: the middle of cell (3, 3) is the entry W²[8, 8] (rows and columns 7–8)
+    cell = page.evaluate("() => window.__board.cell('W2', 3, 3)")
+    page.mouse.click(cell["x"], cell["y"])
+    expect(page.locator(".board-editor")).to_contain_text("W²[8, 8] =")
+    type_in_editor(page, "0.5")
+    ref = Trainer.from_config(Config(hidden=(64, 64)))
+    ref.run(1)
+    ref.edit(2, 8, 8, "0.5")
+    expect(number(page, "Train loss")).to_have_text(f"{ref.loss_on('train'):.4g}", timeout=TIMEOUT)

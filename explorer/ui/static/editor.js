@@ -1,7 +1,7 @@
 // Set one weight by hand (explorer/ui/editing.py): a click on a W or b cell, an edge or a bias
 // of the diagram opens a small input at the pointer; Enter sends the board's `edit` trigger
 // {l, i, j (1-based), value as typed, bias}, which the server checks; Esc or a click elsewhere
-// closes it. A cell standing for a block of entries (a large matrix) says how to set one.
+// closes it. While Play runs it only says to pause first.
 import {el} from './dom.js';
 
 let sent = 0;  // a trigger's value must change for the same edit sent twice
@@ -26,8 +26,7 @@ function popup(st, ev) {
   return div;
 }
 
-// A note where nothing can be typed: while playing, or a cell of many entries.
-export function editorNote(st, ev, text) { popup(st, ev).textContent = text; }
+function editorNote(st, ev, text) { popup(st, ev).textContent = text; }  // nothing to type
 
 // The input for W^l[i, j] (or b^l[j]): `name` as the page writes it, `value` now (or null).
 export function openEditor(st, ev, {l, i, j, bias, name, value}) {
