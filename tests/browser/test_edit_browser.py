@@ -95,9 +95,9 @@ def test_a_cell_of_a_large_matrix_sets_the_exact_entry_under_the_pointer(page: P
     page.goto(f"{server}/?hidden=64,64&step=1")
     page.wait_for_function(NOW_JS, timeout=3 * TIMEOUT)
     page.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollTo(0, 400)")
-    # W² is 64×64, drawn 32×32: the middle of cell (3, 3) is the entry W²[8, 8] (rows and columns 7–8)
-    cell = page.evaluate("() => window.__board.cell('W2', 3, 3)")
-    page.mouse.click(cell["x"], cell["y"])
+    # W² is 64×64, drawn 32×32: cell (3, 3) stands for rows and columns 7–8, its lower right quarter for W²[8, 8]
+    cell, next_cell = page.evaluate("() => [window.__board.cell('W2', 3, 3), window.__board.cell('W2', 4, 4)]")
+    page.mouse.click(cell["x"] + (next_cell["x"] - cell["x"]) / 4, cell["y"] + (next_cell["y"] - cell["y"]) / 4)
     expect(page.locator(".board-editor")).to_contain_text("W²[8, 8] =")
     type_in_editor(page, "0.5")
     ref = Trainer.from_config(Config(hidden=(64, 64)))
