@@ -4,7 +4,7 @@ Pure figure builders, like `plots`: arrays in, Plotly's JSON out. As in the heat
 (1-based) joins neuron i of layer l to neuron j of layer l+1.
 
 Edges are grouped, one line trace per colour band (segments separated by NaN); an invisible
-marker at each edge's midpoint carries its hover label and `customdata` (l, i, j, value). A
+marker on each edge, where no other edge is, carries its hover label and `customdata` (l, i, j, value). A
 figure holds at most MAX_EDGES edges (the strongest of each layer beyond that): bounded.
 """
 
@@ -34,6 +34,7 @@ BANDED = [[edge, colour] for k, colour in enumerate((*NEGATIVE[::-1], *POSITIVE)
 NODE_SCALE = [[0.0, "#2166ac"], [0.5, "#ffffff"], [1.0, "#b2182b"]]
 FADED = 0.15  # opacity of the layers a phase is not working on
 HEIGHT = 420
+ODD_SPACING, HOVER_AT = 0.93, (0.25, 0.42, 0.58, 0.75)  # where edges are hovered (`_positions`)
 
 
 def band(values: np.ndarray, zmax: float) -> np.ndarray:
@@ -48,11 +49,12 @@ def summarised(sizes: Sequence[int], max_edges: int = MAX_EDGES) -> bool:
 
 
 def _positions(sizes: Sequence[int]) -> list[np.ndarray]:
-    """The y of each drawn node, per layer: neuron 1 at the top, each layer centred, the
-    tallest layer spanning [-1, 1]."""
-    tallest = max(min(s, MAX_NODES) for s in sizes)
-    gap = 2.0 / max(tallest - 1, 1)
-    return [((min(s, MAX_NODES) - 1) / 2 - np.arange(min(s, MAX_NODES))) * gap for s in sizes]
+    """The y of each drawn node, per layer: neuron 1 at the top, each layer centred, the tallest
+    spanning [-1, 1]. Edge (i, j) is hovered HOVER_AT[(i + 2j) % 4] along it (points apart); every other layer
+    ODD_SPACING as spread, so that no other edge crosses it there (with one spacing, some would)."""
+    drawn = [min(s, MAX_NODES) for s in sizes]
+    gap = 2.0 / max(max(drawn) - 1, 1)
+    return [((n - 1) / 2 - np.arange(n)) * gap * ODD_SPACING ** (k % 2) for k, n in enumerate(drawn)]
 
 
 def _kept(M: np.ndarray, quota: int) -> tuple[np.ndarray, np.ndarray]:
@@ -146,11 +148,11 @@ def network_diagram(
             traces.append({"type": "scatter", "mode": "lines", "hoverinfo": "skip", "showlegend": False,
                            "uid": "highlight", "x": [l - 1, l], "y": [ys[l - 1][i - 1], ys[l][j - 1]],
                            "line": {"color": HIGHLIGHT, "width": 7}, "opacity": 0.9})
-    # The edges' hover labels and data, one invisible marker at each midpoint; its colour bar
-    # is the edges' scale.
+    # Each edge's hover label on an invisible marker where no other edge is (`_positions`); the edges' colour bar.
+    at = np.take(HOVER_AT, (i_all + 2 * j_all) % len(HOVER_AT))
     traces.append({
         "type": "scatter", "mode": "markers", "uid": "edge-labels", "showlegend": False,
-        "x": (x0 + x1) / 2, "y": (y0 + y1) / 2,
+        "x": x0 + at * (x1 - x0), "y": y0 + at * (y1 - y0),
         "customdata": np.stack([l_all, i_all + 1, j_all + 1, v_all], axis=1),
         "marker": {"size": 8, "opacity": 0, "color": v_all, "cmin": -zmax, "cmax": zmax, "colorscale": BANDED,
                    "showscale": True, "colorbar": {"title": {"text": edge_name, "side": "top"}, "thickness": 10,
@@ -250,8 +252,7 @@ def _norm_bars(traces: list[dict], layout: dict, norms: np.ndarray, label: Label
         })
     layout["annotations"].append({
         "x": 0.0, "y": 0.21, "xref": "paper", "yref": "paper", "xanchor": "left", "yanchor": "bottom",
-        "showarrow": False, "font": {"size": 12},
-        "text": label("dg_norms_key"),
+        "showarrow": False, "font": {"size": 12}, "text": label("dg_norms_key"),
     })
 
 
