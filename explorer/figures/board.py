@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from explorer.figures import diagram
+from explorer.figures import diagram, plots
 from explorer.figures.plots import (
     CLASS_COLOURS,
     DIVERGING,
@@ -77,7 +77,8 @@ def version(t: Trainer, shown: Shown) -> str:
     """A name for the board's structure: the same name, the same structure (other features of
     the same data set: other input names)."""
     ds = t.dataset
-    return json.dumps([t.net.sizes, t.config.batch, id(ds), t.input_names, shown.__dict__], separators=(",", ":"),
+    return json.dumps([t.net.sizes, t.config.batch, id(ds), t.input_names, t.config.loss, shown.__dict__],
+                      separators=(",", ":"),
                       ensure_ascii=False)
 
 
@@ -97,7 +98,8 @@ def structure(t: Trainer, shown: Shown, label: Label = ENGLISH, class_names: Seq
         "colours": {"diverging": DIVERGING, "classes": CLASS_COLOURS, "lines": LINE_COLOURS,
                     "negative": diagram.NEGATIVE, "positive": diagram.POSITIVE, "nodes": diagram.NODE_SCALE,
                     "highlight": HIGHLIGHT},
-        "words": _words(label, [str(name) for name in class_names or t.dataset.target_names]),
+        "words": _words(label, [str(name) for name in class_names or t.dataset.target_names]) | {
+            "confidence": label(f"p_confidence_{t.config.loss}", p="{p}")},
         "inputs": [str(name) for name in t.input_names],  # x₁, x₂, x₁², … or the data's columns, as text
     }
     arrays: Arrays = []
@@ -144,6 +146,7 @@ class View:
     pick: tuple[int, int, int] | None = None  # W^l[i, j] outlined
     log_loss: bool = False
     explain: list | None = None               # [key, i, j] (1-based): the cell whose derivation is open, outlined
+    discretize: bool = False                  # the regions by their class alone, not shaded by confidence
 
 
 def coarse(M: np.ndarray, most: int = SHOWN_CELLS) -> np.ndarray:
@@ -200,7 +203,7 @@ def frame(t: Trainer, s: Snapshot, view: View, shown: Shown, numbers: Sequence[s
         arrays += _diagram(t, s, view, head)
     if shown.loss:
         head["curve"], points = curve(t, since)
-        arrays += points + data_values(t, s, drawn)
+        arrays += points + data_values(t, s, drawn, shaded=not view.discretize)
     return head, arrays
 
 
@@ -277,13 +280,20 @@ def _diagram(t: Trainer, s: Snapshot, view: View, head: dict) -> Arrays:
     return arrays
 
 
-def data_values(t: Trainer, s: Snapshot, drawn: str | None) -> Arrays:
-    """The network's prediction over the input plane (or line) at the snapshot's weights."""
+def data_values(t: Trainer, s: Snapshot, drawn: str | None, shaded: bool = True) -> Arrays:
+    """The network's prediction over the input plane (or line) at the snapshot's weights; the
+    regions' classes with, when `shaded`, the confidence of each as a byte (`confidence_bytes`):
+    one more byte a grid point, limits.grid_side² ≤ 3,600 a frame."""
     if drawn is None:
         return []
-    out = t.grid(net=t.network_at(s))[2]
+    net = t.network_at(s)
+    out = t.grid(net=net)[2]
     if drawn == "regions":
-        return [("regions", out.argmax(axis=-1).astype(np.uint8))]
+        classes = out.argmax(axis=-1)
+        regions = [("regions", classes.astype(np.uint8))]
+        if shaded:
+            regions.append(("confidence", plots.confidence_bytes(plots.confidence(out, classes, net.loss))))
+        return regions
     return [(drawn, out[..., 0].astype(np.float32))]
 
 

@@ -17,6 +17,7 @@ session's language; the default is English.
 from __future__ import annotations
 
 import base64
+import math
 from collections.abc import Callable, Mapping, Sequence
 from functools import partial
 
@@ -36,6 +37,34 @@ DIVERGING = [[0.0, "#2166ac"], [0.25, "#92c5de"], [0.5, "#ffffff"], [0.75, "#f4a
 # Class colours (Plotly's default qualitative palette), shared by points and regions.
 CLASS_COLOURS = ("#636efa", "#ef553b", "#00cc96", "#ab63fa", "#ffa15a", "#19d3f3", "#ff6692",
                  "#b6e880", "#ff97ff", "#fecb52")
+
+
+def shade(colour: str, confidence: float, classes: int) -> tuple[int, int, int]:
+    """A class colour ("#rrggbb") at a confidence: white where the network is no surer of the
+    class than chance (1/K of K classes), the full colour where it is sure, linear in RGB in
+    between. The board's regions are drawn so (static/colours.js `shade`; the tests compare them)."""
+    chance = 1 / max(classes, 2)
+    s = min(1.0, max(0.0, (confidence - chance) / (1 - chance)))
+    return tuple(math.floor(255 + (int(colour[k:k + 2], 16) - 255) * s + 0.5) for k in (1, 3, 5))
+
+
+def confidence(y: np.ndarray, classes: np.ndarray, loss: str) -> np.ndarray:
+    """How sure the network is of the class it picks (`classes`, the argmax of y), from its outputs
+    y (classes on the last axis): for cross-entropy that class's softmax probability (22), from 1/K
+    to 1; for MSE, which fits y itself to the one-hot targets, its y clipped to [0, 1]."""
+    K = y.shape[-1]
+    flat = y.reshape(-1, K)  # (points, K): NumPy reduces a short last axis slowly, a product quickly
+    winner = flat[np.arange(len(flat)), classes.ravel()]
+    if loss == "cross_entropy":  # e^{y_c} / Σ_k e^{y_k} = 1 / Σ_k e^{y_k − y_c}, every exponent ≤ 0
+        return (1.0 / (np.exp(flat - winner[:, None]) @ np.ones(K))).reshape(classes.shape)
+    return np.clip(winner, 0.0, 1.0).reshape(classes.shape)
+
+
+def confidence_bytes(c: np.ndarray) -> np.ndarray:
+    """Confidences in [0, 1] as they travel: u1 q = round(255 c), read as q / 255, within 1/510."""
+    return np.floor(255 * c + 0.5).astype(np.uint8)
+
+
 # Matrices up to this many rows and columns show their numbers in the cells; on the board, a
 # layer's panels together may have at most TEXT_CELLS columns (static/matrices.js alike).
 TEXT_ROWS, TEXT_COLUMNS, TEXT_CELLS = 10, 8, 20

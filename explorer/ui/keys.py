@@ -27,7 +27,7 @@ KEYS: dict[str, Key] = {
     "net": Key("session", "public: the Network being trained (the trainer's), for whoever drives the page"),
     "loss_history": Key("session", "public: the batch loss of every update (the trainer's), likewise"),
     "config": Key("session", "the Config the trainer was last brought to (links.parse_query, then the sidebar)"),
-    "page": Key("session", "the link's page options (links.parse_page: lang, present, quiz, step, hide)"),
+    "page": Key("session", "the link's page options (links.parse_page: lang, present, quiz, step, hide, discretize)"),
     "link_problems": Key("session", "what the link asked for that could not be used (Messages); workspace shows them"),
     "replay_to": Key("session", "the link's step=N, until the seeded run has been replayed to it"),
     "replayed": Key("session", "(config, N) of a link's step=N, replayed: the address bar keeps step=N with it"),
@@ -81,12 +81,14 @@ KEYS: dict[str, Key] = {
     "clock": Key("workspace", "Play's clock (explorer/ui/clock.js)"),
     # page: settings kept while another view is shown (page.kept)
     "kept_{key}": Key("page", "the copy of a view's setting `key` kept while another view is shown"),
+    "kept_discretize": Key("page", "Discretize's copy, which session.page reads for the link on every view"),
     # network_view: the Network view
     "show_panels": Key("network_view", "the extra panels shown: ∂L/∂W, ΔW"),
     "colour_scale": Key("network_view", "the heatmaps' colour range: per matrix or per layer"),
     "locked_mode": Key("network_view", "the colour scale the locked ranges were taken in"),
     "locked_ranges": Key("network_view", "the locked colour ranges by matrix", of_network=True),
     "loss_log": Key("network_view", "the loss curve on a log scale"),
+    "discretize": Key("network_view", "the regions by class alone, not shaded by confidence (the link sets it first)"),
     "dg_edges": Key("network_view", "what the diagram's edges show"),
     "dg_nodes": Key("network_view", "what the diagram's nodes show"),
     "dg_sample": Key("network_view", "the batch row the diagram shows (from 1)"),

@@ -2,7 +2,8 @@
 
 A link carries the configuration (`dataset`, `hidden`, `activation`, `loss`, `lr`, `batch`, `seed`,
 `noise`, `split`, `features`, `reg`, `lambda`) and the page options (`step`, `lang`, `present`, `hide`,
-`quiz`). Everything here is pure and tested on its own; `explorer.ui.session` keeps the address bar in step.
+`quiz`, `discretize`). Everything here is pure and tested on its own; `explorer.ui.session` keeps the
+address bar in step.
 """
 
 from __future__ import annotations
@@ -231,6 +232,7 @@ PAGE = {
     "present": (_parse_flag, False),
     "hide": (_parse_hide, frozenset()),
     "quiz": (_parse_flag, False),  # predict, then step
+    "discretize": (_parse_flag, False),  # the regions by their class alone, not shaded by confidence
 }
 
 
@@ -265,4 +267,6 @@ def page_query(options: Mapping[str, object]) -> dict[str, str]:
         query["hide"] = ",".join(sorted(options["hide"]))
     if options["quiz"]:
         query["quiz"] = "1"
+    if options["discretize"]:
+        query["discretize"] = "1"
     return query

@@ -179,7 +179,11 @@ def network_switches(t: Trainer) -> Slots:
     left, right = st.columns([1.15, 1]) if loss and net else (st.container(), st.container())
     with left:
         if loss:
-            st.toggle(_("log_scale"), **page.kept("loss_log", False))
+            row = st.container(horizontal=True)
+            row.toggle(_("log_scale"), **page.kept("loss_log", False))
+            if not session.hidden("data") and board.pictured(t) == "regions":
+                row.toggle(_("discretize"), help=_("discretize_help"),
+                           **page.kept("discretize", session.page()["discretize"]))
             if not session.hidden("data") and not _drawable(t):
                 st.caption(_("no_picture", n=t.dataset.n_inputs))
         if net:
@@ -218,7 +222,7 @@ def network_view(t: Trainer, s: Snapshot, slots: Slots, numbers: Callable[[Train
         ranges[(0, f"node_{nodes}")] = locked[(0, f"node_{nodes}")]
     view = board.View(ranges=ranges, edges=ss.get("dg_edges", "W"), nodes=nodes, sample=int(ss.get("dg_sample", 1)),
                       pick=picked(s), log_loss=bool(ss.get("loss_log")),
-                      explain=explained.as_list() if explained else None)
+                      explain=explained.as_list() if explained else None, discretize=session.page()["discretize"])
     with slots.board:
         head = live.draw(t, s, where, view, numbers, _, [page.say(name) for name in t.dataset.target_names],
                          per_frame=frame_steps(t))

@@ -48,9 +48,11 @@ def start() -> None:
 
 
 def page() -> dict[str, object]:
-    """The page options of this session's link; the language and predict-then-step follow their widgets."""
+    """The page options of this session's link; the language, predict-then-step and Discretize
+    follow their widgets (Discretize's copy kept while another view is shown: `page.kept`)."""
     ss = st.session_state
-    return ss["page"] | {"lang": ss.get("lang", "en"), "quiz": ss.get("quiz_mode", ss["page"]["quiz"])}
+    return ss["page"] | {"lang": ss.get("lang", "en"), "quiz": ss.get("quiz_mode", ss["page"]["quiz"]),
+                         "discretize": ss.get("kept_discretize", ss["page"]["discretize"])}
 
 
 def hidden(part: str) -> bool:

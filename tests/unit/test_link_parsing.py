@@ -253,3 +253,17 @@ def test_fix_config_is_the_rules_fit_on_the_loaded_data():
     assert (fixed, problems) == rules.fit(asked, dataset)
     assert fixed.loss == "mse" and fixed.batch == min(rules.batch_bounds(fixed.sizes(dataset), dataset))
     assert len(problems) == 2  # the loss, then the batch (rows first)
+
+
+@pytest.mark.parametrize("text, discretize", [("1", True), ("yes", True), ("0", False), ("false", False)])
+def test_discretize_in_a_link_switches_the_shading_off_and_stays_in_the_link(text, discretize):
+    options, problems = links.parse_page({"discretize": text})
+    assert options["discretize"] is discretize and problems == []
+    assert links.page_query(options).get("discretize") == ("1" if discretize else None)
+    assert links.parse_page(links.page_query(options))[0]["discretize"] is discretize
+
+
+def test_a_bad_discretize_is_named_and_the_regions_stay_shaded():
+    options, problems = links.parse_page({"discretize": "maybe"})
+    assert options["discretize"] is False
+    assert problems == ["`discretize=maybe`: must be 1 or 0; ignored."]

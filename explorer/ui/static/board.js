@@ -6,7 +6,7 @@
 // diagram's colours. The root's `data-step` is set once every part shows that frame.
 import {plotly} from './plotly.js';
 import {unpack, frameArrays} from './payload.js';
-import {mix, edgeStyle, fmt} from './colours.js';
+import {mix, edgeStyle, shade, fmt} from './colours.js';
 import {el} from './dom.js';
 import {buildNetwork, drawNetwork, takeExact} from './matrices.js';
 import {buildLoss, takeCurve, drawLoss} from './loss.js';
@@ -134,7 +134,7 @@ export default function ({parentElement, data, setTriggerValue}) {
 
 // For tests and benchmarks: the colour rules, and what the page's board shows now (its step,
 // the frame's header and arrays, as lists).
-Object.assign(G, {mix, edgeStyle, fmt, now() {
+Object.assign(G, {mix, edgeStyle, shade, fmt, now() {
   const st = [...G.roots.values()].find(s => s.root.isConnected && s.frame);
   if (!st) return null;
   const arrays = Object.fromEntries(Object.entries(st.frame.f).map(([k, v]) => [k, {shape: v.shape, a: Array.from(v.a)}]));

@@ -11,6 +11,11 @@ export function mix(scale, u) {
   const last = hex(scale[scale.length - 1][1]);
   return `rgb(${last.join(', ')})`;
 }
+// A class colour ([r, g, b]) at a confidence: white at chance (1/K), the full colour when sure (plots.shade).
+export function shade(rgb, confidence, classes) {
+  const chance = 1 / Math.max(classes, 2), s = Math.min(1, Math.max(0, (confidence - chance) / (1 - chance)));
+  return rgb.map(c => Math.round(255 + (c - 255) * s));
+}
 // An edge's colour and width in the diagram: |value| / zmax in quarters, by sign (diagram.py).
 export function edgeStyle(colours, v, zmax) {
   const k = Math.min(Math.floor(Math.abs(v) / zmax * colours.positive.length), colours.positive.length - 1);

@@ -1,6 +1,6 @@
 // The data: axes by Plotly once, points in SVG once, the prediction on a canvas.
 import {CONFIG} from './plotly.js';
-import {hex, mix, fmt, VIRIDIS} from './colours.js';
+import {hex, mix, shade, fmt, VIRIDIS} from './colours.js';
 import {el, sel, plain, showTip, hideTip} from './dom.js';
 
 const DATA_MARGIN = {l: 44, r: 8, t: 8, b: 40};
@@ -58,8 +58,10 @@ export async function buildData(st, div, P, A) {
     const b = box.getBoundingClientRect(), x = ev.clientX - b.left, y = ev.clientY - b.top;
     const i = Math.floor((x - DATA_MARGIN.l) / plotW * d.nx), j = d.nx - 1 - Math.floor((y - DATA_MARGIN.t) / plotH * d.nx);
     if (i < 0 || j < 0 || i >= d.nx || j >= d.nx) { hideTip(st); return; }
-    const v = d.last[j * d.nx + i];
-    showTip(st, ev, kind === 'regions' ? `${plain(W.predicted)} ${v}` : `y = ${fmt(v, 4)}`);
+    const k = j * d.nx + i, v = d.last[k];
+    if (kind !== 'regions') { showTip(st, ev, `y = ${fmt(v, 4)}`); return; }
+    const sure = d.confidence ? ` · ${W.confidence.replace('{p}', (d.confidence[k] / 255).toFixed(2))}` : '';
+    showTip(st, ev, `${plain(W.predicted)} ${W.classes[v] ?? v + 1}${sure}`);
   });
   box.addEventListener('mouseleave', () => hideTip(st));
 }
@@ -76,12 +78,13 @@ export function drawData(st, F) {
   let lo = Infinity, hi = -Infinity;
   if (d.kind === 'surface') { for (const v of z.a) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
     for (const v of d.ytr) { lo = Math.min(lo, v); hi = Math.max(hi, v); } }
-  const rgb = d.kind === 'regions' ? S.colours.classes.map(hex) : null;
+  const rgb = d.kind === 'regions' ? S.colours.classes.map(hex) : null, sure = F.f.confidence, K = S.words.classes.length;
   for (let j = 0; j < n; j++) for (let i = 0; i < n; i++) {  // row j of z is the j-th y from the bottom
     const v = z.a[j * n + i], o = 4 * ((n - 1 - j) * n + i);
-    const c = rgb ? rgb[v % rgb.length] : mix(VIRIDIS, (v - lo) / (hi - lo || 1)).match(/\d+/g).map(Number);
+    const c = !rgb ? mix(VIRIDIS, (v - lo) / (hi - lo || 1)).match(/\d+/g).map(Number)
+      : sure ? shade(rgb[v % rgb.length], sure.a[j * n + i] / 255, K) : rgb[v % rgb.length];
     px[o] = c[0]; px[o + 1] = c[1]; px[o + 2] = c[2]; px[o + 3] = 255;
   }
-  d.ctx.putImageData(d.img, 0, 0); d.last = z.a;
+  d.ctx.putImageData(d.img, 0, 0); d.last = z.a; d.confidence = sure && sure.a;
   if (d.points) d.points.forEach((p, k) => p.setAttribute('fill', mix(VIRIDIS, (d.ytr[k] - lo) / (hi - lo || 1))));
 }
