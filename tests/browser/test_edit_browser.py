@@ -104,3 +104,19 @@ def test_a_cell_of_a_large_matrix_sets_the_exact_entry_under_the_pointer(page: P
     ref.run(1)
     ref.edit(2, 8, 8, "0.5")
     expect(number(page, "Train loss")).to_have_text(f"{ref.loss_on('train'):.4g}", timeout=TIMEOUT)
+
+
+def test_on_a_projector_in_chinese_the_editor_is_large_and_speaks_chinese(page: Page, server: str):
+    page.set_viewport_size({"width": 1600, "height": 1000})
+    page.goto(f"{server}/?step=2&present=1&lang=zh")
+    page.wait_for_function(NOW_JS, timeout=3 * TIMEOUT)
+    at = page.evaluate("""() => { const e = document.querySelector('.board [data-w="1,2,3"]'),
+        box = e.ownerSVGElement.getBoundingClientRect(), a = k => +e.getAttribute(k);
+        return {x: box.left + (a('x1') + a('x2')) / 2, y: box.top + (a('y1') + a('y2')) / 2}; }""")
+    page.mouse.click(at["x"], at["y"])
+    editor = page.locator(".board-editor")
+    expect(editor).to_contain_text("W¹[2, 3] =")
+    expect(editor).to_contain_text("按回车键设定")
+    assert editor.evaluate("e => getComputedStyle(e).fontSize") == "18px"
+    type_in_editor(page, "abc")
+    expect(page.get_by_text("abc 不是数字")).to_be_visible(timeout=TIMEOUT)
