@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from specs import board, click, ok, open_app, texts
+from specs import board, click, ok, open_app, payload, texts
 from streamlit.components.v2.bidi_component.main import _make_trigger_id
 from streamlit.testing.v1 import AppTest
 
@@ -115,3 +115,16 @@ def test_chinese_and_the_projector():
     assert title(at) == [f"**δ²[3, 2] = {s.g.delta[1][2, 1]:.6g} 从何而来（第 1 步）**"]
     assert at.button(key="explain_open").label == "在“公式”视图中打开链式法则"
     assert at.button(key="explain_close").label == "关闭"
+
+
+def test_while_playing_the_cell_stays_outlined_and_its_derivation_waits_for_pause():
+    at = open_app(**SMALL)
+    click(at, "step")
+    click_cell(at, ["delta2", 1, 3])
+    click(at, "play")
+    frames = payload(at)["frames"]
+    assert len(frames) > 1 and all(head["explain"] == ["delta2", 1, 3] for head in frames)
+    assert not title(at) and "Pause to see the derivation of δ²[1, 3]." in texts(at.caption)
+    click(at, "play")  # Pause: the derivation of the step shown
+    s = at.session_state["trainer"].current
+    assert title(at) == [f"**Where δ²[1, 3] = {s.g.delta[1][0, 2]:.6g} comes from, at step {s.step}**"]

@@ -34,10 +34,14 @@ def fit(page: Page) -> None:
     page.wait_for_timeout(500)
 
 
-def click_cell(page: Page, key: str, i: int, j: int) -> None:
-    """Click cell (i, j) (0-based, as drawn) of the board's matrix `key`."""
-    at = page.evaluate("([key, i, j]) => window.__board.cell(key, i, j)", [key, i, j])
-    page.mouse.click(at["x"], at["y"])
+def click_cell(page: Page, key: str, i: int, j: int, down: float = 0.0) -> None:
+    """Click cell (i, j) (0-based, as drawn) of the board's matrix `key`, `down` of a cell's height
+    below its middle (a coarse cell: which of its rows)."""
+    cell = "([key, i, j]) => window.__board.cell(key, i, j)"
+    at = page.evaluate(cell, [key, i, j])
+    page.evaluate("y => document.querySelector('[data-testid=\"stMain\"]').scrollBy(0, y - innerHeight / 2)", at["y"])
+    at, below = page.evaluate(cell, [key, i, j]), page.evaluate(cell, [key, i + 1, j])
+    page.mouse.click(at["x"], at["y"] + down * (below["y"] - at["y"]))
 
 
 def title(page: Page, name: str, step: int) -> float:
@@ -104,3 +108,21 @@ def test_a_clicked_gradient_cell_is_the_batch_sum_and_opens_the_equations_view(p
     expect(page.locator(".st-key-cell_i input")).to_have_value("5", timeout=TIMEOUT)
     expect(page.locator(".st-key-cell_j input")).to_have_value("7")
     expect(page.get_by_text("sample by sample").first).to_be_visible()
+
+
+def test_a_coarse_delta_cell_explains_the_entry_under_the_pointer_in_chinese_on_the_projector(page: Page, server: str):
+    """At B = 96 each drawn row of δ stands for 2 samples: the lower half of drawn row 4 is sample 8."""
+    open_whole(page, server, "step=1&batch=96&lang=zh&present=1")
+    click_cell(page, "delta3", 3, 2, down=0.25)
+    heading = page.locator(PANEL).get_by_text(re.compile(r"^δ³\[8, 3\] = .* 从何而来（第 1 步）$"))
+    expect(heading).to_be_visible(timeout=TIMEOUT)
+    trainer = Trainer.from_config(Config(batch=96))
+    trainer.run(1)
+    assert float(heading.inner_text().split(" = ")[1].split(" ")[0]) == pytest.approx(trainer.last.delta[2][7, 2],
+                                                                                       rel=1e-5)
+    expect(page.locator(PANEL)).to_contain_text("δ³ 的第 8 行是本批的第 8 个样本。")
+    [box] = outlined(page)  # the drawn cell that holds it
+    at = page.evaluate("() => window.__board.cell('delta3', 3, 2)")
+    assert (box["x"], box["y"]) == pytest.approx((at["x"], at["y"]), abs=1)
+    click_cell(page, "delta3", 3, 2, down=-0.25)  # its upper half: sample 7
+    expect(page.locator(PANEL).get_by_text(re.compile(r"^δ³\[7, 3\] = "))).to_be_visible(timeout=TIMEOUT)
