@@ -121,6 +121,7 @@ def test_a_coarse_delta_cell_explains_the_entry_under_the_pointer_in_chinese_on_
     assert float(heading.inner_text().split(" = ")[1].split(" ")[0]) == pytest.approx(trainer.last.delta[2][7, 2],
                                                                                        rel=1e-5)
     expect(page.locator(PANEL)).to_contain_text("δ³ 的第 8 行是本批的第 8 个样本。")
+    expect(page.locator(PANEL)).to_be_in_viewport()  # scrolled to, below a board taller than the screen
     [box] = outlined(page)  # the drawn cell that holds it
     at = page.evaluate("() => window.__board.cell('delta3', 3, 2)")
     assert (box["x"], box["y"]) == pytest.approx((at["x"], at["y"]), abs=1)

@@ -4,6 +4,7 @@ import {CONFIG} from './plotly.js';
 import {fmt} from './colours.js';
 import {SUP, sel, plain, showTip, hideTip} from './dom.js';
 import {openEditor} from './editor.js';
+import {explain} from './explain.js';
 
 export const FAMILY = {W: ['W', 'b', 'W', 'b'], dW: ['dW', 'db', '∂L/∂W', '∂L/∂b'], update: ['DW', 'Db', 'ΔW', 'Δb']};
 const blocksOf = (sizes, batch, panels, most, {rows: TEXT_ROWS, cells: TEXT_CELLS}) => {
@@ -93,9 +94,8 @@ function blockAt(st, x, y) {  // the block, its cell (i, j) and the pointer's pl
   return null;
 }
 // A click on a cell goes to its family's handler, given the exact entry (ei, ej) under the pointer
-// and the click (W and b: a hand edit at the pointer, editor.js).
+// and the click (W and b: a hand edit at the pointer, editor.js; the others: their derivation, explain.js).
 export const CLICK = {};
-const explain = (st, {b, ei, ej}) => st.trigger('explain', [b.key, ei + 1, ej + 1]);  // its derivation, under the board
 const edit = (st, {b, ei, ej}, ev) => {
   const M = st.frame.f[b.key], value = b.fi === 1 && b.fj === 1 ? M.a[ei * M.shape[1] + ej] : st.exact && st.exact.get(`${b.key},${ei},${ej}`);
   openEditor(st, ev, {l: b.l, i: ei + 1, j: ej + 1, bias: !!b.bias, name: `${b.name}[${ei + 1}, ${ej + 1}]`, value});
