@@ -140,10 +140,12 @@ def weight_update(s: Snapshot, l: int, i: int, j: int, lang: str = "en") -> Equa
     D, dL, entry = -s.lr * stepped(s, l, i, j), rf"\frac{{\partial L}}{{\partial W^{{{l}}}_{{{i},{j}}}}}", f"{i},{j}"
     moved = rf",\quad W^{{{l}}}_{{{entry}}} \leftarrow W^{{{l}}}_{{{entry}}} + \Delta W^{{{l}}}_{{{entry}}}"
     after_text = rf",\quad {number(before)} + {signed(D)} = {number(after)}"
+    if s.edit is not None:  # no step applied it: the update the gradients at the edited weights point to
+        moved = after_text = ""
     if not s.penalty.active:
         return Equation("(17)", rf"\Delta W^{{{l}}}_{{{entry}}} = -\eta\,{dL}{moved}",
-                        rf"-{number(s.lr)}\cdot{signed(dW)} = {number(D)}{after_text}",
-                        origin=i18n.text("d_origin_17", lang, l=l))
+                        rf"-{number(s.lr)}\cdot{signed(dW)} = {number(D)}{after_text}", _edited(s, lang),
+                        i18n.text("d_origin_17", lang, l=l))
     dR = {"l2": rf"W^{{{l}}}_{{{entry}}}", "l1": rf"\mathrm{{sign}}(W^{{{l}}}_{{{entry}}})"}[s.penalty.kind]
     dR_value, dR_dW = float(s.penalty.dR(np.asarray(before))), rf"\frac{{\partial R}}{{\partial W^{{{l}}}_{{{entry}}}}}"
     return Equation(
@@ -151,7 +153,8 @@ def weight_update(s: Snapshot, l: int, i: int, j: int, lang: str = "en") -> Equa
         rf"\Delta W^{{{l}}}_{{{entry}}} = -\eta\Big({dL} + \lambda {dR_dW}\Big),\quad {dR_dW} = {dR}{moved}",
         rf"-{number(s.lr)}\Big({signed(dW)} + {number(s.penalty.lam)}\cdot{signed(dR_value)}\Big) = {number(D)}"
         + after_text,
-        i18n.text(f"d_note_17_{s.penalty.kind}", lang, l=l), i18n.text("d_origin_17_reg", lang, l=l),
+        " ".join(t for t in (i18n.text(f"d_note_17_{s.penalty.kind}", lang, l=l), _edited(s, lang)) if t),
+        i18n.text("d_origin_17_reg", lang, l=l),
     )
 
 
@@ -159,13 +162,20 @@ def bias_update(s: Snapshot, l: int, j: int, lang: str = "en") -> Equation:
     """(18) for b^l_j: Δb = −η ∂L/∂b, and the bias before and after."""
     db, before, after = s.g.db[l - 1][0, j - 1], s.b_before[l - 1][0, j - 1], s.b[l - 1][0, j - 1]
     D = -s.lr * db
+    moved = rf",\quad b^{{{l}}}_{{{j}}} \leftarrow b^{{{l}}}_{{{j}}} + \Delta b^{{{l}}}_{{{j}}}"
+    after_text = rf",\quad {number(before)} + {signed(D)} = {number(after)}"
+    if s.edit is not None:
+        moved = after_text = ""
     return Equation(
-        "(18)",
-        rf"\Delta b^{{{l}}}_{{{j}}} = -\eta\,\frac{{\partial L}}{{\partial b^{{{l}}}_{{{j}}}}},\quad"
-        rf" b^{{{l}}}_{{{j}}} \leftarrow b^{{{l}}}_{{{j}}} + \Delta b^{{{l}}}_{{{j}}}",
-        rf"-{number(s.lr)}\cdot{signed(db)} = {number(D)},\quad {number(before)} + {signed(D)} = {number(after)}",
-        origin=i18n.text("d_origin_18", lang, l=l),
+        "(18)", rf"\Delta b^{{{l}}}_{{{j}}} = -\eta\,\frac{{\partial L}}{{\partial b^{{{l}}}_{{{j}}}}}{moved}",
+        rf"-{number(s.lr)}\cdot{signed(db)} = {number(D)}{after_text}", _edited(s, lang),
+        i18n.text("d_origin_18", lang, l=l),
     )
+
+
+def _edited(s: Snapshot, lang: str) -> str:
+    """At a hand edit's entry, why its update moved nothing (else nothing)."""
+    return "" if s.edit is None else i18n.text("x_edited", lang, name=s.edit.name)
 
 
 def derivation(net: Network, s: Snapshot, cell: Cell, lang: str = "en") -> list[Equation]:

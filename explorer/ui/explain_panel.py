@@ -26,11 +26,10 @@ def _rows(t: Trainer, s: Snapshot) -> int:
 def opened() -> None:
     """The board's `explain` trigger, a click on a cell of δ, ∂L/∂W, ∂L/∂b, ΔW or Δb ([key, i, j],
     the exact entry under the pointer): its derivation opens, in place of any other. A value
-    naming none of the cells of the step on the board changes nothing."""
+    naming none of the network's cells changes nothing (a row past the shown step's batch, at
+    an epoch's shorter end, opens nothing: `cell` closes it)."""
     ss, t = st.session_state, session.trainer()
-    step = ss.get("viewed_step", t.steps)
-    s = t.snapshot(step) if t.history[0].step <= step <= t.steps else t.current
-    cell = explain.parse(ss["board"]["explain"], t.net.sizes, _rows(t, s))
+    cell = explain.parse(ss["board"]["explain"], t.net.sizes, min(t.config.batch, t.n_train))  # any batch's rows
     if cell is not None:
         ss["explained"] = cell
 

@@ -180,3 +180,22 @@ def test_the_equations_view_writes_the_same_entry():
             assert equations[0].numeric.endswith(f"= {written(explain.value(s, cell))}")
         else:  # (2)–(4) for W^l_{ij}, sample r
             assert (at["l"], at["i"], at["j"]) == (cell.l, i, j)
+
+
+def test_at_a_hand_edit_the_update_is_not_said_to_have_moved_the_weight():
+    """A hand edit's entry: its gradients are the last batch through the edited weights (W_before is
+    W); its ΔW and Δb are −η times them, and no step applied them."""
+    t = trained(SMALL.with_(reg="l2", lam=0.1), steps=2)
+    t.edit(2, 3, 1, "0.5")
+    s = t.current
+    _, _, delta = by_hand(s, "tanh", "cross_entropy")
+    assert s.W[1][2, 0] == 0.5 and np.allclose(delta[2], s.g.delta[2], rtol=1e-10, atol=1e-14)
+    for cell in (explain.Cell("DW2", 3, 1), explain.Cell("Db2", 1, 1), explain.Cell("DW1", 2, 1)):
+        update, _ = explain.derivation(t.net, s, cell)
+        assert r"\leftarrow" not in update.symbolic and "hand edit of W²₃,₁" in update.note
+        assert f"= {written(explain.value(s, cell))}" in update.numeric
+    D = explain.value(s, explain.Cell("DW2", 3, 1))
+    assert np.isclose(D, -SMALL.lr * (s.g.dW[1][2, 0] + 0.1 * 0.5), rtol=1e-12)
+    t.step()  # the next step's update is said to have moved the weight again
+    update = explain.derivation(t.net, t.current, explain.Cell("DW2", 3, 1))[0]
+    assert r"\leftarrow" in update.symbolic and "hand edit" not in update.note
