@@ -2,14 +2,18 @@
 the numbers row and the board follow with no step, against a reference trainer given the same
 edit; Undo takes it back; a bad value is named in the page's language and nothing changes; the
 History view lists the edit and the share link says it cannot carry it; the Equations view
-writes out the last step taken."""
+writes out the last step taken. The board's `edit` trigger, sent as the page sends it, does the
+same, and one that names no weight or no number changes nothing."""
 
 from __future__ import annotations
+
+import json
 
 import numpy as np
 import pytest
 import specs
 from specs import click, metrics, ok, texts
+from streamlit.components.v2.bidi_component.main import _make_trigger_id
 
 from explorer.model.training import Config, Trainer
 
@@ -111,3 +115,42 @@ def test_the_equations_view_writes_out_the_last_step_taken_for_an_edit():
     ok(at.segmented_control(key="view").set_value("equations").run())
     assert any("hand edit" in i and "step 2" in i for i in texts(at.info)), texts(at.info)
     assert not at.exception
+
+
+def send_edit(at, value: object):
+    """What Enter in the board's editor sends: the board's trigger `edit` (as test_explain_app sends `explain`)."""
+    states = at._tree.get_widget_states()
+    trigger = states.widgets.add()
+    trigger.id = _make_trigger_id(at.get_by_key("board").proto.id, "events")
+    trigger.json_trigger_value = json.dumps([{"event": "edit", "value": value}])
+    return ok(at._run(states))
+
+
+def test_the_boards_edit_trigger_sets_a_weight_or_a_bias():
+    at = specs.open_app(**LINK)
+    click(at, "step")
+    t = at.session_state["trainer"]
+    send_edit(at, {"l": 1, "i": 2, "j": 3, "value": "0.5", "bias": False, "n": 1})
+    assert t.net.W[0][1, 2] == 0.5 and t.steps == 1 and specs.board(at)["W1"][1, 2] == 0.5
+    send_edit(at, {"l": 2, "i": 1, "j": 2, "value": "−1", "bias": True, "n": 2})
+    ref = reference(1, 1, 2, 3, "0.5")
+    ref.edit(2, 1, 2, "-1", bias=True)
+    assert all(np.array_equal(x, y) for x, y in zip(t.net.W + t.net.b, ref.net.W + ref.net.b))
+    assert metrics(at)["Train loss"] == f"{ref.loss_on('train'):.4g}"
+    assert len(t.history) == 4 and t.current.edit.name == "b²₂"
+
+
+@pytest.mark.parametrize(("value", "said"), [
+    ("junk", "cannot read"), ({"l": "1", "i": 1, "j": 1, "value": "0"}, "There is no layer"),
+    ({"l": 1, "i": 9, "j": 1, "value": "0"}, "has no entry [9, 1]"),
+    ({"l": 1, "i": 1, "j": 1, "value": [1]}, "not a number"),
+    ({"l": 1, "i": 1, "j": 1}, "not a number"), ({"l": 1, "i": 1, "j": 1, "value": "-1e400"}, "not a finite number"),
+])
+def test_a_trigger_naming_no_weight_or_no_number_changes_nothing(value, said):
+    at = specs.open_app(**LINK)
+    click(at, "step")
+    t = at.session_state["trainer"]
+    W, entries = list(t.net.W), len(t.history)
+    send_edit(at, value)
+    assert any(said in w for w in texts(at.warning)), texts(at.warning)
+    assert all(x is y for x, y in zip(t.net.W, W)) and len(t.history) == entries
