@@ -7,15 +7,14 @@ changes. Play sends about CHUNK_SECONDS of frames a run; the page shows them at 
 second and asks for the next chunk when half are shown. On Pause, the steps computed for frames
 that were never shown are taken back, so the trainer stands at the step on the screen.
 
-static/ is served beside this module (a static path, `canvas.serve_folder`); the component's
-inline module is board_loader.js, a few bytes that import it: Streamlit re-sends a
+static/ is served at a static path (`canvas.serve_static`); the component is `canvas.live`: its
+inline module is loader.js, a few bytes that import board.js: Streamlit re-sends a
 component's inline JavaScript with every run.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from pathlib import Path
 
 import streamlit as st
 
@@ -25,17 +24,9 @@ from explorer.model import limits
 from explorer.model.training import Snapshot, Trainer
 from explorer.ui import canvas, editing, explain_panel, session
 
-HERE = Path(__file__).parent
 CHUNK_SECONDS = 0.4  # of frames computed in one run of Play
 FPS = 20.0           # frames shown a second, at most: one host serves a whole class
-_mount = st.components.v2.component("backprop_board", js=(HERE / "board_loader.js").read_text(encoding="utf-8"),
-                                    isolate_styles=False)
-
-
-def _serve() -> None:
-    """static/ (at the path board_loader.js imports board.js from) and plotly.min.js."""
-    canvas.serve_folder("board", HERE / "static")
-    canvas.serve_plotly()
+_mount = canvas.live("backprop_board")
 
 
 def forget() -> None:
@@ -65,7 +56,7 @@ def draw(t: Trainer, s: Snapshot, shown: board.Shown, view: board.View, numbers:
     words in the page's language: `label`, and the data set's `class_names`). Returns the
     header of the last frame sent (its colour ranges, …)."""
     ss = st.session_state
-    _serve()
+    canvas.serve_static()
     version = board.version(t, shown)
     spec = None
     if ss.get("board_sent") != version:

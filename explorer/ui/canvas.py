@@ -1,16 +1,22 @@
 """A Plotly chart that stays mounted from run to run, so a Step redraws it in place.
 
 `st.plotly_chart` mounts a fresh graph for every new figure (a full `Plotly.newPlot`). This
-custom component (its JavaScript is `canvas.js`) keeps one graph div per key and calls
+custom component (its JavaScript is static/canvas.js) keeps one graph div per key and calls
 `Plotly.react` on it. Its payload is the figure's JSON, `{"data": [...], "layout": {...}}`,
 NumPy arrays as Plotly's base64 typed arrays. plotly.js itself comes from the pinned plotly
 package, served by Streamlit under the app's own base URL, so nothing is fetched from the
 internet and the 4.8 MB script is never re-sent with a figure.
+
+The live components (this chart, the board) are `live`: their inline module is loader.js, a few
+bytes that import the component's module from static/ (served at a static path, with the
+plotly.js loader they share, static/plotly.js): Streamlit re-sends a component's inline
+JavaScript with every run.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -19,15 +25,19 @@ import streamlit as st
 from streamlit.components import v1 as components_v1
 
 PLOTLY_FILES = Path(plotly.__file__).parent / "package_data"  # plotly.min.js and templates/plotly.json
+HERE = Path(__file__).parent
+LOADER = (HERE / "loader.js").read_text(encoding="utf-8")
 
 
-def _component(name: str, js: str) -> object:
-    return st.components.v2.component(name, js=Path(__file__).with_name(js).read_text(encoding="utf-8"),
-                                      isolate_styles=False)
+def live(name: str) -> Callable[..., object]:
+    """A live component named `name` ("backprop_<module>"): its JavaScript is static/<module>.js,
+    imported once by loader.js (call `serve_static` in the run that mounts it)."""
+    return st.components.v2.component(name, js=LOADER, isolate_styles=False)
 
 
-_mount = _component("backprop_canvas", "canvas.js")
-_clock = _component("backprop_clock", "clock.js")
+_mount = live("backprop_canvas")
+_clock = st.components.v2.component("backprop_clock", js=(HERE / "clock.js").read_text(encoding="utf-8"),
+                                    isolate_styles=False)  # a few lines: inline
 
 
 def _scalar(value: object) -> object:
@@ -61,15 +71,17 @@ def serve_folder(name: str, folder: Path) -> str:
     return f"component/{served}/"
 
 
-def serve_plotly() -> None:
-    """Serve plotly.min.js and Plotly's default template at component/explorer.ui.canvas.plotly/
-    (the path canvas.js loads them from)."""
+def serve_static() -> None:
+    """Serve static/ at component/explorer.ui.canvas.static/ (where loader.js imports the live
+    components' modules from), plotly.min.js and Plotly's default template at
+    component/explorer.ui.canvas.plotly/ (where static/plotly.js loads them from)."""
+    serve_folder("static", HERE / "static")
     serve_folder("plotly", PLOTLY_FILES)
 
 
 def chart(fig: dict, key: str) -> None:
     """Draw `fig` in the persistent chart named `key` (a key stays one graph div)."""
-    serve_plotly()
+    serve_static()
     _mount(key=key, data=payload(fig))
 
 

@@ -20,8 +20,9 @@ from explorer.ui import canvas
 
 
 def test_serve_folder_serves_the_files_at_the_path_it_returns(server: str):
-    """On a real server (AppTest's runtime is a mock): once a page has drawn a chart, canvas.js
-    finds plotly.min.js and the template at the path serve_plotly registered."""
+    """On a real server (AppTest's runtime is a mock): once a page has drawn a chart, loader.js
+    finds the live components' modules, and static/plotly.js plotly.min.js and the template, at
+    the paths serve_static registered."""
     import asyncio
     import urllib.request
     from concurrent.futures import ThreadPoolExecutor
@@ -35,15 +36,20 @@ def test_serve_folder_serves_the_files_at_the_path_it_returns(server: str):
 
     with ThreadPoolExecutor(1) as thread:  # a thread of its own: Playwright may hold this one's event loop
         assert thread.submit(asyncio.run, open_page()).result() == []
-    served = f"{server}/component/explorer.ui.canvas.plotly/"
-    assert f"'{served.removeprefix(server + '/')}'" in Path(canvas.__file__).with_name("canvas.js").read_text()
-    for name in ("plotly.min.js", "templates/plotly.json"):
+    static = Path(canvas.__file__).with_name("static")
+    plotly_at = f"{server}/component/explorer.ui.canvas.plotly/"
+    modules_at = f"{server}/component/explorer.ui.canvas.static/"
+    assert f"'{plotly_at.removeprefix(server + '/')}'" in (static / "plotly.js").read_text()
+    assert f"`{modules_at.removeprefix(server + '/')}${{file}}`" in canvas.LOADER
+    files = {plotly_at + name: canvas.PLOTLY_FILES / name for name in ("plotly.min.js", "templates/plotly.json")}
+    files |= {modules_at + name: static / name for name in ("canvas.js", "board.js", "plotly.js")}
+    for url, path in files.items():
         try:
-            with urllib.request.urlopen(served + name, timeout=10) as response:
-                assert response.read() == (canvas.PLOTLY_FILES / name).read_bytes()
+            with urllib.request.urlopen(url, timeout=10) as response:
+                assert response.read() == path.read_bytes()
         except OSError as e:
             raise AssertionError(
-                f"{served + name}: {e}. Streamlit no longer serves a v1 component's folder at "
+                f"{url}: {e}. Streamlit no longer serves a v1 component's folder at "
                 "component/<module>.<name>/: explorer/ui/canvas.py serve_folder needs another way") from e
 
 
