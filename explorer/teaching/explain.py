@@ -210,10 +210,11 @@ def value(s: Snapshot, cell: Cell) -> float:
 
 
 def equations_entry(cell: Cell, layers: int) -> dict[str, int]:
-    """Where the Equations view writes the cell's chain rule (`chain.entry_chain`): its layer l
-    and entry i, j, sample r (only those the cell fixes). `layers`: how many W^l there are."""
+    """Where the Equations view writes the cell's chain rule (`chain.entry_chain`): its layer l,
+    entry i, j and sample r (1 where the cell leaves one free, always within that layer's
+    shape). `layers`: how many W^l there are."""
     if cell.kind != "delta":  # W^l's entry (i, j); a bias: its column j
-        return {"l": cell.l, "i": cell.i, "j": cell.j} if cell.kind in ("dW", "DW") else {"l": cell.l, "j": cell.j}
+        return {"l": cell.l, "i": cell.i if cell.kind in ("dW", "DW") else 1, "j": cell.j, "r": 1}
     if cell.l <= layers:  # δ^l_j of sample r: the chain rule's (10)–(14) at layer l, entry i = j
-        return {"l": cell.l, "i": cell.j, "r": cell.i}
-    return {"l": layers, "j": cell.j, "r": cell.i}  # the output's δ^n_j: (20) or (25) at the last layer
+        return {"l": cell.l, "i": cell.j, "j": 1, "r": cell.i}
+    return {"l": layers, "i": 1, "j": cell.j, "r": cell.i}  # the output's δ^n_j: (20) or (25) at the last layer

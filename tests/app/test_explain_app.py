@@ -128,3 +128,16 @@ def test_while_playing_the_cell_stays_outlined_and_its_derivation_waits_for_paus
     click(at, "play")  # Pause: the derivation of the step shown
     s = at.session_state["trainer"].current
     assert title(at) == [f"**Where δ²[1, 3] = {s.g.delta[1][0, 2]:.6g} comes from, at step {s.step}**"]
+
+
+
+def test_a_delta_cell_opens_the_equations_view_at_its_chain_rule():
+    at = open_app(**SMALL)
+    click(at, "step")
+    click_cell(at, ["delta3", 5, 3])
+    click(at, "explain_open")
+    shown = [at.session_state[k] for k in ("view", "eq_layer", "cell_i", "cell_j", "cell_r")]
+    assert shown == ["equations", 3, 3, 1, 5]
+    delta = at.session_state["trainer"].current.g.delta[2][4, 2]  # δ³ of sample 5, neuron 3: (10)–(14) there
+    assert any(str(e.value).rstrip().endswith(rf"= {teach.number(delta)}\end{{gathered}}" + "\n$$")
+               for e in at.latex), [str(e.value)[-60:] for e in at.latex]

@@ -171,7 +171,9 @@ def test_the_equations_view_writes_the_same_entry():
     layers = len(s.W)
     for key, i, j in (("delta2", 4, 3), ("delta3", 2, 1), ("delta4", 5, 2), ("dW2", 3, 4), ("DW1", 2, 1)):
         cell = explain.Cell(key, i, j)
-        at = {"i": 1, "j": 1, "r": 1} | explain.equations_entry(cell, layers)
+        at = explain.equations_entry(cell, layers)
+        m, n = s.W[at["l"] - 1].shape
+        assert 1 <= at["i"] <= m and 1 <= at["j"] <= n and 1 <= at["r"] <= len(s.batch.rows)
         equations = chain.entry_chain(net, s.g, s.W_before, s.b_before, at["l"], at["i"], at["j"], at["r"],
                                       s.batch.Y)
         if cell.kind == "delta" and cell.l <= layers:  # (10)–(14) for δ^l_i of sample r
