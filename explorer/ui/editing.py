@@ -30,11 +30,25 @@ def edit(l: object, i: object, j: object, value: object, bias: bool = False) -> 
     if ss.get("playing"):
         ss["edit_problem"] = Message("edit_playing")
         return
+    if _looking_back(t):  # the page shows older weights than the ones an edit would change
+        ss["edit_problem"] = Message("edit_past", s=ss["viewed_step"], n=t.steps)
+        return
     try:
         if session.act(t.edit, l, i, j, value, bool(bias)):
             ss.pop("quiz_prediction", None)  # it was predicted for the weights before the edit
     except EditError as error:
         ss["edit_problem"] = error.args[0]
+
+
+def _looking_back(t: Trainer) -> bool:
+    """Whether the views show an older entry than the latest (controls.viewed_snapshot)."""
+    ss = st.session_state
+    if ss.get("view_latest") != (t.steps, t.current.edited):  # the next run shows the latest anyway
+        return False
+    try:
+        return t.snapshot(ss.get("viewed_step", t.steps), ss.get("viewed_edits")) is not t.current
+    except KeyError:
+        return False
 
 
 def from_board() -> None:

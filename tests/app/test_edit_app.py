@@ -154,3 +154,15 @@ def test_a_trigger_naming_no_weight_or_no_number_changes_nothing(value, said):
     send_edit(at, value)
     assert any(said in w for w in texts(at.warning)), texts(at.warning)
     assert all(x is y for x, y in zip(t.net.W, W)) and len(t.history) == entries
+
+
+def test_an_edit_while_looking_back_is_refused_and_says_where_to_go():
+    at = picked(3)
+    t = at.session_state["trainer"]
+    ok(at.segmented_control(key="view").set_value("history").run())
+    ok(at.slider(key="view_step").set_value(1).run())
+    ok(at.segmented_control(key="view").set_value("network").run())
+    W, entries = list(t.net.W), len(t.history)
+    set_value(at, "0")
+    assert any("looking back at step 1" in w and "step 3" in w for w in texts(at.warning)), texts(at.warning)
+    assert all(x is y for x, y in zip(t.net.W, W)) and len(t.history) == entries
