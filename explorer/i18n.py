@@ -15,7 +15,7 @@ import json
 import re
 from pathlib import Path
 
-from explorer.notation import FORMATTER
+from explorer.notation import FORMATTER, Notation
 
 LANGUAGES = {"en": "English", "zh": "中文"}
 
@@ -83,3 +83,8 @@ def code(value: object, limit: int = ECHO_LIMIT) -> str:
     fence = "`" * (1 + max((len(run) for run in re.findall("`+", shown)), default=0))
     pad = " " if shown.startswith("`") or shown.endswith("`") or not shown.strip() else ""
     return f"{fence}{pad}{shown}{pad}{fence}"
+
+
+def noted(key: str, lang: str, nt: Notation, **values: object) -> str:
+    """`text` in the notation `nt`: the column notation's wording (`key_col`) where it has one."""
+    return text(nt.key(key, STRINGS["en"]), lang, **values)

@@ -5,7 +5,10 @@ A payload is a little-endian u32 n, then n bytes of a JSON header, then the arra
 header's `arrays` table names (`[name, dtype, shape, offset]`, offsets from the end of the
 header, each array 8-byte aligned). Every matrix shown (W, b, δ, ∂L/∂W, ΔW) travels as its
 own array, neither packed with others nor rescaled; only a matrix larger than the board can
-show cell by cell is sent at display resolution (`coarse`).
+show cell by cell is sent at display resolution (`coarse`). Each goes as the page's notation shows
+it (`Shown.notation`, named in the structure and in every frame's header): in the column notation
+every matrix is the core's transposed (Wˡ n×m, b a column, δ one sample a column), the same
+numbers; the diagram's edges keep the core's (row) indices, `data-w="l,i,j"` for Wˡ[i, j].
 
 The structure (sizes, words, data points, the grid) goes only when it changes; a Step sends
 one frame (the step's values), Play several. Frame k's arrays are named `f{k}.<name>`.
@@ -22,6 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from explorer import i18n
 from explorer.figures import diagram, plots
 from explorer.figures.plots import (
     CLASS_COLOURS,
@@ -37,6 +41,7 @@ from explorer.figures.plots import (
 )
 from explorer.model import limits
 from explorer.model.training import Snapshot, Trainer
+from explorer.notation import ROW, Notation
 
 Arrays = list[tuple[str, np.ndarray]]
 # A matrix with more rows or columns than this is sent at display resolution: blocks of
@@ -60,6 +65,7 @@ class Shown:
     diagram: bool = True           # the network diagram and its norms
     present: bool = False          # projector type
     lang: str = "en"
+    notation: str = "row"          # how matrices are shown (explorer.notation): "row" or "column"
 
 
 def pictured(t: Trainer) -> str | None:
@@ -92,14 +98,15 @@ def structure(t: Trainer, shown: Shown, label: Label = ENGLISH, class_names: Seq
     spec = {
         "version": version(t, shown), "sizes": sizes, "batch": t.config.batch, "panels": list(shown.panels),
         "loss": shown.loss, "diagram": shown.diagram, "present": shown.present, "pictured": drawn,
+        "notation": shown.notation,
         "shown_cells": SHOWN_CELLS, "text": {"rows": TEXT_ROWS, "cells": TEXT_CELLS, "gaps": GAP_CELLS},
         "max_nodes": diagram.MAX_NODES, "max_edges": diagram.MAX_EDGES,
         "summarised": diagram.summarised(sizes),
         "colours": {"diverging": DIVERGING, "classes": CLASS_COLOURS, "lines": LINE_COLOURS,
                     "negative": diagram.NEGATIVE, "positive": diagram.POSITIVE, "nodes": diagram.NODE_SCALE,
                     "highlight": HIGHLIGHT},
-        "words": _words(label, [str(name) for name in class_names or t.dataset.target_names]) | {
-            "confidence": label(f"p_confidence_{t.config.loss}", p="{p}")},
+        "words": _words(label, [str(name) for name in class_names or t.dataset.target_names],
+                        Notation(shown.notation)) | {"confidence": label(f"p_confidence_{t.config.loss}", p="{p}")},
         "inputs": [str(name) for name in t.input_names],  # x₁, x₂, x₁², … or the data's columns, as text
     }
     arrays: Arrays = []
@@ -115,7 +122,7 @@ def structure(t: Trainer, shown: Shown, label: Label = ENGLISH, class_names: Seq
     return spec, arrays
 
 
-def _words(label: Label, names: list[str]) -> dict[str, object]:
+def _words(label: Label, names: list[str], nt: Notation = ROW) -> dict[str, object]:
     """Every word the board shows, in the session's language (class names as given: the
     board shows them as text, never as HTML)."""
     return {
@@ -125,7 +132,7 @@ def _words(label: Label, names: list[str]) -> dict[str, object]:
         "norm_delta": label("dg_norm_delta_tip", l="{l}", v="{v}"),
         "norm_dW": label("dg_norm_dW_tip", l="{l}", v="{v}"),
         "targets": label("p_targets"), "curve": label("p_network_curve"), "train_points": label("p_train"),
-        "delta": label("p_delta_title", l="{l}"),
+        "delta": label(nt.key("p_delta_title", i18n.STRINGS["en"]), l="{l}"),
         "edit_hint": label("edit_hint"), "edit_pause": label("edit_pause"),
     }
 
@@ -164,10 +171,11 @@ def coarse(M: np.ndarray, most: int = SHOWN_CELLS) -> np.ndarray:
     return np.take_along_axis(blocks, k[..., None], axis=2)[..., 0]
 
 
-def _sent(M: np.ndarray) -> np.ndarray:
-    """A matrix as it travels: at display resolution if large, float32 beyond EXACT_CELLS."""
+def _sent(M: np.ndarray, nt: Notation = ROW) -> np.ndarray:
+    """A matrix as it travels: at display resolution if large, float32 beyond EXACT_CELLS, as the
+    notation `nt` shows it (transposed after `coarse`, so that both notations show the same cells)."""
     M = coarse(M)
-    return M if M.size <= EXACT_CELLS else M.astype(np.float32)
+    return nt.shown(M if M.size <= EXACT_CELLS else M.astype(np.float32))
 
 
 FAMILIES = {"W": ("W", "b"), "dW": ("dW", "db"), "update": ("DW", "Db")}
@@ -178,27 +186,27 @@ def frame(t: Trainer, s: Snapshot, view: View, shown: Shown, numbers: Sequence[s
     """One step's values: the header's scalars and the arrays every part of the board draws;
     the loss curve's points after step `since` (all of them when None: see `curve`) and the
     prediction over the input space (`drawn`: what the structure's "pictured" says)."""
-    g, L = s.g, len(s.W)
+    g, L, nt = s.g, len(s.W), Notation(shown.notation)
     families = {"W"} | ({*shown.panels, view.edges} if g is not None else set())
     head: dict[str, object] = {"step": s.step, "latest": t.steps, "numbers": list(numbers), "light": s.light,
                                "gradients": g is not None, "edges": view.edges if g is not None else "W",
                                "nodes": view.nodes, "pick": view.pick, "log": view.log_loss, "explain": view.explain,
-                               "ranges": {}}
+                               "ranges": {}, "notation": shown.notation}
     arrays: Arrays = []
     ranges = head["ranges"]
     stepped = s.update_gradient() if g is not None else None  # (17): ∂L/∂W, plus λ ∂R/∂W with a penalty
     for l in range(1, L + 1):
         matrices = _matrices(s, l, stepped)
         if g is not None:
-            arrays.append((f"delta{l + 1}", _sent(g.delta[l])))
+            arrays.append((f"delta{l + 1}", _sent(g.delta[l], nt)))
             ranges[f"delta{l + 1}"] = view.ranges.get((l, "delta")) or symmetric_range(g.delta[l])
         for family in families:
             top, bottom = matrices[family]
             name, bias = FAMILIES[family]
-            arrays += [(f"{name}{l}", _sent(top)), (f"{bias}{l}", _sent(bottom))]
+            arrays += [(f"{name}{l}", _sent(top, nt)), (f"{bias}{l}", _sent(bottom, nt))]
             ranges[f"{name}{l}"] = view.ranges.get((l, family)) or symmetric_range(top)
             ranges[f"{bias}{l}"] = view.ranges.get((l, f"{family}_b")) or symmetric_range(bottom)  # b: its own
-    head["shapes"] = [list(M.shape) for M in s.W]
+    head["shapes"] = [list(M.shape) for M in s.W]  # the core's (row notation)
     if shown.diagram:
         arrays += _diagram(t, s, view, head)
     if shown.loss:
@@ -221,10 +229,10 @@ def _matrices(s: Snapshot, l: int, stepped: Sequence[np.ndarray] | None) -> dict
 _ENTRY = re.compile(r"(W|b|dW|db|DW|Db|delta)([0-9]{1,3})")
 
 
-def peek(s: Snapshot, asked: object) -> dict | None:
+def peek(s: Snapshot, asked: object, nt: Notation = ROW) -> dict | None:
     """The exact entry a hover asks for (`asked`: {"id", "key", "i", "j"} from the page, the key
-    of a matrix as the frame names it, 0-based indices): {"id", "key", "i", "j", "v"} at the
-    snapshot's step; None when `asked` names no entry of it."""
+    of a matrix as the frame names it, 0-based indices of the matrix as the notation `nt` shows
+    it): {"id", "key", "i", "j", "v"} at the snapshot's step; None when `asked` names no entry of it."""
     if not isinstance(asked, Mapping):
         return None
     key, i, j, ident = (asked.get(k) for k in ("key", "i", "j", "id"))
@@ -240,6 +248,7 @@ def peek(s: Snapshot, asked: object) -> dict | None:
         M = pair and pair[FAMILIES[family].index(name)]
     else:
         M = None
+    M = None if M is None else nt.shown(M)
     if M is None or not (0 <= i < M.shape[0] and 0 <= j < M.shape[1]):
         return None
     return {"id": ident, "key": key, "i": i, "j": j, "v": float(M[i, j])}

@@ -1,7 +1,9 @@
 """The rest of the derivation with live numbers: the unrolled chain (16) against (15), the
 softmax Jacobian (24) and the steps to (25), and one scalar through the chain rule, (2)–(4),
 (10)–(14), (20). Each is computed a second way here, from the step's arrays, and the tests
-check that both ways agree with the core.
+check that both ways agree with the core. Each is written in the notation asked for (`nt`,
+explorer.notation): every matrix transposed and every product reversed in the column notation,
+an entry the core holds at [i, j] written with its indices swapped.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import numpy as np
 
 from explorer import i18n
 from explorer.core import Gradients, Network, cross_entropy, log_softmax
+from explorer.notation import ROW, Notation
 from explorer.teaching.teach import WRITE_OUT, Equation, activation_name, matrix, number, signed, terms
 
 
@@ -27,29 +30,31 @@ def unrolled_product(g: Gradients, W: list[np.ndarray], l: int) -> np.ndarray:
 
 
 def unrolled(net: Network, g: Gradients, W: list[np.ndarray], l: int, lang: str = "en",
-             rows: int = WRITE_OUT) -> list[Equation]:
+             rows: int = WRITE_OUT, nt: Notation = ROW) -> list[Equation]:
     """(16) for δ^l with the step's matrices (W: the weights the step used). With f the
     identity (or no hidden layer in between) the product is (15)'s δ^l; otherwise the
     second equation shows where ⊙ f′(z^k) enters and the core's δ^l."""
     n = len(g.z)
     ks = range(n - 1, l - 1, -1)
-    factors = "".join(rf"(W^{{{k}}})^T" for k in ks)
+    t = nt.transposed()
+    factors = nt.product(rf"\delta^{{{n}}}", *(rf"(W^{{{k}}})^T" for k in ks), sep="")
     product = unrolled_product(g, W, l)
-    numeric = (matrix(g.delta[-1], rows) + "".join(matrix(W[k - 1].T) for k in ks)
-               + rf" = {matrix(product, rows)}")
-    written = Equation("(16)", rf"\delta^{{{l}}} = \delta^{{{n}}}{factors}", numeric,
-                    origin=i18n.text("d_origin_16", lang, l=l, n=n))
+    numeric = (nt.product(matrix(g.delta[-1], rows, t), *(matrix(W[k - 1], transposed=nt.transposed(True)) for k in ks),
+                          sep="")
+               + rf" = {matrix(product, rows, t)}")
+    written = Equation("(16)", rf"\delta^{{{l}}} = {factors}", numeric,
+                       origin=i18n.noted("d_origin_16", lang, nt, l=l, n=n))
     hidden = _hidden_between(l, n)
     if net.activation == "identity" or not hidden:
         return [Equation(written.number, written.symbolic, written.numeric + rf" = \delta^{{{l}}}_{{(15)}}",
                          i18n.text("d_note_16_same", lang, l=l), written.origin)]
     chain = rf"\delta^{{{n}}}"
     for k in ks:
-        chain = rf"{chain}(W^{{{k}}})^T" + (rf" \odot f'(z^{{{k}}})" if k in hidden else "")
+        chain = nt.product(chain, rf"(W^{{{k}}})^T", sep="") + (rf" \odot f'(z^{{{k}}})" if k in hidden else "")
         if k != l:
             chain = rf"\big({chain}\big)"
-    app = Equation("(15), (16)", rf"\delta^{{{l}}} = {chain}", rf"\delta^{{{l}}} = {matrix(g.delta[l - 1], rows)}",
-                   i18n.text("d_note_16_f", lang, l=l, f=activation_name(net.activation, lang),
+    app = Equation("(15), (16)", rf"\delta^{{{l}}} = {chain}", rf"\delta^{{{l}}} = {matrix(g.delta[l - 1], rows, t)}",
+                   i18n.noted("d_note_16_f", lang, nt, l=l, f=activation_name(net.activation, lang),
                              layers=", ".join(str(k) for k in hidden)),
                    i18n.text("d_origin_16_f", lang, l=l))
     return [written, app]
@@ -102,12 +107,13 @@ def softmax_chain(y: np.ndarray, y_star: np.ndarray, r: int, lang: str = "en",
 
 
 def entry_chain(net: Network, g: Gradients, W: list[np.ndarray], b: list[np.ndarray], l: int, i: int, j: int,
-                r: int, Y: np.ndarray, lang: str = "en") -> list[Equation]:
+                r: int, Y: np.ndarray, lang: str = "en", nt: Notation = ROW) -> list[Equation]:
     """One scalar through the chain rule, sample r (1-based), with the step's numbers:
-    (2)–(4) for ∂L/∂W^l_{ij}, (10)–(14) for δ^l_i and, at the output, (20) (MSE) or the
-    last line of (25) (cross-entropy) for δ^n_j. W, b are the weights the step used."""
+    (2)–(4) for ∂L/∂W^l_{ij} (the core's [i, j]: from neuron i of layer l to neuron j of layer
+    l+1; W^l_{ji} in columns), (10)–(14) for δ^l_i and, at the output, (20) (MSE) or the last
+    line of (25) (cross-entropy) for δ^n_j. W, b are the weights the step used."""
     output = [output_entry(net, g, Y, j, r, lang)] if l == len(g.z) - 1 else []
-    return [*output, weight_entry(g, W, b, l, i, j, r, lang), delta_entry(net, g, W, l, i, r, lang)]
+    return [*output, weight_entry(g, W, b, l, i, j, r, lang, nt), delta_entry(net, g, W, l, i, r, lang, nt=nt)]
 
 
 def output_entry(net: Network, g: Gradients, Y: np.ndarray, j: int, r: int, lang: str = "en") -> Equation:
@@ -129,29 +135,32 @@ def output_entry(net: Network, g: Gradients, Y: np.ndarray, j: int, r: int, lang
 
 
 def weight_entry(g: Gradients, W: list[np.ndarray], b: list[np.ndarray], l: int, i: int, j: int, r: int,
-                 lang: str = "en") -> Equation:
-    """(2)–(4) for ∂L/∂W^l_{ij} of sample r (1-based): only z^{l+1}_j holds W^l_{ij}; its
-    derivative there is a^l_i."""
+                 lang: str = "en", nt: Notation = ROW) -> Equation:
+    """(2)–(4) for ∂L/∂W^l_{ij} of sample r (1-based; the core's [i, j], written W^l_{ji} in
+    columns): only z^{l+1}_j holds W^l_{ij}; its derivative there is a^l_i."""
+    ij = _pair(nt)
     a, z_next, d_next = g.a[l - 1][r - 1], g.z[l][r - 1], g.delta[l][r - 1]
     Wl, bl = W[l - 1], b[l - 1]
-    sum_z = [rf"{signed(a[k])}\cdot{signed(Wl[k, j - 1])}" for k in range(len(a))] + [signed(bl[0, j - 1])]
+    sum_z = [nt.product(signed(a[k]), signed(Wl[k, j - 1]), sep=r"\cdot") for k in range(len(a))]
+    sum_z.append(signed(bl[0, j - 1]))
+    z_j = nt.product(rf"a^{{{l}}}_k", rf"W^{{{l}}}_{{{ij('k', j)}}}")
     return Equation(
         "(2)–(4)",
-        rf"\frac{{\partial L}}{{\partial W^{{{l}}}_{{{i},{j}}}}}"
+        rf"\frac{{\partial L}}{{\partial W^{{{l}}}_{{{ij(i, j)}}}}}"
         rf" = \frac{{\partial L}}{{\partial z^{{{l + 1}}}_{{{j}}}}}\frac{{\partial z^{{{l + 1}}}_{{{j}}}}}"
-        rf"{{\partial W^{{{l}}}_{{{i},{j}}}}}"
-        rf" = \delta^{{{l + 1}}}_{{{j}}}\,\frac{{\partial(\sum_k a^{{{l}}}_k W^{{{l}}}_{{k,{j}}} + b^{{{l}}}_{{{j}}})}}"
-        rf"{{\partial W^{{{l}}}_{{{i},{j}}}}} = \delta^{{{l + 1}}}_{{{j}}}\, a^{{{l}}}_{{{i}}}",
+        rf"{{\partial W^{{{l}}}_{{{ij(i, j)}}}}}"
+        rf" = \delta^{{{l + 1}}}_{{{j}}}\,\frac{{\partial(\sum_k {z_j} + b^{{{l}}}_{{{j}}})}}"
+        rf"{{\partial W^{{{l}}}_{{{ij(i, j)}}}}} = \delta^{{{l + 1}}}_{{{j}}}\, a^{{{l}}}_{{{i}}}",
         rf"\begin{{gathered}}z^{{{l + 1}}}_{{{j}}} = {terms(sum_z)} = {number(z_next[j - 1])} \\"
         rf"\delta^{{{l + 1}}}_{{{j}}}\, a^{{{l}}}_{{{i}}} = {signed(d_next[j - 1])}\cdot{signed(a[i - 1])}"
         rf" = {number(d_next[j - 1] * a[i - 1])}\end{{gathered}}",
-        i18n.text("d_note_2_4", lang, l=l, l1=l + 1, i=i, j=j, r=r),
+        i18n.noted("d_note_2_4", lang, nt, l=l, l1=l + 1, i=i, j=j, r=r),
         i18n.text("d_origin_2_4_input" if l == 1 else "d_origin_2_4", lang, l=l, i=i),
     )
 
 
 def delta_entry(net: Network, g: Gradients, W: list[np.ndarray], l: int, i: int, r: int, lang: str = "en",
-                tag: str = "(10)–(14)") -> Equation:
+                tag: str = "(10)–(14)", nt: Notation = ROW) -> Equation:
     """(10)–(14) for δ^l_i of sample r (1-based), which is (15) for that entry: every z^{l+1}_j
     holds z^l_i (through a^l_i), so the sum runs over j (the first WRITE_TERMS of its terms
     written, the others counted); ⊙ f′(z^l_i) for a hidden layer; `tag` is its formula number."""
@@ -159,22 +168,28 @@ def delta_entry(net: Network, g: Gradients, W: list[np.ndarray], l: int, i: int,
     s13 = entry_sum(g, W, l, i, r)
     chain = rf"\delta^{{{l}}}_{{{i}}} = \sum_j \frac{{\partial L}}{{\partial z^{{{l + 1}}}_j}}" \
             rf"\frac{{\partial z^{{{l + 1}}}_j}}{{\partial z^{{{l}}}_{{{i}}}}}"
-    written = terms([rf"{signed(d_next[k])}\cdot{signed(Wl[i - 1, k])}" for k in range(len(d_next))], index="j")
+    written = terms([nt.product(signed(d_next[k]), signed(Wl[i - 1, k]), sep=r"\cdot") for k in range(len(d_next))],
+                    index="j")
     written += rf" = {number(s13)}"
+    by_j = nt.product(rf"\delta^{{{l + 1}}}_j", rf"W^{{{l}}}_{{{_pair(nt)(i, 'j')}}}")
+    # δ^{l+1} times column i of (W^l)^T; in columns, row i of (W^l)^T times δ^{l+1}
+    as_matrix = nt.product(rf"\delta^{{{l + 1}}}", rf"((W^{{{l}}})^T)_{{{i}}}", sep="")
     if l > 1:
         fp = float(net.f_prime(g.z[l - 1][r - 1: r], g.a[l - 1][r - 1: r])[0, i - 1])
-        symbolic = (rf"{chain} = \Big(\sum_j \delta^{{{l + 1}}}_j W^{{{l}}}_{{{i},j}}\Big) f'(z^{{{l}}}_{{{i}}})"
-                    rf" = \delta^{{{l + 1}}}((W^{{{l}}})^T)_{{{i}}}\, f'(z^{{{l}}}_{{{i}}})")
+        symbolic = rf"{chain} = \Big(\sum_j {by_j}\Big) f'(z^{{{l}}}_{{{i}}}) = {as_matrix}\, f'(z^{{{l}}}_{{{i}}})"
         last = rf"{number(s13)}\cdot{signed(fp)} = {number(g.delta[l - 1][r - 1, i - 1])}"
         origin = i18n.text("d_origin_10_14", lang, l=l, i=i)
     else:
-        symbolic = (rf"{chain} = \sum_j \delta^{{{l + 1}}}_j W^{{{l}}}_{{{i},j}}"
-                    rf" = \delta^{{{l + 1}}}((W^{{{l}}})^T)_{{{i}}}")
+        symbolic = rf"{chain} = \sum_j {by_j} = {as_matrix}"
         last = rf"\delta^{{1}}_{{{i}}} = {number(g.delta[0][r - 1, i - 1])}"
         origin = i18n.text("d_origin_10_14_input", lang, l=l, i=i)
     numeric = rf"\begin{{gathered}}{written} \\ {last}\end{{gathered}}"
-    note = i18n.text("d_note_10_14", lang, l=l, l1=l + 1, i=i, r=r)
+    note = i18n.noted("d_note_10_14", lang, nt, l=l, l1=l + 1, i=i, r=r)
     return Equation(tag, symbolic, numeric, note, origin)
+
+
+def _pair(nt: Notation):
+    return lambda i, j: ",".join(map(str, nt.pair(i, j)))
 
 
 def entry_sum(g: Gradients, W: list[np.ndarray], l: int, i: int, r: int) -> float:

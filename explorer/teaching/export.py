@@ -20,6 +20,7 @@ from explorer import i18n
 from explorer.core import Network
 from explorer.i18n import Message, code
 from explorer.model.training import BLOW_UP_WEIGHT, Snapshot
+from explorer.notation import ROW, Notation
 from explorer.teaching.teach import WRITE_OUT, activation_name, framing, matrix, number, phases, update
 
 # The largest network the app builds (100 inputs, six hidden layers of 256, 20 outputs) saves
@@ -170,12 +171,13 @@ def cut(net: Network, batch: int) -> bool:
     return max(net.sizes) > WRITE_OUT or batch > WRITE_OUT
 
 
-def handout(net: Network, s: Snapshot, dataset: str, lang: str = "en", inputs: Sequence[str] = ()) -> str:
+def handout(net: Network, s: Snapshot, dataset: str, lang: str = "en", inputs: Sequence[str] = (),
+            nt: Notation = ROW) -> str:
     """Markdown with LaTeX: every intermediate number of the step in snapshot `s` (of a
     larger matrix its first WRITE_OUT rows and columns, and a note that says so), each
     formula with its note and where it comes from, the data set (`dataset`, a name of
     `explorer.model.data.DATASETS` or "csv") and the seed, what each input column is
-    (`inputs`) and the step's penalty, in `lang`."""
+    (`inputs`) and the step's penalty, in `lang` and the notation `nt`."""
     g, n = s.g, len(net.sizes)
     lines = [f"# {i18n.text('d_handout_title', lang)}", "",
              i18n.text("d_handout_network", lang, sizes=net.sizes, f=activation_name(net.activation, lang),
@@ -183,24 +185,26 @@ def handout(net: Network, s: Snapshot, dataset: str, lang: str = "en", inputs: S
              i18n.text("d_handout_data", lang, seed=net.seed,
                        dataset=i18n.text("d_handout_csv" if dataset == "csv" else f"ds_{dataset}", lang)), ""]
     if inputs:
-        lines += [i18n.text("d_handout_inputs", lang, names=", ".join(i18n.code(name) for name in inputs)), ""]
+        lines += [i18n.noted("d_handout_inputs", lang, nt, names=", ".join(i18n.code(name) for name in inputs)), ""]
     if s.penalty.active:
         lines += [i18n.text("d_handout_penalty", lang, kind=i18n.text(f"reg_{s.penalty.kind}", lang),
                             lam=number(s.penalty.lam)), ""]
     if cut(net, len(g.z[0])):
         lines += [i18n.text("d_handout_cut", lang, k=WRITE_OUT), ""]
-    lines += [framing(lang), ""]
+    lines += [framing(lang, nt), ""]
 
     def block(label: str, latex: str, *texts: str) -> None:
         lines.extend([f"**{label}**", "", f"$$\n{latex}\n$$", ""])
         lines.extend(f"{text}\n" for text in texts if text)
 
-    block(i18n.text("d_handout_input", lang), rf"X = a^1 = {matrix(g.z[0])},\quad y^* = {matrix(s.batch.Y)}")
-    for phase in phases(net.with_parameters(s.W_before, s.b_before), g, s.batch.Y, s.lr, lang)[:-1]:
+    t = nt.transposed()
+    block(i18n.text("d_handout_input", lang), rf"X = a^1 = {matrix(g.z[0], transposed=t)},\quad"
+                                              rf" y^* = {matrix(s.batch.Y, transposed=t)}")
+    for phase in phases(net.with_parameters(s.W_before, s.b_before), g, s.batch.Y, s.lr, lang, nt=nt)[:-1]:
         e = phase.equation
         label = phase.title if e.number in phase.title else f"{phase.title} {e.number}"
         block(label.strip(), rf"{e.symbolic} \\ {e.numeric}", e.origin, e.note)
     for l in range(1, n):
-        for e in update(s, l, lang):
+        for e in update(s, l, lang, nt):
             block(i18n.text("d_handout_update", lang, number=e.number, l=l), rf"{e.symbolic} \\ {e.numeric}", e.origin)
     return "\n".join(lines)

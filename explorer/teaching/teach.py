@@ -9,7 +9,9 @@ that the two agree.
 
 Each `Equation` says where it comes from: the derivation's formula as it writes it (one
 sample, no activation), or what the app adds to it (a = f(z), ⊙ f′, the batch mean 1/B).
-Prose comes in the language asked for (`lang`, "en" or "zh").
+Prose comes in the language asked for (`lang`, "en" or "zh"), formulas and matrices in the
+notation asked for (`nt`, explorer.notation: the derivation's row vectors by default, or column
+vectors, where every matrix is written transposed and every product in the reverse order).
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from explorer import i18n
 from explorer.core import Gradients, Network, cross_entropy, log_softmax, mse
 from explorer.model.penalty import NONE, Penalty
 from explorer.model.training import Snapshot
-from explorer.notation import sub, sup
+from explorer.notation import ROW, Notation, sub, sup
 
 # A matrix is written out in full up to this many rows and columns; larger ones by shape.
 # A per-sample matrix (one row per sample of the batch) is instead written as its first k
@@ -102,9 +104,10 @@ def activation_name(name: str, lang: str = "en") -> str:
     return i18n.text(f"d_act_{name}", lang)
 
 
-def framing(lang: str = "en") -> str:
-    """Once, plainly: what the derivation writes and what the app adds (Markdown with LaTeX)."""
-    return i18n.text("d_framing", lang)
+def framing(lang: str = "en", nt: Notation = ROW) -> str:
+    """Once, plainly: what the derivation writes and what the app adds (Markdown with LaTeX); in
+    the column notation, also how its formulas read there."""
+    return i18n.noted("d_framing", lang, nt)
 
 
 # -- the formulas of one layer ----------------------------------------------------------------
@@ -116,107 +119,120 @@ def mean_note(note: str, size: int, rows: int, lang: str) -> str:
     return " ".join(t for t in (note, i18n.text("d_mean_all", lang, B=size, k=rows) if size > rows else "") if t)
 
 
-def dL_dW(g: Gradients, l: int, lang: str = "en", rows: int = WRITE_OUT) -> Equation:
-    """(8) for layer l (1-based): ∂L/∂W^l = (a^l)^T δ^{l+1}, the batch mean (of all B
-    samples, whichever `rows` of them are written)."""
+def dL_dW(g: Gradients, l: int, lang: str = "en", rows: int = WRITE_OUT, nt: Notation = ROW) -> Equation:
+    """(8) for layer l (1-based): ∂L/∂W^l = (a^l)^T δ^{l+1} (in columns δ^{l+1} (a^l)^T), the
+    batch mean (of all B samples, whichever `rows` of them are written)."""
     a, d, dW = g.a[l - 1], g.delta[l], g.dW[l - 1]
-    B = len(d)
+    B, t = len(d), nt.transposed()
+    product = nt.product(braced(a, rows, nt.transposed(True)), braced(d, rows, t), sep="")
     return Equation(
         "(8)",
-        rf"\frac{{\partial L}}{{\partial W^{{{l}}}}} = \frac{{1}}{{B}} (a^{{{l}}})^T \delta^{{{l + 1}}}",
-        rf"\frac{{1}}{{{B}}} {braced(a, rows, transposed=True)}{braced(d, rows)} = {braced(dW)}",
-        mean_note(i18n.text("d_note_8", lang, l=l, l1=l + 1), B, rows, lang),
-        i18n.text("d_origin_8_input" if l == 1 else "d_origin_8", lang, l=l, l1=l + 1),
+        rf"\frac{{\partial L}}{{\partial W^{{{l}}}}} = \frac{{1}}{{B}} "
+        + nt.product(rf"(a^{{{l}}})^T", rf"\delta^{{{l + 1}}}"),
+        rf"\frac{{1}}{{{B}}} {product} = {braced(dW, transposed=t)}",
+        mean_note(i18n.noted("d_note_8", lang, nt, l=l, l1=l + 1), B, rows, lang),
+        i18n.noted("d_origin_8_input" if l == 1 else "d_origin_8", lang, nt, l=l, l1=l + 1),
     )
 
 
-def dL_db(g: Gradients, l: int, lang: str = "en", rows: int = WRITE_OUT) -> Equation:
-    """(9): ∂L/∂b^l = δ^{l+1}, the batch mean of its rows (all B of them)."""
+def dL_db(g: Gradients, l: int, lang: str = "en", rows: int = WRITE_OUT, nt: Notation = ROW) -> Equation:
+    """(9): ∂L/∂b^l = δ^{l+1}, the batch mean of its rows (in columns: its columns; all B of them)."""
     d, db = g.delta[l], g.db[l - 1]
     B = len(d)
     return Equation(
         "(9)",
         rf"\frac{{\partial L}}{{\partial b^{{{l}}}}} = \frac{{1}}{{B}}\sum_{{r=1}}^{{B}} \delta^{{{l + 1}}}_r",
-        rf"\frac{{1}}{{{B}}}\sum_{{r=1}}^{{{B}}} {matrix(d, rows)}_r = {braced(db)}",
+        rf"\frac{{1}}{{{B}}}\sum_{{r=1}}^{{{B}}} {matrix(d, rows, nt.transposed())}_r"
+        rf" = {braced(db, transposed=nt.transposed())}",
         mean_note("", B, rows, lang),
-        origin=i18n.text("d_origin_9", lang, l=l, l1=l + 1),
+        origin=i18n.noted("d_origin_9", lang, nt, l=l, l1=l + 1),
     )
 
 
 def delta_back(net: Network, g: Gradients, W: list[np.ndarray], l: int, lang: str = "en",
-               rows: int = WRITE_OUT) -> Equation:
-    """(15): δ^l = δ^{l+1} (W^l)^T, ⊙ f'(z^l) for a hidden layer; W is the weights the step used."""
-    d_next, Wt, d = g.delta[l], W[l - 1].T, g.delta[l - 1]
-    numeric = braced(d_next, rows) + braced(Wt)
+               rows: int = WRITE_OUT, nt: Notation = ROW) -> Equation:
+    """(15): δ^l = δ^{l+1} (W^l)^T (in columns (W^l)^T δ^{l+1}), ⊙ f'(z^l) for a hidden layer;
+    W is the weights the step used."""
+    d_next, d, t = g.delta[l], g.delta[l - 1], nt.transposed()
+    symbolic = rf"\delta^{{{l}}} = " + nt.product(rf"\delta^{{{l + 1}}}", rf"(W^{{{l}}})^T")
+    numeric = nt.product(braced(d_next, rows, t), braced(W[l - 1], transposed=nt.transposed(True)), sep="")
     if l == 1:
         return Equation(
-            "(15)", r"\delta^{1} = \delta^{2} (W^{1})^T", numeric + rf" = {matrix(d, rows)}",
-            i18n.text("d_note_15_input", lang, l=l), i18n.text("d_origin_15_input", lang, l=l),
+            "(15)", symbolic, numeric + rf" = {matrix(d, rows, t)}",
+            i18n.noted("d_note_15_input", lang, nt, l=l), i18n.noted("d_origin_15_input", lang, nt, l=l),
         )
     f_prime = net.f_prime(g.z[l - 1], g.a[l - 1])
     return Equation(
         "(15)",
-        rf"\delta^{{{l}}} = \delta^{{{l + 1}}} (W^{{{l}}})^T \odot f'(z^{{{l}}})",
-        numeric + rf"\odot \underbrace{{{matrix(f_prime, rows, label=False)}}}_{{f'(z^{{{l}}})}} = {braced(d, rows)}",
-        i18n.text("d_note_15", lang, f=activation_name(net.activation, lang), l=l),
-        i18n.text("d_origin_15", lang, l=l, l1=l + 1),
+        symbolic + rf" \odot f'(z^{{{l}}})",
+        numeric + rf"\odot \underbrace{{{matrix(f_prime, rows, t, label=False)}}}_{{f'(z^{{{l}}})}}"
+        rf" = {braced(d, rows, t)}",
+        i18n.noted("d_note_15", lang, nt, f=activation_name(net.activation, lang), l=l),
+        i18n.noted("d_origin_15", lang, nt, l=l, l1=l + 1),
     )
 
 
-def output_delta(loss: str, g: Gradients, Y: np.ndarray, lang: str = "en", rows: int = WRITE_OUT) -> Equation:
+def output_delta(loss: str, g: Gradients, Y: np.ndarray, lang: str = "en", rows: int = WRITE_OUT,
+                 nt: Notation = ROW) -> Equation:
     """(21) δ^n = y − y* for MSE, (25) δ^n = a − y* with a = softmax(y) for cross-entropy."""
-    n, y, d = len(g.z), g.z[-1], g.delta[-1]
+    n, y, d, t = len(g.z), g.z[-1], g.delta[-1], nt.transposed()
     if loss == "mse":
         return Equation("(21)", rf"\delta^{{{n}}} = y - y^*",
-                        rf"{matrix(y, rows)} - {matrix(Y, rows)} = {matrix(d, rows)}",
-                        i18n.text("d_note_21", lang, n=n), i18n.text("d_origin_21", lang, n=n))
+                        rf"{matrix(y, rows, t)} - {matrix(Y, rows, t)} = {matrix(d, rows, t)}",
+                        i18n.text("d_note_21", lang, n=n), i18n.noted("d_origin_21", lang, nt, n=n))
     a = np.exp(log_softmax(y))
     return Equation("(25)", rf"\delta^{{{n}}} = a - y^*,\quad a = \mathrm{{softmax}}(y)\;(22)",
-                    rf"{matrix(a, rows)} - {matrix(Y, rows)} = {matrix(d, rows)}",
-                    i18n.text("d_note_25", lang, n=n), i18n.text("d_origin_25", lang, n=n))
+                    rf"{matrix(a, rows, t)} - {matrix(Y, rows, t)} = {matrix(d, rows, t)}",
+                    i18n.text("d_note_25", lang, n=n), i18n.noted("d_origin_25", lang, nt, n=n))
 
 
-def update(s: Snapshot, l: int, lang: str = "en") -> list[Equation]:
+def update(s: Snapshot, l: int, lang: str = "en", nt: Notation = ROW) -> list[Equation]:
     """(17), (18) for layer l with the weights before and after the step; with a penalty (the
-    app's addition, `explorer.model.penalty`) (17) steps along ∂L/∂W^l + λ ∂R/∂W^l."""
+    app's addition, `explorer.model.penalty`) (17) steps along ∂L/∂W^l + λ ∂R/∂W^l. The same
+    form in either notation, every matrix as `nt` shows it."""
     dW, db = s.g.dW[l - 1], s.g.db[l - 1]
+    shown = lambda M: matrix(M, transposed=nt.transposed())  # noqa: E731 - every matrix of (17), (18)
     dL = rf"\frac{{\partial L}}{{\partial W^{{{l}}}}}"
     W17 = Equation("(17)", rf"W^{{{l}}} \leftarrow W^{{{l}}} - \eta {dL}",
-                   rf"{matrix(s.W_before[l - 1])} - {number(s.lr)}\,{matrix(dW)} = {matrix(s.W[l - 1])}",
+                   rf"{shown(s.W_before[l - 1])} - {number(s.lr)}\,{shown(dW)} = {shown(s.W[l - 1])}",
                    origin=i18n.text("d_origin_17", lang, l=l))
     if s.penalty.active:
         dR = {"l2": rf"W^{{{l}}}", "l1": rf"\mathrm{{sign}}(W^{{{l}}})"}[s.penalty.kind]
         W17 = Equation("(17)", rf"W^{{{l}}} \leftarrow W^{{{l}}} - \eta \Big({dL} + \lambda \frac{{\partial R}}"
                                rf"{{\partial W^{{{l}}}}}\Big),\quad \frac{{\partial R}}{{\partial W^{{{l}}}}} = {dR}",
-                       rf"{matrix(s.W_before[l - 1])} - {number(s.lr)}\,\Big({matrix(dW)} + {number(s.penalty.lam)}\,"
-                       rf"{matrix(s.penalty.dR(s.W_before[l - 1]))}\Big) = {matrix(s.W[l - 1])}",
+                       rf"{shown(s.W_before[l - 1])} - {number(s.lr)}\,\Big({shown(dW)} + {number(s.penalty.lam)}\,"
+                       rf"{shown(s.penalty.dR(s.W_before[l - 1]))}\Big) = {shown(s.W[l - 1])}",
                        i18n.text(f"d_note_17_{s.penalty.kind}", lang, l=l),
                        i18n.text("d_origin_17_reg", lang, l=l))
     return [
         W17,
         Equation("(18)", rf"b^{{{l}}} \leftarrow b^{{{l}}} - \eta \frac{{\partial L}}{{\partial b^{{{l}}}}}",
-                 rf"{matrix(s.b_before[l - 1])} - {number(s.lr)}\,{matrix(db)} = {matrix(s.b[l - 1])}",
+                 rf"{shown(s.b_before[l - 1])} - {number(s.lr)}\,{shown(db)} = {shown(s.b[l - 1])}",
                  origin=i18n.text("d_origin_18", lang, l=l)),
     ]
 
 
-def layer_equations(net: Network, s: Snapshot, l: int, lang: str = "en", rows: int = WRITE_OUT) -> list[Equation]:
+def layer_equations(net: Network, s: Snapshot, l: int, lang: str = "en", rows: int = WRITE_OUT,
+                    nt: Notation = ROW) -> list[Equation]:
     """Every formula of a step that involves layer l's W^l, b^l and δ^{l+1}, in backward order;
-    per-sample matrices written as their first `rows` samples."""
+    per-sample matrices written as their first `rows` samples, in the notation `nt`."""
     g = s.g
     equations = []
     if l == len(net.sizes) - 1:
-        equations.append(output_delta(net.loss, g, s.batch.Y, lang, rows))
-    equations += [dL_dW(g, l, lang, rows), dL_db(g, l, lang, rows), delta_back(net, g, s.W_before, l, lang, rows)]
-    return equations + update(s, l, lang)
+        equations.append(output_delta(net.loss, g, s.batch.Y, lang, rows, nt))
+    equations += [dL_dW(g, l, lang, rows, nt), dL_db(g, l, lang, rows, nt),
+                  delta_back(net, g, s.W_before, l, lang, rows, nt)]
+    return equations + update(s, l, lang, nt)
 
 
-def cell_terms(g: Gradients, l: int, i: int, j: int, lang: str = "en") -> dict[str, np.ndarray]:
-    """The derivation's (4) in batch form for ∂L/∂W^l_{ij} (1-based i, j): column i of a^l and
-    column j of δ^{l+1}, sample by sample, whose products' mean over the batch is the entry."""
+def cell_terms(g: Gradients, l: int, i: int, j: int, lang: str = "en", nt: Notation = ROW) -> dict[str, np.ndarray]:
+    """The derivation's (4) in batch form for the core's ∂L/∂W^l[i, j] (1-based i, j, the weight
+    from neuron i of layer l to neuron j of layer l+1): column i of a^l and column j of δ^{l+1}
+    (in columns: their rows), sample by sample, whose products' mean over the batch is the entry."""
     a_i, d_j = g.a[l - 1][:, i - 1], g.delta[l][:, j - 1]
-    return {i18n.text("d_sample_r", lang): np.arange(1, len(a_i) + 1), f"a{sup(l)}ᵣ,{sub(i)}": a_i,
-            f"δ{sup(l + 1)}ᵣ,{sub(j)}": d_j, i18n.text("d_product", lang): a_i * d_j}
+    return {i18n.text("d_sample_r", lang): np.arange(1, len(a_i) + 1),
+            f"a{sup(l)}" + ",".join(map(sub, nt.pair("r", i))): a_i,
+            f"δ{sup(l + 1)}" + ",".join(map(sub, nt.pair("r", j))): d_j, i18n.text("d_product", lang): a_i * d_j}
 
 
 def output_deltas(
@@ -240,34 +256,38 @@ class Phase:
 
 
 def phases(net: Network, g: Gradients, Y: np.ndarray, lr: float, lang: str = "en",
-           rows: int = WRITE_OUT, penalty: Penalty = NONE) -> list[Phase]:
+           rows: int = WRITE_OUT, penalty: Penalty = NONE, nt: Notation = ROW) -> list[Phase]:
     """One SGD update in the order it is computed: forward layer by layer, the loss, δ^n,
     back through each layer (δ, ∂W, ∂b), and the update (with a penalty's λ ∂R/∂W, the app's
     addition). `g` is the core's result for the batch; the last phase is carried out by the
-    trainer's step itself. Per-sample matrices are written as their first `rows` samples."""
-    n, out = len(net.sizes), []
+    trainer's step itself. Per-sample matrices are written as their first `rows` samples, every
+    formula in the notation `nt` (`shows` holds the core's matrices, in rows)."""
+    n, out, t = len(net.sizes), [], nt.transposed()
     for i in range(1, n):
         z, a_prev = g.z[i], g.a[i - 1]
         act = rf"\quad a^{{{i + 1}}} = f(z^{{{i + 1}}})" if i < n - 1 else rf"\quad y = z^{{{n}}}"
-        origin = i18n.text("d_origin_forward" if i < n - 1 else "d_origin_forward_out", lang, i=i, i1=i + 1)
+        origin = i18n.noted("d_origin_forward" if i < n - 1 else "d_origin_forward_out", lang, nt, i=i, i1=i + 1)
         out.append(Phase(
             i18n.text("d_ph_forward", lang, i=i, i1=i + 1),
-            Equation("", rf"z^{{{i + 1}}} = a^{{{i}}} W^{{{i}}} + b^{{{i}}}" + act,
-                     rf"{matrix(a_prev, rows)} {matrix(net.W[i - 1])} + {matrix(net.b[i - 1])} = {matrix(z, rows)}",
+            Equation("", rf"z^{{{i + 1}}} = {nt.product(f'a^{{{i}}}', f'W^{{{i}}}')} + b^{{{i}}}" + act,
+                     rf"{nt.product(matrix(a_prev, rows, t), matrix(net.W[i - 1], transposed=t))}"
+                     rf" + {matrix(net.b[i - 1], transposed=t)} = {matrix(z, rows, t)}",
                      origin=origin),
             {f"z{sup(i + 1)}": z, f"a{sup(i + 1)}": g.a[i]} if i < n - 1 else {f"y = z{sup(n)}": z},
             i,
         ))
+    ri = ",".join(nt.pair("r", "i"))
     tag, formula, key = (("(19)", r"L = \frac{1}{B}\sum_r \tfrac12 \lVert y_r - y^*_r \rVert^2", "19")
                              if net.loss == "mse" else
-                             ("(22), (23)", r"L = -\frac{1}{B}\sum_r \sum_i y^*_{r,i} \log a_{r,i}", "23"))
-    loss = Equation(tag, formula, rf"L = {number(g.loss)}", i18n.text(f"d_note_{key}", lang, n=n),
+                             ("(22), (23)", rf"L = -\frac{{1}}{{B}}\sum_r \sum_i y^*_{{{ri}}} \log a_{{{ri}}}", "23"))
+    loss = Equation(tag, formula, rf"L = {number(g.loss)}", i18n.noted(f"d_note_{key}", lang, nt, n=n),
                     i18n.text(f"d_origin_{key}", lang, n=n))
     out.append(Phase(i18n.text("d_ph_loss", lang), loss, {"y*": Y}))
-    out.append(Phase(i18n.text("d_ph_output", lang, n=n), output_delta(net.loss, g, Y, lang, rows),
+    out.append(Phase(i18n.text("d_ph_output", lang, n=n), output_delta(net.loss, g, Y, lang, rows, nt),
                      {f"δ{sup(n)}": g.delta[-1]}, n - 1))
     for l in range(n - 1, 0, -1):
-        for equation in (dL_dW(g, l, lang, rows), dL_db(g, l, lang, rows), delta_back(net, g, net.W, l, lang, rows)):
+        for equation in (dL_dW(g, l, lang, rows, nt), dL_db(g, l, lang, rows, nt),
+                         delta_back(net, g, net.W, l, lang, rows, nt)):
             shows = {"(8)": {f"∂L/∂W{sup(l)}": g.dW[l - 1]}, "(9)": {f"∂L/∂b{sup(l)}": g.db[l - 1]},
                      "(15)": {f"δ{sup(l)}": g.delta[l - 1]}}[equation.number]
             out.append(Phase(i18n.text("d_ph_backward", lang, number=equation.number, l=l), equation, shows, l))

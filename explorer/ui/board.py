@@ -22,6 +22,7 @@ from explorer.figures import board
 from explorer.figures.plots import Label
 from explorer.model import limits
 from explorer.model.training import Snapshot, Trainer
+from explorer.notation import Notation
 from explorer.ui import canvas, editing, explain_panel, session
 
 CHUNK_SECONDS = 0.4  # of frames computed in one run of Play
@@ -67,7 +68,7 @@ def draw(t: Trainer, s: Snapshot, shown: board.Shown, view: board.View, numbers:
     # frame already, the payload carries that entry and nothing else. (A hand edit keeps the
     # step: its entry is another snapshot, id(s).)
     asked, shows = ss.pop("board_peek", None), [version, id(t), t.steps, s.step, id(s), repr(view)]
-    peeked = board.peek(s, asked) if asked is not None and not ss.get("playing") else None
+    peeked = board.peek(s, asked, Notation(shown.notation)) if asked is not None and not ss.get("playing") else None
     if peeked is not None and spec is None and ss.get("board_shows") == shows:
         _mount(key=key, data=board.payload(version, None, [], peeked=peeked), **_triggers())
         return ss["board_head"]

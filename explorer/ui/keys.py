@@ -27,7 +27,8 @@ KEYS: dict[str, Key] = {
     "net": Key("session", "public: the Network being trained (the trainer's), for whoever drives the page"),
     "loss_history": Key("session", "public: the batch loss of every update (the trainer's), likewise"),
     "config": Key("session", "the Config the trainer was last brought to (links.parse_query, then the sidebar)"),
-    "page": Key("session", "the link's page options (links.parse_page: lang, present, quiz, step, hide, discretize)"),
+    "page": Key("session", "the link's page options (links.parse_page: lang, present, quiz, step, hide, discretize, "
+                           "notation)"),
     "link_problems": Key("session", "what the link asked for that could not be used (Messages); workspace shows them"),
     "replay_to": Key("session", "the link's step=N, until the seeded run has been replayed to it"),
     "replayed": Key("session", "(config, N) of a link's step=N, replayed: the address bar keeps step=N with it"),
@@ -38,6 +39,8 @@ KEYS: dict[str, Key] = {
     "pending_config": Key("session", "the Config the budget sent this session back to, set into the widgets next run"),
     "frame_due": Key("session", "when Play's next frame may step (time.monotonic), at most 20 frames a second"),
     "lang": Key("sidebar", "the page's language, en or zh (the sidebar's widget; the link sets it first)"),
+    "notation": Key("sidebar", "how vectors are written: row (the derivation's) or column (the sidebar's switch "
+                               "under the language; the link sets it first)"),
     "quiz_mode": Key("workspace", "predict, then step is on (the switch beside the views; the link sets it first)"),
     # sidebar: the configuration's widgets (session.set_widgets fills them from a Config)
     "cfg_{name}": Key("sidebar", "the widget of one Config field (cfg_dataset, cfg_seed, ...)"),

@@ -54,7 +54,7 @@ def _rows(size: int) -> int:
     """The "first k samples" control of the Equations and Phase by phase views (one setting
     for both): how many samples of a batch of `size` the per-sample matrices write out, at
     most teach.WRITE_OUT so that a written matrix stays small on a projector."""
-    k = int(st.number_input(_("eq_rows"), 1, teach.WRITE_OUT, help=_("eq_rows_help"),
+    k = int(st.number_input(_("eq_rows"), 1, teach.WRITE_OUT, help=page.noted("eq_rows_help"),
                             **page.kept("eq_rows", teach.WRITE_OUT)))
     if size > k:
         st.caption(_("eq_rows_shown", k=k, B=size, rest=size - k))
@@ -70,41 +70,43 @@ def equations_view(t: Trainer, s: Snapshot) -> None:
     if s is None or s.g is None:
         st.info(_("light_snapshot", s=s.step) if s and s.light else _("eq_none"))
         return
-    layers = len(s.W)
+    layers, nt = len(s.W), session.notation()
     left, right = st.columns(2)
     if st.session_state.get("eq_layer") not in range(1, layers + 1):  # the output layer first (the board sets it too)
         st.session_state["eq_layer"] = layers
+    shapes = [nt.shown(W).shape for W in s.W]
     l = left.selectbox(_("eq_layer"), range(1, layers + 1), key="eq_layer",
-                       format_func=lambda l: f"l = {l}: W{sup(l)} {s.W[l - 1].shape[0]}×{s.W[l - 1].shape[1]}")
+                       format_func=lambda l: f"l = {l}: W{sup(l)} {shapes[l - 1][0]}×{shapes[l - 1][1]}")
     with right:
         rows = _rows(len(s.batch.rows))
-    st.caption(_("eq_intro", l=l, k=teach.WRITE_OUT))
+    st.caption(page.noted("eq_intro", l=l, k=teach.WRITE_OUT))
     lang, net, g = _lang(), t.network_at(s), s.g
     with st.expander(_("d_framing_title")):
-        st.markdown(teach.framing(lang))
+        st.markdown(teach.framing(lang, nt))
     st.button(_("d_doc_open"), key="open_derivation", type="tertiary", icon=":material/menu_book:",
               on_click=_open_derivation)
-    for equation in teach.layer_equations(net, s, l, lang, rows):
+    for equation in teach.layer_equations(net, s, l, lang, rows, nt):
         show(equation)
 
     st.subheader(_("cell"))
     m, n = s.W[l - 1].shape
     left, middle, right = st.columns(3)
-    i = int(left.number_input(_("d_cell_i"), 1, m, key="cell_i"))
-    j = int(middle.number_input(_("d_cell_j"), 1, n, key="cell_j"))
+    i = int(left.number_input(page.noted("d_cell_i"), 1, m, key="cell_i"))
+    j = int(middle.number_input(page.noted("d_cell_j"), 1, n, key="cell_j"))
     r = int(right.number_input(_("d_cell_r"), 1, len(s.batch.rows), key="cell_r"))
-    terms = teach.cell_terms(g, l, i, j, lang)
+    terms = teach.cell_terms(g, l, i, j, lang, nt)
     products = terms[_("d_product")]
-    st.markdown(_("cell_text", l=l, l1=l + 1, i=i, j=j))
-    st.caption(_("d_cell_table", l=l))
+    st.markdown(page.noted("cell_text", l=l, l1=l + 1, i=i, j=j))
+    st.caption(page.noted("d_cell_table", l=l))
     st.dataframe(pd.DataFrame(terms), hide_index=True, height=min(400, 36 * (len(products) + 1) + 4))
-    st.markdown(_("cell_sum", mean=float(products.mean()), value=float(g.dW[l - 1][i - 1, j - 1]), l=l, i=i, j=j))
+    st.markdown(_("cell_sum", mean=float(products.mean()), value=float(g.dW[l - 1][i - 1, j - 1]), l=l,
+                  entry=nt.entry("∂L/∂W", l, i, j)))
     st.markdown(f"**{_('d_entry_title')}**")
-    for equation in chain.entry_chain(net, g, s.W_before, s.b_before, l, i, j, r, s.batch.Y, lang):
+    for equation in chain.entry_chain(net, g, s.W_before, s.b_before, l, i, j, r, s.batch.Y, lang, nt):
         show(equation)
 
     st.subheader(_("d_16_title"))
-    for equation in chain.unrolled(net, g, s.W_before, l, lang, rows):
+    for equation in chain.unrolled(net, g, s.W_before, l, lang, rows, nt):
         show(equation)
     st.subheader(_("d_24_title"))
     if t.dataset.task != "classification":
@@ -124,10 +126,10 @@ def equations_view(t: Trainer, s: Snapshot) -> None:
     left, right = st.columns(2)
     with left:
         st.latex(rf"(21)\;\; \delta^{{{n_layers}}} = y - y^* \qquad L_{{(19)}} = {teach.number(mse_loss)}")
-        page.chart(_matrix_figure(mse_delta, _("p_compare_mse", n=n_layers)), "compare_mse")
+        page.chart(_matrix_figure(nt.shown(mse_delta), _("p_compare_mse", n=n_layers)), "compare_mse")
     with right:
         st.latex(rf"(25)\;\; \delta^{{{n_layers}}} = a - y^* \qquad L_{{(23)}} = {teach.number(ce_loss)}")
-        page.chart(_matrix_figure(ce_delta, _("p_compare_ce", n=n_layers)), "compare_ce")
+        page.chart(_matrix_figure(nt.shown(ce_delta), _("p_compare_ce", n=n_layers)), "compare_ce")
 
 
 def _open_derivation() -> None:
@@ -183,7 +185,8 @@ def phases_view(t: Trainer, s: Snapshot) -> None:
     batch = t.next_batch()
     g = t.net.gradients(batch.X, batch.Y)  # exactly what the step will compute
     rows = _rows(len(batch.rows))
-    all_phases = teach.phases(t.net, g, batch.Y, t.config.lr, _lang(), rows, t.config.penalty)
+    nt = session.notation()
+    all_phases = teach.phases(t.net, g, batch.Y, t.config.lr, _lang(), rows, t.config.penalty, nt)
     last, current = len(all_phases) - 1, ss["phase"]
     left, right = st.columns(2)
     left.button(_("phase_finish") if current == last else _("phase_next"), key="phase_next", type="primary",
@@ -208,7 +211,7 @@ def phases_view(t: Trainer, s: Snapshot) -> None:
     columns = st.columns(max(1, min(3, len(phase.shows))))
     for k, (name, M) in enumerate(phase.shows.items()):
         with columns[k % len(columns)]:
-            page.chart(_matrix_figure(M, name), f"phase_{k}")
+            page.chart(_matrix_figure(nt.shown(M), name), f"phase_{k}")
 
 
 # -- history -------------------------------------------------------------------------------
@@ -278,7 +281,8 @@ def export_view(t: Trainer, s: Snapshot) -> None:
     stepped = editing.taken(t, s, note=False)  # the handout writes out the last step taken, not a hand edit
     if stepped is not None and stepped.g is not None:
         s, net = t.complete(stepped), t.network_at(stepped)  # with δ^1
-        st.download_button(_("export_handout"), export.handout(net, s, t.config.dataset, _lang(), t.input_names),
+        st.download_button(_("export_handout"), export.handout(net, s, t.config.dataset, _lang(), t.input_names,
+                                                               session.notation()),
                            file_name=f"step{s.step}.md", mime="text/markdown", key="download_handout")
         if export.cut(net, len(s.g.z[0])):
             st.caption(_("export_handout_big", k=teach.WRITE_OUT))

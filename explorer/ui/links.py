@@ -2,8 +2,8 @@
 
 A link carries the configuration (`dataset`, `hidden`, `activation`, `loss`, `lr`, `batch`, `seed`,
 `noise`, `split`, `features`, `reg`, `lambda`) and the page options (`step`, `lang`, `present`, `hide`,
-`quiz`, `discretize`). Everything here is pure and tested on its own; `explorer.ui.session` keeps the
-address bar in step.
+`quiz`, `discretize`, `notation`). Everything here is pure and tested on its own; `explorer.ui.session`
+keeps the address bar in step.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from explorer.model.config import (
     Config,
     fit,
 )
+from explorer.notation import NOTATIONS
 
 DEFAULT = Config()
 # The learning-rate presets of the log-scale choice, 1e-5 … 10.
@@ -233,6 +234,7 @@ PAGE = {
     "hide": (_parse_hide, frozenset()),
     "quiz": (_parse_flag, False),  # predict, then step
     "discretize": (_parse_flag, False),  # the regions by their class alone, not shaded by confidence
+    "notation": (_parse_choice(NOTATIONS, "notation"), "row"),  # vectors as rows (the derivation's) or columns
 }
 
 
@@ -269,4 +271,6 @@ def page_query(options: Mapping[str, object]) -> dict[str, str]:
         query["quiz"] = "1"
     if options["discretize"]:
         query["discretize"] = "1"
+    if options["notation"] != "row":
+        query["notation"] = options["notation"]
     return query

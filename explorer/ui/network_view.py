@@ -13,6 +13,7 @@ from streamlit.delta_generator import DeltaGenerator
 
 from explorer.figures import board, diagram, plots
 from explorer.model.training import Snapshot, Trainer
+from explorer.notation import sup
 from explorer.ui import board as live
 from explorer.ui import editing, explain_panel, page, session
 from explorer.ui.controls import frame_steps
@@ -91,7 +92,7 @@ class Slots:
 def pick_switches(t: Trainer) -> DeltaGenerator | None:
     """Pick W^l[i, j]: its heatmap cell and its edge in the diagram are both outlined."""
     ss = st.session_state
-    if not st.toggle(_("dg_pick"), **page.kept("pick", False)):
+    if not st.toggle(page.noted("dg_pick"), **page.kept("pick", False)):
         return None
     shapes = [W.shape for W in t.net.W]
     ss["pick_l"] = min(ss.get("pick_l", 1), len(shapes))
@@ -107,7 +108,8 @@ def pick_switches(t: Trainer) -> DeltaGenerator | None:
 
 def pick_value(s: Snapshot) -> None:
     l, i, j = picked(s)
-    st.caption(f"W{l}[{i}, {j}] = {s.W[l - 1][i - 1, j - 1]:.6g}")
+    r, c = session.notation().pair(i, j)
+    st.caption(f"W{sup(l)}[{r}, {c}] = {s.W[l - 1][i - 1, j - 1]:.6g}")
 
 
 def diagram_switches(t: Trainer) -> None:
@@ -195,8 +197,9 @@ def network_switches(t: Trainer) -> Slots:
     if net and diagram.summarised(t.net.sizes):
         st.caption(_("dg_summary", n=diagram.MAX_EDGES, k=diagram.MAX_NODES))
     layer_switches()
-    st.caption(_("layers_caption", shapes=", ".join(f"W{l} {W.shape[0]}×{W.shape[1]}"
-                                                    for l, W in enumerate(t.net.W, 1))))
+    shapes = ", ".join(f"W{sup(l)} {m}×{n}" for l, (m, n) in enumerate((session.notation().shown(W).shape
+                                                                           for W in t.net.W), 1))
+    st.caption(page.noted("layers_caption", shapes=shapes))
     return Slots(slot, pick_slot, learned_switch(t))
 
 
@@ -206,7 +209,7 @@ def shown() -> board.Shown:
     panels = () if session.hidden("gradients") else tuple(GRADIENT_PANELS[p] for p in ss.get("show_panels", []))
     return board.Shown(panels=panels, loss=not session.hidden("loss"), data=not session.hidden("data"),
                        diagram=not session.hidden("diagram"), present=bool(session.page()["present"]),
-                       lang=ss.get("lang", "en"))
+                       lang=ss.get("lang", "en"), notation=session.notation().name)
 
 
 def network_view(t: Trainer, s: Snapshot, slots: Slots, numbers: Callable[[Trainer], list[str]]) -> None:

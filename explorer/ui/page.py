@@ -18,6 +18,11 @@ def label(key: str, **values: object) -> str:
     return i18n.text(key, st.session_state.get("lang", "en"), **values)
 
 
+def noted(key: str, **values: object) -> str:
+    """A label in the session's language and notation (its column wording where it has one)."""
+    return i18n.noted(key, st.session_state.get("lang", "en"), session.notation(), **values)
+
+
 def options(prefix: str) -> Callable[[object], str]:
     """A widget's format_func: option `v` labelled by the string `{prefix}{v}` in the session's
     language, fixed now (tests format options outside the script, where there is no session)."""

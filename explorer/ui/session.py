@@ -22,6 +22,7 @@ from explorer.core import DivergedError
 from explorer.i18n import Message
 from explorer.model import data, limits
 from explorer.model.training import BlowUpError, Config, Trainer
+from explorer.notation import Notation
 from explorer.ui import keys, links, memory, server
 from explorer.ui.links import format_lr, nearest_preset, page_query, parse_page, parse_query, repeated, to_query
 
@@ -44,15 +45,22 @@ def start() -> None:
     st.session_state["page"] = options
     st.session_state["lang"] = options["lang"]
     st.session_state["quiz_mode"] = options["quiz"]
+    st.session_state["notation"] = options["notation"]
     st.session_state["replay_to"] = options["step"]
 
 
 def page() -> dict[str, object]:
-    """The page options of this session's link; the language, predict-then-step and Discretize
-    follow their widgets (Discretize's copy kept while another view is shown: `page.kept`)."""
+    """The page options of this session's link; the language, predict-then-step, Discretize and the
+    notation follow their widgets (Discretize's copy kept while another view is shown: `page.kept`)."""
     ss = st.session_state
     return ss["page"] | {"lang": ss.get("lang", "en"), "quiz": ss.get("quiz_mode", ss["page"]["quiz"]),
-                         "discretize": ss.get("kept_discretize", ss["page"]["discretize"])}
+                         "discretize": ss.get("kept_discretize", ss["page"]["discretize"]),
+                         "notation": ss.get("notation", ss["page"]["notation"])}
+
+
+def notation() -> Notation:
+    """How the page writes vectors and matrices: as rows (the derivation's) or as columns."""
+    return Notation(st.session_state.get("notation", "row"))
 
 
 def hidden(part: str) -> bool:

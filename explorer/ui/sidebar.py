@@ -10,6 +10,7 @@ from explorer.core import ACTIVATIONS, count_parameters
 from explorer.model import config as rules
 from explorer.model import data, features, penalty
 from explorer.model.config import Config
+from explorer.notation import NOTATIONS
 from explorer.ui import links, page, session
 
 _ = page.label
@@ -76,6 +77,8 @@ def sidebar() -> tuple[Config, data.Dataset | None]:
     with st.sidebar:
         st.segmented_control(_("s_language"), list(i18n.LANGUAGES), key="lang", required=True,
                              format_func=i18n.LANGUAGES.get, label_visibility="collapsed")
+        st.segmented_control(_("notation"), NOTATIONS, key="notation", required=True, help=_("notation_help"),
+                             format_func=page.options("notation_"))
         st.header(_("s_data"))
         name = st.selectbox(_("s_dataset"), [*data.DATASETS, links.CSV], format_func=page.options("ds_"),
                             key="cfg_dataset")

@@ -3,6 +3,7 @@ import {mix, edgeStyle, fmt} from './colours.js';
 import {SUP, el, sel, plain, showTip, hideTip} from './dom.js';
 import {FAMILY} from './matrices.js';
 import {openEditor} from './editor.js';
+import {at, indexed, pair} from './notation.js';
 
 export function buildDiagram(st, div) {
   const S = st.S, sizes = S.sizes, most = S.max_nodes, present = S.present;
@@ -85,25 +86,27 @@ function hoverDiagram(st, ev) {
   if (!best) { hideTip(st); return; }
   showTip(st, ev, diagramText(st, F, best), best.kind === 'edge' ? best.e.getAttribute('data-w') : null);
 }
-const exact = (F, key, i, j, m, n) => {  // entry (i, j) of a matrix sent cell by cell (not at display resolution), else null
-  const M = F.f[key]; return M && M.shape[0] === m && M.shape[1] === n ? M.a[i * n + j] : null;
+const exact = (st, F, key, i, j, m, n) => {  // the core's entry (i, j) of its m×n matrix sent cell by cell (not at
+  const M = F.f[key], [r, c] = pair(st.S, m, n);  // display resolution; as the notation shows it), else null
+  return M && M.shape[0] === r && M.shape[1] === c ? at(st.S, M, i, j) : null;
 };
 function clickDiagram(st, ev) {  // an edge sets W^l[i, j] by hand, a bias b^l[j] (editor.js)
   const F = st.frame, hit = F && hitAt(st.dg, ev);
   if (!hit || hit.kind === 'node') return;
   if (hit.kind === 'edge') {
     const [l, i, j] = hit.e.__w, [m, n] = F.head.shapes[l - 1];
-    const value = F.head.edges === 'W' && hit.e.__v !== undefined ? hit.e.__v : exact(F, `W${l}`, i, j, m, n);
-    openEditor(st, ev, {l, i: i + 1, j: j + 1, bias: false, name: `W${SUP(l)}[${i + 1}, ${j + 1}]`, value});
+    const value = F.head.edges === 'W' && hit.e.__v !== undefined ? hit.e.__v : exact(st, F, `W${l}`, i, j, m, n);
+    openEditor(st, ev, {l, i: i + 1, j: j + 1, bias: false, name: indexed(st.S, `W${SUP(l)}`, i, j), value});
   } else {
     const {l, j} = hit.n, n = F.head.shapes[l - 1][1];
-    openEditor(st, ev, {l, i: 1, j: j + 1, bias: true, name: `b${SUP(l)}[1, ${j + 1}]`, value: exact(F, `b${l}`, 0, j, 1, n)});
+    openEditor(st, ev, {l, i: 1, j: j + 1, bias: true, name: indexed(st.S, `b${SUP(l)}`, 0, j),
+      value: exact(st, F, `b${l}`, 0, j, 1, n)});
   }
 }
 function diagramText(st, F, hit) {
   const kind = F.head.edges, [, , name, bname] = FAMILY[kind];
-  if (hit.kind === 'edge') { const [l, i, j] = hit.e.__w; return `${name}${SUP(l)}[${i + 1}, ${j + 1}] = ${fmt(edgeValue(st, F, l, i, j, hit.e), 6)}`; }
-  if (hit.kind === 'bias') { const {l, j} = hit.n, B = F.f[`${FAMILY[kind][1]}${l}`]; return `${bname}${SUP(l)}[1, ${j + 1}] = ${fmt(B.a[j], 6)}`; }
+  if (hit.kind === 'edge') { const [l, i, j] = hit.e.__w; return `${indexed(st.S, name + SUP(l), i, j)} = ${fmt(edgeValue(st, F, l, i, j, hit.e), 6)}`; }
+  if (hit.kind === 'bias') { const {l, j} = hit.n, B = F.f[`${FAMILY[kind][1]}${l}`]; return `${indexed(st.S, bname + SUP(l), 0, j)} = ${fmt(B.a[j], 6)}`; }
   const v = F.f[`node${hit.n.l + 1}`];
   const input = hit.n.l === 0 && (st.S.inputs || [])[hit.n.i], named = input ? `${input}: ` : '';
   return named + (v ? `${F.head.nodes}${SUP(hit.n.l + 1)}${'₍' + (hit.n.i + 1) + '₎'} = ${fmt(v.a[hit.n.i], 6)}` : `l${hit.n.l + 1}, ${hit.n.i + 1}`);
@@ -115,8 +118,7 @@ function normText(st, F, k) {  // bar k: ‖δ^{l+2}‖ (k even) or ‖∂L/∂W
 }
 function edgeValue(st, F, l, i, j, e) {
   if (e && e.__v !== undefined) return e.__v;
-  const M = F.f[`${FAMILY[F.head.edges][0]}${l}`];
-  return M.a[i * M.shape[1] + j];
+  return at(st.S, F.f[`${FAMILY[F.head.edges][0]}${l}`], i, j);
 }
 export function drawDiagram(st, F) {
   const dg = st.dg, S = st.S, f = F.f, kind = F.head.edges, [top, bottom] = FAMILY[kind], L = S.sizes.length - 1;

@@ -5,35 +5,41 @@ import {fmt} from './colours.js';
 import {SUP, sel, plain, showTip, hideTip} from './dom.js';
 import {openEditor} from './editor.js';
 import {explain} from './explain.js';
+import {isColumn, pair} from './notation.js';
 
 export const FAMILY = {W: ['W', 'b', 'W', 'b'], dW: ['dW', 'db', '∂L/∂W', '∂L/∂b'], update: ['DW', 'Db', 'ΔW', 'Δb']};
-const blocksOf = (sizes, batch, panels, most, {rows: TEXT_ROWS, cells: TEXT_CELLS}) => {
+// Each layer is a band of blocks that share the neurons of layer l+1: in the row notation their
+// columns (Wˡ m×n with bˡ 1×n under it, δˡ⁺¹ B×n), in the column notation their rows (Wˡ n×m with
+// bˡ n×1 beside it, δˡ⁺¹ n×B). The payload sends every matrix as it is shown (figures/board.py).
+const blocksOf = (sizes, batch, panels, most, {rows: TEXT_ROWS, cells: TEXT_CELLS}, column) => {
   const shown = (m, n) => { const fi = Math.ceil(m / most), fj = Math.ceil(n / most);
     return {rows: Math.ceil(m / fi), cols: Math.ceil(n / fj), fi, fj}; };
-  const blocks = [], families = ['W', ...panels];
+  const blocks = [], families = ['W', ...panels], as = (m, n) => column ? [n, m] : [m, n];
   let row = 1, cols = 0;
   for (let l = 1; l < sizes.length; l++) {
-    const m = sizes[l - 1], n = sizes[l], w = shown(m, n), d = shown(batch, n);
-    const per = families.length + 1, text = w.rows <= TEXT_ROWS && w.cols * per <= TEXT_CELLS;
+    const [wm, wn] = as(sizes[l - 1], sizes[l]), [bm, bn] = as(1, sizes[l]), [dm, dn] = as(batch, sizes[l]);
+    const w = shown(wm, wn), d = shown(dm, dn), rw = shown(sizes[l - 1], sizes[l]);  // rw: Wˡ in rows
+    // numbers in the cells in the same cases in either notation: by the row notation's shapes
+    const per = families.length + 1, text = rw.rows <= TEXT_ROWS && rw.cols * per <= TEXT_CELLS;
     let c = 0;
     for (const f of families) {
-      const [top, bottom, name, bname] = FAMILY[f];
-      blocks.push({key: `${top}${l}`, family: f, l, name: `${name}${SUP(l)}`, r: row, c, m, n, ...w, text, bar: true});
-      blocks.push({key: `${bottom}${l}`, family: f, l, name: `${bname}${SUP(l)}`, r: row + w.rows + 1, c, m: 1, n,
-        ...shown(1, n), text, bias: true});
-      c += w.cols + 3;
+      const [top, bottom, name, bname] = FAMILY[f], edge = c + w.cols + (column ? 2 : 0);  // the colour bar after it
+      blocks.push({key: `${top}${l}`, family: f, l, name: `${name}${SUP(l)}`, r: row, c, m: wm, n: wn, ...w, text, bar: true, edge});
+      blocks.push({key: `${bottom}${l}`, family: f, l, name: `${bname}${SUP(l)}`, r: column ? row : row + w.rows + 1,
+        c: column ? c + w.cols + 1 : c, m: bm, n: bn, ...shown(bm, bn), text, bias: true});
+      c = edge + 3;
     }
-    blocks.push({key: `delta${l + 1}`, family: 'delta', l, name: `δ${SUP(l + 1)}`, r: row, c, m: batch, n, ...d,
-      text: text && d.rows <= TEXT_ROWS, bar: true, delta: true});
-    c += w.cols + 3;
+    blocks.push({key: `delta${l + 1}`, family: 'delta', l, name: `δ${SUP(l + 1)}`, r: row, c, m: dm, n: dn, ...d,
+      text: text && shown(batch, 1).rows <= TEXT_ROWS, bar: true, delta: true, edge: c + d.cols});
+    c += d.cols + 3;
     cols = Math.max(cols, c - 3);
-    row += Math.max(w.rows + 2, d.rows) + 2;
+    row += column ? Math.max(w.rows, d.rows) + 3 : Math.max(w.rows + 2, d.rows) + 2;
   }
   return {blocks, rows: row - 2, cols};
 };
 
 export async function buildNetwork(st, div, S, P) {
-  const L = blocksOf(S.sizes, S.batch, S.panels, S.shown_cells, S.text);
+  const column = isColumn(S), L = blocksOf(S.sizes, S.batch, S.panels, S.shown_cells, S.text, column);
   const width = Math.max(320, st.width), margin = {l: 28, r: 8, t: 22, b: 16};
   const cell = Math.max(3, Math.min(S.present ? 48 : 34, Math.floor((width - margin.l - margin.r) / (L.cols + 1))));
   const rowH = Math.max(3, Math.min(S.present ? 30 : 24, cell));
@@ -55,17 +61,18 @@ export async function buildNetwork(st, div, S, P) {
   for (const [pos, colour] of S.colours.diverging) sel('stop', {offset: pos, 'stop-color': colour}, grad);
   for (const b of L.blocks) {
     const x0 = X(b.c - 0.5), y0 = Y(b.r - 0.5), x1 = X(b.c + b.cols - 0.5), y1 = Y(b.r + b.rows - 0.5);
+    const under = (j, text) => sel('text', {x: X(b.c + j), y: y1 + font + 1, 'text-anchor': 'middle', 'font-size': font,
+      fill: '#666'}, svg).textContent = text;
     if (!b.bias) sel('text', {x: x0, y: y0 - 4, 'font-size': title, 'font-weight': 600}, svg).textContent =
       b.delta ? plain(S.words.delta.replace('{l}', b.l + 1)) : b.name;
+    else if (column) under(0, b.name);  // bˡ beside Wˡ: its name under it
     else sel('text', {x: x0 - 3, y: Y(b.r) + font / 3, 'text-anchor': 'end', 'font-size': font, fill: '#444'}, svg).textContent = b.name;
-    if (b.key.startsWith('W') || b.delta) for (let i = 0; i < b.rows; i++)  // row indices i (1-based)
+    if (b.key.startsWith('W') || b.delta) for (let i = 0; i < b.rows; i++)  // row indices (1-based)
       if (b.rows <= 16 || i % Math.ceil(b.rows / 8) === 0)
         sel('text', {x: x0 - 3, y: Y(b.r + i) + font / 3, 'text-anchor': 'end', 'font-size': font, fill: '#666'}, svg)
           .textContent = b.fi > 1 ? `${i * b.fi + 1}` : i + 1;
-    if (b.bias || b.delta) for (let j = 0; j < b.cols; j++)  // column indices j under b and δ
-      if (b.cols <= 16 || j % Math.ceil(b.cols / 8) === 0)
-        sel('text', {x: X(b.c + j), y: y1 + font + 1, 'text-anchor': 'middle', 'font-size': font, fill: '#666'}, svg)
-          .textContent = b.fj > 1 ? `${j * b.fj + 1}` : j + 1;
+    if (column ? b.bar : b.bias || b.delta) for (let j = 0; j < b.cols; j++)  // column indices: under b and δ, or under W and δ
+      if (b.cols <= 16 || j % Math.ceil(b.cols / 8) === 0) under(j, b.fj > 1 ? `${j * b.fj + 1}` : j + 1);
     if (b.rows * b.cols <= S.text.gaps) {  // a thin white grid between the cells of small matrices
       let d = '';
       for (let i = 1; i < b.rows; i++) d += `M${x0},${Y(b.r + i - 0.5)}H${x1}`;
@@ -73,10 +80,10 @@ export async function buildNetwork(st, div, S, P) {
       if (d) sel('path', {d, stroke: 'white', 'stroke-width': 1}, svg);
     }
     if (b.bar) {  // the colour bar: beside the block (and its b), ±zmax at its ends
-      const bottom = y1;  // W's range (b has one of its own)
-      sel('rect', {x: x1 + 3, y: y0, width: 6, height: bottom - y0, fill: `url(#${st.id}-scale)`}, svg);
-      const top = sel('text', {x: x1 + 10, y: y0 + font * 0.8, 'font-size': font * 0.9, fill: '#444'}, svg);
-      const low = sel('text', {x: x1 + 10, y: bottom, 'font-size': font * 0.9, fill: '#444'}, svg);
+      const bottom = y1, xb = X(b.edge - 0.5);  // W's range (b has one of its own)
+      sel('rect', {x: xb + 3, y: y0, width: 6, height: bottom - y0, fill: `url(#${st.id}-scale)`}, svg);
+      const top = sel('text', {x: xb + 10, y: y0 + font * 0.8, 'font-size': font * 0.9, fill: '#444'}, svg);
+      const low = sel('text', {x: xb + 10, y: bottom, 'font-size': font * 0.9, fill: '#444'}, svg);
       net.bars[b.key] = {top, low};
     }
     if (b.text) for (let i = 0; i < b.rows; i++) for (let j = 0; j < b.cols; j++)
@@ -96,9 +103,11 @@ function blockAt(st, x, y) {  // the block, its cell (i, j) and the pointer's pl
 // A click on a cell goes to its family's handler, given the exact entry (ei, ej) under the pointer
 // and the click (W and b: a hand edit at the pointer, editor.js; the others: their derivation, explain.js).
 export const CLICK = {};
+// The handlers tell the server the core's (row notation) 1-based indices; the editor's name is as shown.
 const edit = (st, {b, ei, ej}, ev) => {
   const M = st.frame.f[b.key], value = b.fi === 1 && b.fj === 1 ? M.a[ei * M.shape[1] + ej] : st.exact && st.exact.get(`${b.key},${ei},${ej}`);
-  openEditor(st, ev, {l: b.l, i: ei + 1, j: ej + 1, bias: !!b.bias, name: `${b.name}[${ei + 1}, ${ej + 1}]`, value});
+  const [i, j] = pair(st.S, ei, ej);
+  openEditor(st, ev, {l: b.l, i: i + 1, j: j + 1, bias: !!b.bias, name: `${b.name}[${ei + 1}, ${ej + 1}]`, value});
 };
 Object.assign(CLICK, {delta: explain, dW: explain, update: explain, W: edit});
 function clickNetwork(st, div, ev) {
@@ -172,13 +181,15 @@ export function drawNetwork(st, F, P) {
   st.net.outlines.forEach(o => o.remove()); st.net.outlines = [];
   const pick = F.head.pick;
   if (pick) for (const b of L.blocks) if (b.l === pick[0] && b.bar && !b.delta && f[b.key]) {
-    const i = Math.floor((pick[1] - 1) / b.fi), j = Math.floor((pick[2] - 1) / b.fj), X = st.net.X, Y = st.net.Y;
+    const [pi, pj] = pair(S, pick[1], pick[2]);  // pick: the core's Wˡ[i, j]
+    const i = Math.floor((pi - 1) / b.fi), j = Math.floor((pj - 1) / b.fj), X = st.net.X, Y = st.net.Y;
     st.net.outlines.push(sel('rect', {x: X(b.c + j - 0.5), y: Y(b.r + i - 0.5), width: st.net.cell, height: st.net.rowH,
       fill: 'none', stroke: S.colours.highlight, 'stroke-width': 3, class: 'picked'}, st.net.svg));
   }
   const ex = F.head.explain, eb = ex && L.blocks.find(b => b.key === ex[0]);  // the cell whose derivation is open
   if (eb && f[eb.key]) {
-    const i = Math.floor((ex[1] - 1) / eb.fi), j = Math.floor((ex[2] - 1) / eb.fj), X = st.net.X, Y = st.net.Y;
+    const [ei, ej] = pair(S, ex[1], ex[2]);  // the core's indices, as the click sent them
+    const i = Math.floor((ei - 1) / eb.fi), j = Math.floor((ej - 1) / eb.fj), X = st.net.X, Y = st.net.Y;
     st.net.outlines.push(sel('rect', {x: X(eb.c + j - 0.5), y: Y(eb.r + i - 0.5), width: st.net.cell, height: st.net.rowH,
       fill: 'none', stroke: '#111', 'stroke-width': 3, 'stroke-dasharray': '4 2', class: 'explained'}, st.net.svg));
   }
