@@ -1,13 +1,14 @@
 """The board in column notation (`notation=column`), in headless Chromium: W¹ laid out n×m
 (next layer × this one) with b¹ a column beside it and δ² one sample a column; an edge's hover
 names its weight Wˡ[j, i] (data-w keeps the core's "l,i,j") with the core's value, and the
-heatmap's cell at row j, column i says the same."""
+heatmap's cell at row j, column i says the same; a click on that cell sets the core's Wˡ[i, j]
+by hand, and a click on δ opens the derivation of the sample and neuron it shows."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 from explorer.model.training import Config, Trainer
 
@@ -53,3 +54,33 @@ def test_column_notation_lays_W1_out_n_by_m_and_hovers_name_W_j_i(page: Page, se
     page.mouse.move(cell["x"], cell["y"])
     page.wait_for_timeout(100)
     assert tip.inner_text() == text
+
+
+def test_in_column_notation_a_clicked_cell_sets_and_explains_the_core_entry_it_shows(page: Page, server: str):
+    page.set_viewport_size({"width": 1600, "height": 1000})
+    page.goto(f"{server}/?notation=column&hidden=8,4&batch=5&step=2")
+    page.wait_for_function("() => document.querySelector('.board[data-step=\"2\"]')", timeout=TIMEOUT)
+    height = page.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
+    page.set_viewport_size({"width": 1600, "height": height})
+    page.wait_for_timeout(500)
+    # W² shown 4×8: row 3, column 7 is the weight from neuron 7 of l₂ to neuron 3 of l₃, the core's W²[7, 3]
+    cell = page.evaluate("() => window.__board.cell('W2', 2, 6)")
+    page.mouse.click(cell["x"], cell["y"])
+    expect(page.locator(".board-editor")).to_contain_text("W²[3, 7] =")
+    editor = page.locator(".board-editor input")
+    editor.fill("0.25")
+    editor.press("Enter")
+    page.wait_for_function("() => { const M = window.__board.now().arrays.W2; return M.a[2 * 8 + 6] === 0.25; }",
+                           timeout=TIMEOUT)
+    trainer = Trainer.from_config(Config(hidden=(8, 4), batch=5))
+    trainer.run(2)
+    trainer.edit(2, 7, 3, "0.25")
+    W2 = page.evaluate("() => window.__board.now().arrays.W2")
+    np.testing.assert_array_equal(np.array(W2["a"]).reshape(W2["shape"]), trainer.net.W[1].T)
+    # δ³ shown 4×5 (one sample a column): row 2, column 4 is neuron 2 of sample 4; its derivation opens
+    cell = page.evaluate("() => window.__board.cell('delta3', 1, 3)")
+    page.mouse.click(cell["x"], cell["y"])
+    panel = page.locator(".st-key-explain_panel")
+    expect(panel).to_be_visible(timeout=TIMEOUT)
+    expect(panel).to_contain_text("Row 4 of δ³ is sample 4")
+    assert page.evaluate("() => window.__board.now().head.explain") == ["delta3", 4, 2]  # the core's [r, j]
