@@ -120,3 +120,28 @@ def test_on_a_projector_in_chinese_the_editor_is_large_and_speaks_chinese(page: 
     assert editor.evaluate("e => getComputedStyle(e).fontSize") == "18px"
     type_in_editor(page, "abc")
     expect(page.get_by_text("abc 不是数字")).to_be_visible(timeout=TIMEOUT)
+
+
+def test_in_column_notation_a_cell_sets_the_entry_it_shows(page: Page, server: str):
+    page.set_viewport_size({"width": 1600, "height": 1000})
+    page.goto(f"{server}/?step=2&notation=column")
+    page.wait_for_function(NOW_JS, timeout=3 * TIMEOUT)
+    height = page.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
+    page.set_viewport_size({"width": 1600, "height": height})
+    page.wait_for_timeout(500)
+    ref = Trainer.from_config(Config())
+    ref.run(2)
+    # W¹ is drawn 8×2 (its transpose): the cell in row 6, column 2 is the core's W¹[2, 6]
+    cell = page.evaluate("() => window.__board.cell('W1', 5, 1)")
+    page.mouse.click(cell["x"], cell["y"])
+    expect(page.locator(".board-editor")).to_contain_text("W¹[6, 2] =")
+    type_in_editor(page, "0")
+    ref.edit(1, 2, 6, "0")
+    expect(number(page, "Train loss")).to_have_text(f"{ref.loss_on('train'):.4g}", timeout=TIMEOUT)
+    # b² is drawn as a column beside W²: its row 4 is the core's b²[4]
+    cell = page.evaluate("() => window.__board.cell('b2', 3, 0)")
+    page.mouse.click(cell["x"], cell["y"])
+    expect(page.locator(".board-editor")).to_contain_text("b²[4, 1] =")
+    type_in_editor(page, "1")
+    ref.edit(2, 1, 4, "1", bias=True)
+    expect(number(page, "Train loss")).to_have_text(f"{ref.loss_on('train'):.4g}", timeout=TIMEOUT)
