@@ -151,9 +151,9 @@ def weight_entry(g: Gradients, W: list[np.ndarray], b: list[np.ndarray], l: int,
         rf"{{\partial W^{{{l}}}_{{{ij(i, j)}}}}}"
         rf" = \delta^{{{l + 1}}}_{{{j}}}\,\frac{{\partial(\sum_k {z_j} + b^{{{l}}}_{{{j}}})}}"
         rf"{{\partial W^{{{l}}}_{{{ij(i, j)}}}}} = \delta^{{{l + 1}}}_{{{j}}}\, a^{{{l}}}_{{{i}}}",
-        rf"\begin{{gathered}}z^{{{l + 1}}}_{{{j}}} = {terms(sum_z)} = {number(z_next[j - 1])} \\"
-        rf"\delta^{{{l + 1}}}_{{{j}}}\, a^{{{l}}}_{{{i}}} = {signed(d_next[j - 1])}\cdot{signed(a[i - 1])}"
-        rf" = {number(d_next[j - 1] * a[i - 1])}\end{{gathered}}",
+        rf"\begin{{aligned}}z^{{{l + 1}}}_{{{j}}} &= {terms(sum_z)} = {number(z_next[j - 1])} \\"
+        rf"\delta^{{{l + 1}}}_{{{j}}}\, a^{{{l}}}_{{{i}}} &= {signed(d_next[j - 1])}\cdot{signed(a[i - 1])}"
+        rf" = {number(d_next[j - 1] * a[i - 1])}\end{{aligned}}",
         i18n.noted("d_note_2_4", lang, nt, l=l, l1=l + 1, i=i, j=j, r=r),
         i18n.text("d_origin_2_4_input" if l == 1 else "d_origin_2_4", lang, l=l, i=i),
     )
@@ -183,7 +183,7 @@ def delta_entry(net: Network, g: Gradients, W: list[np.ndarray], l: int, i: int,
         symbolic = rf"{chain} = \sum_j {by_j} = {as_matrix}"
         last = rf"\delta^{{1}}_{{{i}}} = {number(g.delta[0][r - 1, i - 1])}"
         origin = i18n.text("d_origin_10_14_input", lang, l=l, i=i)
-    numeric = rf"\begin{{gathered}}{written} \\ {last}\end{{gathered}}"
+    numeric = rf"\begin{{aligned}}&{written} \\ &{last}\end{{aligned}}"
     note = i18n.noted("d_note_10_14", lang, nt, l=l, l1=l + 1, i=i, r=r)
     return Equation(tag, symbolic, numeric, note, origin)
 

@@ -30,7 +30,6 @@ from explorer.teaching.teach import Equation, number, signed
 # The board's names of the matrices whose cells have a derivation (W and b have none: they are given).
 SYMBOLS = {"delta": "δ", "dW": "∂L/∂W", "db": "∂L/∂b", "DW": "ΔW", "Db": "Δb"}
 PANELS = {"delta": None, "dW": "dW", "db": "dW", "DW": "update", "Db": "update"}  # the board's panel of each
-PER_LINE = 3  # terms of a written-out batch sum on one line: the panel stays narrower than the page
 _KEY = re.compile(r"(delta|dW|db|DW|Db)([1-9][0-9]{0,2})")
 
 
@@ -91,7 +90,7 @@ def _batch_sum(values: list[str], B: int, lang: str) -> tuple[str, str]:
     samples it leaves out, if any."""
     kept = B if B <= teach.WRITE_TERMS else teach.WRITE_TERMS - 1
     note = i18n.text("x_left_out", lang, k=kept, B=B, rest=B - kept, first=kept + 1) if kept < B else ""
-    return teach.terms(values, index="r", per_line=PER_LINE), note
+    return teach.terms(values, index="r"), note
 
 
 def weight_gradient(g: Gradients, l: int, i: int, j: int, lang: str = "en") -> Equation:

@@ -32,6 +32,7 @@ from explorer.notation import ROW, Notation, sub, sup
 WRITE_OUT = 6
 # A sum is written term by term up to this many terms; longer ones end in "+ ⋯".
 WRITE_TERMS = 6
+PER_LINE = 3  # terms of a written-out sum on one line: a formula stays narrower than the page
 
 
 def shape(M: np.ndarray) -> str:
@@ -76,7 +77,7 @@ def braced(M: np.ndarray, rows: int = WRITE_OUT, transposed: bool = False) -> st
     return rf"\underbrace{{{written}}}_{{{shape(M.T if transposed else M)}}}"
 
 
-def terms(products: list[str], index: str | None = None, per_line: int = 0) -> str:
+def terms(products: list[str], index: str | None = None, per_line: int = PER_LINE) -> str:
     """A written-out sum: every term up to WRITE_TERMS, else the first ones and + ⋯; with the
     sum's `index` named, the ⋯ says which terms it stands for (index = k, …, n; 1-based). With
     `per_line`, a new line of an `aligned` block after every `per_line` terms."""

@@ -164,7 +164,7 @@ def test_the_softmax_chain_of_a_step_ends_at_the_cores_delta(loss):
 # -- one entry through the chain rule ---------------------------------------------------------------
 
 
-END = r"\end{gathered}"
+END = r"\end{aligned}"
 
 
 @pytest.mark.parametrize("loss", ["cross_entropy", "mse"])
