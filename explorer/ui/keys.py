@@ -82,6 +82,8 @@ KEYS: dict[str, Key] = {
     "view": Key("workspace", "the view shown (network, equations, ...; lessons' Open the derivation sets it too)"),
     "frame": Key("workspace", "the frame of Play the clock last asked for"),
     "clock": Key("workspace", "Play's clock (explorer/ui/clock.js)"),
+    "stepper": Key("workspace", "the container of Step's fragment (the numbers): its CSS class st-key-stepper"),
+    "stepping": Key("workspace", "the container of Step and Undo, which Step's fragment fills: st-key-stepping"),
     # page: settings kept while another view is shown (page.kept)
     "kept_{key}": Key("page", "the copy of a view's setting `key` kept while another view is shown"),
     "kept_discretize": Key("page", "Discretize's copy, which session.page reads for the link on every view"),

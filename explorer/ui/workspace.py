@@ -32,9 +32,9 @@ def workspace() -> None:
     `stepper`, a fragment, so that a Step (and each frame of Play) reruns only that."""
     t = session.trainer()
     row = st.container(horizontal=True, vertical_alignment="bottom")  # wraps on a narrow window
-    stepping = row.container(horizontal=True, vertical_alignment="bottom", width="content")
+    stepping = row.container(horizontal=True, vertical_alignment="bottom", width="content", key="stepping")
     run_controls(t, row)
-    top = st.container()  # the fragment's own place: the numbers
+    top = st.container(key="stepper")  # the fragment's own place: the numbers
     view = "network"
     if not session.hidden("views"):
         row = st.container(horizontal=True, vertical_alignment="center", gap="medium")
