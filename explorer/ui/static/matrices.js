@@ -168,14 +168,18 @@ export function drawNetwork(st, F, P) {
     b.zmax = zmax;
     for (let i = 0; i < b.rows; i++) { const row = z[b.r + i];
       for (let j = 0; j < b.cols; j++) row[b.c + j] = M ? Math.max(-1, Math.min(1, M.a[i * M.shape[1] + j] / zmax)) : null; }
-    if (bars[b.key]) { bars[b.key].top.textContent = M ? fmt(zmax, 2) : ''; bars[b.key].low.textContent = M ? fmt(-zmax, 2) : ''; }
+  }
+  // Plotly first: it reads the page's layout, which the writes below would have it compute again.
+  const drawn = P.restyle(st.parts.network, {z: [z.map(r => r.slice())]}, [0]);
+  for (const b of L.blocks) if (bars[b.key]) {
+    const M = f[b.key];
+    put(bars[b.key].top, M ? fmt(b.zmax, 2) : ''); put(bars[b.key].low, M ? fmt(-b.zmax, 2) : '');
   }
   for (const {t, b, i, j} of texts) {
     const M = f[b.key];
-    if (!M) { t.textContent = ''; continue; }
+    if (!M) { put(t, ''); continue; }
     const v = M.a[i * M.shape[1] + j];
-    t.textContent = fmt(v, 2);
-    t.setAttribute('fill', Math.abs(v) > 0.6 * b.zmax ? 'white' : '#222');
+    put(t, fmt(v, 2), Math.abs(v) > 0.6 * b.zmax ? 'white' : '#222');
   }
   // the picked weight: its cell in W^l and in the gradient panels beside it
   st.net.outlines.forEach(o => o.remove()); st.net.outlines = [];
@@ -193,5 +197,10 @@ export function drawNetwork(st, F, P) {
     st.net.outlines.push(sel('rect', {x: X(eb.c + j - 0.5), y: Y(eb.r + i - 0.5), width: st.net.cell, height: st.net.rowH,
       fill: 'none', stroke: '#111', 'stroke-width': 3, 'stroke-dasharray': '4 2', class: 'explained'}, st.net.svg));
   }
-  return P.restyle(st.parts.network, {z: [z.map(r => r.slice())]}, [0]);
+  return drawn;
+}
+// A text and its colour, written only where they changed: each write lays the text out again.
+function put(e, text, fill) {
+  if (e.__text !== text) { e.textContent = text; e.__text = text; }
+  if (fill !== undefined && e.__fill !== fill) { e.setAttribute('fill', fill); e.__fill = fill; }
 }
