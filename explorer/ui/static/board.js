@@ -56,7 +56,7 @@ async function show(st, F) {  // one frame in every part of the board; its parts
   if (st.dg) { drawDiagram(st, F); lap('diagram', t); }
   if (F.head.numbers.length) {  // during Play the numbers row moves with the board
     const cells = document.querySelectorAll('dl.numbers dd');
-    if (cells.length === F.head.numbers.length) F.head.numbers.forEach((v, k) => { cells[k].textContent = v; });
+    if (cells.length === F.head.numbers.length) F.head.numbers.forEach((v, k) => { if (cells[k].textContent !== v) cells[k].textContent = v; });
   }
   await Promise.all(pending);
   st.root.dataset.step = F.head.step;

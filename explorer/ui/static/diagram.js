@@ -1,6 +1,6 @@
 // The diagram: SVG, one element per edge (data-w="l,i,j"), its own exact hover; the norms strip.
 import {mix, edgeStyle, fmt} from './colours.js';
-import {SUP, el, sel, plain, showTip, hideTip} from './dom.js';
+import {SUP, el, sel, plain, showTip, hideTip, attr} from './dom.js';
 import {FAMILY} from './matrices.js';
 import {openEditor} from './editor.js';
 import {at, indexed, pair} from './notation.js';
@@ -134,11 +134,11 @@ export function drawDiagram(st, F) {
   for (const e of dg.edges) {
     if (!e.__w || e.style.display === 'none') continue;
     const [l, i, j] = e.__w, s = edgeStyle(S.colours, edgeValue(st, F, l, i, j, e), zmax);
-    e.setAttribute('stroke', s.colour); e.setAttribute('stroke-width', s.width);
+    attr(e, 'stroke', s.colour); attr(e, 'stroke-width', s.width);
   }
-  for (const {e, l, j} of dg.biases) { const B = f[`${bottom}${l}`]; e.setAttribute('fill', B ? mix(S.colours.diverging, (B.a[j] / zmax + 1) / 2) : 'white'); }
+  for (const {e, l, j} of dg.biases) { const B = f[`${bottom}${l}`]; attr(e, 'fill', B ? mix(S.colours.diverging, (B.a[j] / zmax + 1) / 2) : 'white'); }
   const am = F.head.ranges.nodes || 1;
-  for (const {e, l, i} of dg.nodes) { const v = f[`node${l + 1}`]; e.setAttribute('fill', v ? mix(S.colours.nodes, (v.a[i] / am + 1) / 2) : 'white'); }
+  for (const {e, l, i} of dg.nodes) { const v = f[`node${l + 1}`]; attr(e, 'fill', v ? mix(S.colours.nodes, (v.a[i] / am + 1) / 2) : 'white'); }
   const [, , name] = FAMILY[kind];
   dg.edgeKey.textContent = `${name} ±${fmt(zmax, 2)}`;
   dg.nodeKey.textContent = f.node1 ? `${F.head.nodes} ±${fmt(am, 2)}` : '';

@@ -5,6 +5,10 @@ export const el = (tag, css, parent, text) => { const e = document.createElement
   if (text !== undefined) e.textContent = text; if (parent) parent.appendChild(e); return e; };
 export const sel = (tag, attrs, parent) => { const e = document.createElementNS(SVG, tag);
   for (const [k, v] of Object.entries(attrs || {})) e.setAttribute(k, v); if (parent) parent.appendChild(e); return e; };
+// A frame writes a text or an attribute only where it changed: each write makes the browser
+// style, lay out and paint that element again, and most of a frame's values repeat the last.
+export const text = (e, s) => { if (e.__text !== s) { e.textContent = s; e.__text = s; } };
+export const attr = (e, k, v) => { const was = e.__attrs || (e.__attrs = {}); if (was[k] !== v) { e.setAttribute(k, v); was[k] = v; } };
 // Our own words (explorer/locales) may hold <sup>, <sub>, <b> and coloured <span>s: kept as
 // they are in HTML; in SVG text, as the characters they stand for.
 export const plain = html => html.replace(/<sup>(.*?)<\/sup>/g, (_, s) => s.replace(/\d/g, d => SUP(d)).replace('+', '⁺').replace('l', 'ˡ'))

@@ -2,7 +2,7 @@
 // bars and cell numbers in an SVG over it, drawn once; a frame restyles z and writes the numbers.
 import {CONFIG} from './plotly.js';
 import {fmt} from './colours.js';
-import {SUP, sel, plain, showTip, hideTip} from './dom.js';
+import {SUP, sel, plain, showTip, hideTip, text, attr} from './dom.js';
 import {openEditor} from './editor.js';
 import {explain} from './explain.js';
 import {isColumn, pair} from './notation.js';
@@ -173,13 +173,13 @@ export function drawNetwork(st, F, P) {
   const drawn = P.restyle(st.parts.network, {z: [z.map(r => r.slice())]}, [0]);
   for (const b of L.blocks) if (bars[b.key]) {
     const M = f[b.key];
-    put(bars[b.key].top, M ? fmt(b.zmax, 2) : ''); put(bars[b.key].low, M ? fmt(-b.zmax, 2) : '');
+    text(bars[b.key].top, M ? fmt(b.zmax, 2) : ''); text(bars[b.key].low, M ? fmt(-b.zmax, 2) : '');
   }
   for (const {t, b, i, j} of texts) {
     const M = f[b.key];
-    if (!M) { put(t, ''); continue; }
+    if (!M) { text(t, ''); continue; }
     const v = M.a[i * M.shape[1] + j];
-    put(t, fmt(v, 2), Math.abs(v) > 0.6 * b.zmax ? 'white' : '#222');
+    text(t, fmt(v, 2)); attr(t, 'fill', Math.abs(v) > 0.6 * b.zmax ? 'white' : '#222');
   }
   // the picked weight: its cell in W^l and in the gradient panels beside it
   st.net.outlines.forEach(o => o.remove()); st.net.outlines = [];
@@ -199,8 +199,4 @@ export function drawNetwork(st, F, P) {
   }
   return drawn;
 }
-// A text and its colour, written only where they changed: each write lays the text out again.
-function put(e, text, fill) {
-  if (e.__text !== text) { e.textContent = text; e.__text = text; }
-  if (fill !== undefined && e.__fill !== fill) { e.setAttribute('fill', fill); e.__fill = fill; }
-}
+
