@@ -3,6 +3,7 @@ platform's own floor measured in the same run.
 
     .venv/bin/python scripts/bench_browser.py              # 20 clicks each after 5 warm-up clicks
     .venv/bin/python scripts/bench_browser.py --clicks 50
+    .venv/bin/python scripts/bench_browser.py --steps-only  # the Step goals alone: no Play, no AppTest
 
 Starts the app and a floor page (one button and one number: scripts/bench_server.py's FLOOR)
 on free loopback ports (scripts/serve.py). The app's pages open at step 1000 of the seeded run
@@ -14,12 +15,15 @@ rotates), so that other work on the machine slows every side alike. Prints media
   `data-step` changes once every part shows the new step; any other chart at Plotly's
   afterplot), measured in the page; for the floor, to its number shown. The ratio to the
   floor is the goal: at most 3× (first milestone 4×), and the wide network at most 1.5× the
-  default;
+  default; beside it, the board's own time for each of its parts (explorer/ui/static/board.js
+  keeps them: from the start of the frame to that part drawn; the loss line's includes the wait
+  for the next animation frame, where Plotly.animate draws it);
 - click → finished: from the click to the run's `script_finished` message, as the page
   received it (the server's share, plus the page's own delay in reading its socket);
-- server, protocol: one Step over Streamlit's websocket protocol without a browser, the
-  server process's CPU time for it (goal: at most 2× the floor's) and the bytes the server
-  sent for it (goal: at most 20 KB at the default network);
+- server, protocol: one Step over Streamlit's websocket protocol without a browser, each
+  network's Steps in turn with the floor's, the server process's CPU time for it (goal: at
+  most 2× the floor's; the process clock ticks every 10 ms, so take 50 clicks or more for this
+  ratio) and the bytes the server sent for it (goal: at most 20 KB at the default network);
 - server, AppTest: one Step in-process with `streamlit.testing` (a whole-script rerun);
 - Play: frames the board shows a second (goal: at least 20 at the default network, 1 step a
   frame, median gap at most 55 ms; 12 at 64,64; 15 at 10 and 100 steps a frame) and the
@@ -79,6 +83,9 @@ FLOOR_STEP_JS = """(timeoutMs) => new Promise((resolve) => {
 
 # The frames the board showed while playing (explorer/ui/static/board.js keeps their times and steps).
 FRAMES_JS = "() => window.__board.frames.slice()"
+# The board's own time for each part of the frame it drew last (ms from the frame's start).
+PARTS_JS = "() => window.__board.frames[window.__board.frames.length - 1].times"
+
 def open_page(browser, url: str, query: str, ready_js: str):
     page = browser.new_page(viewport=VIEWPORT)
     page.add_init_script(WS_TIMING_JS)
@@ -104,7 +111,7 @@ def browser_times(browser, urls: dict[str, str], clicks: int, warmup: int) -> di
                                  "'[data-testid=stMetricValue]')"), FLOOR_STEP_JS)}
     for name, query in NETWORKS.items():
         pages[name] = (open_page(browser, urls["app"], query, BOARD_READY_JS), STEP_JS)
-    times = {name: {"redrawn": [], "finished": [], "charts": set()} for name in pages}
+    times = {name: {"redrawn": [], "finished": [], "charts": set(), "parts": []} for name in pages}
     order = list(pages)
     try:
         for i in range(warmup + clicks):
@@ -115,6 +122,8 @@ def browser_times(browser, urls: dict[str, str], clicks: int, warmup: int) -> di
                 if i >= warmup:
                     times[name]["redrawn"].append(result["redrawn_ms"])
                     times[name]["finished"].append(result["server_ms"])
+                    if js == STEP_JS:
+                        times[name]["parts"].append(page.evaluate(PARTS_JS))
                 page.wait_for_timeout(50)
             order = order[1:] + order[:1]
         return times
@@ -149,23 +158,29 @@ def play_rate(browser, app, query: str, per_frame: int, seconds: float = 6.0) ->
         page.close()
 
 
-async def protocol_times(server, query: str, clicks: int, warmup: int) -> dict[str, list[float]]:
-    """Steps over the websocket protocol: round trip (ms), the server's CPU time (ms, the mean), bytes."""
-    session = await Session.open(server.url, query)
+async def protocol_times(servers: dict[str, tuple], clicks: int, warmup: int) -> dict[str, dict[str, list[float]]]:
+    """Steps over the websocket protocol, one session on each server (name: (server, query)),
+    clicked in turn: round trip (ms), the server's CPU time (ms, the mean), bytes."""
+    sessions = {name: await Session.open(server.url, query) for name, (server, query) in servers.items()}
+    rows = {name: {"protocol": [], "bytes": []} for name in servers}
     try:
-        times, sizes = [], []
         for k in range(warmup + clicks):
             if k == warmup:  # the CPU clock ticks every 10 ms: summed over the measured Steps, then divided
-                used = server.cpu_seconds()
-            before = session.bytes_in
-            times.append(1000 * await session.click("step"))
-            sizes.append(session.bytes_in - before)
-        cpu = 1000 * (server.cpu_seconds() - used) / clicks
-        if session.exceptions:
-            raise RuntimeError(f"the app raised: {session.exceptions[0]}")
-        return {"protocol": times[warmup:], "cpu": [cpu], "bytes": sizes[warmup:]}
+                used = {name: server.cpu_seconds() for name, (server, _) in servers.items()}
+            for name, session in sessions.items():
+                before = session.bytes_in
+                seconds = await session.click("step")
+                if k >= warmup:
+                    rows[name]["protocol"].append(1000 * seconds)
+                    rows[name]["bytes"].append(session.bytes_in - before)
+        for name, (server, _) in servers.items():
+            rows[name]["cpu"] = [1000 * (server.cpu_seconds() - used[name]) / clicks]
+            if sessions[name].exceptions:
+                raise RuntimeError(f"the app raised: {sessions[name].exceptions[0]}")
+        return rows
     finally:
-        await session.close()
+        for session in sessions.values():
+            await session.close()
 
 
 def apptest_times(query: str, clicks: int, warmup: int) -> list[float]:
@@ -195,6 +210,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--clicks", type=int, default=20, help="measured clicks per page (default 20)")
     parser.add_argument("--warmup", type=int, default=5, help="clicks before measuring (default 5)")
+    parser.add_argument("--steps-only", action="store_true", help="only the Step's goals (no Play, no AppTest)")
     args = parser.parse_args()
     if not 1 <= args.clicks <= 500 or not 0 <= args.warmup <= 100:
         parser.error("--clicks must be 1 … 500 and --warmup 0 … 100")
@@ -207,9 +223,12 @@ def main() -> int:
         floor_script.write_text(FLOOR)
         app, floor = start_server(timeout=60), start_server(timeout=60, script=str(floor_script))
         try:
-            rows = {"floor": asyncio.run(protocol_times(floor, "", args.clicks, args.warmup))}
-            for name, query in NETWORKS.items():
-                rows[name] = asyncio.run(protocol_times(app, query, args.clicks, args.warmup))
+            rows = {}
+            for name, query in NETWORKS.items():  # each network's Steps in turn with the floor's
+                pair = asyncio.run(protocol_times({"floor": (floor, ""), name: (app, query)}, args.clicks, args.warmup))
+                rows[name] = {**pair[name], "floor_cpu": pair["floor"]["cpu"]}  # the ratio: to the floor of its turns
+                for key, values in pair["floor"].items():
+                    rows.setdefault("floor", {}).setdefault(key, []).extend(values)
             with sync_playwright() as p:
                 browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
                 version = browser.version
@@ -218,13 +237,15 @@ def main() -> int:
                                                  args.clicks, args.warmup).items():
                     rows.setdefault(name, {}).update(times)
                 load.append(os.getloadavg()[0])
-                play = {(name, k): play_rate(browser, app, NETWORKS[name], k) for name, k, _ in PLAYS}
+                play = {} if args.steps_only else {(name, k): play_rate(browser, app, NETWORKS[name], k)
+                                                   for name, k, _ in PLAYS}
                 browser.close()
         finally:
             app.stop()
             floor.stop()
     for name, query in NETWORKS.items():
-        rows[name]["apptest"] = apptest_times(query, args.clicks, args.warmup)
+        if not args.steps_only:
+            rows[name]["apptest"] = apptest_times(query, args.clicks, args.warmup)
     load.append(os.getloadavg()[0])
 
     print(f"\nStep timing, ms: {args.clicks} clicks a page after {args.warmup} warm-up, pages clicked in turn; "
@@ -243,21 +264,31 @@ def main() -> int:
         print(f"{name:<12} {summary(row['redrawn']):>15} {ratio:>7.2f}× {summary(row['finished']):>16} "
               f"{server[0]:>16} {statistics.median(row['cpu']):9.1f} {server[1]:>16} {size}   "
               f"{', '.join(f'{r}/{c}' for r, c in sorted(row['charts']))}")
-    print("\nPlay: frames shown a second, median gap between frames, server CPU per frame computed")
+    print("\nThe board's parts, ms from the start of its frame to each part drawn (median):")
+    for name, row in rows.items():
+        if row.get("parts"):
+            parts = sorted({k for times in row["parts"] for k in times})
+            print(f"  {name:<11} " + ", ".join(
+                f"{k} {statistics.median(times.get(k, 0.0) for times in row['parts']):.1f}" for k in parts))
+    if play:
+        print("\nPlay: frames shown a second, median gap between frames, server CPU per frame computed")
     for (name, k), result in play.items():
         print(f"  {name:<11} {k:>4} step(s) a frame: {result['fps']:5.1f}/s, gap {result['gap']:5.1f} ms, "
               f"{result['frame_ms']:5.1f} ms CPU a frame")
     default = statistics.median(rows["default"]["redrawn"]) / floor_ms
     wide = statistics.median(rows["wide 64,64"]["redrawn"]) / statistics.median(rows["default"]["redrawn"])
     kb = statistics.median(rows["default"]["bytes"]) / 1000
-    cpu = statistics.median(rows["default"]["cpu"]) / max(statistics.median(rows["floor"]["cpu"]), 1e-3)
-    first = play[("default", 1)]
+    cpu = rows["default"]["cpu"][0] / max(rows["default"]["floor_cpu"][0], 1e-3)
+    plays = ""
+    if play:
+        first = play[("default", 1)]
+        plays = (f"Play ≥ {GOALS['fps']:g}/s: {first['fps']:.1f}/s (gap ≤ {GOALS['gap']:g} ms: {first['gap']:.1f}); "
+                 + "; ".join(f"{name} at {k} ≥ {goal:g}/s: {play[(name, k)]['fps']:.1f}" for name, k, goal in PLAYS[1:])
+                 + f"; CPU a frame ≤ {GOALS['frame_ms']:g} ms: {first['frame_ms']:.1f}; ")
     print(f"\nGoals: click → redrawn ≤ {GOALS['ratio']:g}× the floor (milestone {GOALS['milestone']:g}×): "
-          f"{default:.2f}×; wide ≤ {GOALS['wide']:g}× default: {wide:.2f}×; Play ≥ {GOALS['fps']:g}/s: "
-          f"{first['fps']:.1f}/s (gap ≤ {GOALS['gap']:g} ms: {first['gap']:.1f}); "
-          + "; ".join(f"{name} at {k} ≥ {goal:g}/s: {play[(name, k)]['fps']:.1f}" for name, k, goal in PLAYS[1:])
-          + f"; CPU a frame ≤ {GOALS['frame_ms']:g} ms: {first['frame_ms']:.1f}; bytes per Step ≤ {GOALS['kb']:g} KB: "
-          f"{kb:.1f} KB; server CPU per Step ≤ {GOALS['cpu']:g}× the floor's: {cpu:.2f}×.")
+          f"{default:.2f}×; wide ≤ {GOALS['wide']:g}× default: {wide:.2f}×; {plays}"
+          f"bytes per Step ≤ {GOALS['kb']:g} KB: {kb:.1f} KB; "
+          f"server CPU per Step ≤ {GOALS['cpu']:g}× the floor's: {cpu:.2f}×.")
     return 0
 
 
