@@ -110,3 +110,26 @@ def test_each_bar_of_the_norms_strip_hovered_names_its_norm_and_value(page: Page
         assert text.startswith(name), (text, name)
         assert float(text.removeprefix(name)) == pytest.approx(expected, rel=1e-5)
         assert tip.evaluate("e => parseFloat(getComputedStyle(e).fontSize)") >= (16 if "present" in query else 12)
+
+
+def test_a_coarse_cell_looked_back_at_shows_the_exact_entry_of_the_step_the_board_shows(page: Page, server: str):
+    page.set_viewport_size({"width": 1600, "height": 1000})
+    page.goto(f"{server}/?hidden=256,256&step=4")
+    page.wait_for_function("() => document.querySelector('.board[data-step=\"4\"]')", timeout=3 * TIMEOUT)
+    page.get_by_text("History", exact=True).click()
+    slider = page.get_by_role("slider", name="Showing the network as it was after step")
+    slider.focus()
+    for _ in range(2):
+        slider.press("ArrowLeft")
+    expect(slider).to_have_value("2")
+    page.get_by_role("radio", name="Network").click()
+    page.wait_for_function("() => document.querySelector('.board[data-step=\"2\"]')", timeout=TIMEOUT)
+    height = page.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
+    page.set_viewport_size({"width": 1600, "height": height})
+    page.wait_for_timeout(500)
+    trainer = Trainer.from_config(Config(hidden=(256, 256)))
+    trainer.run(2)
+    name, value = exact_tip(page, at(page, "W2", 10, 20, 0.08, 0.92))
+    assert name == "W²[61, 126]" and value == pytest.approx(trainer.net.W[1][60, 125], rel=1e-5)
+    trainer.run(2)
+    assert value != pytest.approx(trainer.net.W[1][60, 125], rel=1e-5)  # not the latest step's
