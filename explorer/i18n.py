@@ -49,25 +49,27 @@ class Message(str):
     def __getnewargs_ex__(self) -> tuple[tuple[str], dict[str, object]]:  # copy and pickle rebuild from the key
         return (self.key,), self.values
 
-    def to(self, lang: str) -> str:
-        return _render(self.key, lang, self.values)
+    def to(self, lang: str, nt: Notation | None = None) -> str:
+        return _render(self.key, lang, self.values, nt)
 
 
-def _render(key: str, lang: str, values: dict[str, object]) -> str:
-    return text(key, lang, **{name: _say_value(value, lang) for name, value in values.items()})
+def _render(key: str, lang: str, values: dict[str, object], nt: Notation | None = None) -> str:
+    key = nt.key(key, STRINGS["en"]) if nt is not None else key
+    return text(key, lang, **{name: _say_value(value, lang, nt) for name, value in values.items()})
 
 
-def _say_value(value: object, lang: str) -> object:
+def _say_value(value: object, lang: str, nt: Notation | None = None) -> object:
     if isinstance(value, list):
-        return ", ".join(str(say(item, lang)) for item in value)
-    return say(value, lang) if isinstance(value, (Message, BaseException)) else value
+        return ", ".join(str(say(item, lang, nt)) for item in value)
+    return say(value, lang, nt) if isinstance(value, (Message, BaseException)) else value
 
 
-def say(what: object, lang: str) -> str:
-    """A Message, or an error raised with one, in `lang`; anything else as its text."""
+def say(what: object, lang: str, nt: Notation | None = None) -> str:
+    """A Message, or an error raised with one, in `lang` (and in the notation `nt`'s wording where
+    it has one, see `noted`); anything else as its text."""
     if isinstance(what, BaseException) and what.args and isinstance(what.args[0], Message):
         what = what.args[0]
-    return what.to(lang) if isinstance(what, Message) else str(what)
+    return what.to(lang, nt) if isinstance(what, Message) else str(what)
 
 
 ECHO_LIMIT = 40  # characters of a user's text echoed on the page

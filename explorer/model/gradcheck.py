@@ -49,7 +49,7 @@ from explorer.core import Network, count_parameters
 from explorer.i18n import Message
 from explorer.model import limits
 from explorer.model.penalty import NONE, Penalty
-from explorer.notation import entry, sup
+from explorer.notation import ROW, Notation, entry, sup
 
 EPS = 1e-6
 GOOD = 1e-6
@@ -91,7 +91,11 @@ class Entry:
     @property
     def name(self) -> str:
         """W²₃,₄ or b²₄: the derivation's notation, with real super- and subscripts."""
-        return entry(self.param, self.layer, self.j) if self.param == "b" else entry("W", self.layer, self.i, self.j)
+        return self.named(ROW)
+
+    def named(self, nt: Notation) -> str:
+        """The entry's name in the notation `nt`: W²₃,₄ in rows is W²₄,₃ in columns; b²₄ either way."""
+        return entry(self.param, self.layer, self.j) if self.param == "b" else nt.entry("W", self.layer, self.i, self.j)
 
 
 @dataclass(frozen=True)

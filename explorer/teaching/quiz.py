@@ -25,7 +25,7 @@ from explorer.core import Gradients, Network
 from explorer.i18n import Message
 from explorer.model.penalty import NONE, Penalty
 from explorer.model.training import Batch, Snapshot
-from explorer.notation import number
+from explorer.notation import ROW, Notation, number
 
 KINDS = ("delta_sign", "zero_cells", "loss_down", "largest_change")
 MAX_CELLS = 64    # a "which cells are zero" question offers every cell of W^l: at most this many
@@ -243,8 +243,9 @@ def outcome(question: Question, snapshot: Snapshot, after: Network) -> object:
     return max(question.choices, key=lambda cell: change[cell[0] - 1, cell[1] - 1])
 
 
-def facts(question: Question, snapshot: Snapshot, after: Network) -> Message:
-    """The step's own numbers behind the outcome, to show beside the verdict."""
+def facts(question: Question, snapshot: Snapshot, after: Network, nt: Notation = ROW) -> Message:
+    """The step's own numbers behind the outcome, to show beside the verdict (cells of W named
+    in the notation `nt`)."""
     g, l = snapshot.g, question.layer
     if question.kind == "delta_sign":
         value = g.delta[l - 1][question.sample - 1, question.neuron - 1]
@@ -254,7 +255,7 @@ def facts(question: Question, snapshot: Snapshot, after: Network) -> Message:
                        rule=rule)
     if question.kind == "zero_cells":
         zero = sorted(outcome(question, snapshot, after))
-        cells = ", ".join(f"({i}, {j})" for i, j in zero) or "—"
+        cells = ", ".join("({}, {})".format(*nt.pair(i, j)) for i, j in zero) or "—"
         return Message("quiz_f_zero_cells", l=l, l1=l + 1, n=len(zero), total=g.dW[l - 1].size, cells=cells)
     if question.kind == "loss_down":
         return Message("quiz_f_loss_down", before=f"{g.loss:.6g}",

@@ -21,7 +21,7 @@ from explorer.model.gradcheck import smooth_rows
 from explorer.model.penalty import Penalty
 from explorer.model.training import Snapshot, Trainer
 from explorer.notation import number
-from explorer.ui import page, quiz_panel
+from explorer.ui import page, quiz_panel, session
 
 _ = page.label
 COLOURS = {"good": "#c7e9c0", "doubtful": "#fdd49e", "wrong": "#fcae91", "unresolved": "#d9d9d9"}
@@ -107,7 +107,7 @@ def _show(result: dict) -> None:
     verdicts = {c.verdict: _(f"gc_v_{c.verdict}") for c in checks}
     table = pd.DataFrame({
         _("gc_h_layer"): [c.layer for c in checks],
-        _("gc_h_worst"): [c.worst.name for c in checks],
+        _("gc_h_worst"): [c.worst.named(session.notation()) for c in checks],
         _("gc_h_backprop"): [number(c.worst.analytic, ".6g") for c in checks],
         _("gc_h_numeric"): [number(c.worst.numeric, ".6g") for c in checks],
         _("gc_h_error"): [number(c.error, ".2e") for c in checks],
@@ -121,7 +121,7 @@ def _show(result: dict) -> None:
     wrong = [c for c in checks if c.verdict == "wrong"]
     if wrong:
         worst = max(wrong, key=lambda c: c.error)
-        st.error(_("gc_caught", layers=_layers(checks, "wrong"), entry=worst.worst.name,
+        st.error(_("gc_caught", layers=_layers(checks, "wrong"), entry=worst.worst.named(session.notation()),
                    a=number(worst.worst.analytic, ".6g"), n=number(worst.worst.numeric, ".6g"),
                    error=number(worst.error, ".2e")))
     small = [c for c in checks if c.verdict == "unresolved" and c.reason == "small"]

@@ -154,6 +154,8 @@ def derivation_view(t: Trainer, s: Snapshot) -> None:
     if text is None:
         st.error(_("d_doc_missing"))
         return
+    if session.notation().column:  # the document writes rows: its formulas in columns first
+        st.info(_("d_doc_column"))
     st.markdown(text)
 
 

@@ -31,8 +31,9 @@ def options(prefix: str) -> Callable[[object], str]:
 
 
 def say(message: object) -> str:
-    """A Message (or an error raised with one, see `explorer.i18n`) in the session's language."""
-    return i18n.say(message, st.session_state.get("lang", "en"))
+    """A Message (or an error raised with one, see `explorer.i18n`) in the session's language and
+    notation (its column wording where it has one)."""
+    return i18n.say(message, st.session_state.get("lang", "en"), session.notation())
 
 
 def uploader_hint(kind: str, mb: int) -> None:

@@ -14,7 +14,6 @@ import hashlib
 import streamlit as st
 
 from explorer.model.training import Trainer
-from explorer.notation import entry
 from explorer.teaching import quiz
 from explorer.ui import page, session
 
@@ -26,10 +25,11 @@ def _say_answer(question: quiz.Question, value: object) -> str:
     """A prediction or an outcome in words: a sign, a cell of W^l, a set of cells, down or not."""
     if question.kind == "loss_down":
         return _(f"quiz_a_{value}")
+    nt = session.notation()
     if question.kind == "largest_change":
-        return entry("W", question.layer, *value)
+        return nt.entry("W", question.layer, *value)
     if question.kind == "zero_cells":
-        return ", ".join(f"({i}, {j})" for i, j in sorted(value)) or _("quiz_a_none")
+        return ", ".join("({}, {})".format(*nt.pair(i, j)) for i, j in sorted(value)) or _("quiz_a_none")
     return str(value)
 
 
@@ -85,7 +85,7 @@ def _score(t: Trainer) -> None:
     right = committed["answer"] == actual
     ss["quiz_score"] = (ss["quiz_score"][0] + right, ss["quiz_score"][1] + 1)
     ss["quiz_last"] = {"question": question, "predicted": committed["answer"], "actual": actual, "right": right,
-                       "facts": quiz.facts(question, s, after), "step": question.step + 1}
+                       "facts": quiz.facts(question, s, after, session.notation()), "step": question.step + 1}
 
 
 def _question(t: Trainer, kind: str) -> quiz.Question | None:
@@ -171,7 +171,7 @@ def _answer(t: Trainer, question: quiz.Question) -> None:
     row = st.container(horizontal=True, vertical_alignment="bottom")
     if question.kind == "zero_cells":
         labels = {cell: _say_answer(question, {cell}) for cell in question.choices}
-        answer = frozenset(row.multiselect(_("quiz_cells"), question.choices, format_func=labels.get,
+        answer = frozenset(row.multiselect(page.noted("quiz_cells"), question.choices, format_func=labels.get,
                                            key=f"quiz_answer_{t.steps}_{question.kind}",
                                            placeholder=_("quiz_cells_placeholder")))
     else:

@@ -53,3 +53,11 @@ def test_the_switch_turns_the_board_and_the_equations_and_the_link_follows():
     ok(at.segmented_control(key="notation").set_value("row").run())
     assert "notation" not in at.query_params
     assert any(r"(a^{3})^T \delta^{4}" in f for f in latex(at))
+
+
+def test_the_derivation_view_says_how_its_formulas_read_in_columns():
+    at = ok(open_app(notation="column", lang="zh").segmented_control(key="view").set_value("derivation").run())
+    (info,) = [str(e.value) for e in at.info]
+    assert r"(W^l)^T\delta^{l+1}" in info and "列向量" in info
+    at = ok(open_app().segmented_control(key="view").set_value("derivation").run())
+    assert not at.info

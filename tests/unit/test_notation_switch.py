@@ -177,3 +177,33 @@ def test_a_hover_in_columns_asks_for_the_entry_as_shown():
     assert answer["v"] == s.W[0][1, 70] and (answer["i"], answer["j"]) == (70, 1)
     assert board.peek(s, {"id": 1, "key": "delta2", "i": 99, "j": 3}, COLUMN)["v"] == s.g.delta[1][3, 99]
     assert board.peek(s, {"id": 1, "key": "W1", "i": 1, "j": 70}, COLUMN) is None  # W¹ is 100×2 as shown
+
+
+def test_the_quiz_and_the_gradient_check_name_cells_in_the_notation():
+    from explorer import i18n
+    from explorer.model.gradcheck import Entry
+    from explorer.teaching import quiz
+
+    said = Message("quiz_f_largest_change", l=2, i=3, j=1, value="0.5", next="0.1")
+    assert "ΔW²₃,₁ = 0.5" in i18n.say(said, "en") and "ΔW²₁,₃ = 0.5" in i18n.say(said, "en", COLUMN)
+    assert "ΔW²₁,₃ = 0.5" in i18n.say(said, "zh", COLUMN)
+    hidden = Message("quiz_f_delta_sign", l=2, r=1, j=3, value="0.1", rule=Message("quiz_f_hidden", l=2, l1=3))
+    assert "(W²)ᵀ δ³ ⊙ f′(z²)" in i18n.say(hidden, "en", COLUMN) and "δ³ (W²)ᵀ ⊙" in i18n.say(hidden, "en")
+    crash = Message("gc_crash", l=2, l1=3, B=5, n=4, m=3, k=4)
+    assert "W² is 4×3 and δ³ is 4×5" in i18n.say(crash, "en", COLUMN)
+    assert Entry("W", 2, 3, 4, 0.0, 0.0, 0.0).named(COLUMN) == "W²₄,₃" == Entry("W", 2, 4, 3, 0, 0, 0).name
+    assert Entry("b", 2, 1, 4, 0.0, 0.0, 0.0).named(COLUMN) == "b²₄"
+    t = Trainer.from_config(Config(hidden=(4,), activation="relu", batch=4, seed=3))
+    t.run(2)
+    for seed in range(40):  # a zero-cells question whose step has zero cells
+        question = quiz.pick("zero_cells", t.net, t.next_batch(), t.config.lr, t.steps, seed)
+        if question is None or question.kind != "zero_cells":
+            continue
+        t.step()
+        zero = sorted(quiz.outcome(question, t.current, t.net))
+        if zero:
+            facts = quiz.facts(question, t.current, t.net, COLUMN)
+            assert facts.values["cells"].startswith(f"({zero[0][1]}, {zero[0][0]})")
+            assert "a cell (j, i) is zero" in i18n.say(facts, "en", COLUMN)
+            return
+    pytest.skip("no step with zero cells of ∂L/∂W here")
