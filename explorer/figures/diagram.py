@@ -19,6 +19,7 @@ import numpy as np
 
 from explorer.core import Gradients
 from explorer.figures.plots import CLASS_COLOURS, ENGLISH, FONT, HIGHLIGHT, Figure, Label, figure, symmetric_range
+from explorer.notation import ROW, Notation
 
 # Edges drawn at most; a larger network shows each layer's strongest edges only.
 MAX_EDGES = 600
@@ -81,18 +82,16 @@ def network_diagram(
     W: Sequence[np.ndarray],
     b: Sequence[np.ndarray],
     *,
-    edges: Sequence[np.ndarray] | None = None,
-    biases: Sequence[np.ndarray] | None = None,
+    edges: Sequence[np.ndarray] | None = None, biases: Sequence[np.ndarray] | None = None,
     edge_name: str = "W",
     nodes: Sequence[np.ndarray | None] | None = None,
     node_name: str = "a",
     highlight: tuple[int, int, int] | None = None,
     flow: Flow | None = None,
     norms: np.ndarray | None = None,
-    zmax: float | None = None,
-    node_zmax: float | None = None,
-    max_edges: int = MAX_EDGES,
-    label: Label = ENGLISH,
+    zmax: float | None = None, node_zmax: float | None = None,
+    max_edges: int = MAX_EDGES, label: Label = ENGLISH,
+    nt: Notation = ROW,  # how an edge's hover writes W^l[i, j]: W^l[j, i] in the column notation
 ) -> Figure:
     """Neurons layer by layer and W^l[i, j] as the edge from neuron i of layer l to neuron j of
     layer l+1: colour its sign, width its |value|, one colour bar for every layer.
@@ -158,8 +157,8 @@ def network_diagram(
                    "showscale": True, "colorbar": {"title": {"text": edge_name, "side": "top"}, "thickness": 10,
                                                    "len": 0.7, "y": 1.0, "yanchor": "top", "x": 1.0,
                                                    "xanchor": "left", "tickformat": ".2~g"}},
-        "hovertemplate": f"{edge_name}<sup>%{{customdata[0]}}</sup>[%{{customdata[1]}}, %{{customdata[2]}}]"
-                         " = %{customdata[3]:.6g}<extra></extra>",
+        "hovertemplate": f"{edge_name}<sup>%{{customdata[0]}}</sup>" + "[{}, {}]".format(
+            *nt.pair("%{customdata[1]}", "%{customdata[2]}")) + " = %{customdata[3]:.6g}<extra></extra>",
     })
     # The biases: a small square beside each neuron of layers 2 … n, on the edges' scale.
     bx = np.concatenate([np.full(len(ys[l]), l - 0.17) for l in range(1, len(sizes))])
@@ -173,8 +172,8 @@ def network_diagram(
         "customdata": np.stack([bl, bj, bv], axis=1),
         "marker": {"symbol": "square", "size": 7, "color": bv, "cmin": -zmax, "cmax": zmax, "colorscale": BANDED,
                    "line": {"width": 0.5, "color": "#666"}},
-        "hovertemplate": f"{bias_name}<sup>%{{customdata[0]}}</sup>[1, %{{customdata[1]}}] = %{{customdata[2]:.6g}}"
-                         "<extra></extra>",
+        "hovertemplate": f"{bias_name}<sup>%{{customdata[0]}}</sup>" + "[{}, {}]".format(
+            *nt.pair("1", "%{customdata[1]}")) + " = %{customdata[2]:.6g}<extra></extra>",
     })
     traces.append(_nodes(sizes, ys, nodes, node_name, node_zmax))
     layout = _layout(sizes, flow)
@@ -257,7 +256,8 @@ def _norm_bars(traces: list[dict], layout: dict, norms: np.ndarray, label: Label
 
 
 def phase_figure(W: Sequence[np.ndarray], b: Sequence[np.ndarray], g: Gradients, stepped: Sequence[np.ndarray],
-                 lr: float, index: int, layer: int | None, number: str, label: Label = ENGLISH) -> Figure:
+                 lr: float, index: int, layer: int | None, number: str, label: Label = ENGLISH,
+                 nt: Notation = ROW) -> Figure:
     """The diagram during phase `index` of one update (`explorer.teaching.teach.phases`), sample 1 of the batch.
 
     The first n−1 phases are the forward pass: layer l's edges light up and the neurons fill
@@ -270,22 +270,22 @@ def phase_figure(W: Sequence[np.ndarray], b: Sequence[np.ndarray], g: Gradients,
     blank: list[np.ndarray | None] = [None] * n
     if index < n - 1:  # forward through W^{index+1}
         nodes = [a[0] if k <= index + 1 else None for k, a in enumerate(g.a)]
-        return network_diagram(W, b, nodes=nodes, node_name="a", label=label,
-                               flow=Flow(index + 1, False, f"z<sup>{index + 2}</sup> = a<sup>{index + 1}</sup>"
-                                                           f" W<sup>{index + 1}</sup> + b<sup>{index + 1}</sup>"))
+        return network_diagram(W, b, nodes=nodes, node_name="a", label=label, nt=nt, flow=Flow(index + 1, False,
+                               f"z<sup>{index + 2}</sup> = {nt.product(*(f'{v}<sup>{index + 1}</sup>' for v in 'aW'))}"
+                               f" + b<sup>{index + 1}</sup>"))
     if layer is None and "(17)" in number:  # the update
         return network_diagram(W, b, edges=[-lr * dW for dW in stepped], biases=[-lr * db for db in g.db],
-                               edge_name="ΔW", nodes=blank, label=label)
+                               edge_name="ΔW", nodes=blank, label=label, nt=nt)
     if layer is None:  # the loss: the whole forward pass is done
-        return network_diagram(W, b, nodes=[a[0] for a in g.a], node_name="a", label=label)
+        return network_diagram(W, b, nodes=[a[0] for a in g.a], node_name="a", label=label, nt=nt)
     known = layer if "(15)" in number else layer + 1  # δ^known … δ^n are computed by now
     nodes = [d[0] if k + 1 >= known else None for k, d in enumerate(g.delta)]
     if "(21)" in number or "(25)" in number:  # δ^n, the output error
-        return network_diagram(W, b, nodes=nodes, node_name="δ", label=label)
-    text = {"(15)": f"δ<sup>{layer}</sup> = δ<sup>{layer + 1}</sup> (W<sup>{layer}</sup>)<sup>T</sup>",
-            "(8)": f"∂L/∂W<sup>{layer}</sup> = (a<sup>{layer}</sup>)<sup>T</sup> δ<sup>{layer + 1}</sup>",
-            "(9)": f"∂L/∂b<sup>{layer}</sup> = δ<sup>{layer + 1}</sup>"}
-    return network_diagram(W, b, nodes=nodes, node_name="δ", label=label,
+        return network_diagram(W, b, nodes=nodes, node_name="δ", label=label, nt=nt)
+    dn, Wt, at = f"δ<sup>{layer + 1}</sup>", f"(W<sup>{layer}</sup>)<sup>T</sup>", f"(a<sup>{layer}</sup>)<sup>T</sup>"
+    text = {"(15)": f"δ<sup>{layer}</sup> = {nt.product(dn, Wt)}", "(9)": f"∂L/∂b<sup>{layer}</sup> = {dn}",
+            "(8)": f"∂L/∂W<sup>{layer}</sup> = {nt.product(at, dn)}"}
+    return network_diagram(W, b, nodes=nodes, node_name="δ", label=label, nt=nt,
                            flow=Flow(layer, True, next((v for k, v in text.items() if k in number), "")))
 
 

@@ -206,7 +206,7 @@ def phases_view(t: Trainer, s: Snapshot) -> None:
     if not session.hidden("diagram"):  # the diagram follows the phases: forward, then δ backwards
         stepped = t.config.penalty.whole(g.dW, t.net.W)  # what (17) steps along
         fig = diagram.phase_figure(t.net.W, t.net.b, g, stepped, t.config.lr, current, phase.layer,
-                                   phase.equation.number, label=_)
+                                   phase.equation.number, label=_, nt=nt)
         diagram.name_inputs(fig, t.net.sizes, t.input_names)
         page.chart(fig, "phase_diagram")
     show(phase.equation)

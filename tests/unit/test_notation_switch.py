@@ -207,3 +207,23 @@ def test_the_quiz_and_the_gradient_check_name_cells_in_the_notation():
             assert "a cell (j, i) is zero" in i18n.say(facts, "en", COLUMN)
             return
     pytest.skip("no step with zero cells of ∂L/∂W here")
+
+
+def test_the_phases_diagram_hovers_and_labels_in_the_notation(small):
+    from explorer.figures import diagram
+
+    t = small
+    batch = t.next_batch()
+    g = t.net.gradients(batch.X, batch.Y)
+    row, column = (diagram.phase_figure(t.net.W, t.net.b, g, g.dW, 0.3, 4, 2, "(15)", nt=nt) for nt in (ROW, COLUMN))
+    trace = {tr.get("uid"): tr for tr in column["data"]}
+    edge = "W<sup>%{customdata[0]}</sup>[%{customdata[2]}, %{customdata[1]}]"  # the core's W[i, j] as W[j, i]
+    assert trace["edge-labels"]["hovertemplate"].startswith(edge)
+    assert trace["biases"]["hovertemplate"].startswith("b<sup>%{customdata[0]}</sup>[%{customdata[1]}, 1]")
+    rows = {tr.get("uid"): tr for tr in row["data"]}
+    assert rows["edge-labels"]["hovertemplate"].startswith(edge.replace("[2]}, %{customdata[1", "[1]}, %{customdata[2"))
+    texts = [a["text"] for a in column["layout"]["annotations"]]
+    assert "δ<sup>2</sup> = (W<sup>2</sup>)<sup>T</sup> δ<sup>3</sup>" in texts
+    forward = diagram.phase_figure(t.net.W, t.net.b, g, g.dW, 0.3, 0, None, "", nt=COLUMN)
+    forward_texts = [a["text"] for a in forward["layout"]["annotations"]]
+    assert "z<sup>2</sup> = W<sup>1</sup> a<sup>1</sup> + b<sup>1</sup>" in forward_texts
