@@ -23,7 +23,7 @@ import numpy as np
 from explorer import i18n
 from explorer.core import Gradients, Network
 from explorer.model.snapshot import Snapshot
-from explorer.notation import sup
+from explorer.notation import ROW, Notation, sup
 from explorer.teaching import chain, teach
 from explorer.teaching.teach import Equation, number, signed
 
@@ -51,9 +51,10 @@ class Cell:
         """The layer in the key: δ^l's l, or W^l's for the others."""
         return int(_KEY.fullmatch(self.key).group(2))
 
-    def name(self) -> str:
-        """The cell as the board's hover names it: δ³[2, 1], ∂L/∂W¹[3, 2]."""
-        return f"{SYMBOLS[self.kind]}{sup(self.l)}[{self.i}, {self.j}]"
+    def name(self, nt: Notation = ROW) -> str:
+        """The cell as the board's hover names it: δ³[2, 1], ∂L/∂W¹[3, 2] (δ³[1, 2], ∂L/∂W¹[2, 3]
+        in the column notation, which shows every matrix transposed)."""
+        return f"{SYMBOLS[self.kind]}{sup(self.l)}[{', '.join(map(str, nt.pair(self.i, self.j)))}]"
 
     def as_list(self) -> list:
         return [self.key, self.i, self.j]
@@ -93,23 +94,25 @@ def _batch_sum(values: list[str], B: int, lang: str) -> tuple[str, str]:
     return teach.terms(values, index="r"), note
 
 
-def weight_gradient(g: Gradients, l: int, i: int, j: int, lang: str = "en") -> Equation:
-    """(8) for ∂L/∂W^l_{ij}: (1/B) Σ_r a^l_{r,i} δ^{l+1}_{r,j}, the products of `teach.cell_terms`."""
+def weight_gradient(g: Gradients, l: int, i: int, j: int, lang: str = "en", nt: Notation = ROW) -> Equation:
+    """(8) for ∂L/∂W^l_{ij}: (1/B) Σ_r a^l_{r,i} δ^{l+1}_{r,j}, the products of `teach.cell_terms`
+    (in the column notation (1/B) Σ_r δ^{l+1}_{j,r} a^l_{i,r}, for W^l_{ji})."""
     _, a_i, d_j, products = teach.cell_terms(g, l, i, j, lang).values()
     B = len(products)
-    written, left_out = _batch_sum([rf"{signed(a)}\cdot{signed(d)}" for a, d in zip(a_i, d_j)], B, lang)
+    written, left_out = _batch_sum([nt.product(signed(a), signed(d), sep=r"\cdot") for a, d in zip(a_i, d_j)], B, lang)
+    ij, ri, rj = (",".join(map(str, nt.pair(*pair))) for pair in ((i, j), ("r", i), ("r", j)))
     return Equation(
         "(8)",
-        rf"\frac{{\partial L}}{{\partial W^{{{l}}}_{{{i},{j}}}}} = \frac{{1}}{{B}}\sum_{{r=1}}^{{B}}"
-        rf" a^{{{l}}}_{{r,{i}}}\,\delta^{{{l + 1}}}_{{r,{j}}}",
+        rf"\frac{{\partial L}}{{\partial W^{{{l}}}_{{{ij}}}}} = \frac{{1}}{{B}}\sum_{{r=1}}^{{B}} "
+        + nt.product(rf"a^{{{l}}}_{{{ri}}}", rf"\delta^{{{l + 1}}}_{{{rj}}}", sep=r"\,"),
         rf"\begin{{aligned}}&\frac{{1}}{{{B}}}\Big({written}\Big) \\ &= \frac{{{number(products.sum())}}}{{{B}}}"
         rf" = {number(g.dW[l - 1][i - 1, j - 1])}\end{{aligned}}",
-        " ".join(t for t in (i18n.text("x_note_8", lang, l=l, l1=l + 1, i=i, j=j), left_out) if t),
-        i18n.text("d_origin_8_input" if l == 1 else "d_origin_8", lang, l=l, l1=l + 1),
+        " ".join(t for t in (i18n.noted("x_note_8", lang, nt, l=l, l1=l + 1, i=i, j=j), left_out) if t),
+        i18n.noted("d_origin_8_input" if l == 1 else "d_origin_8", lang, nt, l=l, l1=l + 1),
     )
 
 
-def bias_gradient(g: Gradients, l: int, j: int, lang: str = "en") -> Equation:
+def bias_gradient(g: Gradients, l: int, j: int, lang: str = "en", nt: Notation = ROW) -> Equation:
     """(9) for ∂L/∂b^l_j: (1/B) Σ_r δ^{l+1}_{r,j}."""
     d_j = g.delta[l][:, j - 1]
     B = len(d_j)
@@ -117,11 +120,11 @@ def bias_gradient(g: Gradients, l: int, j: int, lang: str = "en") -> Equation:
     return Equation(
         "(9)",
         rf"\frac{{\partial L}}{{\partial b^{{{l}}}_{{{j}}}}} = \frac{{1}}{{B}}\sum_{{r=1}}^{{B}}"
-        rf" \delta^{{{l + 1}}}_{{r,{j}}}",
+        rf" \delta^{{{l + 1}}}_{{{','.join(map(str, nt.pair('r', j)))}}}",
         rf"\begin{{aligned}}&\frac{{1}}{{{B}}}\Big({written}\Big) \\ &= \frac{{{number(d_j.sum())}}}{{{B}}}"
         rf" = {number(g.db[l - 1][0, j - 1])}\end{{aligned}}",
-        " ".join(t for t in (i18n.text("x_note_9", lang, l1=l + 1, j=j), left_out) if t),
-        i18n.text("d_origin_9", lang, l=l, l1=l + 1),
+        " ".join(t for t in (i18n.noted("x_note_9", lang, nt, l1=l + 1, j=j), left_out) if t),
+        i18n.noted("d_origin_9", lang, nt, l=l, l1=l + 1),
     )
 
 
@@ -132,11 +135,12 @@ def stepped(s: Snapshot, l: int, i: int, j: int) -> float:
     return float(s.penalty.whole([s.g.dW[l - 1][entry]], [s.W_before[l - 1][entry]])[0][0, 0])
 
 
-def weight_update(s: Snapshot, l: int, i: int, j: int, lang: str = "en") -> Equation:
+def weight_update(s: Snapshot, l: int, i: int, j: int, lang: str = "en", nt: Notation = ROW) -> Equation:
     """(17) for W^l_{ij}: ΔW = −η ∂L/∂W (with a penalty −η (∂L/∂W + λ ∂R/∂W), the app's
     addition), and the weight before and after."""
     dW, before, after = s.g.dW[l - 1][i - 1, j - 1], s.W_before[l - 1][i - 1, j - 1], s.W[l - 1][i - 1, j - 1]
-    D, dL, entry = -s.lr * stepped(s, l, i, j), rf"\frac{{\partial L}}{{\partial W^{{{l}}}_{{{i},{j}}}}}", f"{i},{j}"
+    entry = ",".join(map(str, nt.pair(i, j)))
+    D, dL = -s.lr * stepped(s, l, i, j), rf"\frac{{\partial L}}{{\partial W^{{{l}}}_{{{entry}}}}}"
     moved = rf",\quad W^{{{l}}}_{{{entry}}} \leftarrow W^{{{l}}}_{{{entry}}} + \Delta W^{{{l}}}_{{{entry}}}"
     after_text = rf",\quad {number(before)} + {signed(D)} = {number(after)}"
     if s.edit is not None:  # no step applied it: the update the gradients at the edited weights point to
@@ -177,7 +181,7 @@ def _edited(s: Snapshot, lang: str) -> str:
     return "" if s.edit is None else i18n.text("x_edited", lang, name=s.edit.name)
 
 
-def derivation(net: Network, s: Snapshot, cell: Cell, lang: str = "en") -> list[Equation]:
+def derivation(net: Network, s: Snapshot, cell: Cell, lang: str = "en", nt: Notation = ROW) -> list[Equation]:
     """The formulas that give `cell` at the step of snapshot `s` (which kept its gradients), in
     the order they are read: the cell's own formula, then what it is made of where that is
     another of the board's cells (an update's gradient). `net`: its activation and loss."""
@@ -186,14 +190,14 @@ def derivation(net: Network, s: Snapshot, cell: Cell, lang: str = "en") -> list[
     if kind == "delta":  # δ^l, row i = sample r, column j
         if l == len(g.z):
             return [chain.output_entry(net, g, s.batch.Y, j, i, lang)]
-        return [chain.delta_entry(net, g, s.W_before, l, j, i, lang, tag="(15)")]
+        return [chain.delta_entry(net, g, s.W_before, l, j, i, lang, tag="(15)", nt=nt)]
     if kind == "dW":
-        return [weight_gradient(g, l, i, j, lang)]
+        return [weight_gradient(g, l, i, j, lang, nt)]
     if kind == "db":
-        return [bias_gradient(g, l, j, lang)]
+        return [bias_gradient(g, l, j, lang, nt)]
     if kind == "DW":
-        return [weight_update(s, l, i, j, lang), weight_gradient(g, l, i, j, lang)]
-    return [bias_update(s, l, j, lang), bias_gradient(g, l, j, lang)]
+        return [weight_update(s, l, i, j, lang, nt), weight_gradient(g, l, i, j, lang, nt)]
+    return [bias_update(s, l, j, lang), bias_gradient(g, l, j, lang, nt)]
 
 
 def value(s: Snapshot, cell: Cell) -> float:

@@ -57,7 +57,8 @@ def panel(t: Trainer, s: Snapshot, open_cell: explain.Cell | None) -> None:
         if s.g is not None:
             st.caption(_("x_hint"))
         return
-    name = open_cell.name()
+    nt = session.notation()
+    name = open_cell.name(nt)
     if st.session_state.get("playing"):
         st.caption(_("x_playing", cell=name))
         return
@@ -66,10 +67,10 @@ def panel(t: Trainer, s: Snapshot, open_cell: explain.Cell | None) -> None:
         box.caption(_("x_none", step=s.step))
     else:
         box.markdown(f"**{_('x_title', cell=name, value=f'{explain.value(s, open_cell):.6g}', step=s.step)}**")
-        box.caption(_("x_follows") + (" " + _("x_sample", r=open_cell.i, l=open_cell.l)
+        box.caption(_("x_follows") + (" " + page.noted("x_sample", r=open_cell.i, l=open_cell.l)
                                       if open_cell.kind == "delta" else ""))
         with box:
-            for equation in explain.derivation(t.network_at(s), s, open_cell, st.session_state.get("lang", "en")):
+            for equation in explain.derivation(t.network_at(s), s, open_cell, st.session_state.get("lang", "en"), nt):
                 lessons.show(equation)
     row = box.container(horizontal=True)
     if s.g is not None and row.button(_("x_open"), key="explain_open", icon=":material/functions:",

@@ -82,5 +82,6 @@ def test_in_column_notation_a_clicked_cell_sets_and_explains_the_core_entry_it_s
     page.mouse.click(cell["x"], cell["y"])
     panel = page.locator(".st-key-explain_panel")
     expect(panel).to_be_visible(timeout=TIMEOUT)
-    expect(panel).to_contain_text("Row 4 of δ³ is sample 4")
+    expect(panel).to_contain_text("Column 4 of δ³ is sample 4")
+    expect(panel).to_contain_text("δ³[2, 4]")  # named as shown
     assert page.evaluate("() => window.__board.now().head.explain") == ["delta3", 4, 2]  # the core's [r, j]

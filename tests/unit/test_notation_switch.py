@@ -227,3 +227,16 @@ def test_the_phases_diagram_hovers_and_labels_in_the_notation(small):
     forward = diagram.phase_figure(t.net.W, t.net.b, g, g.dW, 0.3, 0, None, "", nt=COLUMN)
     forward_texts = [a["text"] for a in forward["layout"]["annotations"]]
     assert "z<sup>2</sup> = W<sup>1</sup> a<sup>1</sup> + b<sup>1</sup>" in forward_texts
+
+
+def test_a_clicked_cells_derivation_in_the_notation(small):
+    from explorer.teaching import explain
+
+    s, net = small.complete(small.current), small.net
+    cell = explain.Cell("dW2", 3, 1)  # the core's ∂L/∂W²[3, 1]
+    assert cell.name() == "∂L/∂W²[3, 1]" and cell.name(COLUMN) == "∂L/∂W²[1, 3]"
+    (row,), (column,) = (explain.derivation(net, s, cell, "en", nt) for nt in (ROW, COLUMN))
+    assert r"W^{2}_{3,1}" in row.symbolic and r"a^{2}_{r,3}\,\delta^{3}_{r,1}" in row.symbolic
+    assert r"W^{2}_{1,3}" in column.symbolic and r"\delta^{3}_{1,r}\,a^{2}_{3,r}" in column.symbolic
+    assert row.numeric.split("=")[-1] == column.numeric.split("=")[-1]  # the same number
+    assert "Row 1 of" in column.note

@@ -7,9 +7,9 @@ const PANEL = '.st-key-explain_panel';
 const WAIT = 5000;  // ms: a derivation that has not come by then is not waited for
 
 export function explain(st, {b, ei, ej}) {
-  const [i, j] = pair(st.S, ei, ej);  // the core's indices (notation.js), as the server names the cell
+  const [i, j] = pair(st.S, ei, ej);  // the core's indices (notation.js); the panel names the cell as shown
   st.trigger('explain', [b.key, i + 1, j + 1]);
-  const named = `[${i + 1}, ${j + 1}]`, root = document.body;
+  const named = `[${ei + 1}, ${ej + 1}]`, root = document.body;
   const shown = () => {
     const panel = document.querySelector(PANEL);
     if (!panel || !panel.textContent.includes(named)) return false;
