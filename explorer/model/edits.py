@@ -35,14 +35,19 @@ class EditError(ValueError):
     """An edit that cannot be made; the message (an `explorer.i18n.Message`) says why."""
 
 
+def _index(k: object) -> bool:
+    """Whether `k`, sent by the page, is an index: an int (true and false are not)."""
+    return isinstance(k, int) and not isinstance(k, bool)
+
+
 def value(typed: object) -> float:
     """A typed value as a float: a finite number within ±BOUND (a real minus sign is read too)."""
     text = typed.strip().replace("−", "-") if isinstance(typed, str) else typed
     try:
-        if isinstance(text, str) and len(text) > TYPED_CHARACTERS:
+        if isinstance(text, bool) or (isinstance(text, str) and len(text) > TYPED_CHARACTERS):
             raise ValueError(text)
         number = float(text)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: an int beyond any float
         raise EditError(Message("edit_not_number", text=code(typed))) from None
     if not math.isfinite(number):
         raise EditError(Message("edit_not_finite", text=code(typed)))
@@ -56,12 +61,12 @@ def edited(W: list[np.ndarray], b: list[np.ndarray], l: int, i: int, j: int, typ
     """New lists of W and b with W^l[i, j] (or b^l[j]) set to the typed value; only that one
     matrix is copied (the others are shared: nothing ever writes into a kept array)."""
     layers = len(W)
-    if not (isinstance(l, int) and 1 <= l <= layers):
-        raise EditError(Message("edit_no_layer", l=l if isinstance(l, int) else code(l), n=layers))
+    if not (_index(l) and 1 <= l <= layers):
+        raise EditError(Message("edit_no_layer", l=l if _index(l) else code(l), n=layers))
     m, n = W[l - 1].shape
     rows = 1 if bias else m
-    if not (isinstance(i, int) and isinstance(j, int) and 1 <= i <= rows and 1 <= j <= n):
-        said = [k if isinstance(k, int) else code(k) for k in (i, j)]
+    if not (_index(i) and _index(j) and 1 <= i <= rows and 1 <= j <= n):
+        said = [k if _index(k) else code(k) for k in (i, j)]
         name = ("b" if bias else "W") + sup(l)
         raise EditError(Message("edit_no_entry", name=name, i=said[0], j=said[1], m=rows, n=n))
     after = value(typed)

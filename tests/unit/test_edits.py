@@ -130,6 +130,11 @@ def test_an_edit_before_the_first_step_has_no_gradients_and_is_undone():
     ((1, 3, 1), "0", "edit_no_entry"),
     ((1, 1, 0), "0", "edit_no_entry"),
     ((1.5, 1, 1), "0", "edit_no_layer"),
+    # what only a hand-made trigger can send: JSON's true is no index and no number, nor an int past any float
+    ((True, 1, 1), "0", "edit_no_layer"),
+    ((1, True, 1), "0", "edit_no_entry"),
+    ((1, 1, 1), True, "edit_not_number"),
+    ((1, 1, 1), 10 ** 400, "edit_not_number"),
 ])
 def test_a_bad_edit_is_refused_with_its_reason_and_nothing_changes(where, typed, key):
     t = run(2)
