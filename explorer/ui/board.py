@@ -67,9 +67,9 @@ def draw(t: Trainer, s: Snapshot, shown: board.Shown, view: board.View, numbers:
     # A hover's exact entry (`_peek`); in a run it alone caused, when the board shows this very
     # frame already, the payload carries that entry and nothing else. (A hand edit keeps the
     # step: its entry is another snapshot, id(s).)
-    asked, shows = ss.pop("board_peek", None), [version, id(t), t.steps, s.step, id(s), repr(view)]
+    asked = ss.pop("board_peek", None)
     peeked = board.peek(s, asked, Notation(shown.notation)) if asked is not None and not ss.get("playing") else None
-    if peeked is not None and spec is None and ss.get("board_shows") == shows:
+    if peeked is not None and spec is None and ss.get("board_shows") == _shows(version, t, s, view):
         _mount(key=key, data=board.payload(version, None, [], peeked=peeked), **_triggers())
         return ss["board_head"]
     # Play's chunk when the board asked for it (or Play began); a button pressed while playing
@@ -93,8 +93,13 @@ def draw(t: Trainer, s: Snapshot, shown: board.Shown, view: board.View, numbers:
     data = board.payload(version, spec, frames, seq=ss.get("board_seq", 0), playing=playing, fps=FPS,
                          undoable=undoable(t), peeked=peeked if not playing else None)
     _mount(key=key, data=data, **_triggers())
-    ss["board_shows"], ss["board_head"] = [version, id(t), t.steps, s.step, id(s), repr(view)], frames[-1][0]
+    ss["board_shows"], ss["board_head"] = _shows(version, t, s, view), frames[-1][0]  # s: Play's last
     return frames[-1][0]
+
+
+def _shows(version: str, t: Trainer, s: Snapshot, view: board.View) -> list:
+    """What a frame is of: the structure, the trainer, its latest step, the entry shown, the view."""
+    return [version, id(t), t.steps, s.step, id(s), repr(view)]
 
 
 def _triggers() -> dict:
