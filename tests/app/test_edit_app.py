@@ -68,6 +68,13 @@ def test_setting_the_picked_weight_moves_the_numbers_and_the_board_with_no_step(
     assert t.steps == 3 and t.current.edited == 0
 
 
+def test_in_column_notation_the_edit_is_named_as_the_board_shows_it():
+    at = set_value(picked(notation="column"), "0.5")  # the core's W²[3, 1]: row 1, column 3 of W² in columns
+    assert at.session_state["trainer"].net.W[1][2, 0] == 0.5
+    assert any("W²₁,₃" in c and "→ 0.5" in c for c in texts(at.caption)), texts(at.caption)
+    assert not any("W²₃,₁" in c for c in texts(at.caption))
+
+
 @pytest.mark.parametrize(("typed", "said"), [
     ("abc", "is not a number"), ("nan", "is not a finite number"), ("1e9", "is too large"), ("", "is not a number")])
 def test_a_bad_value_is_named_and_nothing_changes(typed, said):
