@@ -84,6 +84,7 @@ KEYS: dict[str, Key] = {
     "clock": Key("workspace", "Play's clock (explorer/ui/clock.js)"),
     "stepper": Key("workspace", "the container of Step's fragment (the numbers): its CSS class st-key-stepper"),
     "stepping": Key("workspace", "the container of Step and Undo, which Step's fragment fills: st-key-stepping"),
+    "board_slot": Key("network_view", "the container of the board and the lines under it, which Step's fragment fills"),
     # page: settings kept while another view is shown (page.kept)
     "kept_{key}": Key("page", "the copy of a view's setting `key` kept while another view is shown"),
     "kept_discretize": Key("page", "Discretize's copy, which session.page reads for the link on every view"),

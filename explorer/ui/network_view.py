@@ -193,7 +193,7 @@ def network_switches(t: Trainer) -> Slots:
     if net:
         with right:
             diagram_switches(t)
-    slot = st.container()
+    slot = st.container(key="board_slot")  # its CSS class: no stale fade (page.css)
     if net and diagram.summarised(t.net.sizes):
         st.caption(_("dg_summary", n=diagram.MAX_EDGES, k=diagram.MAX_NODES))
     layer_switches()
