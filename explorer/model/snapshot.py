@@ -10,7 +10,7 @@ import numpy as np
 
 from explorer.core import Gradients
 from explorer.model.penalty import NONE, Penalty
-from explorer.notation import entry
+from explorer.notation import ROW, Notation, entry
 
 
 @dataclass(frozen=True)
@@ -36,8 +36,12 @@ class Edit:
 
     @property
     def name(self) -> str:
-        """The entry as the page names it: W²₃,₄ or b²₄."""
-        return entry("b", self.l, self.j) if self.bias else entry("W", self.l, self.i, self.j)
+        """The entry as the derivation names it: W²₃,₄ or b²₄."""
+        return self.written()
+
+    def written(self, nt: Notation = ROW) -> str:
+        """The entry as the notation `nt` names it: W²₃,₄ (W²₄,₃ in columns) or b²₄."""
+        return entry("b", self.l, self.j) if self.bias else nt.entry("W", self.l, self.i, self.j)
 
 
 @dataclass(frozen=True)

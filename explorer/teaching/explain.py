@@ -147,7 +147,7 @@ def weight_update(s: Snapshot, l: int, i: int, j: int, lang: str = "en", nt: Not
         moved = after_text = ""
     if not s.penalty.active:
         return Equation("(17)", rf"\Delta W^{{{l}}}_{{{entry}}} = -\eta\,{dL}{moved}",
-                        rf"-{number(s.lr)}\cdot{signed(dW)} = {number(D)}{after_text}", _edited(s, lang),
+                        rf"-{number(s.lr)}\cdot{signed(dW)} = {number(D)}{after_text}", _edited(s, lang, nt),
                         i18n.text("d_origin_17", lang, l=l))
     dR = {"l2": rf"W^{{{l}}}_{{{entry}}}", "l1": rf"\mathrm{{sign}}(W^{{{l}}}_{{{entry}}})"}[s.penalty.kind]
     dR_value, dR_dW = float(s.penalty.dR(np.asarray(before))), rf"\frac{{\partial R}}{{\partial W^{{{l}}}_{{{entry}}}}}"
@@ -156,7 +156,7 @@ def weight_update(s: Snapshot, l: int, i: int, j: int, lang: str = "en", nt: Not
         rf"\Delta W^{{{l}}}_{{{entry}}} = -\eta\Big({dL} + \lambda {dR_dW}\Big),\quad {dR_dW} = {dR}{moved}",
         rf"-{number(s.lr)}\Big({signed(dW)} + {number(s.penalty.lam)}\cdot{signed(dR_value)}\Big) = {number(D)}"
         + after_text,
-        " ".join(t for t in (i18n.text(f"d_note_17_{s.penalty.kind}", lang, l=l), _edited(s, lang)) if t),
+        " ".join(t for t in (i18n.text(f"d_note_17_{s.penalty.kind}", lang, l=l), _edited(s, lang, nt)) if t),
         i18n.text("d_origin_17_reg", lang, l=l),
     )
 
@@ -176,9 +176,9 @@ def bias_update(s: Snapshot, l: int, j: int, lang: str = "en") -> Equation:
     )
 
 
-def _edited(s: Snapshot, lang: str) -> str:
-    """At a hand edit's entry, why its update moved nothing (else nothing)."""
-    return "" if s.edit is None else i18n.text("x_edited", lang, name=s.edit.name)
+def _edited(s: Snapshot, lang: str, nt: Notation = ROW) -> str:
+    """At a hand edit's entry, why its update moved nothing (else nothing); the edit named in `nt`."""
+    return "" if s.edit is None else i18n.text("x_edited", lang, name=s.edit.written(nt))
 
 
 def derivation(net: Network, s: Snapshot, cell: Cell, lang: str = "en", nt: Notation = ROW) -> list[Equation]:

@@ -75,8 +75,7 @@ def pick_row(row: DeltaGenerator) -> None:
 def said(e: edits.Edit) -> dict[str, str]:
     """An edit's words: the entry as the page's notation names it (Wˡ[j, i] in columns, as the
     board's editor did), its value before and after."""
-    name = e.name if e.bias else session.notation().entry("W", e.l, e.i, e.j)
-    return {"name": name, "before": number(e.before, ".6g"), "after": number(e.after, ".6g")}
+    return {"name": e.written(session.notation()), "before": number(e.before, ".6g"), "after": number(e.after, ".6g")}
 
 
 def notes(s: Snapshot) -> None:

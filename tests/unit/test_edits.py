@@ -11,6 +11,8 @@ import pytest
 from explorer.model import edits
 from explorer.model.edits import EditError
 from explorer.model.training import Config, Trainer
+from explorer.notation import COLUMN
+from explorer.teaching import explain
 
 CONFIG = Config(dataset="xor", hidden=(4, 3), activation="tanh", loss="cross_entropy", batch=16, seed=3, lr=0.3)
 F = {"tanh": np.tanh, "relu": lambda z: np.maximum(z, 0.0), "identity": lambda z: z,
@@ -150,3 +152,13 @@ def test_a_bias_has_one_row():
     with pytest.raises(EditError, match=r"b² has no entry \[2, 1\]: it is 1×3"):
         t.edit(2, 2, 1, "0", bias=True)
     assert edits.value("100") == 100.0 and edits.value(" 2e-3 ") == 0.002
+
+
+def test_an_edit_is_named_in_the_notation_asked_for():
+    t = run(1)
+    t.edit(2, 3, 1, "0.5")
+    assert t.current.edit.name == "W²₃,₁" and t.current.edit.written(COLUMN) == "W²₁,₃"
+    note = explain.weight_update(t.current, 2, 3, 1, "en", COLUMN).note  # the clicked ΔW cell's (17)
+    assert "W²₁,₃" in note and "W²₃,₁" not in note
+    t.edit(2, 1, 2, "0", bias=True)
+    assert t.current.edit.written(COLUMN) == t.current.edit.name == "b²₂"
