@@ -67,18 +67,23 @@ def softmax_jacobian(y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def softmax_chain(y: np.ndarray, y_star: np.ndarray, r: int, lang: str = "en",
-                  loss: str = "cross_entropy") -> list[Equation]:
+                  loss: str = "cross_entropy", nt: Notation = ROW) -> list[Equation]:
     """(24) and the lines to (25) for sample r (1-based) of the output y and targets y*; on a
     network trained with `loss` "mse" the notes say that a − y* is not its δⁿ (that is (21)):
     the Jacobian with the step's numbers, ∂L/∂a · J = a − y*, and beside it MSE on top of
-    the softmax (the app's comparison, not in the derivation), whose δ keeps the Jacobian."""
+    the softmax (the app's comparison, not in the derivation), whose δ keeps the Jacobian. In the
+    column notation the vectors are columns and a vector times J is written Jᵀ times it."""
     y_r, t = y[r - 1: r], y_star[r - 1]
     a, J = softmax_jacobian(y_r)
     # ∂L/∂a_i = −y*_i / a_i (23); 0 where y*_i = 0, even where a_i underflowed to 0.
     dL_da = np.divide(-t, a, out=np.zeros_like(a), where=t != 0)
     via_jacobian = dL_da @ J
     delta_ce = cross_entropy(y_r, y_star[r - 1: r])[1]  # the core's (25)
-    row = lambda v: matrix(v[None, :])  # noqa: E731 - a one-row matrix
+    row = lambda v: matrix(v[None, :], transposed=nt.column)  # noqa: E731 - one sample: a row (a column)
+    JT = matrix(J, transposed=nt.column)  # a row times J, or Jᵀ times a column (the same numbers: J = Jᵀ)
+    jacobian = r"\Big[\frac{\partial a_i}{\partial y_j}\Big]" + (r"^T" if nt.column else "")
+    dL_da_written = rf"\underbrace{{{row(dL_da)}}}_{{\partial L/\partial a}}"
+    notes = ("d_note_24_25", "d_origin_24_25")
     jac = Equation(
         "(24)",
         r"\frac{\partial a_i}{\partial y_j} = \begin{cases} a_i(1-a_i) & i = j \\ -a_i a_j & i \ne j \end{cases}",
@@ -91,16 +96,16 @@ def softmax_chain(y: np.ndarray, y_star: np.ndarray, r: int, lang: str = "en",
         r"\frac{\partial L}{\partial y_j} = \sum_i \frac{\partial L}{\partial a_i}\frac{\partial a_i}{\partial y_j}"
         r" = -\sum_i \frac{y^*_i}{a_i}\frac{\partial a_i}{\partial y_j}"
         r" = -y^*_j(1-a_j) + \sum_{i \ne j} y^*_i a_j = a_j - y^*_j",
-        rf"\underbrace{{{row(dL_da)}}}_{{\partial L/\partial a}}{matrix(J)} = {row(via_jacobian)}"
+        rf"{nt.product(dL_da_written, JT, sep='')} = {row(via_jacobian)}"
         rf" = \underbrace{{{row(delta_ce[0])}}}_{{a - y^*}}",
-        *(i18n.text(key + ("_mse" if loss == "mse" else ""), lang, r=r) for key in ("d_note_24_25", "d_origin_24_25")),
+        *(i18n.noted(key + ("_mse" if loss == "mse" else ""), lang, nt, r=r) for key in notes),
     )
     mse_on_softmax = (a - t) @ J
     other = Equation(
         "",
         r"L = \tfrac12 \lVert a - y^* \rVert^2 \;\Rightarrow\; \frac{\partial L}{\partial y}"
-        r" = (a - y^*)\Big[\frac{\partial a_i}{\partial y_j}\Big]",
-        rf"{row(a - t)}{matrix(J)} = {row(mse_on_softmax)}",
+        r" = " + nt.product(r"(a - y^*)", jacobian),
+        rf"{nt.product(row(a - t), JT, sep='')} = {row(mse_on_softmax)}",
         i18n.text("d_note_mse_softmax", lang, r=r), i18n.text("d_origin_mse_softmax", lang, r=r),
     )
     return [jac, to25, other]

@@ -112,7 +112,7 @@ def equations_view(t: Trainer, s: Snapshot) -> None:
     if t.dataset.task != "classification":
         st.info(_("d_24_regression"))
     else:  # one-hot targets for either loss: the softmax of this step's y against them
-        for equation in chain.softmax_chain(g.z[-1], s.batch.Y, r, lang, net.loss):
+        for equation in chain.softmax_chain(g.z[-1], s.batch.Y, r, lang, net.loss, nt):
             show(equation)
 
     st.subheader(_("compare"))

@@ -240,3 +240,12 @@ def test_a_clicked_cells_derivation_in_the_notation(small):
     assert r"W^{2}_{1,3}" in column.symbolic and r"\delta^{3}_{1,r}\,a^{2}_{3,r}" in column.symbolic
     assert row.numeric.split("=")[-1] == column.numeric.split("=")[-1]  # the same number
     assert "Row 1 of" in column.note
+
+
+def test_the_softmax_steps_to_25_in_columns(small):
+    s = small.current
+    row, column = (chain.softmax_chain(s.g.z[-1], s.batch.Y, 2, "en", "cross_entropy", nt) for nt in (ROW, COLUMN))
+    for r, c in zip(row[1:], column[1:]):  # ∂L/∂a J = a − y*, and MSE on the softmax: every vector a column
+        assert_transposes(r.numeric, c.numeric)
+    assert column[2].symbolic.endswith(r"\Big[\frac{\partial a_i}{\partial y_j}\Big]^T (a - y^*)")
+    assert "column vector in the middle" in column[1].origin
