@@ -212,7 +212,9 @@ def test_loss_and_layer_sizes_follow_the_sidebar(page: Page, server: str):
     before = step(page, open_link(page, server))
     sidebar = page.locator('[data-testid="stSidebar"]')
 
-    sidebar.get_by_role("combobox", name="Loss", exact=True).click()
+    loss = sidebar.get_by_role("combobox", name="Loss", exact=True)
+    loss.scroll_into_view_if_needed()  # Playwright scrolling in the same click closes the list it opens
+    loss.click()
     page.get_by_role("option", name="MSE ½(y − y*)²").click()
     # A new loss rebuilds the network from the seed: no history, no δ until the next step.
     after = wait_for(page, "c => c.overview['train (batch)'].length === 0 && c.network && !('δ2' in c.network)")
