@@ -188,7 +188,7 @@ def delta_entry(net: Network, g: Gradients, W: list[np.ndarray], l: int, i: int,
         symbolic = rf"{chain} = \sum_j {by_j} = {as_matrix}"
         last = rf"\delta^{{1}}_{{{i}}} = {number(g.delta[0][r - 1, i - 1])}"
         origin = i18n.text("d_origin_10_14_input", lang, l=l, i=i)
-    numeric = rf"\begin{{aligned}}&{written} \\ &{last}\end{{aligned}}"
+    numeric = rf"\begin{{aligned}}&{written} \\ &{{{last}}}\end{{aligned}}"  # braced: its leading − is a sign
     note = i18n.noted("d_note_10_14", lang, nt, l=l, l1=l + 1, i=i, r=r)
     return Equation(tag, symbolic, numeric, note, origin)
 

@@ -192,7 +192,7 @@ def test_one_entry_through_the_chain_rule_is_the_cores(loss, activation):
                     total = chain.entry_sum(g, s.W_before, l, i, r)
                     fp = net.f_prime(g.z[l - 1], g.a[l - 1])[r - 1, i - 1] if l > 1 else 1.0
                     assert np.isclose(total * fp, g.delta[l - 1][r - 1, i - 1], rtol=1e-12, atol=1e-14)
-                    assert by["(10)–(14)"].numeric.endswith(f"= {teach.number(g.delta[l - 1][r - 1, i - 1])}{END}")
+                    assert by["(10)–(14)"].numeric.endswith(f"= {teach.number(g.delta[l - 1][r - 1, i - 1])}}}{END}")
                     assert f"= {teach.number(total)} \\\\" in by["(10)–(14)"].numeric
                     if l == n - 1:  # (20) for MSE, the last line of (25) for cross-entropy
                         first = equations[0]

@@ -139,5 +139,5 @@ def test_a_delta_cell_opens_the_equations_view_at_its_chain_rule():
     shown = [at.session_state[k] for k in ("view", "eq_layer", "cell_i", "cell_j", "cell_r")]
     assert shown == ["equations", 3, 3, 1, 5]
     delta = at.session_state["trainer"].current.g.delta[2][4, 2]  # δ³ of sample 5, neuron 3: (10)–(14) there
-    assert any(str(e.value).rstrip().endswith(rf"= {teach.number(delta)}\end{{aligned}}" + "\n$$")
+    assert any(str(e.value).rstrip().endswith(rf"= {teach.number(delta)}}}\end{{aligned}}" + "\n$$")
                for e in at.latex), [str(e.value)[-60:] for e in at.latex]
