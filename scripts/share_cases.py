@@ -83,6 +83,14 @@ async def _beside_a_room(url: str, args, heavy_work) -> list[str]:
 def _steps(session: Session) -> int:
     return int(session.metrics["Step"])
 
+async def _heavy_beside_a_room(url: str, memory, args, heavy: list[Session], work, after: str) -> list[str]:
+    """`_beside_a_room` with the heavy sessions' own errors added, then those sessions closed."""
+    failures = await _beside_a_room(url, args, work)
+    memory.mark(after)
+    failures += [f"heavy session {i}: {s.exceptions[0]}" for i, s in enumerate(heavy) if s.exceptions]
+    await asyncio.gather(*(s.close() for s in heavy))
+    return failures
+
 
 async def heavy_steps(url: str, memory, args) -> list[str]:
     """5 tabs (`--tabs`) press Step back to back at the largest network for `--seconds`."""
@@ -104,11 +112,7 @@ async def heavy_steps(url: str, memory, args) -> list[str]:
         return (f"{args.heavy} tabs at the largest network pressed Step back to back: {sum(rates):.2f} steps/s "
                 f"in all, {min(rates):.2f} … {max(rates):.2f} each; {told} of them told the server is shared")
 
-    failures = await _beside_a_room(url, args, work)
-    memory.mark("after the heavy Steps")
-    failures += [f"heavy session {i}: {s.exceptions[0]}" for i, s in enumerate(heavy) if s.exceptions]
-    await asyncio.gather(*(s.close() for s in heavy))
-    return failures
+    return await _heavy_beside_a_room(url, memory, args, heavy, work, "after the heavy Steps")
 
 
 async def heavy_play(url: str, memory, args) -> list[str]:
@@ -134,11 +138,7 @@ async def heavy_play(url: str, memory, args) -> list[str]:
                 f"({steps / seconds / args.heavy:.1f} each); a frame {1000 * statistics.median(frames):.0f} ms "
                 f"median, {1000 * max(frames):.0f} ms at most")
 
-    failures = await _beside_a_room(url, args, work)
-    memory.mark("after Play")
-    failures += [f"heavy session {i}: {s.exceptions[0]}" for i, s in enumerate(heavy) if s.exceptions]
-    await asyncio.gather(*(s.close() for s in heavy))
-    return failures
+    return await _heavy_beside_a_room(url, memory, args, heavy, work, "after Play")
 
 
 async def gradient_checks(url: str, memory, args) -> list[str]:
@@ -163,11 +163,7 @@ async def gradient_checks(url: str, memory, args) -> list[str]:
         return (f"{args.heavy} tabs ran the gradient check back to back: {sum(checks)} checks, "
                 f"{sum(checks) / (time.perf_counter() - t):.2f} a second in all")
 
-    failures = await _beside_a_room(url, args, work)
-    memory.mark("after the gradient checks")
-    failures += [f"heavy session {i}: {s.exceptions[0]}" for i, s in enumerate(heavy) if s.exceptions]
-    await asyncio.gather(*(s.close() for s in heavy))
-    return failures
+    return await _heavy_beside_a_room(url, memory, args, heavy, work, "after the gradient checks")
 
 
 async def step_links(url: str, memory, args) -> list[str]:
