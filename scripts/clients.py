@@ -248,6 +248,8 @@ class Session:
             self.charts[_key(element.plotly_chart.id)] = json.loads(element.plotly_chart.spec)
         elif kind == "bidi_component" and _key(element.bidi_component.id) == "board":  # explorer/ui/board.py
             self.board = board_frame(element.bidi_component.bytes)
+            if self.board.get("head", {}).get("numbers"):  # over the board, its frames carry the numbers row
+                self.metrics = dict(self.board["head"]["numbers"])
         elif kind == "bidi_component" and element.bidi_component.HasField("bytes"):  # explorer/ui/canvas.py
             self.charts[_key(element.bidi_component.id)] = json.loads(element.bidi_component.bytes)
         else:

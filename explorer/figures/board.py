@@ -133,7 +133,7 @@ def _words(label: Label, names: list[str], nt: Notation = ROW) -> dict[str, obje
         "norm_dW": label("dg_norm_dW_tip", l="{l}", v="{v}"),
         "targets": label("p_targets"), "curve": label("p_network_curve"), "train_points": label("p_train"),
         "delta": label(nt.key("p_delta_title", i18n.STRINGS["en"]), l="{l}"),
-        "edit_hint": label("edit_hint"), "edit_pause": label("edit_pause"),
+        "edit_hint": label("edit_hint"), "edit_pause": label("edit_pause"), "explain_hint": label("x_hint"),
     }
 
 
@@ -181,17 +181,17 @@ def _sent(M: np.ndarray, nt: Notation = ROW) -> np.ndarray:
 FAMILIES = {"W": ("W", "b"), "dW": ("dW", "db"), "update": ("DW", "Db")}
 
 
-def frame(t: Trainer, s: Snapshot, view: View, shown: Shown, numbers: Sequence[str] = (),
+def frame(t: Trainer, s: Snapshot, view: View, shown: Shown, numbers: Sequence[tuple[str, str]] = (),
           since: int | None = None, drawn: str | None = None) -> tuple[dict, Arrays]:
     """One step's values: the header's scalars and the arrays every part of the board draws;
     the loss curve's points after step `since` (all of them when None: see `curve`) and the
     prediction over the input space (`drawn`: what the structure's "pictured" says)."""
     g, L, nt = s.g, len(s.W), Notation(shown.notation)
     families = {"W"} | ({*shown.panels, view.edges} if g is not None else set())
-    head: dict[str, object] = {"step": s.step, "latest": t.steps, "numbers": list(numbers), "light": s.light,
-                               "gradients": g is not None, "edges": view.edges if g is not None else "W",
-                               "nodes": view.nodes, "pick": view.pick, "log": view.log_loss, "explain": view.explain,
-                               "ranges": {}, "notation": shown.notation}
+    head: dict[str, object] = {"step": s.step, "latest": t.steps, "numbers": [list(cell) for cell in numbers],
+                               "light": s.light, "gradients": g is not None,
+                               "edges": view.edges if g is not None else "W", "nodes": view.nodes, "pick": view.pick,
+                               "log": view.log_loss, "explain": view.explain, "ranges": {}, "notation": shown.notation}
     arrays: Arrays = []
     ranges = head["ranges"]
     stepped = s.update_gradient() if g is not None else None  # (17): ∂L/∂W, plus λ ∂R/∂W with a penalty

@@ -50,10 +50,11 @@ def chunk(per_frame: int, t: Trainer) -> int:
     return max(1, min(round(CHUNK_SECONDS * FPS), undoable(t) // per_frame))
 
 
-def draw(t: Trainer, s: Snapshot, shown: board.Shown, view: board.View, numbers: Callable[[Trainer], Sequence[str]],
-         label: Label, class_names: Sequence[str], *, per_frame: int = 1, key: str = "board") -> dict:
+def draw(t: Trainer, s: Snapshot, shown: board.Shown, view: board.View,
+         numbers: Callable[[Trainer], Sequence[tuple[str, str]]], label: Label, class_names: Sequence[str], *,
+         per_frame: int = 1, key: str = "board") -> dict:
     """Mount the board showing snapshot `s`; while playing, step ahead a chunk of frames of
-    `per_frame` steps each and send them all (`numbers(t)`: the numbers row's values; the
+    `per_frame` steps each and send them all (`numbers(t)`: the numbers row's labels and values; the
     words in the page's language: `label`, and the data set's `class_names`). Returns the
     header of the last frame sent (its colour ranges, …)."""
     ss = st.session_state

@@ -125,16 +125,24 @@ def cells(t: Trainer) -> list[tuple[str, str]]:
     return cells
 
 
-def shown_numbers(t: Trainer) -> list[str]:
-    """The values of the numbers row as shown (none where the row is hidden): Play's frames
-    carry them, so that the row moves with the board."""
-    return [] if session.hidden("metrics") else [value for _, value in cells(t)]
+def shown_numbers(t: Trainer) -> list[tuple[str, str]]:
+    """The numbers row as (label, value) pairs (none where the row is hidden): the board's
+    frames carry it, so that the row moves with the board, Step by Step and frame by frame."""
+    return [] if session.hidden("metrics") else cells(t)
 
 
-def status(t: Trainer) -> None:
-    """The numbers row, and what stopped training if something did."""
+def numbers_row(t: Trainer) -> None:
+    """The numbers row, drawn by the whole page's run: over the Network view, the board's frames
+    write its values after each Step (a Step then re-sends, and the page redraws, one element less)."""
     if not session.hidden("metrics"):
         st.html(numbers(cells(t)))
+
+
+def status(t: Trainer, board: bool) -> None:
+    """The numbers row (unless the `board` carries it: `numbers_row`), and what stopped
+    training if something did."""
+    if not board:
+        numbers_row(t)
     if "diverged" in st.session_state:
         st.error(page.say(st.session_state["diverged"]))
 

@@ -51,11 +51,9 @@ def cell(t: Trainer, s: Snapshot, panels: tuple[str, ...]) -> explain.Cell | Non
 
 
 def panel(t: Trainer, s: Snapshot, open_cell: explain.Cell | None) -> None:
-    """The open cell's derivation at snapshot `s`, or a line saying how to open one. While
-    playing, only its name: a derivation a frame would cost every frame its run."""
-    if open_cell is None:
-        if s.g is not None:
-            st.caption(_("x_hint"))
+    """The open cell's derivation at snapshot `s` (none open: the board's own line says how to
+    open one). While playing, only its name: a derivation a frame would cost every frame its run."""
+    if open_cell is None:  # the board says which cells can be clicked
         return
     nt = session.notation()
     name = open_cell.name(nt)

@@ -10,7 +10,7 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from explorer.ui import board, canvas, checking, lessons, page, quiz_panel, session
-from explorer.ui.controls import run_controls, shown_numbers, status, step_controls, viewed_snapshot
+from explorer.ui.controls import numbers_row, run_controls, shown_numbers, status, step_controls, viewed_snapshot
 from explorer.ui.network_view import Slots, network_switches, network_view
 
 _ = page.label
@@ -34,7 +34,8 @@ def workspace() -> None:
     row = st.container(horizontal=True, vertical_alignment="bottom")  # wraps on a narrow window
     stepping = row.container(horizontal=True, vertical_alignment="bottom", width="content", key="stepping")
     run_controls(t, row)
-    top = st.container(key="stepper")  # the fragment's own place: the numbers
+    numbers = st.container()  # over the Network view, the numbers row: the board's frames update it
+    top = st.container(key="stepper")  # the fragment's own place: the numbers elsewhere, what stopped training
     view = "network"
     if not session.hidden("views"):
         row = st.container(horizontal=True, vertical_alignment="center", gap="medium")
@@ -45,6 +46,9 @@ def workspace() -> None:
     slots = network_switches(t) if view == "network" else None
     if slots is None:
         board.forget()  # not on this page: the next board is built from its structure
+    else:
+        with numbers:
+            numbers_row(t)
     with top:
         st.fragment(stepper)(stepping, view, below, slots)
 
@@ -57,7 +61,7 @@ def stepper(stepping: DeltaGenerator, view: str, below: DeltaGenerator, slots: S
     with stepping:
         step_controls(t, board=slots is not None)
     with session.turn():  # in turns with the other sessions' Steps; a lesson view may take longer
-        status(t)
+        status(t, board=slots is not None)
         if session.shares_heavily():
             st.caption(_("shared_server"))
         session.offer_turn()

@@ -140,6 +140,8 @@ def test_a_shared_link_steps_and_every_heatmap_redraws(page: Page, server: str):
     first = step(page, start)
     expect(metric(page, "Step")).to_have_text("1")
     assert len(losses(first)) == 1
+    # the board's frame wrote the row, and laid it out anew for the number a first step adds
+    expect(metric(page, "Batch loss")).to_have_text(f"{losses(first)[0]:.4g}")
     for l in layers(first):
         assert f"δ{l + 1}" in first["network"]
         assert np.array(first["network"][f"δ{l + 1}"]).shape[1] == np.array(first["network"][f"W{l}"]).shape[1]

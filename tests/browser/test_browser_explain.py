@@ -59,8 +59,12 @@ def outlined(page: Page) -> list[dict]:
 def test_a_clicked_delta_cell_opens_its_derivation_and_a_step_moves_it(page: Page, server: str):
     open_whole(page, server, "step=1")
     fit(page)
+    hint = page.locator(".board-hint")  # the board's line under the matrices: how to open a derivation
+    expect(hint).to_have_text(re.compile(r"^Click a cell of δ, ∂L/∂W"))
+    expect(hint).to_be_visible()
     click_cell(page, "delta3", 1, 2)  # δ³ of sample 2, neuron 3 (the default batch: 16 samples)
     value = title(page, "δ³[2, 3]", 1)
+    expect(hint).to_be_hidden()  # one is open
     trainer = Trainer.from_config(Config())
     trainer.run(1)
     delta = trainer.last.delta[2][1, 2]
@@ -82,6 +86,7 @@ def test_a_clicked_delta_cell_opens_its_derivation_and_a_step_moves_it(page: Pag
     panel.get_by_role("button", name="Close").click()
     expect(panel).to_have_count(0, timeout=TIMEOUT)
     page.wait_for_function("() => !document.querySelector('.board-overlay rect.explained')", timeout=TIMEOUT)
+    expect(hint).to_be_visible()
 
 
 def test_a_clicked_gradient_cell_is_the_batch_sum_and_opens_the_equations_view(page: Page, server: str):

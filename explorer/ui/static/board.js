@@ -3,7 +3,7 @@
 // changed, then one frame (a Step) or several (Play). What never changes is built once (axes,
 // titles, indices, data points, the diagram's edges); a frame changes values in place: one
 // restyle of the packed heatmap of every matrix, the loss line, the regions' canvas, the
-// diagram's colours. The root's `data-step` is set once every part shows that frame.
+// diagram's colours, the page's numbers row. The root's `data-step` is set once every part shows that frame.
 import {plotly} from './plotly.js';
 import {unpack, frameArrays} from './payload.js';
 import {mix, edgeStyle, shade, fmt} from './colours.js';
@@ -12,6 +12,7 @@ import {buildNetwork, drawNetwork, takeExact} from './matrices.js';
 import {buildLoss, takeCurve, drawLoss} from './loss.js';
 import {buildData, drawData} from './regions.js';
 import {buildDiagram, drawDiagram} from './diagram.js';
+import {showNumbers} from './numbers.js';
 
 const G = window.__board = window.__board || {roots: new Map(), frames: [], requests: 0};
 
@@ -41,6 +42,8 @@ async function build(st, S, arrays) {
   if (S.pictured) await buildData(st, st.parts.data = part('data', row), P, arrays);
   if (S.diagram) buildDiagram(st, st.parts.diagram = part('diagram', row));
   await buildNetwork(st, st.parts.network = part('network', root, 'margin-top:8px'), S, P);
+  st.hint = part('hint', root);  // how to open a cell's derivation (explorer/ui/explain_panel.py)
+  st.hint.textContent = S.words.explain_hint;
   st.version = S.version;
 }
 async function show(st, F) {  // one frame in every part of the board; its parts' times kept in G.times
@@ -54,10 +57,8 @@ async function show(st, F) {  // one frame in every part of the board; its parts
   t = performance.now();
   if (st.data) { drawData(st, F); lap('data', t); t = performance.now(); }
   if (st.dg) { drawDiagram(st, F); lap('diagram', t); }
-  if (F.head.numbers.length) {  // during Play the numbers row moves with the board
-    const cells = document.querySelectorAll('dl.numbers dd');
-    if (cells.length === F.head.numbers.length) F.head.numbers.forEach((v, k) => { if (cells[k].textContent !== v) cells[k].textContent = v; });
-  }
+  showNumbers(F.head.numbers);
+  st.hint.style.display = F.head.gradients && !F.head.explain ? '' : 'none';
   await Promise.all(pending);
   st.root.dataset.step = F.head.step;
   st.shown = F.head.step;

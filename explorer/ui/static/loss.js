@@ -38,6 +38,16 @@ function lossRanges(c, log, last) {  // axes that change rarely: a new range mea
   const y = log ? [Math.floor(2 * Math.log10(lo)) / 2, Math.ceil(2 * Math.log10(hi)) / 2] : [0, nice(hi * 1.05)];
   return {x, y};
 }
+// Plotly.animate draws the lines in the next animation frame and resolves a frame or so later:
+// they are drawn once their paths change (or, with nothing to change, when it resolves).
+function lineDrawn(plot, animation) {
+  return new Promise(resolve => {
+    const done = () => { changed.disconnect(); resolve(); };
+    const changed = new MutationObserver(done);
+    changed.observe(plot.querySelector('.scatterlayer') || plot, {subtree: true, childList: true, attributes: true, attributeFilter: ['d']});
+    animation.then(done, done);
+  });
+}
 export function drawLoss(st, F, P) {
   const c = st.loss, log = !!F.head.log, n = c.steps.length;
   const mark = F.head.step !== F.head.latest ? F.head.step : null;
@@ -45,7 +55,7 @@ export function drawLoss(st, F, P) {
   const data = [{x: c.steps.slice(), y: c.train.slice(), mode}, {x: c.steps.slice(0, c.test.length), y: c.test.slice(), mode}];
   const key = JSON.stringify([r, log, mark, mode]);
   if (key === c.key)  // the same axes: the lines alone are redrawn, without a full replot
-    return P.animate(c.plot, {data, traces: [0, 1]}, {transition: {duration: 0}, frame: {duration: 0, redraw: false}, mode: 'immediate'});
+    return lineDrawn(c.plot, P.animate(c.plot, {data, traces: [0, 1]}, {transition: {duration: 0}, frame: {duration: 0, redraw: false}, mode: 'immediate'}));
   c.key = key;
   return P.update(c.plot, {x: data.map(d => d.x), y: data.map(d => d.y), mode: [mode, mode]}, {
     'xaxis.range': r.x, 'xaxis.autorange': false, 'yaxis.type': log ? 'log' : 'linear', 'yaxis.range': r.y,
