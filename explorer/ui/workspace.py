@@ -34,8 +34,7 @@ def workspace() -> None:
     row = st.container(horizontal=True, vertical_alignment="bottom")  # wraps on a narrow window
     stepping = row.container(horizontal=True, vertical_alignment="bottom", width="content", key="stepping")
     run_controls(t, row)
-    numbers = st.container()  # over the Network view, the numbers row: the board's frames update it
-    top = st.container(key="stepper")  # the fragment's own place: the numbers elsewhere, what stopped training
+    top = st.container(key="stepper")  # the numbers, and the fragment's own place
     view = "network"
     if not session.hidden("views"):
         row = st.container(horizontal=True, vertical_alignment="center", gap="medium")
@@ -46,10 +45,9 @@ def workspace() -> None:
     slots = network_switches(t) if view == "network" else None
     if slots is None:
         board.forget()  # not on this page: the next board is built from its structure
-    else:
-        with numbers:
-            numbers_row(t)
     with top:
+        if slots is not None:
+            numbers_row(t)  # over the Network view, by the page's run: the board's frames update it
         st.fragment(stepper)(stepping, view, below, slots)
 
 
