@@ -4,8 +4,8 @@ Pure figure builders, like `plots`: arrays in, Plotly's JSON out. As in the heat
 (1-based) joins neuron i of layer l to neuron j of layer l+1.
 
 Edges are grouped, one line trace per colour band (segments separated by NaN); an invisible
-marker on each edge, where no other edge is, carries its hover label and `customdata` (l, i, j, value). A
-figure holds at most MAX_EDGES edges (the strongest of each layer beyond that): bounded.
+marker on each edge, where only it is hovered (`hovers`), carries its hover label and `customdata` (l, i, j,
+value). A figure holds at most MAX_EDGES edges (the strongest of each layer beyond that): bounded.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from itertools import pairwise
 import numpy as np
 
 from explorer.core import Gradients
+from explorer.figures import hovers
 from explorer.figures.plots import CLASS_COLOURS, ENGLISH, FONT, HIGHLIGHT, Figure, Label, figure, symmetric_range
 from explorer.notation import ROW, Notation
 
@@ -35,7 +36,6 @@ BANDED = [[edge, colour] for k, colour in enumerate((*NEGATIVE[::-1], *POSITIVE)
 NODE_SCALE = [[0.0, "#2166ac"], [0.5, "#ffffff"], [1.0, "#b2182b"]]
 FADED = 0.15  # opacity of the layers a phase is not working on
 HEIGHT = 420
-ODD_SPACING, HOVER_AT = 0.93, (0.25, 0.42, 0.58, 0.75)  # where edges are hovered (`_positions`)
 
 
 def band(values: np.ndarray, zmax: float) -> np.ndarray:
@@ -50,12 +50,10 @@ def summarised(sizes: Sequence[int], max_edges: int = MAX_EDGES) -> bool:
 
 
 def _positions(sizes: Sequence[int]) -> list[np.ndarray]:
-    """The y of each drawn node, per layer: neuron 1 at the top, each layer centred, the tallest
-    spanning [-1, 1]. Edge (i, j) is hovered HOVER_AT[(i + 2j) % 4] along it (points apart); every other layer
-    ODD_SPACING as spread, so that no other edge crosses it there (with one spacing, some would)."""
+    """The y of each drawn node, per layer: neuron 1 at the top, each layer centred, the tallest spanning [-1, 1]."""
     drawn = [min(s, MAX_NODES) for s in sizes]
     gap = 2.0 / max(max(drawn) - 1, 1)
-    return [((n - 1) / 2 - np.arange(n)) * gap * ODD_SPACING ** (k % 2) for k, n in enumerate(drawn)]
+    return [((n - 1) / 2 - np.arange(n)) * gap for n in drawn]
 
 
 def _kept(M: np.ndarray, quota: int) -> tuple[np.ndarray, np.ndarray]:
@@ -147,13 +145,13 @@ def network_diagram(
             traces.append({"type": "scatter", "mode": "lines", "hoverinfo": "skip", "showlegend": False,
                            "uid": "highlight", "x": [l - 1, l], "y": [ys[l - 1][i - 1], ys[l][j - 1]],
                            "line": {"color": HIGHLIGHT, "width": 7}, "opacity": 0.9})
-    # Each edge's hover label on an invisible marker where no other edge is (`_positions`); the edges' colour bar.
-    at = np.take(HOVER_AT, (i_all + 2 * j_all) % len(HOVER_AT))
+    # Each edge's hover label on an invisible marker of its own (`hovers`); the edges' colour bar.
+    at, height = hovers.placed(l_all, y0, y1, len(sizes), HEIGHT)
     traces.append({
         "type": "scatter", "mode": "markers", "uid": "edge-labels", "showlegend": False,
         "x": x0 + at * (x1 - x0), "y": y0 + at * (y1 - y0),
         "customdata": np.stack([l_all, i_all + 1, j_all + 1, v_all], axis=1),
-        "marker": {"size": 8, "opacity": 0, "color": v_all, "cmin": -zmax, "cmax": zmax, "colorscale": BANDED,
+        "marker": {"size": 6, "opacity": 0, "color": v_all, "cmin": -zmax, "cmax": zmax, "colorscale": BANDED,
                    "showscale": True, "colorbar": {"title": {"text": edge_name, "side": "top"}, "thickness": 10,
                                                    "len": 0.7, "y": 1.0, "yanchor": "top", "x": 1.0,
                                                    "xanchor": "left", "tickformat": ".2~g"}},
@@ -176,7 +174,7 @@ def network_diagram(
             *nt.pair("1", "%{customdata[1]}")) + " = %{customdata[2]:.6g}<extra></extra>",
     })
     traces.append(_nodes(sizes, ys, nodes, node_name, node_zmax))
-    layout = _layout(sizes, flow)
+    layout = _layout(sizes, flow, height)
     if norms is not None:
         _norm_bars(traces, layout, norms, label)
     return figure(traces, layout)
@@ -210,7 +208,7 @@ def _nodes(sizes: Sequence[int], ys: list[np.ndarray], nodes: Sequence[np.ndarra
     }
 
 
-def _layout(sizes: Sequence[int], flow: Flow | None) -> dict:
+def _layout(sizes: Sequence[int], flow: Flow | None, height: int) -> dict:
     """Axes without ticks, a label above each layer, the phase's arrow."""
     n = len(sizes)
     notes = [{"x": k, "y": 1.0, "xref": "x", "yref": "paper", "yanchor": "bottom", "showarrow": False,
@@ -225,8 +223,9 @@ def _layout(sizes: Sequence[int], flow: Flow | None) -> dict:
             notes.append({"x": (l - 0.5), "y": 1.12, "xref": "x", "yref": "paper", "yanchor": "bottom",
                           "showarrow": False, "text": flow.label, "font": {"size": 14}})
     return {
-        "height": HEIGHT, "margin": {"l": 60, "r": 70, "t": 60 if flow is None else 90, "b": 10}, "font": FONT,
-        "showlegend": False, "hovermode": "closest", "plot_bgcolor": "white", "annotations": notes,
+        "height": height, "margin": {"l": 60, "r": 70, "t": 60 if flow is None else 90, "b": 10}, "font": FONT,
+        "showlegend": False, "hovermode": "closest", "hoverdistance": hovers.HOVER_DISTANCE,
+        "plot_bgcolor": "white", "annotations": notes,
         "xaxis": {"visible": False, "range": [-0.3, n - 0.7], "fixedrange": True},
         "yaxis": {"visible": False, "range": [-1.12, 1.12], "fixedrange": True, "domain": [0.0, 1.0]},
     }
@@ -238,7 +237,7 @@ def _norm_bars(traces: list[dict], layout: dict, norms: np.ndarray, label: Label
     layout["yaxis"]["domain"] = [0.3, 1.0]
     layout["yaxis2"] = {"domain": [0.0, 0.2], "type": "log", "anchor": "x", "exponentformat": "power",
                         "nticks": 3, "tickfont": {"size": 10}, "fixedrange": True}
-    layout["height"] = HEIGHT + 90
+    layout["height"] += 90
     centres = np.arange(norms.shape[1]) + 0.5
     # Between layers l and l+1 (customdata: l, l+1): ‖δ^{l+1}‖ names its layer, ‖δ²‖ not ‖δ¹⁺¹‖.
     for row, (name, colour, shift) in enumerate((("‖δ<sup>%{customdata[1]}</sup>‖", "#7f7f7f", -0.09),
