@@ -43,6 +43,7 @@ RECENT_POINTS = 2_000         # of them, the latest updates, kept exactly (≥ M
 # projector's, ~380 px); float64 and exact, they are a Step's largest payload.
 DRAW_POINTS = 600             # points of a curve sent to the chart
 DRAW_RECENT = 300             # of them, the latest updates, drawn exactly
+LISTED_EDITS = 20             # hand edits the History view lists and offers to look back at, the latest
 
 # The largest network the sidebar builds (6 hidden layers of 256, on the 8×8 digits) with the
 # largest batch it allows there: the process keeps room for this many such trainers at once.

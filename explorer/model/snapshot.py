@@ -25,7 +25,8 @@ class Batch:
 
 @dataclass(frozen=True)
 class Edit:
-    """A hand edit (explorer.model.edits): W^l[i, j] (or b^l[j], with i = 1) set from `before` to `after`; 1-based."""
+    """A hand edit (explorer.model.edits): W^l[i, j] (or b^l[j], with i = 1) set from `before` to `after`; 1-based.
+    `nth`: which hand edit of its step it is, 1 for the first (`Snapshot.nth`)."""
 
     l: int
     i: int
@@ -33,6 +34,7 @@ class Edit:
     bias: bool
     before: float
     after: float
+    nth: int
 
     @property
     def name(self) -> str:
@@ -89,6 +91,11 @@ class Snapshot:
         if self.batch is not None:
             arrays += [self.batch.X, self.batch.Y]
         object.__setattr__(self, "_nbytes", sum(a.nbytes for a in arrays if a is not None))  # δ^1 may be left out
+
+    @property
+    def nth(self) -> int:
+        """Which entry of its step this is: 0 the step as stepped, n the entry after its n-th hand edit."""
+        return 0 if self.edit is None else self.edit.nth
 
     def nbytes(self) -> int:
         """The memory this snapshot holds on its own (W_before is the previous snapshot's W)."""

@@ -264,9 +264,9 @@ class Trainer:
         """The memory all kept snapshots hold."""
         return self._history_bytes
 
-    def snapshot(self, step: int, edited: int | None = 0) -> Snapshot:
-        """The kept entry of a step, after its first `edited` hand edits (None: all); KeyError if not kept."""
-        return edits.find(self.history, step, edited)
+    def snapshot(self, step: int, nth: int | None = 0) -> Snapshot:
+        """The kept entry of a step after its `nth` hand edit (0: as stepped, None: its latest); KeyError if gone."""
+        return edits.find(self.history, step, nth)
 
     def edit(self, l: int, i: int, j: int, value: object, bias: bool = False) -> Snapshot:
         """Set W^l[i, j] (or b^l[j]) by hand: an entry at this step that Undo takes back (explorer.model.edits)."""

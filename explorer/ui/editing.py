@@ -11,7 +11,7 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from explorer.i18n import Message
-from explorer.model import edits
+from explorer.model import edits, limits
 from explorer.model.edits import EditError
 from explorer.model.training import Snapshot, Trainer
 from explorer.notation import number
@@ -103,20 +103,24 @@ def taken(t: Trainer, s: Snapshot, note: bool = True) -> Snapshot | None:
 
 
 def history(t: Trainer, s: Snapshot) -> None:
-    """In the History view: the entries of the viewed step (the step and its hand edits), to look
-    back at each, and the hand edits kept."""
+    """In the History view: the entries of the viewed step that are kept (the step as stepped and
+    its latest hand edits, `edits.offered`), to look back at each, and the hand edits kept."""
     ss = st.session_state
-    made = edits.at_step(t.history, s.step)
-    if made:
-        options = list(range(len(made) + 1))
-        ss["view_edits"] = ss.get("viewed_edits") if ss.get("viewed_edits") is not None else len(made)
-        st.segmented_control(_("edit_entries", s=s.step), options, key="view_edits", required=True,
-                             format_func=lambda k: _("edit_as_stepped", s=s.step) if k == 0
-                             else _("edit_entry", **said(made[k - 1].edit)),
+    entries = edits.offered(t.history, s.step)
+    if entries[-1].edit is not None:
+        # Each option is the entry's own number (`Snapshot.nth`), which `viewed_edits` keeps and
+        # Trainer.snapshot finds: no position in the list, which the history's drops would shift.
+        labels = {e.nth: _("edit_as_stepped", s=s.step) if e.edit is None else _("edit_entry", n=e.nth, **said(e.edit))
+                  for e in entries}
+        ss["view_edits"] = s.nth  # the entry the views show (controls.viewed_snapshot)
+        st.segmented_control(_("edit_entries", s=s.step), list(labels), key="view_edits", required=True,
+                             format_func=labels.__getitem__,
                              on_change=lambda: ss.__setitem__("viewed_edits", ss["view_edits"]))
+        if len(entries) <= entries[-1].nth:  # not all of 0, 1, …, the latest edit's number
+            st.caption(_("edit_entries_older", s=s.step, n=limits.LISTED_EDITS))
     kept = [e for e in t.history if e.edit is not None]
     if kept:
-        lines = [_("edit_line", s=e.step, **said(e.edit)) for e in kept[-20:]]
+        lines = [_("edit_line", s=e.step, **said(e.edit)) for e in kept[-limits.LISTED_EDITS:]]
         st.caption(_("edits_kept", edits="; ".join(lines)))
 
 

@@ -76,8 +76,8 @@ KEYS: dict[str, Key] = {
     "viewed_step": Key("controls", "the step the views show (the History view's slider sets it too)"),
     "view_latest": Key("controls", "the latest step when viewed_step was last set: a newer one shows the latest"),
     "view_back": Key("controls", "the button back to the latest step"),
-    "viewed_edits": Key("controls", "of the viewed step, the entry after this many hand edits (None: its last); "
-                                     "the History view sets it too (editing)"),
+    "viewed_edits": Key("controls", "of the viewed step, the entry after its hand edit of this number (Edit.nth; "
+                                     "0: as stepped, None: its last); the History view sets it too (editing)"),
     # workspace: the page around the views
     "view": Key("workspace", "the view shown (network, equations, ...; lessons' Open the derivation sets it too)"),
     "frame": Key("workspace", "the frame of Play the clock last asked for"),
@@ -107,7 +107,7 @@ KEYS: dict[str, Key] = {
     "edit_value": Key("editing", "the value typed beside the picked weight's indices"),
     "edit_apply": Key("editing", "the Set button: the picked weight gets the value typed"),
     "edit_problem": Key("editing", "why the last hand edit was refused (a Message), until shown"),
-    "view_edits": Key("editing", "the History view's choice among the viewed step's entries (its hand edits)"),
+    "view_edits": Key("editing", "the History view's choice among the viewed step's kept entries, by Snapshot.nth"),
     # board: the Network view's live component (explorer/ui/board.py)
     "board": Key("board", "the board component: its triggers (need: Play's next chunk; rewind: the step on the "
                           "screen at Pause; missing: it has no structure; peek: a hover's exact entry; explain: "

@@ -221,7 +221,9 @@ def phases_view(t: Trainer, s: Snapshot) -> None:
 
 def history_view(t: Trainer, s: Snapshot) -> None:
     ss = st.session_state
-    if len(t.history) >= 2:  # look back: every view then shows the step chosen here (controls.viewed_snapshot)
+    # Look back: every view then shows the step chosen here (controls.viewed_snapshot). Not when
+    # all the history keeps is one step's entries (its hand edits): editing.history picks among them.
+    if t.history[0].step < t.steps:
         ss["view_step"] = ss["viewed_step"]
         st.slider(_("viewing"), t.history[0].step, t.steps, key="view_step",
                   on_change=lambda: ss.update(viewed_step=ss["view_step"], viewed_edits=None))

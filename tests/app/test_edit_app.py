@@ -2,7 +2,9 @@
 the numbers row and the board follow with no step, against a reference trainer given the same
 edit; Undo takes it back; a bad value is named in the page's language and nothing changes; the
 History view lists the edit and the share link says it cannot carry it; the Equations view
-writes out the last step taken. The board's `edit` trigger, sent as the page sends it, does the
+writes out the last step taken. The History view's picker offers exactly the kept entries of
+the step (its own, its latest 20 edits), each named by its number, and looking back at one
+shows that entry's weight. The board's `edit` trigger, sent as the page sends it, does the
 same, and one that names no weight or no number changes nothing."""
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import specs
 from specs import click, metrics, ok, texts
 from streamlit.components.v2.bidi_component.main import _make_trigger_id
 
+from explorer.model import limits
 from explorer.model.training import Config, Trainer
 
 LINK = {"dataset": "xor", "hidden": "3", "activation": "tanh", "loss": "cross_entropy", "lr": "0.3", "batch": "4",
@@ -106,7 +109,7 @@ def test_the_history_view_lists_the_edit_and_the_share_link_says_it_cannot_carry
     assert any("W²₃,₁" in c and "→ 0" in c for c in texts(at.caption)), texts(at.caption)
     assert any("cannot carry hand-edited weights" in w for w in texts(at.warning)), texts(at.warning)
     entries = at.segmented_control(key="view_edits")
-    assert entries.value == 1 and entries.options == ["step 2 as stepped", "✎ W²₃,₁ = 0"]
+    assert entries.value == 1 and entries.options == ["step 2 as stepped", "✎ 1: W²₃,₁ = 0"]
     # looking back at the step as it was stepped: the board shows the weight before the edit
     ok(entries.set_value(0).run())
     t = at.session_state["trainer"]
@@ -173,3 +176,47 @@ def test_an_edit_while_looking_back_is_refused_and_says_where_to_go():
     set_value(at, "0")
     assert any("looking back at step 1" in w and "step 3" in w for w in texts(at.warning)), texts(at.warning)
     assert all(x is y for x, y in zip(t.net.W, W)) and len(t.history) == entries
+
+
+def look_back(at, nth: int) -> float:
+    """Pick the viewed step's entry `nth` in the History view; W²[3, 1] as the board then shows it."""
+    ok(at.segmented_control(key="view").set_value("history").run())
+    ok(at.segmented_control(key="view_edits").set_value(nth).run())
+    ok(at.segmented_control(key="view").set_value("network").run())
+    return float(specs.board(at)["W2"][2, 0])
+
+
+def test_with_the_steps_own_entry_dropped_the_picker_offers_only_the_kept_edits(monkeypatch):
+    monkeypatch.setattr(limits, "MAX_SNAPSHOTS", 4)  # 5 entries kept: of step 2, its edits 2 to 6
+    at = picked()
+    for k in range(1, 7):
+        set_value(at, f"0.{k}")
+    t = at.session_state["trainer"]
+    assert [(s.step, s.nth) for s in t.history] == [(2, k) for k in range(2, 7)]
+    ok(at.segmented_control(key="view").set_value("history").run())
+    entries = at.segmented_control(key="view_edits")
+    assert entries.options == [f"✎ {k}: W²₃,₁ = 0.{k}" for k in range(2, 7)] and entries.value == 6
+    assert any("Older entries of step 2 are not offered" in c for c in texts(at.caption)), texts(at.caption)
+    for k in (2, 4, 3, 6):  # each option shows its own entry, whichever was shown before
+        assert look_back(at, k) == k / 10
+        assert specs.board(at)["head"]["step"] == 2
+        assert any("looking at step 2" in i for i in texts(at.info)) == (k < 6), texts(at.info)
+    assert t.net.W[1][2, 0] == 0.6  # looking back changes nothing
+
+
+def test_the_picker_offers_the_step_as_stepped_and_its_latest_20_edits():
+    at = specs.open_app(**LINK)
+    click(at, "step")
+    t = at.session_state["trainer"]
+    stepped = float(t.net.W[1][2, 0])
+    for k in range(1, limits.LISTED_EDITS + 3):  # made on the trainer itself: the pick row is tested above
+        t.edit(2, 3, 1, f"{k / 100:g}")
+    ok(at.segmented_control(key="view").set_value("history").run())
+    entries = at.segmented_control(key="view_edits")
+    assert entries.options == ["step 1 as stepped"] + [f"✎ {k}: W²₃,₁ = {k / 100:g}" for k in range(3, 23)]
+    assert entries.value == 22
+    assert any("Older entries of step 1 are not offered" in c for c in texts(at.caption)), texts(at.caption)
+    assert look_back(at, 0) == stepped and look_back(at, 3) == 0.03
+    assert any("looking at step 1" in i for i in texts(at.info)), texts(at.info)
+    ok(at.segmented_control(key="view").set_value("history").run())
+    assert at.segmented_control(key="view_edits").value == 3  # the picker shows the entry the views show

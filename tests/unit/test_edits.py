@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from explorer.model import edits
+from explorer.model import edits, limits
 from explorer.model.edits import EditError
 from explorer.model.training import Config, Trainer
 from explorer.notation import COLUMN
@@ -83,7 +83,7 @@ def test_an_edit_is_one_history_entry_at_the_same_step_and_undo_restores_bit_for
     assert len(t.history) == kept[8] + 2 and t.current is second and t.current.edited == 2
     assert t.snapshot(4) is kept[9] and t.snapshot(4, 1) is first and t.snapshot(4, 2) is second
     assert edits.at_step(t.history, 4) == [first, second]
-    with pytest.raises(KeyError, match="after 3 hand edits"):
+    with pytest.raises(KeyError, match="step 4 after hand edit 3 is not kept"):
         t.snapshot(4, 3)
     t.undo()
     assert t.current is first and t.net.W[0][1, 2] == 0.25
@@ -162,3 +162,77 @@ def test_an_edit_is_named_in_the_notation_asked_for():
     assert "W²₁,₃" in note and "W²₃,₁" not in note
     t.edit(2, 1, 2, "0", bias=True)
     assert t.current.edit.written(COLUMN) == t.current.edit.name == "b²₂"
+
+
+# -- a step's entries once the history has dropped its oldest ----------------------------------
+
+
+def same(a, b) -> bool:
+    """The same history entry: the same edit of the very same arrays (an older entry the history
+    lightened is a new Snapshot holding the same W and b)."""
+    return a.step == b.step and a.edit == b.edit and all(x is y for x, y in zip(a.W + a.b, b.W + b.b))
+
+
+def edit_often(t: Trainer, n: int) -> list:
+    """n hand edits at the latest step, each a different value of W¹[1, 1]; their entries, and the
+    W lists each one was made from (the entry before it)."""
+    made = []
+    for k in range(n):
+        before = t.net.W
+        made.append((t.edit(1, 1, 1, str(k / 8)), before))
+    return made
+
+
+@pytest.mark.parametrize(("limit", "value", "kept"), [("MAX_SNAPSHOTS", 4, 5), ("HISTORY_BYTES", 1, 2)])
+def test_with_the_steps_own_entry_dropped_each_kept_edit_is_found_by_its_number(monkeypatch, limit, value, kept):
+    monkeypatch.setattr(limits, limit, value)
+    t = run(3)
+    made = edit_often(t, 6)
+    assert [s.step for s in t.history] == [3] * kept and t.history[0].edit is not None  # step 3 as stepped is gone
+    for nth, (entry, _) in enumerate(made, start=1):
+        assert entry.edit.nth == nth
+        if any(same(e, entry) for e in t.history):
+            assert same(t.snapshot(3, nth), entry)  # exactly that entry, not the one after it
+        else:
+            with pytest.raises(KeyError, match=f"step 3 after hand edit {nth} is not kept"):
+                t.snapshot(3, nth)
+    assert [e.nth for e in t.history] == list(range(7 - kept, 7))
+    with pytest.raises(KeyError, match="step 3 as stepped is not kept"):
+        t.snapshot(3)
+    with pytest.raises(KeyError, match="after hand edit 7"):
+        t.snapshot(3, 7)
+    assert t.snapshot(3, None) is made[-1][0]
+    offered = edits.offered(t.history, 3)  # no "as stepped": only entries kept
+    assert len(offered) == kept and all(x is y for x, y in zip(offered, t.history))
+    # Undo takes each kept edit back to the very arrays it was made from
+    for entry, before in reversed(made[7 - kept:]):
+        assert same(t.current, entry) and t.can_undo()
+        t.undo()
+        assert all(x is y for x, y in zip(t.net.W, before)) and t.steps == 3
+    assert not t.can_undo() and t.current.nth == 7 - kept
+
+
+def test_a_later_step_finds_its_own_entry_and_edits_number_from_1_again(monkeypatch):
+    monkeypatch.setattr(limits, "MAX_SNAPSHOTS", 4)
+    t = run(2)
+    three = edit_often(t, 3)
+    t.step()
+    four = edit_often(t, 2)
+    assert [(s.step, s.nth) for s in t.history] == [(2, 2), (2, 3), (3, 0), (3, 1), (3, 2)]
+    assert same(t.snapshot(2, 2), three[1][0]) and same(t.snapshot(2, None), three[2][0])
+    assert t.snapshot(3, 2) is four[1][0]
+    assert t.snapshot(3).edit is None and t.snapshot(3).W_before == tuple(three[2][0].W)
+    with pytest.raises(KeyError, match="step 2 after hand edit 1"):
+        t.snapshot(2, 1)
+    t.undo()
+    again = t.edit(2, 1, 1, "0.5")  # an undone edit's number is given again
+    assert again.edit.nth == 2 and t.snapshot(3, 2) is again
+
+
+def test_the_history_view_offers_the_steps_own_entry_and_its_latest_edits():
+    t = run(2)
+    made = [entry for entry, _ in edit_often(t, limits.LISTED_EDITS + 5)]
+    offered = edits.offered(t.history, 2)
+    assert all(x is y for x, y in zip(offered, [t.snapshot(2), *made[5:]], strict=True))
+    assert [e.nth for e in offered] == [0, *range(6, 26)]
+    assert edits.offered(t.history, 1) == [t.snapshot(1)] and edits.at_step(t.history, 1) == []
