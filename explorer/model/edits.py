@@ -111,8 +111,8 @@ def find(history: Sequence[Snapshot], step: int, nth: int | None = 0) -> Snapsho
         if k < len(history):
             k += nth - history[k].nth
     if not (0 <= k < len(history) and history[k].step == step and (nth is None or history[k].nth == nth)):
-        entry = "(any entry)" if nth is None else f"after hand edit {nth}" if nth else "as stepped"
-        raise KeyError(f"step {step} {entry} is not kept; steps {history[0].step} to {history[-1].step} are")
+        entry = "" if nth is None else f" after hand edit {nth}" if nth else " as stepped"
+        raise KeyError(f"step {step}{entry} is not kept; steps {history[0].step} to {history[-1].step} are")
     return history[k]
 
 

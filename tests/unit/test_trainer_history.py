@@ -151,7 +151,7 @@ def test_a_tiny_budget_keeps_the_last_two_snapshots(monkeypatch):
     assert not t.current.light and t.current.g is not None
     assert same(t.snapshot(5).W, run(5).net.W)
     for dropped in range(5):
-        with pytest.raises(KeyError, match=f"step {dropped} is not kept"):
+        with pytest.raises(KeyError, match=f"step {dropped} as stepped is not kept"):
             t.snapshot(dropped)
     assert len(t.loss_history) == len(t.norm_history) == 6  # the loss history is kept whole
     assert t.can_undo()
