@@ -26,12 +26,13 @@ def fractions(l: np.ndarray, y0: np.ndarray, y1: np.ndarray, layers: int, height
     """How far along each edge (of layer l, from y0 at x = l − 1 to y1 at x = l) its marker goes, as a
     fraction of its length, in a diagram of `layers` layers `height` px tall; NaN where none fits.
 
-    Markers go in columns GAP px apart, from MIDDLE outwards; going up a column, an edge without a
-    marker takes one there when it is GAP px above the column's last marker and CLEAR px from every
-    other edge of its layer."""
+    Markers go in columns GAP px apart, from MIDDLE outwards, every other column first (so that in a
+    narrower window, where the columns close up, fewer markers have one beside them); going up a
+    column, an edge without a marker takes one there when it is GAP px above the column's last
+    marker and CLEAR px from every other edge of its layer."""
     px_x, px_y = PLOT_WIDTH / (layers - 0.4), (height - MARGINS) / Y_SPAN  # px per unit of x and y
     k = np.arange(-int(REACH * px_x / GAP), int(REACH * px_x / GAP) + 1)
-    columns = MIDDLE + k[np.argsort(np.abs(k), kind="stable")] * GAP / px_x
+    columns = MIDDLE + k[np.lexsort((np.abs(k), k % 2))] * GAP / px_x  # 0, ±2, ±4, …, then ±1, ±3, …
     at = np.full(len(l), np.nan)
     for layer in np.unique(l):
         edges = np.flatnonzero(l == layer)

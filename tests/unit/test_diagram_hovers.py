@@ -116,3 +116,14 @@ def test_where_the_strongest_edges_crowd_together_the_chart_grows_taller_and_eve
     fig = diagram.network_diagram(W, b, flow=diagram.Flow(2, True))
     check_hovers(fig, W)
     assert fig["layout"]["height"] < hovers.GROWTH * diagram.HEIGHT  # never left with no place (hovers.placed)
+
+
+@pytest.mark.parametrize("hidden", [(8, 8), (12, 12), (16, 16), (32, 32), (64, 64), (32, 32, 32)])
+def test_in_a_1024_px_window_the_usual_networks_markers_are_still_apart(hidden):
+    """Where the plot is 419 px wide, not 754, the columns of markers close up: every other column is
+    used first, so that up to three hidden layers no two markers come closer than GAP."""
+    net = Network([2, *hidden, 2], "tanh", "cross_entropy", seed=1)
+    markers = drawn(diagram.network_diagram(net.W, net.b, flow=diagram.Flow(1, False)))["edge-labels"]
+    markers[:, 0] *= 419 / hovers.PLOT_WIDTH
+    gaps = np.hypot(*(markers[:, None] - markers[None]).transpose(2, 0, 1)) + np.diag(np.full(len(markers), np.inf))
+    assert gaps.min() >= hovers.GAP - 1e-9
