@@ -7,7 +7,8 @@ platform's own floor measured in the same run.
 
 Starts the app and a floor page (one button and one number: scripts/bench_server.py's FLOOR)
 on free loopback ports (scripts/serve.py). The app's pages open at step 1000 of the seeded run
-(`step=1000` in the link) for the default network and a wide one (two hidden layers of 64).
+(`step=1000` in the link) for the default network, a wide one (two hidden layers of 64), and
+the default network on a lean page (most controls hidden by the link: what they cost a Step).
 The floor's page and the app's pages are clicked in turn, round after round (the order
 rotates), so that other work on the machine slows every side alike. Prints medians and p90 of:
 
@@ -51,7 +52,10 @@ from clients import BOARD_READY_JS, STEP_JS, WS_TIMING_JS, Session, percentile
 from serve import CHROMIUM, CHROMIUM_ARGS, ROOT, start_server
 
 FILL = 1000  # the app's pages open at this step of the seeded run
-NETWORKS = {"default": f"step={FILL}", "wide 64,64": f"hidden=64,64&step={FILL}"}
+# "lean": the default board on a page with the sidebar, the view switcher, the gradient panels'
+# switch and Run/Play hidden: the share of a Step that Streamlit spends redrawing the other widgets.
+NETWORKS = {"default": f"step={FILL}", "wide 64,64": f"hidden=64,64&step={FILL}",
+            "lean": f"hide=config,views,gradients,run&step={FILL}"}
 GOALS = {"ratio": 3.0, "milestone": 4.0, "wide": 1.5, "fps": 20.0, "gap": 55.0, "kb": 20.0, "cpu": 2.0,
          "frame_ms": 3.0}
 PLAYS = (("default", 1, 20.0), ("default", 10, 15.0), ("default", 100, 15.0), ("wide 64,64", 1, 12.0))
