@@ -23,6 +23,13 @@ def noted(key: str, **values: object) -> str:
     return i18n.noted(key, st.session_state.get("lang", "en"), session.notation(), **values)
 
 
+def heading(text: str, level: int) -> None:
+    """A heading (level 1: the page's title). Markdown, not st.title or st.header: Streamlit draws
+    every element of the page again on each Step, and those two cost it a Step several times
+    what a markdown heading does."""
+    st.markdown(f"{'#' * level} {text}")
+
+
 def options(prefix: str) -> Callable[[object], str]:
     """A widget's format_func: option `v` labelled by the string `{prefix}{v}` in the session's
     language, fixed now (tests format options outside the script, where there is no session)."""

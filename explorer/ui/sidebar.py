@@ -79,7 +79,7 @@ def sidebar() -> tuple[Config, data.Dataset | None]:
                              format_func=i18n.LANGUAGES.get, label_visibility="collapsed")
         st.segmented_control(_("notation"), NOTATIONS, key="notation", required=True, help=_("notation_help"),
                              format_func=page.options("notation_"))
-        st.header(_("s_data"))
+        page.heading(_("s_data"), 2)
         name = st.selectbox(_("s_dataset"), [*data.DATASETS, links.CSV], format_func=page.options("ds_"),
                             key="cfg_dataset")
         # Always drawn (disabled where it does not apply): a widget left out of a run loses its session.
@@ -99,7 +99,7 @@ def sidebar() -> tuple[Config, data.Dataset | None]:
         dataset = uploaded or data.load(name, noise=ss["cfg_noise"], test_fraction=ss["cfg_test_fraction"],
                                         seed=ss["cfg_seed"])
 
-        st.header(_("s_network"))
+        page.heading(_("s_network"), 2)
         st.number_input(_("s_hidden"), 0, rules.MAX_HIDDEN_LAYERS, key="cfg_n_hidden")
         hidden = []
         for k in range(ss["cfg_n_hidden"]):
@@ -116,7 +116,7 @@ def sidebar() -> tuple[Config, data.Dataset | None]:
         sizes = [features.width(name, chosen, dataset.n_inputs), *hidden, dataset.n_outputs]
         st.caption(_("s_sizes", sizes=sizes, count=count_parameters(sizes)))
 
-        st.header(_("s_training"))
+        page.heading(_("s_training"), 2)
         st.select_slider(_("s_lr_presets"), links.LR_PRESETS, key="cfg_lr_preset",
                          format_func=lambda v: f"{v:g}", on_change=_lr_from_preset)
         lr_text = st.text_input(_("s_lr"), key="cfg_lr_text", help=_("s_lr_help"), on_change=_preset_from_lr)

@@ -90,7 +90,7 @@ def header(notice: str | None) -> None:
     """Title, link problems, a rebuild notice; the projector's style when presenting."""
     st.set_page_config(page_title=_("title"))  # the browser tab, in the session's language
     st.html(STYLE["present" if session.page()["present"] else "page"])
-    st.title(_("title"))
+    page.heading(_("title"), 1)
     if not session.page()["present"]:
         st.caption(_("subtitle"))
     link_problems()
