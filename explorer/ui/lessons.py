@@ -88,7 +88,7 @@ def equations_view(t: Trainer, s: Snapshot) -> None:
     for equation in teach.layer_equations(net, s, l, lang, rows, nt):
         show(equation)
 
-    st.subheader(_("cell"))
+    page.heading(_("cell"), 3)
     m, n = s.W[l - 1].shape
     left, middle, right = st.columns(3)
     i = int(left.number_input(page.noted("d_cell_i"), 1, m, key="cell_i"))
@@ -105,17 +105,17 @@ def equations_view(t: Trainer, s: Snapshot) -> None:
     for equation in chain.entry_chain(net, g, s.W_before, s.b_before, l, i, j, r, s.batch.Y, lang, nt):
         show(equation)
 
-    st.subheader(_("d_16_title"))
+    page.heading(_("d_16_title"), 3)
     for equation in chain.unrolled(net, g, s.W_before, l, lang, rows, nt):
         show(equation)
-    st.subheader(_("d_24_title"))
+    page.heading(_("d_24_title"), 3)
     if t.dataset.task != "classification":
         st.info(_("d_24_regression"))
     else:  # one-hot targets for either loss: the softmax of this step's y against them
         for equation in chain.softmax_chain(g.z[-1], s.batch.Y, r, lang, net.loss, nt):
             show(equation)
 
-    st.subheader(_("compare"))
+    page.heading(_("compare"), 3)
     if t.dataset.task != "classification":
         st.info(_("compare_regression"))
         return
@@ -234,7 +234,7 @@ def history_view(t: Trainer, s: Snapshot) -> None:
         keep = limits.thin(len(t.curve_steps), limits.DRAW_POINTS, limits.DRAW_RECENT)
         norms = np.array([t.norm_history[k] for k in keep])
         page.chart(plots.norms_figure(norms, [t.curve_steps[k] for k in keep], label=_), "norms")
-    st.subheader(_("share"))
+    page.heading(_("share"), 3)
     st.markdown(_("share_text", s=s.step))
     editing.share_note(s)
     if t.config.dataset == links.CSV:

@@ -383,7 +383,8 @@ def test_the_equations_view_shows_the_rest_of_the_derivation():
 def test_the_derivation_view_renders_the_document_in_the_pages_language():
     for lang, name in (("en", "derivation.md"), ("zh", "derivation.zh.md")):
         at = open_view("derivation", lang=lang)
-        assert [str(m.value) for m in at.main.markdown][-1] == (ROOT / "docs" / name).read_text(encoding="utf-8").strip()
+        document = (ROOT / "docs" / name).read_text(encoding="utf-8").strip()
+        assert [str(m.value) for m in at.main.markdown][-1] == document
     at = open_view("equations")
     at.button(key="open_derivation").click().run()
     assert at.session_state["view"] == "derivation"
