@@ -70,7 +70,8 @@ def test_every_edge_hovered_at_a_third_of_its_length_names_its_own_weight(page: 
         assert float(value) == pytest.approx(trainer.net.W[l - 1][i - 1, j - 1], rel=1e-5, abs=1e-12)
         assert float(value) == pytest.approx(matrix(board, f"W{l}")[i - 1, j - 1], rel=1e-5, abs=1e-12)
         cell = page.evaluate("([key, i, j]) => window.__board.cell(key, i, j)", [f"W{l}", i - 1, j - 1])
-        assert tooltip(page, cell["x"], cell["y"])[0] == text  # the heatmap's cell says the same
+        named = f" ({board['structure']['inputs'][i - 1]})" if l == 1 else ""  # W¹: and the input's name
+        assert tooltip(page, cell["x"], cell["y"])[0] == text + named  # the heatmap's cell says the same
 
 
 def test_the_boards_colours_are_the_figures_colours(page: Page, server: str):

@@ -120,20 +120,22 @@ function clickNetwork(st, div, ev) {
 // and its exact value is asked of the server once the pointer rests on it (the board's `peek`
 // trigger, answered in the next payload: `takeExact`); never while Play runs.
 const REST = 250;  // ms on one entry before it is asked for
+// W¹'s rows (its columns in the column notation) are the inputs: a hover on W¹ names its input too.
+const input = (S, b, i, j) => b.key === 'W1' && S.inputs && S.inputs.length ? ` (${S.inputs[isColumn(S) ? j : i]})` : '';
 function hoverNetwork(st, div, ev) {
   const box = div.getBoundingClientRect(), x = ev.clientX - box.left, y = ev.clientY - box.top;
   const hit = st.frame && blockAt(st, x, y), M = hit && st.frame.f[hit.b.key];
   div.style.cursor = M && CLICK[hit.b.family] ? 'pointer' : '';
   if (!M) { hideTip(st); return; }
   const {b, i, j} = hit, v = M.a[i * M.shape[1] + j];
-  if (b.fi === 1 && b.fj === 1) { showTip(st, ev, `${b.name}[${i + 1}, ${j + 1}] = ${fmt(v, 6)}`); return; }
+  if (b.fi === 1 && b.fj === 1) { showTip(st, ev, `${b.name}[${i + 1}, ${j + 1}] = ${fmt(v, 6)}${input(st.S, b, i, j)}`); return; }
   if (st.playing) {  // the block and its strongest entry, as drawn
     showTip(st, ev, `${b.name}[${i * b.fi + 1}–${Math.min(b.m, (i + 1) * b.fi)}, ${j * b.fj + 1}–${Math.min(b.n, (j + 1) * b.fj)}] ≈ max |·| = ${fmt(v, 6)}`);
     return;
   }
   const ei = entry(i, b.fi, b.m, hit.fy), ej = entry(j, b.fj, b.n, hit.fx), id = `${b.key},${ei},${ej}`;
   const exact = st.exact && st.exact.get(id);
-  showTip(st, ev, `${b.name}[${ei + 1}, ${ej + 1}] = ${exact === undefined ? '…' : fmt(exact, 6)}`);
+  showTip(st, ev, `${b.name}[${ei + 1}, ${ej + 1}] = ${exact === undefined ? '…' : fmt(exact, 6)}${input(st.S, b, ei, ej)}`);
   st.tip.dataset.entry = id;
   if (exact === undefined && st.peekWant !== id) {
     st.peekWant = id;
@@ -157,7 +159,7 @@ export function takeExact(st, answer) {
   st.exact.set(id, answer.v);
   if (st.peekWant === id) st.peekWant = null;
   if (st.tip.dataset.entry === id && st.tip.style.display !== 'none')
-    st.tip.textContent = st.tip.textContent.replace(/…$/, fmt(answer.v, 6));
+    st.tip.textContent = st.tip.textContent.replace('= …', `= ${fmt(answer.v, 6)}`);
 }
 
 export function drawNetwork(st, F, P) {
