@@ -122,11 +122,6 @@ def of_step(history: Sequence[Snapshot], step: int) -> list[Snapshot]:
     return list(itertools.takewhile(lambda s: s.step == step, itertools.islice(history, k, None)))
 
 
-def at_step(history: Sequence[Snapshot], step: int) -> list[Snapshot]:
-    """The hand edits kept at a step, in the order they were made."""
-    return [s for s in of_step(history, step) if s.edit is not None]
-
-
 def offered(history: Sequence[Snapshot], step: int) -> list[Snapshot]:
     """The entries of a step that the History view offers to look back at: its own entry if it
     is still kept, and its latest limits.LISTED_EDITS hand edits (a step may have as many

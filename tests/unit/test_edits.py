@@ -82,7 +82,7 @@ def test_an_edit_is_one_history_entry_at_the_same_step_and_undo_restores_bit_for
     assert t.loss_history == kept[5] and t.test_loss_history == kept[6] and len(t.norm_history) == kept[7]
     assert len(t.history) == kept[8] + 2 and t.current is second and t.current.edited == 2
     assert t.snapshot(4) is kept[9] and t.snapshot(4, 1) is first and t.snapshot(4, 2) is second
-    assert edits.at_step(t.history, 4) == [first, second]
+    assert edits.of_step(t.history, 4) == [kept[9], first, second]  # the step, then its edits in order
     with pytest.raises(KeyError, match="step 4 after hand edit 3 is not kept"):
         t.snapshot(4, 3)
     t.undo()
@@ -235,4 +235,4 @@ def test_the_history_view_offers_the_steps_own_entry_and_its_latest_edits():
     offered = edits.offered(t.history, 2)
     assert all(x is y for x, y in zip(offered, [t.snapshot(2), *made[5:]], strict=True))
     assert [e.nth for e in offered] == [0, *range(6, 26)]
-    assert edits.offered(t.history, 1) == [t.snapshot(1)] and edits.at_step(t.history, 1) == []
+    assert edits.offered(t.history, 1) == edits.of_step(t.history, 1) == [t.snapshot(1)]  # no edits at step 1

@@ -58,7 +58,7 @@ async function show(st, F) {  // one frame in every part of the board; its parts
   if (st.data) { drawData(st, F); lap('data', t); t = performance.now(); }
   if (st.dg) { drawDiagram(st, F); lap('diagram', t); }
   showNumbers(F.head.numbers);
-  st.hint.style.display = F.head.gradients && !F.head.explain ? '' : 'none';
+  st.hint.hidden = !F.head.gradients || !!F.head.explain;  // a property: set to what it is, nothing is written
   await Promise.all(pending);
   st.root.dataset.step = F.head.step;
   st.shown = F.head.step;
