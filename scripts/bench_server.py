@@ -8,8 +8,11 @@ loopback ports (scripts/serve.py), opens one session on each over Streamlit's ow
 websocket protocol (scripts/clients.py) and presses Step on each in turn, alternating
 which goes first. A Step's server time is the round trip from the click to the run's
 `script_finished`, on loopback with no browser: what the server spends on it, plus a
-socket. Beside it, the server process's CPU time per Step (user + system, from /proc,
-summed over the Steps and divided by their number): on a machine shared with other work
+socket (the client acknowledges what it receives at once, as a browser does in effect: the
+floor, a plain Streamlit page, sends with Nagle's algorithm on and would otherwise wait for
+the client's delayed ACK on every Step, idle, and take its next Step with cold caches).
+Beside it, the server process's CPU time per Step (user + system, from /proc, summed over
+the Steps and divided by their number): on a machine shared with other work
 the round trip mostly measures waiting for a core, the CPU time what the Step costs.
 Bytes are what the server sent for that Step. The app is first run `--fill` Steps (Run n)
 so that its loss curve and history are not empty. Prints medians, the ratios app/floor,

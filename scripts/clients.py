@@ -14,6 +14,7 @@ from __future__ import annotations
 import html
 import json
 import re
+import socket
 import sys
 import time
 from pathlib import Path
@@ -43,6 +44,19 @@ WS_TIMING_JS = """(() => {
     return false;
   };
   window.__wsLog = [];
+  // When what a click changed is on the screen: the end of the next frame's paint. A change made
+  // in an animation frame's callbacks (Plotly.animate draws there) is painted in that frame; any
+  // other waits for the next one. A task queued from a frame's callbacks runs after its paint.
+  const frame = window.requestAnimationFrame.bind(window);
+  let inFrame = false;
+  window.requestAnimationFrame = (callback) => frame((now) => {
+    if (!inFrame) { inFrame = true; setTimeout(() => { inFrame = false; }); }
+    return callback(now);
+  });
+  window.__painted = () => new Promise((resolve) => {
+    const after = () => setTimeout(() => resolve(performance.now()));
+    if (inFrame) after(); else frame(after);
+  });
   const Native = window.WebSocket;
   window.WebSocket = class extends Native {
     constructor(...args) {
@@ -70,14 +84,18 @@ STEP_JS = """(timeoutMs) => new Promise((resolve) => {
   const expected = new Set(outside().map(keyOf));
   if (board) expected.add('board');
   const before = board && board.dataset.step;
-  const drawn = new Map();
+  const drawn = new Map(), painted = new Map();  // key -> when drawn, and when that was painted
   let t0 = 0;
+  const draw = (k) => {
+    drawn.set(k, performance.now());
+    if (window.__painted) painted.set(k, window.__painted());
+  };
   const hooked = new Map();  // graph div -> this click's listener (a div can outlive the click)
   const hook = (gd) => {
     if (hooked.has(gd) || !gd.on || gd.closest('.board')) return;
     const listener = () => {
       const k = keyOf(gd);
-      if (t0 && !drawn.has(k)) drawn.set(k, performance.now());
+      if (t0 && !drawn.has(k)) draw(k);
       check();
     };
     hooked.set(gd, listener);
@@ -93,7 +111,7 @@ STEP_JS = """(timeoutMs) => new Promise((resolve) => {
   };
   const observer = new MutationObserver(() => {
     outside().forEach(hook);
-    if (t0 && board && board.dataset.step !== before && !drawn.has('board')) drawn.set('board', performance.now());
+    if (t0 && board && board.dataset.step !== before && !drawn.has('board')) draw('board');
     check();
   });
   const timer = setTimeout(() => finish(false), timeoutMs);
@@ -104,13 +122,15 @@ STEP_JS = """(timeoutMs) => new Promise((resolve) => {
     if (server === undefined) return;
     if (all || (drawn.size && performance.now() - last > QUIET_MS)) finish(true);
   }
-  function finish(ok) {
+  async function finish(ok) {
     hooked.forEach((listener, gd) => gd.removeListener('plotly_afterplot', listener));
     observer.disconnect();
     clearInterval(poll);
     clearTimeout(timer);
     const redrawn = drawn.size ? Math.max(...drawn.values()) - t0 : null;
-    resolve({ok, redrawn_ms: redrawn, server_ms: serverMs() ?? null, charts: expected.size, redrawn: drawn.size});
+    const shown = painted.size ? Math.max(...await Promise.all(painted.values())) - t0 : null;
+    resolve({ok, redrawn_ms: redrawn, painted_ms: shown, server_ms: serverMs() ?? null, charts: expected.size,
+             redrawn: drawn.size});
   }
   const poll = setInterval(check, 5);  // script_finished can arrive after the last redraw
   outside().forEach(hook);
@@ -155,6 +175,7 @@ class Session:
         self.texts: list[str] = []  # every st.markdown and st.caption shown
         self.alerts: list[str] = []  # the text of every st.info, st.warning and st.error shown
         self.bytes_in = 0
+        self._socket: socket.socket | None = None
 
     @classmethod
     async def open(cls, url: str, query: str = "", timeout: float = 60.0, cookie: str = "") -> Session:
@@ -165,6 +186,7 @@ class Session:
                                       subprotocols=["streamlit"], max_size=None, open_timeout=timeout,
                                       additional_headers={"Cookie": cookie} if cookie else None)
         session = cls(ws, query)
+        session._socket = ws.transport.get_extra_info("socket")
         await session._rerun(timeout=timeout)
         return session
 
@@ -215,11 +237,20 @@ class Session:
                 setattr(state, field, value)
         await self.ws.send(message.SerializeToString())
 
+    def _ack_at_once(self) -> None:
+        """Acknowledge what came in at once, as a browser's page does in effect, not up to 40 ms
+        later (Linux's delayed ACK; the flag lasts until the next read): a server that holds
+        a run's next message until the previous one is acknowledged (Nagle's algorithm, as a
+        plain Streamlit page's socket has it) would otherwise wait for this client."""
+        if hasattr(socket, "TCP_QUICKACK") and self._socket is not None:
+            self._socket.setsockopt(socket.IPPROTO_TCP, socket.TCP_QUICKACK, 1)
+
     async def _until_finished(self) -> None:
         from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
         while True:
             raw = await self.ws.recv()
+            self._ack_at_once()
             self.bytes_in += len(raw)
             msg = ForwardMsg.FromString(raw)
             kind = msg.WhichOneof("type")
