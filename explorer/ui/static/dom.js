@@ -9,6 +9,16 @@ export const sel = (tag, attrs, parent) => { const e = document.createElementNS(
 // style, lay out and paint that element again, and most of a frame's values repeat the last.
 export const text = (e, s) => { if (e.__text !== s) { e.textContent = s; e.__text = s; } };
 export const attr = (e, k, v) => { const was = e.__attrs || (e.__attrs = {}); if (was[k] !== v) { e.setAttribute(k, v); was[k] = v; } };
+// An SVG text in a room `room` px wide: a text longer than the room (at about `perChar` px a
+// character) is narrowed to fit it, so that a long number (-0.00059) never runs into the next cell.
+export const fitText = (e, s, room, perChar) => {
+  text(e, s);
+  const narrow = s.length * perChar > room ? `${room}` : null, was = e.__attrs || (e.__attrs = {});
+  if (was.textLength === narrow) return;
+  if (narrow) { e.setAttribute('textLength', narrow); e.setAttribute('lengthAdjust', 'spacingAndGlyphs'); }
+  else e.removeAttribute('textLength');
+  was.textLength = narrow;
+};
 // Our own words (explorer/locales) may hold <sup>, <sub>, <b> and coloured <span>s: kept as
 // they are in HTML; in SVG text, as the characters they stand for.
 export const plain = html => html.replace(/<sup>(.*?)<\/sup>/g, (_, s) => s.replace(/\d/g, d => SUP(d)).replace('+', '⁺').replace('l', 'ˡ'))

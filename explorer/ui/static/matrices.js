@@ -2,7 +2,7 @@
 // bars and cell numbers in an SVG over it, drawn once; a frame restyles z and writes the numbers.
 import {CONFIG} from './plotly.js';
 import {fmt} from './colours.js';
-import {SUP, sel, plain, showTip, hideTip, text, attr} from './dom.js';
+import {SUP, sel, plain, showTip, hideTip, text, attr, fitText} from './dom.js';
 import {openEditor} from './editor.js';
 import {explain} from './explain.js';
 import {isColumn, pair} from './notation.js';
@@ -40,7 +40,12 @@ const blocksOf = (sizes, batch, panels, most, {rows: TEXT_ROWS, cells: TEXT_CELL
 
 export async function buildNetwork(st, div, S, P) {
   const column = isColumn(S), L = blocksOf(S.sizes, S.batch, S.panels, S.shown_cells, S.text, column);
-  const width = Math.max(320, st.width), margin = {l: 28, r: 8, t: 22, b: 16};
+  const font = S.present ? 16 : 11, title = S.present ? 18 : 13;
+  // W¹'s rows (its columns in the column notation) are the inputs: named, not numbered; in the row
+  // notation the left margin widens to fit the longest name
+  const inputs = S.inputs && S.inputs.length === S.sizes[0] ? S.inputs.map(n => n.length > 9 ? `${n.slice(0, 8)}…` : n) : null;
+  const named = inputs && !column ? Math.ceil(Math.max(...inputs.map(n => n.length)) * font * 0.55) + 6 : 0;
+  const width = Math.max(320, st.width), margin = {l: Math.min(90, Math.max(28, named)), r: 8, t: 22, b: 16};
   const cell = Math.max(3, Math.min(S.present ? 48 : 34, Math.floor((width - margin.l - margin.r) / (L.cols + 1))));
   const rowH = Math.max(3, Math.min(S.present ? 30 : 24, cell));
   const plotW = cell * L.cols, plotH = rowH * L.rows, height = plotH + margin.t + margin.b;
@@ -55,24 +60,29 @@ export async function buildNetwork(st, div, S, P) {
   const X = c => margin.l + (c + 0.5) * cell, Y = r => margin.t + (r + 0.5) * rowH;
   const svg = sel('svg', {width: plotW + margin.l + margin.r, height, class: 'board-overlay'}, div);
   svg.style.cssText = 'position:absolute;left:0;top:0;pointer-events:none;overflow:visible';
-  const font = S.present ? 16 : 11, title = S.present ? 18 : 13;
-  const net = st.net = {L, z, cell, rowH, X, Y, svg, texts: [], bars: {}, outlines: []};
+  // a cell's number: at most the cell's width less a margin, at about 0.55 em a character (digits, sign, point)
+  const net = st.net = {L, z, cell, rowH, X, Y, svg, texts: [], bars: {}, outlines: [], room: cell - 6, perChar: font * 0.55,
+    margin};
   const defs = sel('defs', {}, svg), grad = sel('linearGradient', {id: `${st.id}-scale`, x1: 0, y1: 1, x2: 0, y2: 0}, defs);
   for (const [pos, colour] of S.colours.diverging) sel('stop', {offset: pos, 'stop-color': colour}, grad);
   for (const b of L.blocks) {
     const x0 = X(b.c - 0.5), y0 = Y(b.r - 0.5), x1 = X(b.c + b.cols - 0.5), y1 = Y(b.r + b.rows - 0.5);
-    const under = (j, text) => sel('text', {x: X(b.c + j), y: y1 + font + 1, 'text-anchor': 'middle', 'font-size': font,
-      fill: '#666'}, svg).textContent = text;
+    const under = (j, label) => { const e = sel('text', {x: X(b.c + j), y: y1 + font + 1, 'text-anchor': 'middle',
+      'font-size': font, fill: '#666'}, svg); e.textContent = label; return e; };
     if (!b.bias) sel('text', {x: x0, y: y0 - 4, 'font-size': title, 'font-weight': 600}, svg).textContent =
       b.delta ? plain(S.words.delta.replace('{l}', b.l + 1)) : b.name;
     else if (column) under(0, b.name);  // bˡ beside Wˡ: its name under it
     else sel('text', {x: x0 - 3, y: Y(b.r) + font / 3, 'text-anchor': 'end', 'font-size': font, fill: '#444'}, svg).textContent = b.name;
+    const first = inputs && b.l === 1 && !b.bias && !b.delta;  // a block of W¹'s shape: the inputs index it
     if (b.key.startsWith('W') || b.delta) for (let i = 0; i < b.rows; i++)  // row indices (1-based)
       if (b.rows <= 16 || i % Math.ceil(b.rows / 8) === 0)
         sel('text', {x: x0 - 3, y: Y(b.r + i) + font / 3, 'text-anchor': 'end', 'font-size': font, fill: '#666'}, svg)
-          .textContent = b.fi > 1 ? `${i * b.fi + 1}` : i + 1;
+          .textContent = first && !column ? inputs[i * b.fi] : i * b.fi + 1;
     if (column ? b.bar : b.bias || b.delta) for (let j = 0; j < b.cols; j++)  // column indices: under b and δ, or under W and δ
-      if (b.cols <= 16 || j % Math.ceil(b.cols / 8) === 0) under(j, b.fj > 1 ? `${j * b.fj + 1}` : j + 1);
+      if (b.cols <= 16 || j % Math.ceil(b.cols / 8) === 0) {
+        if (first && column) fitText(under(j, ''), inputs[j * b.fj], cell - 2, font * 0.55);
+        else under(j, j * b.fj + 1);
+      }
     if (b.rows * b.cols <= S.text.gaps) {  // a thin white grid between the cells of small matrices
       let d = '';
       for (let i = 1; i < b.rows; i++) d += `M${x0},${Y(b.r + i - 0.5)}H${x1}`;
@@ -95,7 +105,7 @@ export async function buildNetwork(st, div, S, P) {
 }
 
 function blockAt(st, x, y) {  // the block, its cell (i, j) and the pointer's place in it (fractions fy, fx)
-  const {L, cell, rowH} = st.net, c = (x - 28) / cell, r = (y - 22) / rowH, ci = Math.floor(c), ri = Math.floor(r);
+  const {L, cell, rowH, margin} = st.net, c = (x - margin.l) / cell, r = (y - margin.t) / rowH, ci = Math.floor(c), ri = Math.floor(r);
   for (const b of L.blocks) if (ri >= b.r && ri < b.r + b.rows && ci >= b.c && ci < b.c + b.cols)
     return {b, i: ri - b.r, j: ci - b.c, fy: r - ri, fx: c - ci};
   return null;
@@ -163,7 +173,7 @@ export function takeExact(st, answer) {
 }
 
 export function drawNetwork(st, F, P) {
-  const {L, z, texts, bars} = st.net, S = st.S, f = F.f, ranges = F.head.ranges;
+  const {L, z, texts, bars, room, perChar} = st.net, S = st.S, f = F.f, ranges = F.head.ranges;
   st.exact = new Map(); st.peekWant = null;  // exact entries are of one frame
   for (const b of L.blocks) {
     const M = f[b.key], zmax = ranges[b.key];  // b, ∂L/∂b, Δb: ranges of their own
@@ -181,7 +191,7 @@ export function drawNetwork(st, F, P) {
     const M = f[b.key];
     if (!M) { text(t, ''); continue; }
     const v = M.a[i * M.shape[1] + j];
-    text(t, fmt(v, 2)); attr(t, 'fill', Math.abs(v) > 0.6 * b.zmax ? 'white' : '#222');
+    fitText(t, fmt(v, 2), room, perChar); attr(t, 'fill', Math.abs(v) > 0.6 * b.zmax ? 'white' : '#222');
   }
   // the picked weight: its cell in W^l and in the gradient panels beside it
   st.net.outlines.forEach(o => o.remove()); st.net.outlines = [];
