@@ -17,12 +17,13 @@ rotates), so that other work on the machine slows every side alike. Prints media
   afterplot), measured in the page; for the floor, to its number shown. The ratio to the
   floor is the goal: at most 3× (first milestone 4×), and the wide network at most 1.5× the
   default; beside it, the board's own time for each of its parts (explorer/ui/static/board.js
-  keeps them: from the start of the frame to that part drawn; the loss line's includes the wait
-  for the next animation frame, where Plotly.animate draws it);
+  keeps them: from the start of the frame to that part drawn; the loss line is drawn last, by
+  Plotly.animate's queued work once the rest of the frame is written);
 - click → painted: the same, to the end of the frame that puts it on the screen (a change made
   in an animation frame's callbacks is painted in that frame, any other in the next one;
-  scripts/clients.py's WS_TIMING_JS tells which). What a viewer sees: the floor's number, set
-  between frames, waits for the next one too, so this ratio compares like with like;
+  scripts/clients.py's WS_TIMING_JS tells which). What a viewer sees: the board and the floor's
+  number are both set between frames and wait for the next one, so this ratio compares like
+  with like;
 - click → finished: from the click to the run's `script_finished` message, as the page
   received it (the server's share, plus the page's own delay in reading its socket);
 - server, protocol: one Step over Streamlit's websocket protocol without a browser, each

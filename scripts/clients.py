@@ -45,8 +45,9 @@ WS_TIMING_JS = """(() => {
   };
   window.__wsLog = [];
   // When what a click changed is on the screen: the end of the next frame's paint. A change made
-  // in an animation frame's callbacks (Plotly.animate draws there) is painted in that frame; any
-  // other waits for the next one. A task queued from a frame's callbacks runs after its paint.
+  // in an animation frame's callbacks is painted in that frame; any other (the board's and the
+  // floor's number alike) waits for the next one. A task queued from a frame's callbacks runs
+  // after its paint.
   const frame = window.requestAnimationFrame.bind(window);
   let inFrame = false;
   window.requestAnimationFrame = (callback) => frame((now) => {
@@ -175,7 +176,7 @@ class Session:
         self.texts: list[str] = []  # every st.markdown and st.caption shown
         self.alerts: list[str] = []  # the text of every st.info, st.warning and st.error shown
         self.bytes_in = 0
-        self._socket: socket.socket | None = None
+        self._socket: socket.socket = ws.transport.get_extra_info("socket")
 
     @classmethod
     async def open(cls, url: str, query: str = "", timeout: float = 60.0, cookie: str = "") -> Session:
@@ -186,7 +187,6 @@ class Session:
                                       subprotocols=["streamlit"], max_size=None, open_timeout=timeout,
                                       additional_headers={"Cookie": cookie} if cookie else None)
         session = cls(ws, query)
-        session._socket = ws.transport.get_extra_info("socket")
         await session._rerun(timeout=timeout)
         return session
 
@@ -242,7 +242,7 @@ class Session:
         later (Linux's delayed ACK; the flag lasts until the next read): a server that holds
         a run's next message until the previous one is acknowledged (Nagle's algorithm, as a
         plain Streamlit page's socket has it) would otherwise wait for this client."""
-        if hasattr(socket, "TCP_QUICKACK") and self._socket is not None:
+        if hasattr(socket, "TCP_QUICKACK"):
             self._socket.setsockopt(socket.IPPROTO_TCP, socket.TCP_QUICKACK, 1)
 
     async def _until_finished(self) -> None:

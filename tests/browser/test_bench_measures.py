@@ -26,4 +26,3 @@ def test_a_step_is_measured_redrawn_then_painted(page: Page, server: str):
     in_frame = page.evaluate("""() => new Promise(resolve => requestAnimationFrame(async () => {
         const t = performance.now(); const painted = await window.__painted(); resolve(painted - t); }))""")
     assert 0 <= in_frame < 1000
-

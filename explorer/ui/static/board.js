@@ -46,17 +46,15 @@ async function build(st, S, arrays) {
   st.hint.textContent = S.words.explain_hint;
   st.version = S.version;
 }
-async function show(st, F) {  // one frame in every part of the board; its parts' times kept in G.times
+async function show(st, F) {  // one frame in every part of the board; when each part was drawn kept in G.frames
   const [P] = await plotly();
-  const times = {}, lap = (name, since) => { times[name] = performance.now() - since; };
-  let t = performance.now();
+  const start = performance.now(), times = {}, lap = name => { times[name] = performance.now() - start; };
   st.frame = F;
-  const network = drawNetwork(st, F, P).then(() => lap('network', t));
-  const pending = [network];
-  if (st.loss) { takeCurve(st, F); const t0 = performance.now(); pending.push(drawLoss(st, F, P).then(() => lap('loss', t0))); }
-  t = performance.now();
-  if (st.data) { drawData(st, F); lap('data', t); t = performance.now(); }
-  if (st.dg) { drawDiagram(st, F); lap('diagram', t); }
+  const pending = [drawNetwork(st, F, P)];  // Plotly draws the heatmap before it returns; its promise settles later
+  lap('network');
+  if (st.loss) { takeCurve(st, F); pending.push(drawLoss(st, F, P).then(() => lap('loss'))); }
+  if (st.data) { drawData(st, F); lap('data'); }
+  if (st.dg) { drawDiagram(st, F); lap('diagram'); }
   showNumbers(F.head.numbers);
   st.hint.hidden = !F.head.gradients || !!F.head.explain;  // a property: set to what it is, nothing is written
   await Promise.all(pending);

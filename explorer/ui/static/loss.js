@@ -38,8 +38,9 @@ function lossRanges(c, log, last) {  // axes that change rarely: a new range mea
   const y = log ? [Math.floor(2 * Math.log10(lo)) / 2, Math.ceil(2 * Math.log10(hi)) / 2] : [0, nice(hi * 1.05)];
   return {x, y};
 }
-// Plotly.animate draws the lines in the next animation frame and resolves a frame or so later:
-// they are drawn once their paths change (or, with nothing to change, when it resolves).
+// Plotly.animate draws the lines once the calling task's promises run (not in an animation frame)
+// and resolves only a task or a frame later: they are drawn once their paths change (or, with
+// nothing to change, when it resolves).
 function lineDrawn(plot, animation) {
   return new Promise(resolve => {
     const done = () => { changed.disconnect(); resolve(); };

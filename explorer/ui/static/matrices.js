@@ -80,7 +80,7 @@ export async function buildNetwork(st, div, S, P) {
           .textContent = first && !column ? inputs[i * b.fi] : i * b.fi + 1;
     if (column ? b.bar : b.bias || b.delta) for (let j = 0; j < b.cols; j++)  // column indices: under b and δ, or under W and δ
       if (b.cols <= 16 || j % Math.ceil(b.cols / 8) === 0) {
-        if (first && column) fitText(under(j, ''), inputs[j * b.fj], cell - 2, font * 0.55);
+        if (first && column) fitText(under(j, ''), inputs[j * b.fj], cell - 2, net.perChar);
         else under(j, j * b.fj + 1);
       }
     if (b.rows * b.cols <= S.text.gaps) {  // a thin white grid between the cells of small matrices
